@@ -1,0 +1,60 @@
+// Configuration from the environment (and a `.env` file in the working directory), one table for every
+// process. README "Configuration" documents each variable; keep the two in step.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+
+loadDotenv({ quiet: true });
+
+export interface CajaConfig {
+  hqPort: number;
+  relayPort: number;
+  /** A real CouchDB 3.x; when unset, each process starts the embedded server. */
+  couchdbUrl: string | null;
+  /** Embedded CouchDB port (0 = any free port). */
+  couchdbPort: number;
+  dataDir: string;
+  jwtSecret: string;
+  jwtSecretGenerated: boolean;
+  syncToken: string | null;
+  heartbeatIntervalS: number;
+  hqUrl: string | null;
+  hqAdminPassword: string | null;
+  logLevel: LogLevelName;
+  storeTimeZone: string;
+}
+
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+/** Reads the configuration; `overrides` win over the environment (used by the demo and tests). */
+export function loadConfig(overrides: Partial<CajaConfig> = {}, env: NodeJS.ProcessEnv = process.env): CajaConfig {
+  const level = (env.LOG_LEVEL ?? 'info') as LogLevelName;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`LOG_LEVEL must be debug|info|warn|error, got "${level}"`);
+  const secret = env.JWT_SECRET;
+  const base: CajaConfig = {
+    hqPort: intVar(env, 'HQ_PORT', 5800),
+    relayPort: intVar(env, 'RELAY_PORT', 5900),
+    couchdbUrl: env.COUCHDB_URL ? env.COUCHDB_URL.replace(/\/+$/, '') : null,
+    couchdbPort: intVar(env, 'COUCHDB_PORT', 0),
+    dataDir: path.resolve(env.DATA_DIR ?? '.data'),
+    // A generated secret is fine for a single embedded process but not across restarts of a real
+    // deployment: tokens it signed die with it. The CLI warns when it had to generate one.
+    jwtSecret: secret ?? randomBytes(32).toString('base64url'),
+    jwtSecretGenerated: !secret,
+    syncToken: env.SYNC_TOKEN || null,
+    heartbeatIntervalS: intVar(env, 'HEARTBEAT_INTERVAL_S', 30),
+    hqUrl: env.HQ_URL ? env.HQ_URL.replace(/\/+$/, '') : null,
+    hqAdminPassword: env.HQ_ADMIN_PASSWORD || null,
+    logLevel: level,
+    storeTimeZone: env.STORE_TIME_ZONE ?? 'America/Mexico_City',
+  };
+  return { ...base, ...overrides };
+}

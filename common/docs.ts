@@ -1,0 +1,54 @@
+// Document access helpers over nano that every service uses: read-or-null, create, and
+// read-modify-write with retry on 409 (another HQ instance may write the same doc concurrently).
+import type { CouchHandle } from './couch';
+
+export interface StoredDoc {
+  _id: string;
+  _rev?: string;
+}
+
+function status(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null ? (err as { statusCode?: number }).statusCode : undefined;
+}
+
+/** The document, or null when it does not exist (or was deleted). */
+export async function getDoc<T extends StoredDoc>(couch: CouchHandle, db: string, id: string): Promise<T | null> {
+  try {
+    return (await couch.nano.use<T>(db).get(id)) as T;
+  } catch (err) {
+    if (status(err) === 404) return null;
+    throw err;
+  }
+}
+
+/** Writes a document; returns it with its new `_rev`. A 409 propagates (the caller decides). */
+export async function putDoc<T extends StoredDoc>(couch: CouchHandle, db: string, doc: T): Promise<T> {
+  const res = await couch.nano.use<T>(db).insert(doc);
+  return { ...doc, _rev: res.rev };
+}
+
+/** Read-modify-write with retry on conflict; `change` returns the new doc, or null to leave it unchanged. */
+export async function updateDoc<T extends StoredDoc>(
+  couch: CouchHandle,
+  db: string,
+  id: string,
+  change: (current: T | null) => T | null | Promise<T | null>,
+  attempts = 5,
+): Promise<T | null> {
+  for (let i = 0; ; i++) {
+    const current = await getDoc<T>(couch, db, id);
+    const next = await change(current);
+    if (next === null) return current;
+    try {
+      return await putDoc(couch, db, { ...next, _id: id, ...(current?._rev ? { _rev: current._rev } : {}) });
+    } catch (err) {
+      if (status(err) !== 409 || i >= attempts - 1) throw err;
+    }
+  }
+}
+
+/** Documents of one `type` in a database whose ids start with `prefix` (ids carry their type). */
+export async function listByPrefix<T extends StoredDoc>(couch: CouchHandle, db: string, prefix: string): Promise<T[]> {
+  const res = await couch.nano.use<T>(db).list({ startkey: prefix, endkey: prefix + '\ufff0', include_docs: true });
+  return res.rows.flatMap((row) => (row.doc ? [row.doc as T] : []));
+}

@@ -1,0 +1,80 @@
+// Money is an integer count of minor units (cents), branded so that a quantity or a plain number
+// cannot be passed where an amount is expected. Every amount in documents, views and the UI is a Money.
+
+declare const moneyBrand: unique symbol;
+/** An integer amount of minor units of the store's currency (e.g. cents). */
+export type Money = number & { readonly [moneyBrand]: 'Money' };
+
+declare const qtyBrand: unique symbol;
+/** A quantity of a product: integer for counted goods, up to 3 decimals for weighed goods. */
+export type Quantity = number & { readonly [qtyBrand]: 'Quantity' };
+
+/** Brands an integer as Money; throws on a fraction, NaN or an unsafe integer so a float never becomes money. */
+export function money(minorUnits: number): Money {
+  if (!Number.isSafeInteger(minorUnits)) {
+    throw new RangeError(`money must be a safe integer of minor units, got ${minorUnits}`);
+  }
+  return (minorUnits === 0 ? 0 : minorUnits) as Money; // normalise -0
+}
+
+export const ZERO = money(0);
+
+/** True when a value is usable as Money (a safe integer). */
+export function isMoney(value: unknown): value is Money {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+/** Sum of amounts, exact. */
+export function sum(amounts: readonly Money[]): Money {
+  let total = 0;
+  for (const a of amounts) total += a;
+  return money(total);
+}
+
+export function add(a: Money, b: Money): Money {
+  return money(a + b);
+}
+
+export function sub(a: Money, b: Money): Money {
+  return money(a - b);
+}
+
+export function neg(a: Money): Money {
+  return money(-a);
+}
+
+/** Brands a quantity, rejecting more than 3 decimals (weighed goods are measured to the gram). */
+export function quantity(value: number): Quantity {
+  if (!Number.isFinite(value) || Math.round(value * 1000) / 1000 !== value) {
+    throw new RangeError(`quantity must have at most 3 decimals, got ${value}`);
+  }
+  return value as Quantity;
+}
+
+/** Rounds a rational number of minor units half away from zero, the one rounding rule of Caja. */
+export function roundHalfUp(minorUnits: number): Money {
+  const sign = minorUnits < 0 ? -1 : 1;
+  // The epsilon absorbs binary representation error (e.g. 0.5 stored as 0.49999999) before rounding.
+  return money(sign * Math.floor(Math.abs(minorUnits) + 0.5 + 1e-9));
+}
+
+/** Formats minor units for display, e.g. 123456 -> "1,234.56" in en, "1.234,56" in es. */
+export function formatMoney(amount: Money, currency: string, locale: string, minorDigits = 2): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: minorDigits,
+    maximumFractionDigits: minorDigits,
+  }).format(amount / 10 ** minorDigits);
+}
+
+/** Parses a decimal string typed by a person ("12.5", "12,50") into minor units, or null if it is not money. */
+export function parseMoney(text: string, minorDigits = 2): Money | null {
+  const cleaned = text.trim().replace(',', '.');
+  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(cleaned);
+  if (!match) return null;
+  const frac = match[3] ?? '';
+  if (frac.length > minorDigits) return null;
+  const units = Number(match[2]) * 10 ** minorDigits + Number(frac.padEnd(minorDigits, '0') || '0');
+  return money(match[1] ? -units : units);
+}
