@@ -1,0 +1,327 @@
+// GET/POST /{db}/_changes on the embedded server, written here rather than left to express-pouchdb: its
+// route reads only `doc_ids`, ignores `filter=_selector` (on 4.2.0 a selector replication crashed the
+// process through an unhandled 'error' event), evaluates design-document filters outside a vm and leaves
+// feeds open at shutdown. Feeds: normal, longpoll, continuous, eventsource. Filters: `_doc_ids`,
+// `_selector`, `_design`, `_view` and `<ddoc>/<name>`. Every PouchDB feed has an 'error' listener and
+// every open feed is registered so close() can end it.
+import { createRequire } from 'node:module';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UserCtx } from './jwt';
+import type { DesignDoc, Sandbox } from './sandbox';
+import { CouchError, badRequest, isPlainObject, queryJson, sendJson } from './http';
+
+// pouchdb-selector-core is PouchDB 9's own Mango matcher (installed with pouchdb-find 9); it has no types.
+const selectorCore = createRequire(import.meta.url)('pouchdb-selector-core') as {
+  matchesSelector(doc: unknown, selector: unknown): boolean;
+};
+
+type Log = (level: 'debug' | 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>) => void;
+
+export interface ChangesDeps {
+  db: PouchDB.Database;
+  dbName: string;
+  user: UserCtx;
+  sandbox: Sandbox;
+  log: Log;
+  /** Open live feeds; close() calls every stop function. */
+  feeds: Set<() => void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000; // chttpd changes_timeout
+const DEFAULT_HEARTBEAT_MS = 60_000;
+
+// Operators PouchDB 9's matcher implements; anything else is refused with 400 up front, because an
+// unknown operator makes the matcher throw on every document.
+const FIELD_OPERATORS: Record<string, (arg: unknown) => boolean> = {
+  $eq: () => true,
+  $ne: () => true,
+  $lt: () => true,
+  $lte: () => true,
+  $gt: () => true,
+  $gte: () => true,
+  $exists: (a) => typeof a === 'boolean',
+  $type: (a) => typeof a === 'string' && ['null', 'boolean', 'number', 'string', 'array', 'object'].includes(a),
+  $in: Array.isArray,
+  $nin: Array.isArray,
+  $all: Array.isArray,
+  $size: (a) => Number.isInteger(a),
+  $mod: (a) => Array.isArray(a) && a.length === 2 && a.every(Number.isInteger) && a[0] !== 0,
+  $regex: (a) => {
+    if (typeof a !== 'string') return false;
+    try {
+      new RegExp(a);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+const MAX_SELECTOR_DEPTH = 32;
+
+function checkCondition(cond: unknown, depth: number): string | null {
+  if (depth > MAX_SELECTOR_DEPTH) return 'Selector is nested too deeply';
+  if (!isPlainObject(cond)) return null; // implicit $eq against a value
+  for (const [key, arg] of Object.entries(cond)) {
+    if (key === '$elemMatch' || key === '$allMatch') {
+      if (!isPlainObject(arg)) return `Bad argument for operator ${key}: ${JSON.stringify(arg)}`;
+      // Elements may be matched as values ({"$eq": 1}) or as objects ({"field": …}).
+      const asCondition = Object.keys(arg).every((k) => k.startsWith('$') && !['$and', '$or', '$nor', '$not'].includes(k));
+      const problem = asCondition ? checkCondition(arg, depth + 1) : checkSelector(arg, depth + 1);
+      if (problem) return problem;
+    } else if (key.startsWith('$')) {
+      const check = FIELD_OPERATORS[key];
+      if (!check) return `Invalid operator: ${key}`;
+      if (!check(arg)) return `Bad argument for operator ${key}: ${JSON.stringify(arg)}`;
+    } else {
+      const problem = checkCondition(arg, depth + 1);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+/** Returns why a Mango selector is unusable, or null when PouchDB's matcher can run it safely. */
+export function checkSelector(selector: unknown, depth = 0): string | null {
+  if (depth > MAX_SELECTOR_DEPTH) return 'Selector is nested too deeply';
+  if (!isPlainObject(selector)) return 'Selector must be a JSON object';
+  for (const [key, arg] of Object.entries(selector)) {
+    if (key === '$and' || key === '$or' || key === '$nor') {
+      if (!Array.isArray(arg) || arg.length === 0) return `Bad argument for operator ${key}: ${JSON.stringify(arg)}`;
+      for (const sub of arg) {
+        const problem = checkSelector(sub, depth + 1);
+        if (problem) return problem;
+      }
+    } else if (key === '$not') {
+      const problem = checkSelector(arg, depth + 1);
+      if (problem) return problem;
+    } else if (key.startsWith('$')) {
+      return `Invalid operator: ${key}`;
+    } else {
+      const problem = checkCondition(arg, depth + 1);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+type Feed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
+type FilterFn = (doc: Record<string, unknown>) => boolean;
+
+function parseSince(raw: unknown): number | 'now' {
+  if (raw === 'now') return 'now';
+  if (typeof raw === 'number' && raw >= 0) return Math.floor(raw);
+  if (typeof raw === 'string') {
+    // CouchDB sequences are opaque strings "N-…"; ours are integers, so take the leading number.
+    const n = parseInt(raw, 10);
+    if (Number.isFinite(n) && n >= 0) return n;
+  }
+  if (raw === undefined || raw === null) return 0;
+  throw badRequest(`Invalid since: ${JSON.stringify(raw)}`);
+}
+
+function bool(raw: string | undefined): boolean {
+  return raw === 'true';
+}
+
+function positiveInt(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`Invalid value for ${name}: ${raw}`);
+  return n;
+}
+
+async function getDesignDoc(db: PouchDB.Database, name: string): Promise<DesignDoc> {
+  try {
+    return (await db.get(`_design/${name}`)) as unknown as DesignDoc;
+  } catch {
+    throw new CouchError(404, 'not_found', 'missing');
+  }
+}
+
+async function buildFilter(
+  deps: ChangesDeps,
+  req: IncomingMessage,
+  query: Record<string, string>,
+  body: Record<string, unknown>,
+): Promise<{ filter?: FilterFn; docIds?: string[] }> {
+  const name = query.filter;
+  if (!name) return {};
+  const guard = (fn: FilterFn, what: string): FilterFn => (doc) => {
+    try {
+      return fn(doc);
+    } catch (err) {
+      // A throwing filter drops that change rather than the feed, and never the process.
+      deps.log('warn', 'changes.filter_error', { db: deps.dbName, filter: what, id: doc._id, error: String(err) });
+      return false;
+    }
+  };
+  switch (name) {
+    case '_doc_ids': {
+      const ids = body.doc_ids ?? queryJson(query.doc_ids);
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+        throw badRequest('`doc_ids` filter parameter is not a list of doc ids.');
+      }
+      return { docIds: ids };
+    }
+    case '_selector': {
+      if (!('selector' in body)) throw badRequest('Selector must be specified in POST payload');
+      const problem = checkSelector(body.selector);
+      if (problem) throw badRequest(problem);
+      const selector = body.selector;
+      return { filter: guard((doc) => selectorCore.matchesSelector(doc, selector), '_selector') };
+    }
+    case '_design':
+      return { filter: (doc) => String(doc._id).startsWith('_design/') };
+    case '_view': {
+      const [ddocName, viewName, ...rest] = (query.view ?? '').split('/');
+      if (!ddocName || !viewName || rest.length) throw badRequest('`view` filter parameter is not provided.');
+      const ddoc = await getDesignDoc(deps.db, ddocName);
+      const views = isPlainObject(ddoc.views) ? ddoc.views : {};
+      const view = views[viewName];
+      const map = isPlainObject(view) ? view.map : undefined;
+      if (typeof map !== 'string') throw new CouchError(404, 'not_found', `missing json key: ${viewName}`);
+      return { filter: guard((doc) => deps.sandbox.emits(ddoc, `views.${viewName}.map`, map, doc), query.view ?? '') };
+    }
+    default: {
+      if (name.startsWith('_')) throw badRequest('unknown builtin filter name');
+      const [ddocName, filterName, ...rest] = name.split('/');
+      if (!ddocName || !filterName || rest.length) throw badRequest('filter parameter must be of the form `designname/filtername`');
+      const ddoc = await getDesignDoc(deps.db, ddocName);
+      const filters = isPlainObject(ddoc.filters) ? ddoc.filters : {};
+      const source = filters[filterName];
+      if (typeof source !== 'string') throw new CouchError(404, 'not_found', `missing json key: ${filterName}`);
+      // The request object CouchDB's query server hands to filters, reduced to what filters use.
+      const filterReq = {
+        query,
+        method: req.method,
+        userCtx: { db: deps.dbName, name: deps.user.name, roles: deps.user.roles },
+        info: { db_name: deps.dbName },
+        id: null,
+        path: [deps.dbName, '_changes'],
+        body: Object.keys(body).length ? JSON.stringify(body) : 'undefined',
+      };
+      return { filter: guard((doc) => !!deps.sandbox.call(ddoc, `filters.${filterName}`, source, [doc, filterReq]), name) };
+    }
+  }
+}
+
+interface ChangeRow {
+  seq: number | string;
+  id: string;
+  changes: { rev: string }[];
+  deleted?: boolean;
+  doc?: unknown;
+}
+
+/** Answers one _changes request; `body` is the parsed POST body (or {}). */
+export async function handleChanges(
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: Record<string, string>,
+  body: Record<string, unknown>,
+  deps: ChangesDeps,
+): Promise<void> {
+  const feed = (query.feed ?? 'normal') as Feed;
+  if (!['normal', 'longpoll', 'continuous', 'eventsource'].includes(feed)) throw badRequest(`Invalid feed: ${feed}`);
+  const since = parseSince(queryJson(query.since));
+  const limit = positiveInt(query.limit, 'limit');
+  const heartbeat = query.heartbeat === 'true' ? DEFAULT_HEARTBEAT_MS : positiveInt(query.heartbeat, 'heartbeat');
+  const timeout = positiveInt(query.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS;
+  const { filter, docIds } = await buildFilter(deps, req, query, body);
+
+  const base: PouchDB.Core.ChangesOptions & Record<string, unknown> = {
+    include_docs: bool(query.include_docs),
+    conflicts: bool(query.conflicts),
+    attachments: bool(query.attachments),
+    descending: bool(query.descending),
+    style: query.style === 'all_docs' ? 'all_docs' : 'main_only',
+    return_docs: true,
+  };
+  if (limit !== undefined) base.limit = Math.max(limit, 1);
+  if (filter) base.filter = filter as unknown as string; // PouchDB accepts a function; its types say string
+  if (docIds) base.doc_ids = docIds;
+
+  if (feed === 'normal') {
+    const result = await deps.db.changes({ ...base, since });
+    sendJson(res, 200, { results: result.results, last_seq: result.last_seq, pending: 0 });
+    return;
+  }
+
+  if (feed === 'longpoll') {
+    const first = await deps.db.changes({ ...base, since });
+    if (first.results.length > 0) {
+      sendJson(res, 200, { results: first.results, last_seq: first.last_seq, pending: 0 });
+      return;
+    }
+    await live(deps, res, { ...base, since: first.last_seq }, { feed, heartbeat, timeout, limit: 1, lastSeq: first.last_seq });
+    return;
+  }
+  await live(deps, res, { ...base, since }, { feed, heartbeat, timeout, limit, lastSeq: since === 'now' ? 0 : since });
+}
+
+interface LiveOpts {
+  feed: Feed;
+  heartbeat: number | undefined;
+  timeout: number;
+  limit: number | undefined;
+  lastSeq: number | string;
+}
+
+function live(deps: ChangesDeps, res: ServerResponse, opts: PouchDB.Core.ChangesOptions, live: LiveOpts): Promise<void> {
+  return new Promise((resolve) => {
+    const { feed } = live;
+    res.writeHead(200, {
+      'Content-Type': feed === 'eventsource' ? 'text/event-stream' : 'application/json',
+      'Cache-Control': 'must-revalidate, no-cache',
+    });
+    let lastSeq = live.lastSeq;
+    let sent = 0;
+    let done = false;
+    const collected: ChangeRow[] = [];
+    const changes = deps.db.changes({ ...opts, live: true, return_docs: false });
+    let idleTimer: NodeJS.Timeout | undefined;
+    const heartbeatTimer = live.heartbeat
+      ? setInterval(() => res.write(feed === 'eventsource' ? 'event: heartbeat\ndata: \n\n' : '\n'), Math.max(live.heartbeat, 1_000))
+      : undefined;
+    // CouchDB: a heartbeat keeps a feed open indefinitely; without one the feed ends after `timeout`.
+    const armTimeout = () => {
+      if (live.heartbeat) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => stop(), live.timeout);
+    };
+
+    const stop = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(idleTimer);
+      clearInterval(heartbeatTimer);
+      deps.feeds.delete(stop);
+      changes.cancel();
+      if (!res.writableEnded) {
+        if (feed === 'longpoll') res.end(JSON.stringify({ results: collected, last_seq: lastSeq, pending: 0 }) + '\n');
+        else if (feed === 'continuous') res.end(JSON.stringify({ last_seq: lastSeq, pending: 0 }) + '\n');
+        else res.end();
+      }
+      resolve();
+    };
+    deps.feeds.add(stop);
+    res.on('close', stop);
+    armTimeout();
+
+    changes.on('change', (change) => {
+      if (done) return;
+      const row = change as unknown as ChangeRow;
+      lastSeq = row.seq;
+      sent += 1;
+      if (feed === 'longpoll') collected.push(row);
+      else if (feed === 'continuous') res.write(JSON.stringify(row) + '\n');
+      else res.write(`data: ${JSON.stringify(row)}\nid: ${row.seq}\n\n`);
+      if (live.limit !== undefined && sent >= live.limit) stop();
+      else armTimeout();
+    });
+    changes.on('error', (err: unknown) => {
+      deps.log('error', 'changes.feed_error', { db: deps.dbName, error: err instanceof Error ? err.message : String(err) });
+      stop();
+    });
+  });
+}
