@@ -1,0 +1,47 @@
+// Mango selectors for filtered replication (design.md: prefer `selector` to JS filter functions, which run per
+// change per replication). Pure functions: the relay and the terminal app pass them to PouchDB `replicate`.
+// Every selector names document types, so design documents (which have no `type`) never replicate: a catalog
+// ddoc copied into a relay's `caja-store` would install the catalog's validate_doc_update there.
+import { CATALOG_TYPES, STORE_DOWN_TYPES, UPSTREAM_TYPES } from '../shared/model/types';
+import { isBusinessDate, isStoreCode } from '../shared/model/ids';
+
+/** A Mango selector (the JSON CouchDB and PouchDB accept as `selector`). */
+export type MangoSelector = { [field: string]: unknown };
+
+/** Relay -> HQ push: the store's transaction types only (the relay database also holds catalog copies). */
+export function upstreamSelector(): MangoSelector {
+  return { type: { $in: [...UPSTREAM_TYPES] } };
+}
+
+/** HQ `caja-catalog` -> relay: every catalog document, no design documents. */
+export function catalogPullSelector(): MangoSelector {
+  return { type: { $in: [...CATALOG_TYPES] } };
+}
+
+/** HQ `caja-store-<code>` -> relay: everything typed (downstream docs, routed transfers and receipts, customers). */
+export function storePullSelector(): MangoSelector {
+  return { type: { $in: [...CATALOG_TYPES, ...STORE_DOWN_TYPES, ...UPSTREAM_TYPES] } };
+}
+
+/**
+ * Relay `caja-store` -> a terminal: the whole catalog, this store's users/prices/config, customers, and this
+ * store's transactions from `sinceBusinessDate` on (a bounded history keeps the terminal's IndexedDB small).
+ * Timestamped types (cash, moves, transfers, receipts, closes) compare their UTC timestamp with the date as a
+ * string prefix, so the window is at most one time-zone offset wider than asked; audit entries stay at the relay.
+ */
+export function terminalPullSelector(storeCode: string, sinceBusinessDate: string): MangoSelector {
+  if (!isStoreCode(storeCode)) throw new RangeError('invalid store code: ' + storeCode);
+  if (!isBusinessDate(sinceBusinessDate)) throw new RangeError('invalid business date: ' + sinceBusinessDate);
+  const ownStore = { storeId: storeCode };
+  return {
+    $or: [
+      { type: { $in: [...CATALOG_TYPES, 'customer'] } },
+      { type: { $in: [...STORE_DOWN_TYPES] }, ...ownStore },
+      { type: { $in: ['sale', 'void', 'return', 'shift', 'zreport'] }, ...ownStore, businessDate: { $gte: sinceBusinessDate } },
+      { type: { $in: ['cash', 'move', 'receipt'] }, ...ownStore, createdAt: { $gte: sinceBusinessDate } },
+      { type: 'shiftclose', ...ownStore, closedAt: { $gte: sinceBusinessDate } },
+      // Transfers both sent by this store and routed to it by HQ (whose storeId is the source store).
+      { type: 'transfer', $or: [ownStore, { toStoreId: storeCode }], createdAt: { $gte: sinceBusinessDate } },
+    ],
+  };
+}

@@ -1,0 +1,418 @@
+// Deterministic document ids (design.md "Documents (contract)"). An id carries its owner, so a retried write
+// is a conflict, never a duplicate, and validate_doc_update can check ownership from the id alone.
+// This file is bundled into design documents: keep it ES2017, pure, no lookbehind, no Intl.
+
+/** Store code: the store id everywhere (`S001`). */
+export const STORE_CODE_RE = /^[A-Z0-9]{2,12}$/;
+/** Terminal id within a store (`T1`). */
+export const TERMINAL_ID_RE = /^T[0-9]{1,4}$/;
+/** Opaque unique token used in ids (a UUID, or any url-safe random string). */
+export const TOKEN_RE = /^[A-Za-z0-9_-]{1,64}$/;
+/** A business date in the store's time zone. */
+export const BUSINESS_DATE_RE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
+/** An ISO-8601 UTC timestamp as written by `Date.prototype.toISOString` (milliseconds optional). */
+export const ISO_UTC_RE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,3})?Z$/;
+
+/** Width of zero-padded sequence numbers in ids, so ids sort in ringing order (up to 99,999,999 per terminal). */
+export const SEQ_WIDTH = 8;
+export const MAX_SEQ = 99999999;
+
+export const CATALOG_DB = 'caja-catalog';
+export const RELAY_STORE_DB = 'caja-store';
+const HQ_STORE_DB_PREFIX = 'caja-store-';
+
+/** True for a valid store code. */
+export function isStoreCode(value: unknown): value is string {
+  return typeof value === 'string' && STORE_CODE_RE.test(value);
+}
+
+/** True for a valid terminal id. */
+export function isTerminalId(value: unknown): value is string {
+  return typeof value === 'string' && TERMINAL_ID_RE.test(value);
+}
+
+/** True for a valid id token (uuid-like). */
+export function isToken(value: unknown): value is string {
+  return typeof value === 'string' && TOKEN_RE.test(value);
+}
+
+/** True for a `YYYY-MM-DD` business date. */
+export function isBusinessDate(value: unknown): value is string {
+  return typeof value === 'string' && BUSINESS_DATE_RE.test(value);
+}
+
+/** True for an ISO-8601 UTC timestamp (`2024-05-01T12:00:00.000Z`). */
+export function isIsoUtc(value: unknown): value is string {
+  return typeof value === 'string' && ISO_UTC_RE.test(value);
+}
+
+/** True for a sequence number usable in an id (1..99,999,999). */
+export function isSeq(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_SEQ;
+}
+
+function padSeq(seq: number): string {
+  if (!isSeq(seq)) throw new RangeError('sequence must be an integer 1..' + MAX_SEQ + ', got ' + seq);
+  let s = String(seq);
+  while (s.length < SEQ_WIDTH) s = '0' + s;
+  return s;
+}
+
+function parseSeq(text: string | undefined): number | null {
+  if (text === undefined || text.length !== SEQ_WIDTH || !/^[0-9]+$/.test(text)) return null;
+  const n = Number(text);
+  return isSeq(n) ? n : null;
+}
+
+function need(ok: boolean, what: string, value: unknown): void {
+  if (!ok) throw new RangeError('invalid ' + what + ': ' + JSON.stringify(value));
+}
+
+/** A catalog key (sku, code): non-empty, no surrounding whitespace, not starting with `_`. */
+export function isKey(value: unknown): value is string {
+  return (
+    typeof value === 'string' && value.length > 0 && value.length <= 200 && value.trim() === value && value.charAt(0) !== '_'
+  );
+}
+
+// ---------- catalog and store-down documents: `<type>:<key>` ----------
+
+/** `product:<sku>`. */
+export function productId(sku: string): string {
+  need(isKey(sku), 'sku', sku);
+  return 'product:' + sku;
+}
+
+/** `<type>:<key>` for catalog types (department, taxrate, taxgroup, tender, supplier, special, role). */
+export function catalogId(type: string, key: string): string {
+  need(isKey(key), type + ' key', key);
+  return type + ':' + key;
+}
+
+/** Splits `<type>:<key>` into its parts; the key may itself contain colons. */
+export function splitId(id: string): { type: string; key: string } | null {
+  const i = id.indexOf(':');
+  if (i <= 0 || i === id.length - 1) return null;
+  return { type: id.slice(0, i), key: id.slice(i + 1) };
+}
+
+/** `user:<id>`. */
+export function userDocId(userId: string): string {
+  need(isKey(userId), 'user id', userId);
+  return 'user:' + userId;
+}
+
+/** `price:<sku>` (a store price override, lives in that store's database). */
+export function priceId(sku: string): string {
+  need(isKey(sku), 'sku', sku);
+  return 'price:' + sku;
+}
+
+/** The id of the store configuration document in a store's database. */
+export const CONFIG_ID = 'config:hq';
+
+// ---------- transactions ----------
+
+/** `sale:<store>:<terminal>:<seq 8 digits>`. */
+export function saleId(storeId: string, terminalId: string, seq: number): string {
+  need(isStoreCode(storeId), 'store code', storeId);
+  need(isTerminalId(terminalId), 'terminal id', terminalId);
+  return 'sale:' + storeId + ':' + terminalId + ':' + padSeq(seq);
+}
+
+export interface TerminalSeqRef {
+  storeId: string;
+  terminalId: string;
+  seq: number;
+}
+
+function parseTerminalSeq(prefix: string, id: string): TerminalSeqRef | null {
+  if (typeof id !== 'string') return null;
+  const parts = id.split(':');
+  if (parts.length !== 4 || parts[0] !== prefix) return null;
+  const storeId = parts[1] as string;
+  const terminalId = parts[2] as string;
+  const seq = parseSeq(parts[3]);
+  if (!isStoreCode(storeId) || !isTerminalId(terminalId) || seq === null) return null;
+  return { storeId, terminalId, seq };
+}
+
+/** Parses a sale id, or null. */
+export function parseSaleId(id: string): TerminalSeqRef | null {
+  return parseTerminalSeq('sale', id);
+}
+
+/** `<store>-<terminal>-<seq>`, the number printed on the receipt (seq unpadded, as people read it). */
+export function receiptNumber(storeId: string, terminalId: string, seq: number): string {
+  need(isStoreCode(storeId), 'store code', storeId);
+  need(isTerminalId(terminalId), 'terminal id', terminalId);
+  need(isSeq(seq), 'sequence', seq);
+  return storeId + '-' + terminalId + '-' + seq;
+}
+
+/** Parses a receipt number (store codes and terminal ids hold no '-', so the split is unambiguous), or null. */
+export function parseReceiptNumber(text: string): TerminalSeqRef | null {
+  if (typeof text !== 'string') return null;
+  const parts = text.split('-');
+  if (parts.length !== 3) return null;
+  const storeId = parts[0] as string;
+  const terminalId = parts[1] as string;
+  const seqText = parts[2] as string;
+  if (!isStoreCode(storeId) || !isTerminalId(terminalId) || !/^[1-9][0-9]{0,7}$/.test(seqText)) return null;
+  return { storeId, terminalId, seq: Number(seqText) };
+}
+
+/** `void:<saleId>`: a sale is voided at most once. */
+export function voidId(saleIdValue: string): string {
+  need(parseSaleId(saleIdValue) !== null, 'sale id', saleIdValue);
+  return 'void:' + saleIdValue;
+}
+
+/** Parses a void id into the voided sale's id and owner, or null. */
+export function parseVoidId(id: string): (TerminalSeqRef & { saleId: string }) | null {
+  if (typeof id !== 'string' || id.indexOf('void:') !== 0) return null;
+  const sale = id.slice(5);
+  const ref = parseSaleId(sale);
+  return ref ? { storeId: ref.storeId, terminalId: ref.terminalId, seq: ref.seq, saleId: sale } : null;
+}
+
+/**
+ * `return:<store>:<terminal>:<seq 8 digits>`. Returns draw from the same per-terminal receipt sequence as sales,
+ * so a receipt number names exactly one document.
+ */
+export function returnId(storeId: string, terminalId: string, seq: number): string {
+  need(isStoreCode(storeId), 'store code', storeId);
+  need(isTerminalId(terminalId), 'terminal id', terminalId);
+  return 'return:' + storeId + ':' + terminalId + ':' + padSeq(seq);
+}
+
+/** Parses a return id, or null. */
+export function parseReturnId(id: string): TerminalSeqRef | null {
+  return parseTerminalSeq('return', id);
+}
+
+/** `shift:<store>:<terminal>:<n 8 digits>` (n counts the terminal's shifts from 1). */
+export function shiftId(storeId: string, terminalId: string, n: number): string {
+  need(isStoreCode(storeId), 'store code', storeId);
+  need(isTerminalId(terminalId), 'terminal id', terminalId);
+  return 'shift:' + storeId + ':' + terminalId + ':' + padSeq(n);
+}
+
+/** Parses a shift id (`seq` is the shift number n), or null. */
+export function parseShiftId(id: string): TerminalSeqRef | null {
+  return parseTerminalSeq('shift', id);
+}
+
+/** `shiftclose:<shiftId>`: a shift closes once. */
+export function shiftCloseId(shiftIdValue: string): string {
+  need(parseShiftId(shiftIdValue) !== null, 'shift id', shiftIdValue);
+  return 'shiftclose:' + shiftIdValue;
+}
+
+/** Parses a shift close id into its shift id and owner, or null. */
+export function parseShiftCloseId(id: string): (TerminalSeqRef & { shiftId: string }) | null {
+  if (typeof id !== 'string' || id.indexOf('shiftclose:') !== 0) return null;
+  const shift = id.slice(11);
+  const ref = parseShiftId(shift);
+  return ref ? { storeId: ref.storeId, terminalId: ref.terminalId, seq: ref.seq, shiftId: shift } : null;
+}
+
+/** `cash:<store>:<terminal>:<uuid>`. */
+export function cashId(storeId: string, terminalId: string, uuid: string): string {
+  need(isStoreCode(storeId), 'store code', storeId);
+  need(isTerminalId(terminalId), 'terminal id', terminalId);
+  need(isToken(uuid), 'uuid', uuid);
+  return 'cash:' + storeId + ':' + terminalId + ':' + uuid;
+}
+
+/** Parses a cash movement id, or null. */
+export function parseCashId(id: string): { storeId: string; terminalId: string; uuid: string } | null {
+  if (typeof id !== 'string') return null;
+  const p = id.split(':');
+  if (p.length !== 4 || p[0] !== 'cash' || !isStoreCode(p[1]) || !isTerminalId(p[2]) || !isToken(p[3])) return null;
+  return { storeId: p[1], terminalId: p[2], uuid: p[3] };
+}
+
+/** `zreport:<store>:<businessDate>`: one day close per store and day. */
+export function zreportId(storeId: string, businessDate: string): string {
+  need(isStoreCode(storeId), 'store code', storeId);
+  need(isBusinessDate(businessDate), 'business date', businessDate);
+  return 'zreport:' + storeId + ':' + businessDate;
+}
+
+/** Parses a Z report id, or null. */
+export function parseZreportId(id: string): { storeId: string; businessDate: string } | null {
+  if (typeof id !== 'string') return null;
+  const p = id.split(':');
+  if (p.length !== 3 || p[0] !== 'zreport' || !isStoreCode(p[1]) || !isBusinessDate(p[2])) return null;
+  return { storeId: p[1], businessDate: p[2] };
+}
+
+function storeToken(prefix: string, storeId: string, uuid: string): string {
+  need(isStoreCode(storeId), 'store code', storeId);
+  need(isToken(uuid), 'uuid', uuid);
+  return prefix + ':' + storeId + ':' + uuid;
+}
+
+function parseStoreToken(prefix: string, id: string): { storeId: string; uuid: string } | null {
+  if (typeof id !== 'string') return null;
+  const p = id.split(':');
+  if (p.length !== 3 || p[0] !== prefix || !isStoreCode(p[1]) || !isToken(p[2])) return null;
+  return { storeId: p[1], uuid: p[2] };
+}
+
+/** `move:<store>:<uuid>` (stock movement). */
+export function moveId(storeId: string, uuid: string): string {
+  return storeToken('move', storeId, uuid);
+}
+
+/** Parses a stock movement id, or null. */
+export function parseMoveId(id: string): { storeId: string; uuid: string } | null {
+  return parseStoreToken('move', id);
+}
+
+/** `transfer:<from store>:<uuid>`. */
+export function transferId(fromStoreId: string, uuid: string): string {
+  return storeToken('transfer', fromStoreId, uuid);
+}
+
+/** Parses a transfer id (`storeId` is the source store), or null. */
+export function parseTransferId(id: string): { storeId: string; uuid: string } | null {
+  return parseStoreToken('transfer', id);
+}
+
+/** `receipt:<transferId>`: a transfer is received once, by its destination store. */
+export function transferReceiptId(transferIdValue: string): string {
+  need(parseTransferId(transferIdValue) !== null, 'transfer id', transferIdValue);
+  return 'receipt:' + transferIdValue;
+}
+
+/** Parses a transfer receipt id into the transfer id and its source store, or null. */
+export function parseTransferReceiptId(id: string): { transferId: string; fromStoreId: string } | null {
+  if (typeof id !== 'string' || id.indexOf('receipt:') !== 0) return null;
+  const t = id.slice(8);
+  const ref = parseTransferId(t);
+  return ref ? { transferId: t, fromStoreId: ref.storeId } : null;
+}
+
+/** `customer:<uuid>`. */
+export function customerId(uuid: string): string {
+  need(isToken(uuid), 'uuid', uuid);
+  return 'customer:' + uuid;
+}
+
+/** Parses a customer id, or null. */
+export function parseCustomerId(id: string): { uuid: string } | null {
+  if (typeof id !== 'string') return null;
+  const p = id.split(':');
+  if (p.length !== 2 || p[0] !== 'customer' || !isToken(p[1])) return null;
+  return { uuid: p[1] };
+}
+
+/** `audit:<store code | hq>:<iso timestamp>:<uuid>` (the timestamp holds colons; the uuid never does). */
+export function auditId(owner: string, at: string, uuid: string): string {
+  need(owner === 'hq' || isStoreCode(owner), 'audit owner', owner);
+  need(isIsoUtc(at), 'timestamp', at);
+  need(isToken(uuid), 'uuid', uuid);
+  return 'audit:' + owner + ':' + at + ':' + uuid;
+}
+
+/** Parses an audit id; `storeId` is absent for HQ entries. */
+export function parseAuditId(id: string): { owner: string; storeId?: string; at: string; uuid: string } | null {
+  if (typeof id !== 'string' || id.indexOf('audit:') !== 0) return null;
+  const rest = id.slice(6);
+  const first = rest.indexOf(':');
+  const last = rest.lastIndexOf(':');
+  if (first <= 0 || last <= first) return null;
+  const owner = rest.slice(0, first);
+  const at = rest.slice(first + 1, last);
+  const uuid = rest.slice(last + 1);
+  if (!(owner === 'hq' || isStoreCode(owner)) || !isIsoUtc(at) || !isToken(uuid)) return null;
+  return owner === 'hq' ? { owner, at, uuid } : { owner, storeId: owner, at, uuid };
+}
+
+// ---------- owners and databases ----------
+
+export interface IdOwner {
+  storeId?: string;
+  terminalId?: string;
+}
+
+/**
+ * The store (and terminal) an id names as its writer. A transfer receipt's id names the source store's
+ * transfer, not the receiving store that writes it, so it yields no owner; catalog, user, price, config and
+ * customer ids carry none either.
+ */
+export function ownerOf(id: string): IdOwner {
+  const s = splitId(id);
+  if (!s) return {};
+  let r: { storeId: string; terminalId?: string } | null = null;
+  switch (s.type) {
+    case 'sale':
+      r = parseSaleId(id);
+      break;
+    case 'return':
+      r = parseReturnId(id);
+      break;
+    case 'void':
+      r = parseVoidId(id);
+      break;
+    case 'shift':
+      r = parseShiftId(id);
+      break;
+    case 'shiftclose':
+      r = parseShiftCloseId(id);
+      break;
+    case 'cash':
+      r = parseCashId(id);
+      break;
+    case 'zreport':
+      r = parseZreportId(id);
+      break;
+    case 'move':
+      r = parseMoveId(id);
+      break;
+    case 'transfer':
+      r = parseTransferId(id);
+      break;
+    case 'audit': {
+      const a = parseAuditId(id);
+      r = a && a.storeId ? { storeId: a.storeId } : null;
+      break;
+    }
+    default:
+      r = null;
+  }
+  if (!r) return {};
+  return r.terminalId ? { storeId: r.storeId, terminalId: r.terminalId } : { storeId: r.storeId };
+}
+
+/** HQ database of one store: `caja-store-<code lowercased>` (CouchDB db names must be lower case). */
+export function hqStoreDbName(storeCode: string): string {
+  need(isStoreCode(storeCode), 'store code', storeCode);
+  return HQ_STORE_DB_PREFIX + storeCode.toLowerCase();
+}
+
+/** The store code of an HQ store database name (`caja-store-s001` -> `S001`), or null for any other name. */
+export function storeCodeOfDbName(dbName: string): string | null {
+  if (typeof dbName !== 'string' || dbName.indexOf(HQ_STORE_DB_PREFIX) !== 0) return null;
+  const code = dbName.slice(HQ_STORE_DB_PREFIX.length).toUpperCase();
+  // Only a lower-case name maps back: `caja-store-S001` is not a valid CouchDB db name anyway.
+  return isStoreCode(code) && code.toLowerCase() === dbName.slice(HQ_STORE_DB_PREFIX.length) ? code : null;
+}
+
+// ---------- EAN-13 ----------
+
+/** The EAN-13 check digit of the first 12 digits (weights 1,3,1,3,... from the left). */
+export function ean13CheckDigit(first12: string): number {
+  need(/^[0-9]{12}$/.test(first12), 'EAN-13 body (12 digits)', first12);
+  let total = 0;
+  for (let i = 0; i < 12; i++) total += Number(first12.charAt(i)) * (i % 2 === 0 ? 1 : 3);
+  return (10 - (total % 10)) % 10;
+}
+
+/** True when the text is 13 digits with a correct check digit. */
+export function isValidEan13(code: string): boolean {
+  if (typeof code !== 'string' || !/^[0-9]{13}$/.test(code)) return false;
+  return ean13CheckDigit(code.slice(0, 12)) === Number(code.charAt(12));
+}
