@@ -1,0 +1,314 @@
+// A continuous replication job between two databases, with what admins need to see of it in the shape
+// of CouchDB's `_active_tasks` (design "Sync monitoring"): counts, pending, last success, last error.
+// PouchDB's own retry keeps a live replication alive through outages; this wrapper adds:
+//  - a short capped backoff, so a flapping WAN resumes within seconds, not PouchDB's up-to-10-minutes;
+//  - 413 handling: a batch refused as too large restarts the job with half the batch size;
+//  - per-type counts of what went each way, and classified errors kept for the dashboard.
+import { randomUUID } from 'node:crypto';
+import type { PouchDB } from './pouch';
+
+export type Direction = 'pull' | 'push';
+export type ErrorType = 'network_timeout' | 'payload_too_large' | 'schema_mismatch' | 'token_rejected' | 'forbidden' | 'unknown';
+
+export interface SyncErrorEntry {
+  at: string;
+  job: string;
+  type: ErrorType;
+  message: string;
+  docId?: string;
+}
+
+export interface JobSpec {
+  id: string;
+  direction: Direction;
+  source: PouchDB.Database;
+  target: PouchDB.Database;
+  sourceLabel: string;
+  targetLabel: string;
+  selector?: PouchDB.Find.Selector;
+  batchSize?: number;
+  batchesLimit?: number;
+  /** Replay from this sequence (force resync uses 0); only for the next start. */
+  since?: number | string;
+  /** Called for every batch written, with the docs, e.g. to set aside a newer schema. */
+  onDocs?: (docs: Array<Record<string, unknown>>) => void;
+  /** Maximum back-off between retries in ms. */
+  maxBackoffMs?: number;
+  /**
+   * How long an idle long-poll waits before asking again. CouchDB checks a token when a request starts, so an
+   * open feed outlives its token: bounding each poll makes every request re-authenticate, which is what
+   * lets a revoked store's replication stop within one token lifetime (plus this bound).
+   */
+  pollTimeoutMs?: number;
+}
+
+export interface JobStatus {
+  id: string;
+  direction: Direction;
+  source: string;
+  target: string;
+  state: 'starting' | 'active' | 'idle' | 'retrying' | 'stopped';
+  startedAt: string;
+  updatedAt: string;
+  lastSuccessAt: string | null;
+  docsRead: number;
+  docsWritten: number;
+  docWriteFailures: number;
+  pending: number | null;
+  lastSeq: string | number | null;
+  batchSize: number;
+  byType: Record<string, number>;
+  lastError: SyncErrorEntry | null;
+  errorCount: number;
+}
+
+/** The CouchDB 3 `_active_tasks` entry for a replication, plus Caja's extras under `caja`. */
+export function activeTaskOf(s: JobStatus, pid: string) {
+  return {
+    type: 'replication',
+    node: 'caja@localhost',
+    pid,
+    replication_id: s.id,
+    doc_id: null,
+    database: null,
+    user: null,
+    source: s.source,
+    target: s.target,
+    continuous: true,
+    docs_read: s.docsRead,
+    docs_written: s.docsWritten,
+    doc_write_failures: s.docWriteFailures,
+    bulk_get_docs: s.docsRead,
+    bulk_get_attempts: s.docsRead,
+    revisions_checked: s.docsRead,
+    missing_revisions_found: s.docsWritten,
+    changes_pending: s.pending,
+    checkpointed_source_seq: s.lastSeq,
+    source_seq: s.lastSeq,
+    through_seq: s.lastSeq,
+    checkpoint_interval: 5000,
+    started_on: Math.floor(Date.parse(s.startedAt) / 1000),
+    updated_on: Math.floor(Date.parse(s.updatedAt) / 1000),
+    caja: {
+      direction: s.direction,
+      state: s.state,
+      lastSuccessAt: s.lastSuccessAt,
+      byType: s.byType,
+      batchSize: s.batchSize,
+      lastError: s.lastError,
+      errorCount: s.errorCount,
+    },
+  };
+}
+
+type ReplicationEmitter = PouchDB.Replication.Replication<Record<string, unknown>>;
+
+function statusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { status?: number; statusCode?: number };
+  return e.status ?? e.statusCode;
+}
+
+/** Classifies a replication error for the dashboard's error list. */
+export function classifyError(err: unknown): ErrorType {
+  const status = statusOf(err);
+  if (status === 413) return 'payload_too_large';
+  if (status === 401) return 'token_rejected';
+  if (status === 403) return 'forbidden';
+  const text = String((err as { message?: string; reason?: string })?.message ?? (err as { reason?: string })?.reason ?? err);
+  if (/fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|timeout|network|socket|aborted|EPIPE/i.test(text) || status === undefined || status >= 500) {
+    return 'network_timeout';
+  }
+  return 'unknown';
+}
+
+export class ReplicationJob {
+  readonly pid = `<0.${randomUUID().slice(0, 8)}.0>`;
+  private emitter: ReplicationEmitter | null = null;
+  private stopped = true;
+  private readonly listeners = new Set<(s: JobStatus, error?: SyncErrorEntry) => void>();
+  private readonly status: JobStatus;
+  private readonly defaultBatch: number;
+  private restartTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly spec: JobSpec) {
+    const now = new Date().toISOString();
+    this.defaultBatch = spec.batchSize ?? 500;
+    this.status = {
+      id: spec.id,
+      direction: spec.direction,
+      source: spec.sourceLabel,
+      target: spec.targetLabel,
+      state: 'stopped',
+      startedAt: now,
+      updatedAt: now,
+      lastSuccessAt: null,
+      docsRead: 0,
+      docsWritten: 0,
+      docWriteFailures: 0,
+      pending: null,
+      lastSeq: null,
+      batchSize: this.defaultBatch,
+      byType: {},
+      lastError: null,
+      errorCount: 0,
+    };
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  snapshot(): JobStatus {
+    return { ...this.status, byType: { ...this.status.byType } };
+  }
+
+  /** Listens to status changes and errors; returns an unsubscribe function. */
+  onUpdate(listener: (s: JobStatus, error?: SyncErrorEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private touch(error?: SyncErrorEntry): void {
+    this.status.updatedAt = new Date().toISOString();
+    if (error) {
+      this.status.lastError = error;
+      this.status.errorCount += 1;
+    }
+    const snap = this.snapshot();
+    for (const l of this.listeners) l(snap, error);
+  }
+
+  private recordError(err: unknown, docId?: string, type?: ErrorType): void {
+    const e = err as { message?: string; reason?: string; name?: string };
+    this.touch({
+      at: new Date().toISOString(),
+      job: this.spec.id,
+      type: type ?? classifyError(err),
+      message: String(e?.reason ?? e?.message ?? e?.name ?? err),
+      ...(docId ? { docId } : {}),
+    });
+  }
+
+  start(since?: number | string): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.status.startedAt = new Date().toISOString();
+    this.run(since ?? this.spec.since);
+  }
+
+  private run(since?: number | string): void {
+    if (this.stopped) return;
+    this.status.state = 'starting';
+    const maxBackoff = this.spec.maxBackoffMs ?? 5000;
+    const opts: PouchDB.Replication.ReplicateOptions & { selector?: PouchDB.Find.Selector } = {
+      live: true,
+      retry: true,
+      batch_size: this.status.batchSize,
+      batches_limit: this.spec.batchesLimit ?? 5,
+      heartbeat: false,
+      timeout: this.spec.pollTimeoutMs ?? 25_000,
+      back_off_function: (delay: number) => (delay === 0 ? 250 : Math.min(delay * 2, maxBackoff)),
+      ...(this.spec.selector ? { selector: this.spec.selector } : {}),
+      ...(since !== undefined ? { since } : {}),
+    };
+    const emitter = this.spec.source.replicate.to(this.spec.target, opts) as unknown as ReplicationEmitter;
+    this.emitter = emitter;
+    emitter.on('change', (info) => {
+      const i = info as unknown as { docs_read: number; docs_written: number; doc_write_failures: number; last_seq: string | number; pending?: number; docs: Array<Record<string, unknown>>; errors: unknown[] };
+      this.status.docsRead += i.docs.length;
+      this.status.docsWritten = this.status.docsWritten + (i.docs.length - (i.errors?.length ?? 0));
+      this.status.docWriteFailures = i.doc_write_failures ?? this.status.docWriteFailures;
+      this.status.lastSeq = i.last_seq;
+      if (typeof i.pending === 'number') this.status.pending = i.pending;
+      for (const doc of i.docs) {
+        const type = typeof doc.type === 'string' ? doc.type : doc._deleted ? 'deleted' : 'other';
+        this.status.byType[type] = (this.status.byType[type] ?? 0) + 1;
+      }
+      this.status.state = 'active';
+      this.status.lastSuccessAt = new Date().toISOString();
+      this.spec.onDocs?.(i.docs);
+      this.touch();
+    });
+    emitter.on('paused', (err: unknown) => {
+      if (err) {
+        this.status.state = 'retrying';
+        if (statusOf(err) === 413) return this.shrinkBatch(err);
+        this.recordError(err);
+        return;
+      }
+      // Paused with no error: caught up.
+      this.status.state = 'idle';
+      this.status.pending = 0;
+      this.status.lastSuccessAt = new Date().toISOString();
+      if (this.status.batchSize !== this.defaultBatch && this.status.docsWritten > 0) this.status.batchSize = Math.min(this.defaultBatch, this.status.batchSize * 2);
+      this.touch();
+    });
+    emitter.on('active', () => {
+      this.status.state = 'active';
+      this.touch();
+    });
+    emitter.on('denied', (err: unknown) => {
+      const e = err as { id?: string; reason?: string; message?: string };
+      const reason = String(e?.reason ?? e?.message ?? '');
+      this.recordError(err, e?.id, /schema/i.test(reason) ? 'schema_mismatch' : 'forbidden');
+    });
+    emitter.on('error', (err: unknown) => {
+      if (statusOf(err) === 413) return this.shrinkBatch(err);
+      this.recordError(err);
+      this.scheduleRestart();
+    });
+    emitter.on('complete', () => {
+      if (!this.stopped) this.scheduleRestart();
+    });
+  }
+
+  /** A batch refused as too large: restart with half the batch size (down to one document). */
+  private shrinkBatch(err: unknown): void {
+    this.recordError(err, undefined, 'payload_too_large');
+    this.status.batchSize = Math.max(1, Math.floor(this.status.batchSize / 2));
+    this.emitter?.cancel();
+    this.emitter = null;
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopped || this.restartTimer) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.emitter) {
+        this.emitter.cancel();
+        this.emitter = null;
+      }
+      this.run();
+    }, 500);
+  }
+
+  /** Stops the job; resolves once PouchDB has cancelled (checkpoints already written are kept). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const emitter = this.emitter;
+    this.emitter = null;
+    this.status.state = 'stopped';
+    if (emitter) {
+      const done = new Promise<void>((resolve) => {
+        emitter.once('complete', () => resolve());
+        setTimeout(resolve, 2000).unref();
+      });
+      emitter.cancel();
+      await done;
+    }
+    this.touch();
+  }
+
+  /** Forces a full replay from sequence 0 (force resync): revs_diff makes it cheap and duplicate-free. */
+  async resync(): Promise<void> {
+    await this.stop();
+    this.status.docsRead = 0;
+    this.status.docsWritten = 0;
+    this.status.byType = {};
+    this.start(0);
+  }
+}

@@ -1,0 +1,26 @@
+// PouchDB for Node processes (relay, tests, benchmarks): LevelDB, memory and HTTP adapters, plus
+// pouchdb-find. Remote databases authenticate with a bearer token fetched per request, so a token
+// refreshed by its source is used by the very next request of a live replication.
+import PouchDB from 'pouchdb';
+import PouchFind from 'pouchdb-find';
+import PouchMemory from 'pouchdb-adapter-memory';
+
+PouchDB.plugin(PouchFind);
+PouchDB.plugin(PouchMemory);
+
+export { PouchDB };
+
+export type TokenSource = () => Promise<string> | string;
+
+/** A PouchDB handle on a remote CouchDB database, authenticating with `token()` on every request. */
+export function remoteDb(url: string, token: TokenSource, opts: { timeoutMs?: number } = {}): PouchDB.Database {
+  return new PouchDB(url, {
+    skip_setup: true,
+    fetch: async (input: string | Request, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      headers.set('Authorization', `Bearer ${await token()}`);
+      const signal = opts.timeoutMs && !init?.signal ? AbortSignal.timeout(opts.timeoutMs) : init?.signal;
+      return PouchDB.fetch(input, { ...init, headers, ...(signal ? { signal } : {}) });
+    },
+  } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+}

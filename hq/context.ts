@@ -1,0 +1,75 @@
+// What every HQ route needs, passed explicitly (no globals): CouchDB, configuration, logger, and the
+// URL HQ is reachable at (known only once listening, so it is a function).
+import type { Request, Response, NextFunction, RequestHandler } from 'express';
+import type { CajaConfig } from '../common/config';
+import type { CouchHandle } from '../common/couch';
+import { forbidden, unauthorized } from '../common/errors';
+import type { Logger } from '../common/log';
+import type { Actor } from './services/audit';
+import { getUser, hqPermissions } from './services/users';
+import { verifyAccessToken } from './services/tokens';
+
+export interface HqContext {
+  couch: CouchHandle;
+  cfg: CajaConfig;
+  log: Logger;
+  /** The HQ API base URL that sync tokens carry. */
+  publicUrl(): string;
+  /** The CouchDB URL relays replicate with. */
+  couchPublicUrl(): string;
+}
+
+export interface Session {
+  userId: string;
+  username: string;
+  permissions: string[];
+}
+
+/** The signed-in staff member, set by `authenticate`. */
+export function session(res: Response): Session {
+  const s = res.locals.session as Session | undefined;
+  if (!s) throw unauthorized('unauthenticated', 'Log in first.');
+  return s;
+}
+
+/** Who did it and from where, for the audit log. */
+export function actorOf(req: Request, res: Response): Actor {
+  const s = res.locals.session as Session | undefined;
+  return { id: s ? `hq:${s.userId}` : 'anonymous', from: req.ip ?? 'unknown' };
+}
+
+/** Verifies the bearer token and loads the user's current permissions (a deactivated user is out at once). */
+export function authenticate(ctx: HqContext): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) {
+      next(unauthorized('unauthenticated', 'Authentication required: send Authorization: Bearer <access token>.'));
+      return;
+    }
+    let userId: string;
+    try {
+      userId = verifyAccessToken(ctx.cfg.jwtSecret, match[1]).userId;
+    } catch (err) {
+      next(err);
+      return;
+    }
+    getUser(ctx.couch, userId)
+      .then(async (user) => {
+        if (!user.active) throw unauthorized('user_inactive', 'This account is deactivated.');
+        res.locals.session = { userId, username: user.username, permissions: await hqPermissions(ctx.couch, user) } satisfies Session;
+        next();
+      })
+      .catch((err: unknown) => next((err as { status?: number }).status === 404 ? unauthorized('token_invalid', 'Unknown user.') : err));
+  };
+}
+
+/** Refuses with 403 unless the signed-in user holds `permission` at HQ. */
+export function requirePermission(permission: string): RequestHandler {
+  return (_req, res, next) => {
+    const s = res.locals.session as Session | undefined;
+    if (!s) return next(unauthorized('unauthenticated', 'Log in first.'));
+    if (!s.permissions.includes(permission)) return next(forbidden('permission_denied', `This needs the ${permission} permission.`));
+    next();
+  };
+}

@@ -1,0 +1,41 @@
+// Audit log: every write through the HQ API records who, what, when and from where, as an immutable
+// document in HQ's database (store-side writes are audited by the relay into the store's database).
+import { randomUUID } from 'node:crypto';
+import type { CouchHandle } from '../../common/couch';
+import type { AuditEntry } from '../../shared/model/types';
+import { CURRENT_SCHEMA } from '../../shared/model/types';
+import { HQ_DB } from './dbs';
+
+export interface Actor {
+  id: string; // 'hq:<userId>', 'store:<CODE>', 'system'
+  from: string; // remote address
+}
+
+/** Records one audit entry; `target` is the document id or resource changed. */
+export async function audit(couch: CouchHandle, actor: Actor, action: string, target: string, detail?: Record<string, unknown>): Promise<void> {
+  const at = new Date().toISOString();
+  const entry: AuditEntry = {
+    _id: `audit:hq:${at}:${randomUUID()}`,
+    type: 'audit',
+    schema: CURRENT_SCHEMA,
+    at,
+    actor: actor.id,
+    action,
+    target,
+    from: actor.from,
+    ...(detail ? { detail } : {}),
+  };
+  await couch.nano.use(HQ_DB).insert(entry);
+}
+
+/** The most recent audit entries, newest first (ids sort by time). */
+export async function recentAudit(couch: CouchHandle, limit = 100): Promise<AuditEntry[]> {
+  const res = await couch.nano.use<AuditEntry>(HQ_DB).list({
+    startkey: 'audit:hq:\ufff0',
+    endkey: 'audit:hq:',
+    descending: true,
+    include_docs: true,
+    limit,
+  });
+  return res.rows.flatMap((r) => (r.doc ? [r.doc as AuditEntry] : []));
+}

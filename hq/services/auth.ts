@@ -1,0 +1,99 @@
+// HQ staff authentication: password login -> 15-minute access JWT + rotating refresh token; failed logins
+// are rate-limited per user and per address, with the limiter state kept in CouchDB (a `_local` document)
+// so every HQ instance behind a load balancer shares it.
+import { createHash, randomBytes } from 'node:crypto';
+import type { CouchHandle } from '../../common/couch';
+import { getDoc, putDoc, updateDoc } from '../../common/docs';
+import { badRequest, tooMany, unauthorized } from '../../common/errors';
+import type { LoginAttempt, LoginLimitState } from '../../shared/auth/lockout';
+import { checkLoginAllowed, emptyLoginLimits, pruneLoginLimits, recordLoginFailure } from '../../shared/auth/lockout';
+import { verifySecret } from '../../shared/auth/secrets';
+import { HQ_DB } from './dbs';
+import type { HqUser, RefreshToken } from './model';
+import { hqUserKey } from './model';
+import { signAccessToken } from './tokens';
+import { findUserByUsername, getUser, updateUser } from './users';
+
+const REFRESH_TTL_DAYS = 30;
+const LIMITS_DOC = '_local/login-limits';
+
+type LimitsDoc = { _id: string; _rev?: string; state: LoginLimitState };
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+async function limiterState(couch: CouchHandle): Promise<LoginLimitState> {
+  return (await getDoc<LimitsDoc>(couch, HQ_DB, LIMITS_DOC))?.state ?? emptyLoginLimits();
+}
+
+async function recordFailure(couch: CouchHandle, attempt: LoginAttempt): Promise<void> {
+  const now = Date.now();
+  await updateDoc<LimitsDoc>(couch, HQ_DB, LIMITS_DOC, (cur) => ({
+    _id: LIMITS_DOC,
+    state: pruneLoginLimits(recordLoginFailure(cur?.state ?? emptyLoginLimits(), attempt, now), now),
+  }));
+}
+
+async function issueTokens(couch: CouchHandle, secret: string, user: HqUser) {
+  const refresh = `rt_${randomBytes(32).toString('base64url')}`;
+  const now = Date.now();
+  const doc: RefreshToken = {
+    _id: `refresh:${sha256(refresh)}`,
+    type: 'refresh',
+    userId: user.id,
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + REFRESH_TTL_DAYS * 86400_000).toISOString(),
+  };
+  await putDoc(couch, HQ_DB, doc);
+  const access = signAccessToken(secret, user.id);
+  return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken: refresh, tokenType: 'Bearer' };
+}
+
+/** Username + password login; a wrong username and a wrong password answer the same. */
+export async function login(couch: CouchHandle, secret: string, username: unknown, password: unknown, address: string) {
+  if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
+    throw badRequest('missing_credentials', 'Give a username and a password.');
+  }
+  const attempt: LoginAttempt = { username, address };
+  const decision = checkLoginAllowed(await limiterState(couch), attempt, Date.now());
+  if (!decision.allowed) {
+    throw tooMany('too_many_attempts', 'Too many failed logins; wait and try again.', { retryAfterS: Math.ceil(decision.retryAfterMs / 1000) });
+  }
+  const user = await findUserByUsername(couch, username);
+  const ok = user !== null && user.active && (await verifySecret(password, user.passwordHash));
+  if (!ok || !user) {
+    await recordFailure(couch, attempt);
+    throw unauthorized('invalid_credentials', 'Wrong username or password.');
+  }
+  return { ...(await issueTokens(couch, secret, user)), mustChangePassword: user.mustChangePassword };
+}
+
+/** Exchanges a refresh token for new tokens; the old refresh token is consumed (rotation). */
+export async function refresh(couch: CouchHandle, secret: string, token: unknown) {
+  if (typeof token !== 'string' || !token.startsWith('rt_')) throw unauthorized('refresh_invalid', 'The refresh token is not valid.');
+  const id = `refresh:${sha256(token)}`;
+  const doc = await getDoc<RefreshToken>(couch, HQ_DB, id);
+  if (!doc) throw unauthorized('refresh_invalid', 'The refresh token is not valid or was already used.');
+  try {
+    // Deleting first makes a concurrent second use of the same token lose with a 409.
+    await couch.nano.use(HQ_DB).destroy(id, doc._rev as string);
+  } catch {
+    throw unauthorized('refresh_invalid', 'The refresh token was already used.');
+  }
+  if (Date.parse(doc.expiresAt) <= Date.now()) throw unauthorized('refresh_expired', 'The session has expired; log in again.');
+  const user = await getDoc<HqUser>(couch, HQ_DB, hqUserKey(doc.userId));
+  if (!user?.active) throw unauthorized('refresh_invalid', 'The user is no longer active.');
+  return issueTokens(couch, secret, user);
+}
+
+/** Changes the signed-in user's password (the current one is required) and/or PIN. */
+export async function changeCredential(couch: CouchHandle, userId: string, body: { currentPassword?: unknown; newPassword?: unknown; newPin?: unknown }) {
+  const user = await getUser(couch, userId);
+  if (typeof body.currentPassword !== 'string' || !(await verifySecret(body.currentPassword, user.passwordHash))) {
+    throw unauthorized('invalid_credentials', 'The current password is wrong.');
+  }
+  if (body.newPassword === undefined && body.newPin === undefined) throw badRequest('nothing_to_change', 'Give newPassword and/or newPin.');
+  return updateUser(couch, userId, {
+    ...(body.newPassword !== undefined ? { password: body.newPassword as string } : {}),
+    ...(body.newPin !== undefined ? { pin: body.newPin as string } : {}),
+  });
+}

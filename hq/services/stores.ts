@@ -1,0 +1,248 @@
+// Stores and their provisioning (design "Provisioning and auth"): pending -> sync token -> relay redeems it
+// once -> active with a store credential; revoke suspends; a new token re-provisions.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { CouchHandle } from '../../common/couch';
+import { ensureDb, setSecurity } from '../../common/couch';
+import { getDoc, listByPrefix, updateDoc, putDoc } from '../../common/docs';
+import { badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../../common/errors';
+import { deployDesignDocs } from '../../design-docs/deploy';
+import type { StoreConfig } from '../../shared/model/types';
+import { CURRENT_SCHEMA } from '../../shared/model/types';
+import { money } from '../../shared/money';
+import { decodeSyncToken, encodeSyncToken } from '../../shared/sync/syncToken';
+import { HQ_DB, storeDbName } from './dbs';
+import type { StoreRecord } from './model';
+import { storeKey } from './model';
+
+export const STORE_CODE = /^[A-Z0-9]{2,12}$/;
+const DEFAULT_TOKEN_TTL_H = 24;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const newSecret = () => randomBytes(32).toString('base64url');
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(new Uint8Array(x), new Uint8Array(y));
+}
+
+export interface StoreInput {
+  code: string;
+  name: string;
+  address?: string;
+  timeZone?: string;
+  currency?: string;
+  locale?: 'en' | 'es';
+  taxMode?: 'exclusive' | 'inclusive';
+}
+
+function checkTimeZone(zone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw badRequest('invalid_time_zone', `"${zone}" is not an IANA time zone.`);
+  }
+}
+
+/** The public view of a store: never the token or credential hashes. */
+export function publicStore(s: StoreRecord) {
+  const { syncToken, credential, _rev, ...rest } = s;
+  return {
+    ...rest,
+    id: s.code,
+    syncToken: syncToken
+      ? { id: syncToken.id, expiresAt: syncToken.expiresAt, createdAt: syncToken.createdAt, usedAt: syncToken.usedAt, revokedAt: syncToken.revokedAt }
+      : null,
+    hasCredential: Boolean(credential),
+  };
+}
+
+/** The store's configuration document that travels down to it. */
+function storeConfigDoc(s: StoreRecord): StoreConfig {
+  return {
+    _id: 'config:hq',
+    type: 'config',
+    schema: CURRENT_SCHEMA,
+    storeId: s.code,
+    code: s.code,
+    name: s.name,
+    address: s.address,
+    timeZone: s.timeZone,
+    currency: s.currency,
+    locale: s.locale,
+    taxMode: s.taxMode,
+    cashRounding: money(0),
+    varianceAlert: money(500),
+    receiptFooter: {
+      en: 'Returns within 30 days with this receipt.',
+      es: 'Devoluciones dentro de 30 días con este ticket.',
+    },
+    returnDays: 30,
+  };
+}
+
+/** Creates the store's HQ database with its `_security` and design documents (idempotent). */
+export async function prepareStoreDb(couch: CouchHandle, code: string): Promise<void> {
+  const db = storeDbName(code);
+  await ensureDb(couch, db);
+  // Only this store's credential (and HQ staff) may read it; writes are further checked by validate_doc_update.
+  await setSecurity(couch, db, [`store:${code}`, 'caja-hq']);
+  await deployDesignDocs(couch.url, db, 'hq-store', couch.authHeader());
+}
+
+export async function listStores(couch: CouchHandle): Promise<StoreRecord[]> {
+  return listByPrefix<StoreRecord>(couch, HQ_DB, 'store:');
+}
+
+export async function getStore(couch: CouchHandle, code: string): Promise<StoreRecord> {
+  const store = await getDoc<StoreRecord>(couch, HQ_DB, storeKey(code));
+  if (!store) throw notFound('store_not_found', `No store with code ${code}.`);
+  return store;
+}
+
+/** Creates a store in status `pending`, with its database and configuration document. */
+export async function createStore(couch: CouchHandle, input: StoreInput): Promise<StoreRecord> {
+  const code = String(input.code ?? '').trim().toUpperCase();
+  if (!STORE_CODE.test(code)) throw badRequest('invalid_store_code', 'A store code is 2 to 12 letters A-Z or digits, e.g. S001.');
+  const name = String(input.name ?? '').trim();
+  if (!name) throw badRequest('invalid_store_name', 'A store needs a name.');
+  const timeZone = input.timeZone ?? 'America/Mexico_City';
+  checkTimeZone(timeZone);
+  const now = new Date().toISOString();
+  const record: StoreRecord = {
+    _id: storeKey(code),
+    type: 'store',
+    code,
+    name,
+    address: String(input.address ?? ''),
+    timeZone,
+    currency: input.currency ?? 'MXN',
+    locale: input.locale ?? 'es',
+    taxMode: input.taxMode ?? 'inclusive',
+    status: 'pending',
+    createdAt: now,
+    updatedAt: now,
+    activatedAt: null,
+    suspendedAt: null,
+    syncToken: null,
+    credential: null,
+  };
+  let saved: StoreRecord;
+  try {
+    saved = await putDoc(couch, HQ_DB, record);
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 409) throw conflict('store_exists', `A store with code ${code} already exists.`);
+    throw err;
+  }
+  await prepareStoreDb(couch, code);
+  await updateDoc<StoreConfig>(couch, storeDbName(code), 'config:hq', () => storeConfigDoc(saved));
+  return saved;
+}
+
+/** Updates a store's descriptive fields (not its code or status) and its downstream config document. */
+export async function updateStore(couch: CouchHandle, code: string, input: Partial<StoreInput>): Promise<StoreRecord> {
+  if (input.timeZone) checkTimeZone(input.timeZone);
+  const saved = await updateDoc<StoreRecord>(couch, HQ_DB, storeKey(code), (s) => {
+    if (!s) throw notFound('store_not_found', `No store with code ${code}.`);
+    return {
+      ...s,
+      name: input.name?.trim() || s.name,
+      address: input.address ?? s.address,
+      timeZone: input.timeZone ?? s.timeZone,
+      currency: input.currency ?? s.currency,
+      locale: input.locale ?? s.locale,
+      taxMode: input.taxMode ?? s.taxMode,
+      updatedAt: new Date().toISOString(),
+    };
+  });
+  const store = saved as StoreRecord;
+  await updateDoc<StoreConfig>(couch, storeDbName(code), 'config:hq', (cur) => ({ ...storeConfigDoc(store), ...(cur?._rev ? { _rev: cur._rev } : {}) }));
+  return store;
+}
+
+/**
+ * Issues a new one-time sync token and returns it (the only time it is ever shown). Any earlier token is
+ * revoked by being replaced: HQ keeps a hash of the current token only.
+ */
+export async function issueSyncToken(couch: CouchHandle, code: string, hqUrl: string, ttlHours = DEFAULT_TOKEN_TTL_H) {
+  if (!(ttlHours > 0 && ttlHours <= 24 * 30)) throw badRequest('invalid_ttl', 'A token lives between a moment and 30 days.');
+  const id = randomBytes(9).toString('base64url');
+  const secret = newSecret();
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + ttlHours * 3600_000).toISOString();
+  await updateDoc<StoreRecord>(couch, HQ_DB, storeKey(code), (s) => {
+    if (!s) throw notFound('store_not_found', `No store with code ${code}.`);
+    return {
+      ...s,
+      syncToken: { id, secretHash: sha256(secret), expiresAt, createdAt: now.toISOString(), usedAt: null, revokedAt: null },
+      updatedAt: now.toISOString(),
+    };
+  });
+  return { token: encodeSyncToken({ store: code, hq: hqUrl, id, secret }), tokenId: id, expiresAt };
+}
+
+/** Suspends a store: its credential can no longer refresh replication tokens; an unused token is revoked. */
+export async function revokeStore(couch: CouchHandle, code: string): Promise<StoreRecord> {
+  const now = new Date().toISOString();
+  const saved = await updateDoc<StoreRecord>(couch, HQ_DB, storeKey(code), (s) => {
+    if (!s) throw notFound('store_not_found', `No store with code ${code}.`);
+    return {
+      ...s,
+      status: 'suspended',
+      suspendedAt: now,
+      credential: null,
+      syncToken: s.syncToken && !s.syncToken.usedAt ? { ...s.syncToken, revokedAt: now } : s.syncToken,
+      updatedAt: now,
+    };
+  });
+  return saved as StoreRecord;
+}
+
+export interface StoreCredential {
+  storeCode: string;
+  credentialId: string;
+  secret: string;
+}
+
+/**
+ * Redeems a sync token for a store credential. Each refusal has its own code so the relay can tell the
+ * person what to do: malformed (copy again), unknown/revoked (a newer token exists), used, expired.
+ */
+export async function redeemSyncToken(couch: CouchHandle, token: string): Promise<{ credential: StoreCredential; store: StoreRecord }> {
+  const payload = decodeSyncToken(token);
+  if (!payload) throw badRequest('token_malformed', 'This is not a Caja sync token; copy it again from the HQ console.');
+  const secret = newSecret();
+  const credentialId = randomBytes(9).toString('base64url');
+  const now = new Date().toISOString();
+  const saved = await updateDoc<StoreRecord>(couch, HQ_DB, storeKey(payload.store), (s) => {
+    if (!s) throw unauthorized('token_unknown', `Store ${payload.store} does not exist at this HQ.`);
+    const t = s.syncToken;
+    if (!t || t.id !== payload.id) throw unauthorized('token_revoked', 'This sync token was revoked: a newer token was generated for the store.');
+    if (!sameHash(t.secretHash, sha256(payload.secret))) throw unauthorized('token_invalid', 'This sync token is not valid.');
+    if (t.revokedAt) throw unauthorized('token_revoked', 'This sync token was revoked at HQ.');
+    if (t.usedAt) throw gone('token_used', `This sync token was already used (${t.usedAt}); generate a new one at HQ.`);
+    if (Date.parse(t.expiresAt) <= Date.now()) throw unauthorized('token_expired', `This sync token expired at ${t.expiresAt}; generate a new one at HQ.`);
+    return {
+      ...s,
+      status: 'active',
+      activatedAt: now,
+      suspendedAt: null,
+      syncToken: { ...t, usedAt: now },
+      credential: { id: credentialId, secretHash: sha256(secret), issuedAt: now },
+      updatedAt: now,
+    };
+  });
+  const store = saved as StoreRecord;
+  return { credential: { storeCode: store.code, credentialId, secret }, store };
+}
+
+/** Checks a store credential; only an active store with the current credential passes. */
+export async function authenticateStore(couch: CouchHandle, storeCode: string, credentialId: string, secret: string): Promise<StoreRecord> {
+  const store = await getDoc<StoreRecord>(couch, HQ_DB, storeKey(String(storeCode)));
+  const cred = store?.credential;
+  if (!store || !cred || cred.id !== credentialId || !sameHash(cred.secretHash, sha256(String(secret)))) {
+    throw unauthorized('store_credential_invalid', 'The store credential is not valid (revoked or re-provisioned).');
+  }
+  if (store.status !== 'active') throw forbidden('store_suspended', `Store ${store.code} is ${store.status}.`);
+  return store;
+}

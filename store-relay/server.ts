@@ -1,0 +1,275 @@
+// Store relay process: the store's CouchDB (embedded unless COUCHDB_URL is set) with the `caja-store`
+// database its terminals sync with, provisioning with a one-time token, the replications to and from
+// HQ, and terminal pairing.
+import express from 'express';
+import type { CajaConfig } from '../common/config';
+import { openCouch, ensureDb, setSecurity } from '../common/couch';
+import type { CouchHandle } from '../common/couch';
+import { badRequest, errorHandler, notFound } from '../common/errors';
+import { healthReport, listen, route } from '../common/http';
+import type { Listening } from '../common/http';
+import type { Logger } from '../common/log';
+import type { ReplicationJob, SyncErrorEntry } from '../common/replication/job';
+import { activeTaskOf } from '../common/replication/job';
+import { remoteDb } from '../common/replication/pouch';
+import { deployDesignDocs } from '../design-docs/deploy';
+import type { ProvisionState, RelayIdentity } from './services/identity';
+import { loadIdentity, ProvisionError, provisionWithToken } from './services/identity';
+import { createHqJobs, StoreTokenSource } from './services/hqLink';
+import { decodeSyncToken } from '../shared/sync/syncToken';
+import {
+  consumePairingCode,
+  createPairingCode,
+  listTerminals,
+  pairTerminal,
+  publicTerminal,
+  RELAY_PRIVATE_DB,
+  signManagerToken,
+  terminalToken,
+  unpairTerminal,
+  verifyManager,
+  verifyManagerToken,
+} from './services/terminals';
+
+export const RELAY_DB = 'caja-store';
+const MAX_ERRORS_KEPT = 200;
+
+export interface RelayServer {
+  url: string;
+  port: number;
+  couch: CouchHandle;
+  /** Current provisioning state and identity (null until provisioned). */
+  state(): { provision: ProvisionState; identity: RelayIdentity | null };
+  jobs(): ReplicationJob[];
+  errors(): SyncErrorEntry[];
+  /** Presents a sync token (the same path as SYNC_TOKEN at start). */
+  provision(token: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+class Relay {
+  identity: RelayIdentity | null = null;
+  provision: ProvisionState = { state: 'unprovisioned', error: null };
+  jobs: ReplicationJob[] = [];
+  errors: SyncErrorEntry[] = [];
+  tokens: StoreTokenSource | null = null;
+  lastProvisionError: { code: string; message: string; at: string } | null = null;
+
+  constructor(
+    readonly cfg: CajaConfig,
+    readonly couch: CouchHandle,
+    readonly log: Logger,
+  ) {}
+
+  recordError = (e: SyncErrorEntry) => {
+    this.errors.push(e);
+    if (this.errors.length > MAX_ERRORS_KEPT) this.errors.splice(0, this.errors.length - MAX_ERRORS_KEPT);
+    this.log.warn('sync.error', { ...e });
+  };
+
+  /** Starts serving a provisioned store: database access for its terminals, then replication. */
+  async activate(identity: RelayIdentity): Promise<void> {
+    this.identity = identity;
+    this.provision = { state: 'provisioned', error: null };
+    // Paired terminals of this store are members; what each may write is checked by validate_doc_update.
+    await setSecurity(this.couch, RELAY_DB, [`store:${identity.storeCode}`]);
+    this.tokens = new StoreTokenSource(identity, this.log);
+    const local = remoteDb(`${this.couch.url}/${RELAY_DB}`, () => this.couch.authHeader().slice('Bearer '.length));
+    this.jobs = createHqJobs({ identity, local, localLabel: `${this.couch.url}/${RELAY_DB}`, log: this.log, onError: this.recordError }, this.tokens);
+    for (const job of this.jobs) job.start();
+    this.log.info('relay.replication_started', { store: identity.storeCode, jobs: this.jobs.map((j) => j.id) });
+  }
+
+  /**
+   * Presents a sync token. A provisioned relay accepts a new token for its own store only (re-provisioning
+   * after a revoke); replication resumes from its checkpoints, so nothing is lost or sent twice.
+   */
+  async provisionWith(token: string): Promise<void> {
+    const current = this.identity;
+    const payload = decodeSyncToken(token);
+    if (current && payload && payload.store !== current.storeCode) {
+      throw badRequest('already_provisioned', `This relay is provisioned for store ${current.storeCode}, not ${payload.store}.`);
+    }
+    const previousState = this.provision;
+    this.provision = { state: 'provisioning', error: null };
+    try {
+      const identity = await provisionWithToken(this.cfg.dataDir, token, this.log);
+      await Promise.all(this.jobs.map((j) => j.stop()));
+      await this.activate(identity);
+    } catch (err) {
+      const code = err instanceof ProvisionError ? err.code : 'provision_failed';
+      const message = err instanceof Error ? err.message : String(err);
+      // A refused re-provisioning leaves a working relay as it was, with the refusal reported.
+      this.provision = current ? previousState : { state: 'error', error: { code, message, at: new Date().toISOString() } };
+      this.lastProvisionError = { code, message, at: new Date().toISOString() };
+      this.log.error('relay.provision_failed', { code, message });
+      throw err instanceof ProvisionError ? badRequest(code, message) : err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.jobs.map((j) => j.stop()));
+  }
+}
+
+function requireIdentity(relay: Relay): RelayIdentity {
+  if (!relay.identity) throw badRequest('not_provisioned', 'This relay is not provisioned yet: start it with a sync token from HQ.');
+  return relay.identity;
+}
+
+/** Builds the relay's Express app. */
+export function createRelayApp(relay: Relay): express.Express {
+  const { couch, log, cfg } = relay;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+  // The terminal app is served from another origin in the browser build; it calls these endpoints too.
+  app.use('/api', (req, res, next) => {
+    res.set('Access-Control-Allow-Origin', req.get('origin') ?? '*');
+    res.set('Access-Control-Allow-Headers', 'Content-Type, Authorization');
+    res.set('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  });
+  app.get(
+    '/api/v1/health',
+    route(async (_req, res) => {
+      const { status, body } = await healthReport('relay', couch, {
+        store: relay.identity?.storeCode ?? null,
+        provision: relay.provision.state,
+      });
+      res.status(status).json(body);
+    }),
+  );
+  app.get('/api/v1/sync/status', (_req, res) => {
+    res.json({
+      store: relay.identity?.storeCode ?? null,
+      provision: relay.provision,
+      lastProvisionError: relay.lastProvisionError,
+      tokenError: relay.tokens?.lastError ?? null,
+      jobs: relay.jobs.map((j) => activeTaskOf(j.snapshot(), j.id)),
+      errors: relay.errors.slice(-50),
+    });
+  });
+  app.post(
+    '/api/v1/provision',
+    route(async (req, res) => {
+      const token = (req.body as { token?: unknown } | undefined)?.token;
+      if (typeof token !== 'string') throw badRequest('token_malformed', 'Send {"token": "<sync token>"}.');
+      await relay.provisionWith(token);
+      res.status(201).json({ store: relay.identity?.storeCode, provision: relay.provision });
+    }),
+  );
+  app.post(
+    '/api/v1/auth/login',
+    route(async (req, res) => {
+      requireIdentity(relay);
+      const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
+      const user = await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage');
+      res.json({ token: signManagerToken(cfg.jwtSecret, user), user: { id: user.userId, username: user.username, permissions: user.permissions } });
+    }),
+  );
+  app.post(
+    '/api/v1/terminals/pairing-code',
+    route(async (req, res) => {
+      requireIdentity(relay);
+      const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
+      const by = req.get('authorization')
+        ? verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage').userId
+        : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
+      res.status(201).json(await createPairingCode(couch, by));
+    }),
+  );
+  app.post(
+    '/api/v1/terminals/pair',
+    route(async (req, res) => {
+      const identity = requireIdentity(relay);
+      const body = (req.body ?? {}) as { username?: unknown; pin?: unknown; code?: unknown; name?: unknown };
+      const pairedBy = body.code !== undefined ? await consumePairingCode(couch, body.code) : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
+      const { terminal, secret } = await pairTerminal(couch, pairedBy, body.name);
+      log.info('terminal.paired', { terminal: terminal.terminalId, by: pairedBy });
+      res.status(201).json({
+        storeCode: identity.storeCode,
+        terminalId: terminal.terminalId,
+        name: terminal.name,
+        secret,
+        couchdbUrl: cfg.couchdbUrl ?? couch.url,
+        db: RELAY_DB,
+      });
+    }),
+  );
+  app.post(
+    '/api/v1/terminals/token',
+    route(async (req, res) => {
+      const identity = requireIdentity(relay);
+      const body = (req.body ?? {}) as { terminalId?: unknown; secret?: unknown };
+      res.json(await terminalToken(couch, cfg.jwtSecret, identity.storeCode, body.terminalId, body.secret));
+    }),
+  );
+  app.get(
+    '/api/v1/terminals',
+    route(async (req, res) => {
+      verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage');
+      res.json((await listTerminals(couch)).map(publicTerminal));
+    }),
+  );
+  app.delete(
+    '/api/v1/terminals/:id',
+    route(async (req, res) => {
+      const { userId } = verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage');
+      const t = await unpairTerminal(couch, String(req.params.id), userId);
+      log.info('terminal.unpaired', { terminal: t.terminalId, by: userId });
+      res.json(publicTerminal(t));
+    }),
+  );
+  app.use('/api', () => {
+    throw notFound('not_found', 'No such API endpoint.');
+  });
+  app.use(errorHandler(log));
+  return app;
+}
+
+/** Starts a relay: CouchDB, its databases and design documents, provisioning if needed, then the API. */
+export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelayServer> {
+  const couch = await openCouch(cfg, 'caja-relay', 'relay-couchdb', log);
+  const relay = new Relay(cfg, couch, log);
+  let http: Listening | null = null;
+  try {
+    await ensureDb(couch, RELAY_DB);
+    await ensureDb(couch, RELAY_PRIVATE_DB);
+    await setSecurity(couch, RELAY_PRIVATE_DB, []);
+    await deployDesignDocs(couch.url, RELAY_DB, 'relay-store', couch.authHeader());
+    http = await listen(createRelayApp(relay), cfg.relayPort);
+    const identity = await loadIdentity(cfg.dataDir);
+    if (identity) {
+      await relay.activate(identity);
+    } else if (cfg.syncToken) {
+      // A refused token leaves the relay running and saying why (status, log); a new token may be given.
+      await relay.provisionWith(cfg.syncToken).catch(() => undefined);
+    } else {
+      log.warn('relay.unprovisioned', { hint: 'start with SYNC_TOKEN=<token from HQ> or POST /api/v1/provision' });
+    }
+  } catch (err) {
+    await relay.close();
+    await http?.close();
+    await couch.close();
+    throw err;
+  }
+  const listening = http;
+  log.info('relay.listening', { url: listening.url, couchdb: couch.url, store: relay.identity?.storeCode ?? null });
+  return {
+    url: listening.url,
+    port: listening.port,
+    couch,
+    state: () => ({ provision: relay.provision, identity: relay.identity }),
+    jobs: () => relay.jobs,
+    errors: () => relay.errors,
+    provision: (token) => relay.provisionWith(token),
+    async close() {
+      await relay.close();
+      await listening.close();
+      await couch.close();
+      log.info('relay.stopped');
+    },
+  };
+}

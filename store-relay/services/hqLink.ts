@@ -1,0 +1,135 @@
+// The relay's link to HQ: a short-lived store token refreshed with the store credential, and the three
+// replication jobs of the design: catalog down, the store's own documents down, transactions up.
+import type { Logger } from '../../common/log';
+import type { SyncErrorEntry } from '../../common/replication/job';
+import { ReplicationJob } from '../../common/replication/job';
+import { remoteDb } from '../../common/replication/pouch';
+import type { PouchDB } from '../../common/replication/pouch';
+import { CURRENT_SCHEMA } from '../../shared/model/types';
+import { catalogPullSelector, storePullSelector, upstreamSelector } from '../../design-docs/selectors';
+import type { RelayIdentity } from './identity';
+
+export class TokenRejected extends Error {
+  /** 401, so replication jobs classify it as `token_rejected`. */
+  readonly status = 401;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TokenRejected';
+  }
+}
+
+/** Fetches and caches the store's CouchDB token from HQ; renews at half its lifetime. */
+export class StoreTokenSource {
+  private token: string | null = null;
+  private renewAt = 0;
+  private inflight: Promise<string> | null = null;
+  lastError: { code: string; message: string; at: string } | null = null;
+
+  constructor(
+    private readonly identity: RelayIdentity,
+    private readonly log: Logger,
+  ) {}
+
+  /** A valid token, fetching a new one when due; throws TokenRejected when HQ refuses the credential. */
+  get = async (): Promise<string> => {
+    if (this.token && Date.now() < this.renewAt) return this.token;
+    this.inflight ??= this.fetchToken().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  };
+
+  private async fetchToken(): Promise<string> {
+    const { identity } = this;
+    const res = await fetch(`${identity.hqUrl}/api/v1/sync/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ storeCode: identity.storeCode, credentialId: identity.credentialId, secret: identity.secret }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const body = (await res.json().catch(() => ({}))) as { token?: string; expiresAt?: string; error?: string; reason?: string };
+    if (!res.ok || !body.token || !body.expiresAt) {
+      this.lastError = { code: body.error ?? `http_${res.status}`, message: body.reason ?? 'HQ refused the store credential.', at: new Date().toISOString() };
+      this.log.warn('hq.token_rejected', { code: this.lastError.code, status: res.status });
+      // Keep the old token until it expires: a revoked store stops within one token lifetime, as designed.
+      throw new TokenRejected(this.lastError.code, this.lastError.message);
+    }
+    this.lastError = null;
+    const lifetime = Date.parse(body.expiresAt) - Date.now();
+    this.token = body.token;
+    this.renewAt = Date.now() + lifetime / 2;
+    return body.token;
+  }
+}
+
+export interface HqLinkOptions {
+  identity: RelayIdentity;
+  local: PouchDB.Database;
+  localLabel: string;
+  log: Logger;
+  onError: (e: SyncErrorEntry) => void;
+  batchSize?: number;
+}
+
+
+/** Builds (not starts) the relay's three jobs. */
+export function createHqJobs(opts: HqLinkOptions, tokens: StoreTokenSource): ReplicationJob[] {
+  const { identity, local } = opts;
+  const base = identity.couchdb.url;
+  const catalog = remoteDb(`${base}/${identity.couchdb.catalogDb}`, tokens.get, { timeoutMs: 60_000 });
+  const storeDb = remoteDb(`${base}/${identity.couchdb.storeDb}`, tokens.get, { timeoutMs: 60_000 });
+  const newerSchema = (jobId: string) => (docs: Array<Record<string, unknown>>) => {
+    for (const doc of docs) {
+      if (typeof doc.schema === 'number' && doc.schema > CURRENT_SCHEMA) {
+        // Stored as received (opaque) but reported: this relay cannot interpret it until upgraded.
+        opts.onError({ at: new Date().toISOString(), job: jobId, type: 'schema_mismatch', message: `document schema ${doc.schema} is newer than ${CURRENT_SCHEMA}`, docId: String(doc._id) });
+      }
+    }
+  };
+  // Poll at most every half token lifetime, so a revoked credential is noticed within one lifetime.
+  const pollTimeoutMs = Math.max(1000, Math.min(25_000, (identity.tokenTtlS ?? 600) * 500));
+  const jobs = [
+    new ReplicationJob({
+      id: 'catalog-down',
+      direction: 'pull',
+      source: catalog,
+      target: local,
+      sourceLabel: `${base}/${identity.couchdb.catalogDb}`,
+      targetLabel: opts.localLabel,
+      // Selectors name document types, so HQ's design documents never land in the relay's database.
+      selector: catalogPullSelector(),
+      batchSize: opts.batchSize ?? 1000,
+      batchesLimit: 5,
+      onDocs: newerSchema('catalog-down'),
+      pollTimeoutMs,
+    }),
+    new ReplicationJob({
+      id: 'store-down',
+      direction: 'pull',
+      source: storeDb,
+      target: local,
+      sourceLabel: `${base}/${identity.couchdb.storeDb}`,
+      targetLabel: opts.localLabel,
+      selector: storePullSelector(),
+      batchSize: opts.batchSize ?? 500,
+      onDocs: newerSchema('store-down'),
+      pollTimeoutMs,
+    }),
+    new ReplicationJob({
+      id: 'transactions-up',
+      direction: 'push',
+      source: local,
+      target: storeDb,
+      sourceLabel: opts.localLabel,
+      targetLabel: `${base}/${identity.couchdb.storeDb}`,
+      selector: upstreamSelector(),
+      batchSize: opts.batchSize ?? 500,
+      pollTimeoutMs,
+    }),
+  ];
+  for (const job of jobs) job.onUpdate((_s, err) => err && opts.onError(err));
+  return jobs;
+}
