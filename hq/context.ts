@@ -17,6 +17,8 @@ export interface HqContext {
   publicUrl(): string;
   /** The CouchDB URL relays replicate with. */
   couchPublicUrl(): string;
+  /** Lets background jobs follow a store's database as soon as it exists. */
+  onStoreCreated?: (code: string) => void;
 }
 
 export interface Session {

@@ -13,12 +13,15 @@ import { CATALOG_DB, HQ_DB } from './services/dbs';
 import type { HqContext } from './context';
 import { authenticate, requirePermission } from './context';
 import { authRoutes } from './routes/auth';
+import { productRoutes, storePriceRoutes } from './routes/catalog';
 import { storeRoutes } from './routes/stores';
 import { syncRoutes } from './routes/sync';
 import { roleRoutes, userRoutes } from './routes/users';
 import { recentAudit } from './services/audit';
 import type { BootstrapResult } from './services/bootstrap';
 import { bootstrapHq } from './services/bootstrap';
+import { TransferRouter } from './jobs/transferRouter';
+import { listStores } from './services/stores';
 
 export interface HqServer {
   url: string;
@@ -65,6 +68,8 @@ export function createHqApp(ctx: HqContext): express.Express {
   app.use('/api/v1/roles', roleRoutes(ctx));
   app.use('/api/v1/stores', storeRoutes(ctx));
   app.use('/api/v1/sync', syncRoutes(ctx));
+  app.use('/api/v1/products', productRoutes(ctx));
+  app.use('/api/v1/store-prices', storePriceRoutes(ctx));
   app.get(
     '/api/v1/audit',
     authenticate(ctx),
@@ -84,6 +89,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
   let http: Listening | null = null;
   let boot: BootstrapResult;
   let publicUrl = cfg.hqUrl ?? '';
+  const router = new TransferRouter(couch, log.child('router'));
   try {
     await prepareHqDatabases(couch, log);
     boot = await bootstrapHq(couch, cfg.hqAdminPassword, log);
@@ -93,10 +99,13 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
       log,
       publicUrl: () => publicUrl,
       couchPublicUrl: () => process.env.HQ_COUCHDB_PUBLIC_URL ?? couch.url,
+      onStoreCreated: (code) => router.ensure([code]),
     };
+    router.ensure((await listStores(couch)).map((s) => s.code));
     http = await listen(createHqApp(ctx), cfg.hqPort);
     publicUrl ||= http.url;
   } catch (err) {
+    await router.stop();
     await couch.close();
     throw err;
   }
@@ -108,6 +117,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     couch,
     generatedAdminPassword: boot.generatedAdminPassword,
     async close() {
+      await router.stop();
       await listening.close();
       await couch.close();
       log.info('hq.stopped');

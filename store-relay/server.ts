@@ -29,7 +29,11 @@ import {
   unpairTerminal,
   verifyManager,
   verifyManagerToken,
+  verifyTerminalToken,
 } from './services/terminals';
+import { auditAtStore } from './services/audit';
+import { Heartbeat } from './services/heartbeat';
+import type { TerminalHealthReport } from './services/heartbeat';
 
 export const RELAY_DB = 'caja-store';
 const MAX_ERRORS_KEPT = 200;
@@ -42,6 +46,8 @@ export interface RelayServer {
   state(): { provision: ProvisionState; identity: RelayIdentity | null };
   jobs(): ReplicationJob[];
   errors(): SyncErrorEntry[];
+  /** Sends a heartbeat now (normally every HEARTBEAT_INTERVAL_S). */
+  beat(): Promise<void>;
   /** Presents a sync token (the same path as SYNC_TOKEN at start). */
   provision(token: string): Promise<void>;
   close(): Promise<void>;
@@ -53,6 +59,8 @@ class Relay {
   jobs: ReplicationJob[] = [];
   errors: SyncErrorEntry[] = [];
   tokens: StoreTokenSource | null = null;
+  heartbeat: Heartbeat | null = null;
+  readonly terminalHealth = new Map<string, TerminalHealthReport>();
   lastProvisionError: { code: string; message: string; at: string } | null = null;
 
   constructor(
@@ -62,6 +70,7 @@ class Relay {
   ) {}
 
   recordError = (e: SyncErrorEntry) => {
+    this.heartbeat?.enqueueError(e);
     this.errors.push(e);
     if (this.errors.length > MAX_ERRORS_KEPT) this.errors.splice(0, this.errors.length - MAX_ERRORS_KEPT);
     this.log.warn('sync.error', { ...e });
@@ -78,6 +87,24 @@ class Relay {
     this.jobs = createHqJobs({ identity, local, localLabel: `${this.couch.url}/${RELAY_DB}`, log: this.log, onError: this.recordError }, this.tokens);
     for (const job of this.jobs) job.start();
     this.log.info('relay.replication_started', { store: identity.storeCode, jobs: this.jobs.map((j) => j.id) });
+    await this.heartbeat?.stop();
+    this.heartbeat = new Heartbeat({
+      identity,
+      couch: this.couch,
+      db: RELAY_DB,
+      jobs: () => this.jobs,
+      terminals: () => [...this.terminalHealth.values()],
+      tokens: this.tokens,
+      intervalS: this.cfg.heartbeatIntervalS,
+      log: this.log,
+    });
+    this.heartbeat.start();
+  }
+
+  /** Records an audit entry for a write made through the relay API. */
+  async audit(action: string, actor: string, target: string, from: string | undefined, detail?: Record<string, unknown>): Promise<void> {
+    if (!this.identity) return;
+    await auditAtStore(this.couch, RELAY_DB, this.identity.storeCode, { actor, action, target, from: from ?? 'unknown', ...(detail ? { detail } : {}) });
   }
 
   /**
@@ -108,6 +135,7 @@ class Relay {
   }
 
   async close(): Promise<void> {
+    await this.heartbeat?.stop();
     await Promise.all(this.jobs.map((j) => j.stop()));
   }
 }
@@ -147,7 +175,9 @@ export function createRelayApp(relay: Relay): express.Express {
       provision: relay.provision,
       lastProvisionError: relay.lastProvisionError,
       tokenError: relay.tokens?.lastError ?? null,
-      jobs: relay.jobs.map((j) => activeTaskOf(j.snapshot(), j.id)),
+      jobs: relay.jobs.map((j) => activeTaskOf(j.snapshot(), j.pid)),
+      heartbeat: { lastSentAt: relay.heartbeat?.lastSentAt ?? null, lastError: relay.heartbeat?.lastError ?? null },
+      terminals: [...relay.terminalHealth.values()],
       errors: relay.errors.slice(-50),
     });
   });
@@ -177,7 +207,9 @@ export function createRelayApp(relay: Relay): express.Express {
       const by = req.get('authorization')
         ? verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage').userId
         : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
-      res.status(201).json(await createPairingCode(couch, by));
+      const created = await createPairingCode(couch, by);
+      await relay.audit('terminal.pairing_code', `user:${by}`, 'pairing-code', req.ip, { expiresAt: created.expiresAt });
+      res.status(201).json(created);
     }),
   );
   app.post(
@@ -188,6 +220,7 @@ export function createRelayApp(relay: Relay): express.Express {
       const pairedBy = body.code !== undefined ? await consumePairingCode(couch, body.code) : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
       const { terminal, secret } = await pairTerminal(couch, pairedBy, body.name);
       log.info('terminal.paired', { terminal: terminal.terminalId, by: pairedBy });
+      await relay.audit('terminal.pair', `user:${pairedBy}`, `terminal:${terminal.terminalId}`, req.ip, { name: terminal.name });
       res.status(201).json({
         storeCode: identity.storeCode,
         terminalId: terminal.terminalId,
@@ -206,6 +239,21 @@ export function createRelayApp(relay: Relay): express.Express {
       res.json(await terminalToken(couch, cfg.jwtSecret, identity.storeCode, body.terminalId, body.secret));
     }),
   );
+  app.post(
+    '/api/v1/terminals/health',
+    route(async (req, res) => {
+      const identity = requireIdentity(relay);
+      const { terminalId } = verifyTerminalToken(cfg.jwtSecret, identity.storeCode, req.get('authorization'));
+      const body = (req.body ?? {}) as { pendingUp?: unknown; dbSizeBytes?: unknown };
+      relay.terminalHealth.set(terminalId, {
+        terminalId,
+        lastSeenAt: new Date().toISOString(),
+        pendingUp: typeof body.pendingUp === 'number' ? body.pendingUp : null,
+        dbSizeBytes: typeof body.dbSizeBytes === 'number' ? body.dbSizeBytes : null,
+      });
+      res.json({ ok: true });
+    }),
+  );
   app.get(
     '/api/v1/terminals',
     route(async (req, res) => {
@@ -219,6 +267,7 @@ export function createRelayApp(relay: Relay): express.Express {
       const { userId } = verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage');
       const t = await unpairTerminal(couch, String(req.params.id), userId);
       log.info('terminal.unpaired', { terminal: t.terminalId, by: userId });
+      await relay.audit('terminal.unpair', `user:${userId}`, `terminal:${t.terminalId}`, req.ip);
       res.json(publicTerminal(t));
     }),
   );
@@ -264,6 +313,7 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     state: () => ({ provision: relay.provision, identity: relay.identity }),
     jobs: () => relay.jobs,
     errors: () => relay.errors,
+    beat: async () => relay.heartbeat?.beat(),
     provision: (token) => relay.provisionWith(token),
     async close() {
       await relay.close();

@@ -5,6 +5,7 @@ import type { HqContext } from '../context';
 import { actorOf, authenticate, requirePermission } from '../context';
 import { audit } from '../services/audit';
 import type { StoreInput } from '../services/stores';
+import { requestResync } from '../services/monitoring';
 import { createStore, getStore, issueSyncToken, listStores, publicStore, revokeStore, updateStore } from '../services/stores';
 
 /** /api/v1/stores: the chain's stores and their provisioning. */
@@ -18,6 +19,7 @@ export function storeRoutes(ctx: HqContext): Router {
     requirePermission('stores.provision'),
     route(async (req, res) => {
       const store = await createStore(ctx.couch, (req.body ?? {}) as StoreInput);
+      ctx.onStoreCreated?.(store.code);
       await audit(ctx.couch, actorOf(req, res), 'store.create', store._id, { name: store.name });
       res.status(201).json(publicStore(store));
     }),
@@ -51,6 +53,18 @@ export function storeRoutes(ctx: HqContext): Router {
       const store = await revokeStore(ctx.couch, String(req.params.id));
       await audit(ctx.couch, actorOf(req, res), 'store.revoke', store._id);
       res.json(publicStore(store));
+    }),
+  );
+  r.post(
+    '/:id/resync',
+    requirePermission('sync.admin'),
+    route(async (req, res) => {
+      const code = String(req.params.id);
+      await getStore(ctx.couch, code);
+      const requestedAt = await requestResync(ctx.couch, code);
+      await audit(ctx.couch, actorOf(req, res), 'store.resync', `store:${code}`, { requestedAt });
+      // The relay replays from sequence 0 at its next heartbeat; revs_diff keeps the replay duplicate-free.
+      res.status(202).json({ requestedAt });
     }),
   );
   return r;

@@ -5,7 +5,10 @@ import type { HqContext } from '../context';
 import { audit } from '../services/audit';
 import { CATALOG_DB, storeDbName } from '../services/dbs';
 import { authenticateStore, redeemSyncToken } from '../services/stores';
-import { signStoreToken, storeTokenTtlS } from '../services/tokens';
+import { signStoreToken, storeTokenTtlS, verifyStoreToken } from '../services/tokens';
+import { unauthorized } from '../../common/errors';
+import { authenticate, requirePermission } from '../context';
+import { acknowledgeResync, dashboard, listSyncErrors, recordHeartbeat } from '../services/monitoring';
 
 /** /api/v1/sync: what relays call (token redemption, replication tokens). Auth is the store's own. */
 export function syncRoutes(ctx: HqContext): Router {
@@ -40,6 +43,33 @@ export function syncRoutes(ctx: HqContext): Router {
       }
       const store = await authenticateStore(ctx.couch, body.storeCode, body.credentialId, body.secret);
       res.json({ ...signStoreToken(ctx.cfg.jwtSecret, store.code), couchdbUrl: ctx.couchPublicUrl() });
+    }),
+  );
+  r.post(
+    '/heartbeat',
+    route(async (req, res) => {
+      const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      if (!token) throw unauthorized('unauthenticated', 'A heartbeat carries the store token.');
+      const { storeCode } = verifyStoreToken(ctx.cfg.jwtSecret, token);
+      const answer = await recordHeartbeat(ctx.couch, storeCode, req.body, req.ip ?? 'unknown');
+      const ack = (req.body as { resyncStarted?: unknown } | undefined)?.resyncStarted;
+      if (typeof ack === 'string') await acknowledgeResync(ctx.couch, storeCode, ack);
+      res.json(answer);
+    }),
+  );
+  r.get(
+    '/dashboard',
+    authenticate(ctx),
+    requirePermission('sync.admin'),
+    route(async (_req, res) => res.json(await dashboard(ctx.couch))),
+  );
+  r.get(
+    '/errors',
+    authenticate(ctx),
+    requirePermission('sync.admin'),
+    route(async (req, res) => {
+      const q = req.query as Record<string, string | undefined>;
+      res.json(await listSyncErrors(ctx.couch, { ...(q.store ? { store: q.store } : {}), ...(q.type ? { type: q.type } : {}), limit: Number(q.limit ?? 100) || 100 }));
     }),
   );
   return r;

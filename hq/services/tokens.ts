@@ -49,3 +49,18 @@ export function verifyAccessToken(secret: string, token: string): { userId: stri
   }
   return { userId: claims.sub.slice(3) };
 }
+
+/** Verifies a store's CouchDB token (as presented with heartbeats); returns the store code. */
+export function verifyStoreToken(secret: string, token: string): { storeCode: string } {
+  let claims: jwt.JwtPayload | string;
+  try {
+    claims = jwt.verify(token, secret, { algorithms: ['HS256'] });
+  } catch (err) {
+    if (err instanceof jwt.TokenExpiredError) throw unauthorized('token_expired', 'The store token has expired.');
+    throw unauthorized('token_invalid', 'The store token is not valid.');
+  }
+  if (typeof claims === 'string' || claims.typ !== 'store' || typeof claims.sub !== 'string' || !claims.sub.startsWith('store:')) {
+    throw unauthorized('token_invalid', 'The store token is not valid.');
+  }
+  return { storeCode: claims.sub.slice('store:'.length) };
+}

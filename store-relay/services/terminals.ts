@@ -173,3 +173,18 @@ export function verifyManagerToken(jwtSecret: string, header: string | undefined
   if (!Array.isArray(claims.permissions) || !claims.permissions.includes(permission)) throw forbidden('permission_denied', `This needs the ${permission} permission.`);
   return { userId: String(claims.sub).slice('relayuser:'.length) };
 }
+
+/** Verifies a terminal's CouchDB token (as sent with its health reports); returns the terminal id. */
+export function verifyTerminalToken(jwtSecret: string, storeCode: string, header: string | undefined): { terminalId: string } {
+  const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+  if (!token) throw unauthorized('unauthenticated', 'Send the terminal token.');
+  let claims: jwt.JwtPayload | string;
+  try {
+    claims = jwt.verify(token, jwtSecret, { algorithms: ['HS256'] });
+  } catch {
+    throw unauthorized('token_invalid', 'The terminal token is not valid.');
+  }
+  const prefix = `terminal:${storeCode}:`;
+  if (typeof claims === 'string' || claims.typ !== 'terminal' || !String(claims.sub).startsWith(prefix)) throw unauthorized('token_invalid', 'The terminal token is not valid.');
+  return { terminalId: String(claims.sub).slice(prefix.length) };
+}

@@ -1,0 +1,202 @@
+// Sync monitoring at HQ (design "Sync monitoring"): relays heartbeat with their jobs' state, errors and
+// terminals' health; HQ keeps the latest heartbeat per store in a `_local` document (hot state: no revision
+// history, never replicated) and each reported error as its own immutable document, then builds the
+// dashboard from those plus the stores' report views. Nothing lives in process memory.
+import { randomUUID } from 'node:crypto';
+import type { CouchHandle } from '../../common/couch';
+import { getDoc, updateDoc } from '../../common/docs';
+import { badRequest } from '../../common/errors';
+import { businessDate } from '../../shared/pos/clock';
+import { HQ_DB, storeDbName } from './dbs';
+import type { StoreRecord } from './model';
+import { storeKey } from './model';
+import { listStores } from './stores';
+
+export const MISSED_HEARTBEATS_DISCONNECTED = 3;
+
+export interface JobReport {
+  id: string;
+  direction: 'pull' | 'push';
+  state: string;
+  byType: Record<string, number>;
+  docsRead: number;
+  docsWritten: number;
+  lastSuccessAt: string | null;
+  pending: number | null;
+  lastError: { at: string; type: string; message: string; docId?: string } | null;
+}
+
+export interface TerminalHealth {
+  terminalId: string;
+  lastSeenAt: string;
+  pendingUp: number | null;
+  dbSizeBytes: number | null;
+}
+
+export interface Heartbeat {
+  at: string;
+  intervalS: number;
+  openRegisters: number;
+  lastSaleAt: string | null;
+  jobs: JobReport[];
+  errors: Array<{ at: string; job: string; type: string; message: string; docId?: string }>;
+  terminals: TerminalHealth[];
+  version?: string;
+}
+
+type HeartbeatDoc = { _id: string; _rev?: string; storeCode: string; receivedAt: string; from: string; heartbeat: Heartbeat };
+
+export interface SyncErrorDoc {
+  _id: string; // syncerror:<code>:<at>:<uuid>
+  _rev?: string;
+  type: 'syncerror';
+  storeCode: string;
+  at: string;
+  job: string;
+  errorType: string;
+  message: string;
+  docId?: string;
+  receivedAt: string;
+}
+
+const heartbeatId = (code: string) => `_local/heartbeat:${code}`;
+
+function checkHeartbeat(body: unknown): Heartbeat {
+  const b = (body ?? {}) as Partial<Heartbeat>;
+  if (typeof b.at !== 'string' || !Array.isArray(b.jobs)) throw badRequest('invalid_heartbeat', 'A heartbeat has at least `at` and `jobs`.');
+  return {
+    at: b.at,
+    intervalS: typeof b.intervalS === 'number' && b.intervalS > 0 ? b.intervalS : 30,
+    openRegisters: typeof b.openRegisters === 'number' ? b.openRegisters : 0,
+    lastSaleAt: typeof b.lastSaleAt === 'string' ? b.lastSaleAt : null,
+    jobs: b.jobs.slice(0, 20),
+    errors: Array.isArray(b.errors) ? b.errors.slice(0, 200) : [],
+    terminals: Array.isArray(b.terminals) ? b.terminals.slice(0, 200) : [],
+    ...(typeof b.version === 'string' ? { version: b.version } : {}),
+  };
+}
+
+/**
+ * Records a heartbeat; returns the instructions for the relay (a force resync HQ asked for). Errors are
+ * stored one document each so the list survives and can be paged; the relay sends each error once.
+ */
+export async function recordHeartbeat(couch: CouchHandle, storeCode: string, body: unknown, from: string): Promise<{ resync: string | null }> {
+  const heartbeat = checkHeartbeat(body);
+  const receivedAt = new Date().toISOString();
+  await updateDoc<HeartbeatDoc>(couch, HQ_DB, heartbeatId(storeCode), () => ({ _id: heartbeatId(storeCode), storeCode, receivedAt, from, heartbeat }));
+  if (heartbeat.errors.length) {
+    const docs: SyncErrorDoc[] = heartbeat.errors.map((e) => ({
+      _id: `syncerror:${storeCode}:${e.at}:${randomUUID()}`,
+      type: 'syncerror',
+      storeCode,
+      at: String(e.at),
+      job: String(e.job),
+      errorType: String(e.type),
+      message: String(e.message).slice(0, 2000),
+      ...(e.docId ? { docId: String(e.docId) } : {}),
+      receivedAt,
+    }));
+    await couch.nano.use(HQ_DB).bulk({ docs });
+  }
+  const store = await getDoc<StoreRecord & { resyncRequestedAt?: string | null }>(couch, HQ_DB, storeKey(storeCode));
+  return { resync: store?.resyncRequestedAt ?? null };
+}
+
+/** Asks a store's relay to replay all its replications from sequence 0 at its next heartbeat. */
+export async function requestResync(couch: CouchHandle, storeCode: string): Promise<string> {
+  const at = new Date().toISOString();
+  await updateDoc<StoreRecord & { resyncRequestedAt?: string | null }>(couch, HQ_DB, storeKey(storeCode), (s) => {
+    if (!s) throw badRequest('store_not_found', `No store ${storeCode}.`);
+    return { ...s, resyncRequestedAt: at };
+  });
+  return at;
+}
+
+/** The relay confirms it started the resync HQ asked for at `requestedAt`. */
+export async function acknowledgeResync(couch: CouchHandle, storeCode: string, requestedAt: string): Promise<void> {
+  await updateDoc<StoreRecord & { resyncRequestedAt?: string | null; lastResyncAt?: string }>(couch, HQ_DB, storeKey(storeCode), (s) =>
+    s && s.resyncRequestedAt === requestedAt ? { ...s, resyncRequestedAt: null, lastResyncAt: new Date().toISOString() } : null,
+  );
+}
+
+/** Sync errors, newest first, optionally for one store and/or of one type. */
+export async function listSyncErrors(couch: CouchHandle, opts: { store?: string; type?: string; limit?: number }): Promise<SyncErrorDoc[]> {
+  const prefix = opts.store ? `syncerror:${opts.store}:` : 'syncerror:';
+  const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
+  const res = await couch.nano.use<SyncErrorDoc>(HQ_DB).list({ startkey: `${prefix}\ufff0`, endkey: prefix, descending: true, include_docs: true, limit: opts.type ? limit * 10 : limit });
+  const docs = res.rows.flatMap((r) => (r.doc ? [r.doc as SyncErrorDoc] : []));
+  return (opts.type ? docs.filter((d) => d.errorType === opts.type) : docs).slice(0, limit);
+}
+
+async function countErrors(couch: CouchHandle, storeCode: string): Promise<number> {
+  // Keys only (no docs): cheap, and exact for the range.
+  const keys = await couch.nano.use(HQ_DB).list({ startkey: `syncerror:${storeCode}:`, endkey: `syncerror:${storeCode}:\ufff0` });
+  return keys.rows.length;
+}
+
+type SumRow = { key: unknown[]; value: number[] };
+
+async function todaysActivity(couch: CouchHandle, store: StoreRecord, now: Date) {
+  const today = businessDate(now, store.timeZone);
+  const db = storeDbName(store.code);
+  const range = (view: string) =>
+    couch.request<{ rows: SumRow[] }>(
+      `/${db}/_design/${view}/_view/${view}?group_level=2&startkey=${encodeURIComponent(JSON.stringify([store.code, today]))}&endkey=${encodeURIComponent(JSON.stringify([store.code, today, {}]))}`,
+    );
+  const [sales, voids] = await Promise.all([range('sales_totals'), range('voids_by_date')]);
+  const s = sales.rows[0]?.value ?? [0, 0, 0, 0];
+  const v = voids.rows[0]?.value ?? [0, 0];
+  return {
+    businessDate: today,
+    salesCount: s[0] ?? 0,
+    revenue: s[1] ?? 0,
+    tax: s[2] ?? 0,
+    discounts: s[3] ?? 0,
+    voidsCount: v[0] ?? 0,
+    voidsTotal: v[1] ?? 0,
+  };
+}
+
+/** One dashboard row per store: connection, replication state per entity, errors, today's activity. */
+export async function dashboard(couch: CouchHandle, now = new Date()) {
+  const stores = (await listStores(couch)).filter((s) => s.status !== 'pending');
+  const rows = await Promise.all(
+    stores.map(async (store) => {
+      const [hb, activity, errorCount] = await Promise.all([
+        getDoc<HeartbeatDoc>(couch, HQ_DB, heartbeatId(store.code)),
+        todaysActivity(couch, store, now).catch(() => null),
+        countErrors(couch, store.code),
+      ]);
+      const beat = hb?.heartbeat ?? null;
+      const ageS = hb ? (now.getTime() - Date.parse(hb.receivedAt)) / 1000 : null;
+      const connected = ageS !== null && beat !== null && ageS <= beat.intervalS * MISSED_HEARTBEATS_DISCONNECTED;
+      const successes = (beat?.jobs ?? []).map((j) => j.lastSuccessAt).filter((x): x is string => Boolean(x));
+      const entities: Record<string, { pushed: number; pulled: number }> = {};
+      for (const job of beat?.jobs ?? []) {
+        for (const [type, n] of Object.entries(job.byType ?? {})) {
+          entities[type] ??= { pushed: 0, pulled: 0 };
+          if (job.direction === 'push') entities[type].pushed += n;
+          else entities[type].pulled += n;
+        }
+      }
+      return {
+        store: { code: store.code, name: store.name, status: store.status, timeZone: store.timeZone },
+        connected,
+        lastHeartbeatAt: hb?.receivedAt ?? null,
+        lastSyncAt: successes.sort().at(-1) ?? null,
+        jobs: beat?.jobs ?? [],
+        entities,
+        errorCount,
+        openRegisters: beat?.openRegisters ?? 0,
+        lastSaleAt: beat?.lastSaleAt ?? null,
+        terminals: (beat?.terminals ?? []).map((t) => ({
+          ...t,
+          // A till silent for more than 3 heartbeat intervals has stopped syncing.
+          stale: (now.getTime() - Date.parse(t.lastSeenAt)) / 1000 > (beat?.intervalS ?? 30) * MISSED_HEARTBEATS_DISCONNECTED,
+        })),
+        today: activity,
+      };
+    }),
+  );
+  return { generatedAt: now.toISOString(), stores: rows };
+}

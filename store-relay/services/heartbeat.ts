@@ -1,0 +1,125 @@
+// The relay's heartbeat to HQ (design "Sync monitoring"): every HEARTBEAT_INTERVAL_S it reports open
+// registers, the last sale, each replication job (direction, per-type counts, last success, pending, last
+// error), the errors since the previous heartbeat and its terminals' health. HQ answers with instructions
+// (a force resync). A missed heartbeat is simply retried next interval: the state is re-sent whole.
+import type { CouchHandle } from '../../common/couch';
+import type { Logger } from '../../common/log';
+import type { ReplicationJob, SyncErrorEntry } from '../../common/replication/job';
+import { VERSION } from '../../common/version';
+import type { RelayIdentity } from './identity';
+import type { StoreTokenSource } from './hqLink';
+
+export interface TerminalHealthReport {
+  terminalId: string;
+  lastSeenAt: string;
+  pendingUp: number | null;
+  dbSizeBytes: number | null;
+}
+
+export interface HeartbeatDeps {
+  identity: RelayIdentity;
+  couch: CouchHandle;
+  db: string;
+  jobs: () => ReplicationJob[];
+  terminals: () => TerminalHealthReport[];
+  tokens: StoreTokenSource;
+  intervalS: number;
+  log: Logger;
+}
+
+export class Heartbeat {
+  private timer: NodeJS.Timeout | null = null;
+  /** Errors not yet acknowledged by HQ (bounded: a relay offline for weeks keeps the latest). */
+  private unsent: SyncErrorEntry[] = [];
+  private resyncStarted: string | null = null;
+  private handledResync: string | null = null;
+  private inflight: Promise<void> | null = null;
+  lastSentAt: string | null = null;
+  lastError: string | null = null;
+
+  constructor(private readonly deps: HeartbeatDeps) {}
+
+  /** Queues an error for the next heartbeat. */
+  enqueueError(e: SyncErrorEntry): void {
+    this.unsent.push(e);
+    if (this.unsent.length > 500) this.unsent.splice(0, this.unsent.length - 500);
+  }
+
+  start(): void {
+    void this.beat();
+    this.timer = setInterval(() => void this.beat(), this.deps.intervalS * 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.inflight;
+  }
+
+  private async openRegisters(): Promise<number> {
+    const { couch, db, identity } = this.deps;
+    const res = await couch.request<{ rows: Array<{ value: number }> }>(
+      `/${db}/_design/open_shifts/_view/open_shifts?group=true&startkey=${encodeURIComponent(JSON.stringify([identity.storeCode]))}&endkey=${encodeURIComponent(JSON.stringify([identity.storeCode, {}]))}`,
+    );
+    return res.rows.filter((r) => r.value > 0).length;
+  }
+
+  private async lastSaleAt(): Promise<string | null> {
+    const { couch, db, identity } = this.deps;
+    const res = await couch.request<{ rows: Array<{ doc?: { createdAt?: string } }> }>(
+      `/${db}/_design/sales_by_date/_view/sales_by_date?reduce=false&descending=true&limit=1&include_docs=true&startkey=${encodeURIComponent(JSON.stringify([identity.storeCode, {}]))}&endkey=${encodeURIComponent(JSON.stringify([identity.storeCode]))}`,
+    );
+    return res.rows[0]?.doc?.createdAt ?? null;
+  }
+
+  /** Sends one heartbeat now (also used by tests and after provisioning). */
+  beat(): Promise<void> {
+    this.inflight ??= this.send().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async send(): Promise<void> {
+    const { deps } = this;
+    try {
+      const fresh = this.unsent.slice();
+      const body = {
+        at: new Date().toISOString(),
+        intervalS: deps.intervalS,
+        version: VERSION,
+        openRegisters: await this.openRegisters().catch(() => 0),
+        lastSaleAt: await this.lastSaleAt().catch(() => null),
+        jobs: deps.jobs().map((j) => {
+          const s = j.snapshot();
+          return { id: s.id, direction: s.direction, state: s.state, byType: s.byType, docsRead: s.docsRead, docsWritten: s.docsWritten, lastSuccessAt: s.lastSuccessAt, pending: s.pending, lastError: s.lastError };
+        }),
+        errors: fresh,
+        terminals: deps.terminals(),
+        ...(this.resyncStarted ? { resyncStarted: this.resyncStarted } : {}),
+      };
+      const res = await fetch(`${deps.identity.hqUrl}/api/v1/sync/heartbeat`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await deps.tokens.get()}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+      if (!res.ok) throw new Error(`HQ answered ${res.status}`);
+      this.unsent.splice(0, fresh.length);
+      this.resyncStarted = null;
+      this.lastSentAt = body.at;
+      this.lastError = null;
+      const answer = (await res.json()) as { resync?: string | null };
+      if (answer.resync && answer.resync !== this.handledResync) {
+        this.handledResync = answer.resync;
+        deps.log.info('sync.resync_requested', { requestedAt: answer.resync });
+        await Promise.all(deps.jobs().map((j) => j.resync()));
+        this.resyncStarted = answer.resync;
+      }
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      deps.log.debug('heartbeat.failed', { err: this.lastError });
+    }
+  }
+}
