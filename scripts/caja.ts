@@ -10,7 +10,9 @@ Usage:
   caja hq                      start HQ (API + console) on HQ_PORT
   caja relay [--token T]       start a store relay on RELAY_PORT (SYNC_TOKEN or --token on first start)
   caja demo                    a whole chain on one machine (what npm start runs)
-  caja bench <suite> [--json]  benchmarks: sync | checkout | hq
+  caja bench <suite> [--json]  benchmarks: sync | checkout
+  caja admin create-user ...   create a staff user (through the HQ API)
+  caja store create|token|revoke|list ...
   caja --version
 
 Configuration comes from the environment and .env; see README "Configuration".`;
@@ -71,6 +73,11 @@ async function main(argv: string[]): Promise<number> {
     case 'bench': {
       const { runBench } = await import('./bench/index');
       return runBench(rest);
+    }
+    case 'admin':
+    case 'store': {
+      const { runAdmin } = await import('./admin');
+      return runAdmin(command, rest, cfg);
     }
     default:
       console.error(`caja: unknown command "${command}"\n\n${USAGE}`);
