@@ -21,7 +21,6 @@ export interface CajaConfig {
   hqUrl: string | null;
   hqAdminPassword: string | null;
   logLevel: LogLevelName;
-  storeTimeZone: string;
 }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -54,7 +53,6 @@ export function loadConfig(overrides: Partial<CajaConfig> = {}, env: NodeJS.Proc
     hqUrl: env.HQ_URL ? env.HQ_URL.replace(/\/+$/, '') : null,
     hqAdminPassword: env.HQ_ADMIN_PASSWORD || null,
     logLevel: level,
-    storeTimeZone: env.STORE_TIME_ZONE ?? 'America/Mexico_City',
   };
   return { ...base, ...overrides };
 }
