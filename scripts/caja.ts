@@ -56,7 +56,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'hq': {
       const { startHq } = await import('../hq/server');
-      runUntilSignal(await startHq(cfg, log), log);
+      const hq = await startHq(cfg, log);
+      if (hq.generatedAdminPassword) {
+        // Shown this once: only its PBKDF2 hash is stored. Set HQ_ADMIN_PASSWORD to choose it instead.
+        console.log(`HQ first start: user "admin", password ${hq.generatedAdminPassword} (shown once; change it after signing in)`);
+      }
+      console.log(`HQ listening on ${hq.url}`);
+      runUntilSignal(hq, log);
       return -1;
     }
     case 'relay': {

@@ -1,0 +1,105 @@
+// Issue #3: HQ authentication (login, refresh rotation, rate limits, me, change-credential), user and
+// role administration with store projection, and the audit log.
+import { expect } from 'chai';
+import { http, tempDir, testConfig, testLogger } from '../common/testing';
+import { startHq } from './server';
+import type { HqServer } from './server';
+import { storeDbName } from './services/dbs';
+
+describe('HQ auth, users, roles and audit (issue #3)', function () {
+  this.timeout(60_000);
+  let hq: HqServer;
+  let cleanup: () => Promise<void>;
+  let admin = '';
+  const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token = admin) =>
+    http<T>(method, hq.url + path, body, token ? { Authorization: `Bearer ${token}` } : {});
+  const login = (username: string, password: string, headers: Record<string, string> = {}) =>
+    http<{ accessToken: string; refreshToken: string; error?: string }>('POST', `${hq.url}/api/v1/auth/login`, { username, password }, headers);
+
+  before(async () => {
+    const tmp = await tempDir();
+    cleanup = tmp.cleanup;
+    hq = await startHq(testConfig(tmp.dir, { hqAdminPassword: null }), testLogger());
+  });
+  after(async () => {
+    await hq?.close();
+    await cleanup?.();
+  });
+
+  it('creates admin on first start with a generated password shown once, and logs in with it', async () => {
+    expect(hq.generatedAdminPassword).to.be.a('string').with.length.greaterThan(12);
+    const res = await login('admin', hq.generatedAdminPassword ?? '');
+    expect(res.status).to.equal(200);
+    admin = res.body.accessToken;
+    const me = await api<{ user: { username: string }; permissions: string[] }>('GET', '/api/v1/auth/me');
+    expect(me.body.user.username).to.equal('admin');
+    expect(me.body.permissions).to.include.members(['users.manage', 'stores.provision', 'sync.admin']);
+    const health = await http<{ status: string; version: string; couchdb: { ok: boolean } }>('GET', `${hq.url}/api/v1/health`);
+    expect(health.status).to.equal(200);
+    expect(health.body.couchdb.ok).to.equal(true);
+  });
+
+  it('refuses wrong passwords alike, rate-limits repeated failures, and rotates refresh tokens', async () => {
+    expect((await login('admin', 'wrong')).body.error).to.equal('invalid_credentials');
+    expect((await login('nobody', 'wrong')).body.error).to.equal('invalid_credentials');
+    const ok = await login('admin', hq.generatedAdminPassword ?? '');
+    const refreshed = await http<{ accessToken: string; refreshToken: string }>('POST', `${hq.url}/api/v1/auth/refresh`, { refreshToken: ok.body.refreshToken });
+    expect(refreshed.status).to.equal(200);
+    expect((await api('GET', '/api/v1/auth/me', undefined, refreshed.body.accessToken)).status).to.equal(200);
+    const reused = await http<{ error: string }>('POST', `${hq.url}/api/v1/auth/refresh`, { refreshToken: ok.body.refreshToken });
+    expect([reused.status, reused.body.error]).to.deep.equal([401, 'refresh_invalid']);
+    // Per user: 10 failures, then 429 with Retry-After — even with the right password.
+    let limited: { status: number } | null = null;
+    for (let i = 0; i < 15 && !limited; i++) {
+      const r = await login('victim', 'guess');
+      if (r.status === 429) limited = r;
+    }
+    expect(limited?.status).to.equal(429);
+  });
+
+  it('manages users and roles; assigning projects the user into the store database and unassigning removes it', async () => {
+    expect((await api('POST', '/api/v1/stores', { code: 'S001', name: 'Centro' })).status).to.equal(201);
+    const created = await api<{ id: string; hasPin: boolean }>('POST', '/api/v1/users', { username: 'Rosa', password: 'rosa-password', pin: '1357', displayName: 'Rosa M.' });
+    expect(created.status).to.equal(201);
+    expect(created.body.hasPin).to.equal(true);
+    expect(JSON.stringify(created.body)).not.to.match(/hash/i);
+    expect((await api('POST', '/api/v1/users', { username: 'rosa', password: 'another-password' })).status).to.equal(409);
+    expect((await api('POST', '/api/v1/users', { username: 'x', password: 'short' })).status).to.equal(400);
+    expect((await api('PUT', `/api/v1/users/${created.body.id}/store-roles`, { S001: ['role:nope'] })).status).to.equal(400);
+    expect((await api('PUT', `/api/v1/users/${created.body.id}/store-roles`, { S001: ['role:cashier'] })).status).to.equal(200);
+    const db = hq.couch.nano.use(storeDbName('S001'));
+    const doc = (await db.get(`user:${created.body.id}`)) as unknown as { permissions: string[]; pin: unknown; username: string };
+    expect(doc.username).to.equal('rosa');
+    expect(doc.permissions).to.include('sale.ring');
+    expect(doc.permissions).not.to.include('sale.void');
+    expect(doc.pin).to.be.an('object');
+    // A role edit flows to the projected user.
+    expect((await api('PUT', '/api/v1/roles/cashier', { permissions: ['sale.ring', 'sale.void'], discountLimitBp: 500 })).status).to.equal(200);
+    expect(((await db.get(`user:${created.body.id}`)) as unknown as { permissions: string[] }).permissions).to.include('sale.void');
+    expect((await api('PUT', '/api/v1/roles/cashier', { permissions: ['sale.teleport'] })).status).to.equal(400);
+    // Unassigning deletes the store's copy (a tombstone that replicates to the tills).
+    expect((await api('PUT', `/api/v1/users/${created.body.id}/store-roles`, {})).status).to.equal(200);
+    expect(await db.get(`user:${created.body.id}`).then(() => 'present', (e: { statusCode: number }) => e.statusCode)).to.equal(404);
+    // The user can sign in, change their password, and a cashier may not manage users.
+    const rosa = await login('rosa', 'rosa-password');
+    expect(rosa.status).to.equal(200);
+    expect((await api('GET', '/api/v1/users', undefined, rosa.body.accessToken)).status).to.equal(403);
+    const change = await api('POST', '/api/v1/auth/change-credential', { currentPassword: 'rosa-password', newPassword: 'rosa-password-2' }, rosa.body.accessToken);
+    expect(change.status).to.equal(200);
+    expect((await login('rosa', 'rosa-password')).status).to.equal(401);
+    expect((await login('rosa', 'rosa-password-2')).status).to.equal(200);
+    // Deactivation takes effect on the next request, even with a valid token.
+    expect((await api('DELETE', `/api/v1/users/${created.body.id}`)).status).to.equal(200);
+    expect((await api('GET', '/api/v1/auth/me', undefined, rosa.body.accessToken)).status).to.equal(401);
+  });
+
+  it('audits every write with who, what, when and from where', async () => {
+    const entries = await api<Array<{ action: string; actor: string; from: string; at: string }>>('GET', '/api/v1/audit?limit=200');
+    const actions = entries.body.map((e) => e.action);
+    expect(actions).to.include.members(['store.create', 'user.create', 'user.store_roles', 'role.upsert', 'auth.change_credential', 'user.deactivate']);
+    const create = entries.body.find((e) => e.action === 'store.create');
+    expect(create?.actor).to.match(/^hq:/);
+    expect(create?.from).to.match(/127\.0\.0\.1/);
+    expect(Date.parse(create?.at ?? '')).to.be.greaterThan(0);
+  });
+});
