@@ -7,6 +7,8 @@ import { waitFor } from '../common/testing';
 import { sale as saleFixture, transfer as transferFixture, transferReceipt as receiptFixture } from '../shared/model/fixtures';
 import { businessDate } from '../shared/pos/clock';
 import { CATALOG_DB, storeDbName } from './services/dbs';
+import { pendingUp, reportHealth } from '../desktop/renderer/data/health';
+import { terminalTokenSource } from '../desktop/renderer/data/terminalSync';
 
 type DashRow = {
   store: { code: string };
@@ -58,6 +60,12 @@ describe('sync monitoring, resync, routing and live propagation (issue #4)', fun
       expect(r?.today?.revenue).to.equal(sale.total);
       // Figures for the closing note; the bench measures latency properly (caja bench sync).
       console.log(`      price HQ->terminal ${priceMs} ms, sale terminal->dashboard ${saleMs} ms`);
+
+      // The till's health travels relay -> heartbeat -> dashboard.
+      const info = await terminal.local.info();
+      const sent = await reportHealth(terminal.pairing, terminalTokenSource(terminal.pairing), { pendingUp: pendingUp(info.update_seq, info.update_seq), dbSizeBytes: null });
+      expect(sent).to.equal(true);
+      await waitFor(async () => (await row('S001'))?.terminals.some((t) => t.terminalId === terminal.pairing.terminalId && t.pendingUp === 0), { what: 'terminal health on dashboard' });
     } finally {
       stop();
     }

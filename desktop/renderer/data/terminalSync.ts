@@ -1,0 +1,101 @@
+// A terminal's data path (the same in Electron and the browser build): its local PouchDB syncs live
+// with the relay's `caja-store`, pulling the catalog, its store's documents and a bounded window of
+// history, and pushing the transactions it writes. Tokens come from the relay with the terminal's
+// credential and are refreshed before they expire, so a live sync survives token turnover.
+import { terminalPullSelector } from '../../../design-docs/selectors';
+import type { MangoSelector } from '../../../design-docs/selectors';
+import { TERMINAL_TYPES } from '../../../shared/model/types';
+import { bootstrapSnapshot, confirmLive } from '../../../common/replication/bootstrap';
+import type { BootstrapResult } from '../../../common/replication/bootstrap';
+
+export interface Pairing {
+  storeCode: string;
+  terminalId: string;
+  secret: string;
+  relayUrl: string;
+  couchdbUrl: string;
+  db: string;
+}
+
+/** Default history kept on a terminal (design: bounded, so IndexedDB never grows without limit). */
+export const HISTORY_DAYS = 35;
+
+/** Fetches terminal tokens from the relay, cached until half their lifetime. */
+export function terminalTokenSource(pairing: Pairing, fetchImpl: typeof fetch = fetch): () => Promise<string> {
+  let token = '';
+  let renewAt = 0;
+  let inflight: Promise<string> | null = null;
+  const fetchToken = async () => {
+    const res = await fetchImpl(`${pairing.relayUrl}/api/v1/terminals/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ terminalId: pairing.terminalId, secret: pairing.secret }),
+    });
+    const body = (await res.json()) as { token?: string; expiresAt?: string; reason?: string };
+    if (!res.ok || !body.token || !body.expiresAt) throw Object.assign(new Error(body.reason ?? 'token refused'), { status: res.status });
+    token = body.token;
+    renewAt = Date.now() + (Date.parse(body.expiresAt) - Date.now()) / 2;
+    return token;
+  };
+  return async () => {
+    if (token && Date.now() < renewAt) return token;
+    inflight ??= fetchToken().finally(() => {
+      inflight = null;
+    });
+    return inflight;
+  };
+}
+
+/** The first business date kept on the terminal, `days` before `today` (YYYY-MM-DD). */
+export function historySince(today: string, days = HISTORY_DAYS): string {
+  const t = Date.parse(`${today}T00:00:00Z`) - days * 86400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The PouchDB options of the terminal's two live replications. */
+export function terminalSyncOptions(storeCode: string, today: string, days = HISTORY_DAYS) {
+  const common = { live: true, retry: true, back_off_function: (d: number) => (d === 0 ? 250 : Math.min(d * 2, 5000)) };
+  return {
+    pull: { ...common, batch_size: 1000, batches_limit: 4, selector: terminalPullSelector(storeCode, historySince(today, days)) },
+    // Only transaction types go up: what the terminal received from the relay needs no revs_diff round trips.
+    push: { ...common, batch_size: 100, selector: { type: { $in: [...TERMINAL_TYPES] } } },
+  };
+}
+
+/** The bootstrap marker of the terminal's pull (`_local/caja-bootstrap:terminal-pull` in its database). */
+export const TERMINAL_BOOTSTRAP_ID = 'terminal-pull';
+
+/**
+ * First sync of a fresh terminal: copies the relay's current documents that `selector` selects (pages of
+ * `_all_docs`, written with their revisions) into `local`, or resumes an interrupted copy. Start the live
+ * pull with `since: result.since` when it is defined (see startTerminalPull). A terminal that already took
+ * over gets `since: undefined` back at once, so calling this on every start is cheap.
+ */
+export function bootstrapTerminal(local: PouchDB.Database, remote: PouchDB.Database, selector: MangoSelector, opts: { pageSize?: number; signal?: AbortSignal } = {}): Promise<BootstrapResult> {
+  // Pages of 2000: the write side is the terminal's own database (no HTTP body limit, no validation).
+  return bootstrapSnapshot(remote, local, { id: TERMINAL_BOOTSTRAP_ID, selector, pageSize: opts.pageSize ?? 2000, ...(opts.signal ? { signal: opts.signal } : {}) });
+}
+
+/**
+ * Bootstraps if needed, then starts the live pull with `pullOptions` (terminalSyncOptions().pull) from the
+ * snapshot's sequence; once it has caught up the first time its own checkpoint takes over.
+ */
+export async function startTerminalPull(
+  local: PouchDB.Database,
+  remote: PouchDB.Database,
+  pullOptions: PouchDB.Replication.ReplicateOptions & { selector: MangoSelector },
+  opts: { signal?: AbortSignal } = {},
+): Promise<{ replication: PouchDB.Replication.Replication<object>; bootstrap: BootstrapResult }> {
+  const boot = await bootstrapTerminal(local, remote, pullOptions.selector, opts);
+  const replication = local.replicate.from(remote, { ...pullOptions, ...(boot.since !== undefined ? { since: boot.since } : {}) } as PouchDB.Replication.ReplicateOptions);
+  if (boot.since !== undefined) {
+    const onPaused = (err: unknown) => {
+      if (err) return; // a retry pause; wait for a real catch-up
+      replication.removeListener('paused', onPaused);
+      // If this write fails the next start passes `since` again: a short replay, never a gap.
+      confirmLive(local, TERMINAL_BOOTSTRAP_ID).catch(() => undefined);
+    };
+    replication.on('paused', onPaused);
+  }
+  return { replication, bootstrap: boot };
+}
