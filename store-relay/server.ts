@@ -32,6 +32,7 @@ import {
   verifyTerminalToken,
 } from './services/terminals';
 import { auditAtStore } from './services/audit';
+import { dayCloseRouter } from './routes/dayClose';
 import { Heartbeat } from './services/heartbeat';
 import type { TerminalHealthReport } from './services/heartbeat';
 
@@ -269,6 +270,15 @@ export function createRelayApp(relay: Relay): express.Express {
       log.info('terminal.unpaired', { terminal: t.terminalId, by: userId });
       await relay.audit('terminal.unpair', `user:${userId}`, `terminal:${t.terminalId}`, req.ip);
       res.json(publicTerminal(t));
+    }),
+  );
+  app.use(
+    dayCloseRouter({
+      couch,
+      log,
+      jwtSecret: cfg.jwtSecret,
+      storeCode: () => relay.identity?.storeCode ?? null,
+      timeZone: () => relay.identity?.timeZone ?? 'UTC',
     }),
   );
   app.use('/api', () => {

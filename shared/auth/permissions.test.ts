@@ -24,7 +24,7 @@ describe('shared/auth/permissions', () => {
       'sale.void', 'sale.refund', 'discount.over_limit', 'price.override', 'register.open', 'register.close',
       'register.cash_in_out', 'sale.ring', 'inventory.adjust', 'inventory.receive', 'transfer.send',
       'transfer.receive', 'catalog.edit', 'stores.provision', 'users.manage', 'reports.view',
-      'terminals.manage', 'sync.admin', 'customers.edit',
+      'terminals.manage', 'sync.admin', 'customers.edit', 'return.late',
     ];
     expect([...ALL_PERMISSIONS].sort()).to.deep.equal([...expected].sort());
     for (const p of ALL_PERMISSIONS) {

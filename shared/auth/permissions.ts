@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'sale.ring': { scope: 'store', label: { en: 'Ring up sales', es: 'Registrar ventas' } },
   'sale.void': { scope: 'store', label: { en: 'Void a sale', es: 'Anular una venta' } },
   'sale.refund': { scope: 'store', label: { en: 'Refund or return', es: 'Reembolsar o devolver' } },
+  'return.late': { scope: 'store', label: { en: 'Approve returns past the return window', es: 'Autorizar devoluciones fuera de plazo' } },
   'discount.over_limit': {
     scope: 'store',
     label: { en: 'Approve discounts over the limit', es: 'Autorizar descuentos sobre el límite' },
@@ -115,6 +116,7 @@ const STORE_MANAGER: Permission[] = [
   'transfer.send',
   'reports.view',
   'terminals.manage',
+  'return.late',
 ];
 
 export interface RoleDefinition {

@@ -77,8 +77,8 @@ describe('pos/returns', () => {
     const sale = discountedSale([{ tender: CARD, tendered: m(4235), reference: '4242' }]);
     const clerk = user('u-clerk', [], 0);
     const r = buildReturn(returnInput(sale, [], 1, 2, { cashier: clerk }));
-    expect(!r.ok && r.error).to.deep.equal({ code: 'approval_required', action: 'sale.return' });
-    const ok = buildReturn(returnInput(sale, [], 1, 2, { cashier: clerk, approvals: [{ action: 'sale.return', approvedBy: 'u-manager', approvedAt: NOW }] }));
+    expect(!r.ok && r.error).to.deep.equal({ code: 'approval_required', action: 'sale.refund' });
+    const ok = buildReturn(returnInput(sale, [], 1, 2, { cashier: clerk, approvals: [{ action: 'sale.refund', approvedBy: 'u-manager', approvedAt: NOW }] }));
     expect(ok.ok).to.equal(true);
     const late = buildReturn(returnInput(sale, [], 1, 2, { now: '2025-05-01T18:00:00Z' }));
     expect(!late.ok && late.error).to.deep.equal({ code: 'approval_required', action: 'return.late' });

@@ -247,13 +247,13 @@ export interface BuildReturnInput {
 }
 
 /**
- * Whether the cashier may take this return: 'sale.return' permission or an approval for it, and an approval for
+ * Whether the cashier may take this return: 'sale.refund' permission or an approval for it, and an approval for
  * 'return.late' beyond the store's return window.
  */
 export function checkReturn(input: Pick<BuildReturnInput, 'sale' | 'config' | 'cashier' | 'now' | 'approvals'>): ApprovalRequired | null {
   const approvals = input.approvals ?? [];
-  if (!input.cashier.permissions.includes('sale.return') && !findApproval(approvals, 'sale.return')) {
-    return { code: 'approval_required', action: 'sale.return' };
+  if (!input.cashier.permissions.includes('sale.refund') && !findApproval(approvals, 'sale.refund')) {
+    return { code: 'approval_required', action: 'sale.refund' };
   }
   const today = businessDate(input.now, input.config.timeZone);
   if (daysBetween(input.sale.businessDate, today) > input.config.returnDays && !findApproval(approvals, 'return.late')) {

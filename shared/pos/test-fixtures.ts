@@ -114,8 +114,8 @@ export function user(userId: string, permissions: string[], discountLimitBp: num
   };
 }
 
-export const CASHIER = user('u-cashier', ['sale.return'], 1000);
-export const MANAGER = user('u-manager', ['sale.void', 'sale.return', 'price.override', 'discount.over_limit'], 5000);
+export const CASHIER = user('u-cashier', ['sale.refund'], 1000);
+export const MANAGER = user('u-manager', ['sale.void', 'sale.refund', 'price.override', 'discount.over_limit'], 5000);
 
 /** A special document active all of 2025 in every store unless overridden. */
 export function special(code: string, kind: Special['kind'], over: Partial<Special> = {}): Special {

@@ -1,0 +1,242 @@
+// Committing checkout documents to the terminal's local database: sales, voids, returns and exchanges.
+// Each document is built complete by shared/pos and written with ONE put under its deterministic id, so the
+// write is atomic and a retry is a conflict, never a duplicate. Nothing here needs the network: the document
+// replicates to the relay when it can (desktop/renderer/data/terminalSync.ts).
+import { parseReceiptNumber, parseSaleId, returnId, saleId, shiftCloseId, voidId, zreportId } from '../../../../shared/model/ids';
+import type { Approval, Return, Sale, Shift, StoreConfig, StoreUser, Void } from '../../../../shared/model/types';
+import type { Result } from '../../../../shared/pos/arith';
+import type { Cart } from '../../../../shared/pos/cart';
+import { buildExchange, buildReturn, buildVoid, type RefundMethod, type ReturnError, type ReturnRequest, type VoidError } from '../../../../shared/pos/returns';
+import { buildSale, type PricingCatalog } from '../../../../shared/pos/sale';
+import type { TenderError, TenderInput } from '../../../../shared/pos/tenders';
+import { docsWithPrefix, getOrNull, statusOf, type LocalDb, type StoredDoc } from './localDb';
+import { withNextSeq, type SeqError } from './seq';
+
+export type ShiftError =
+  | { code: 'no_open_shift'; shiftId: string; reason: 'missing' | 'closed' | 'other_terminal' };
+
+export type LookupError =
+  | { code: 'sale_not_found'; receipt: string }
+  | { code: 'not_a_sale'; receipt: string; type: 'return' };
+
+export type CommitError =
+  | ShiftError
+  | SeqError
+  | TenderError
+  | { code: 'empty_cart' }
+  | LookupError
+  | VoidError
+  | ReturnError
+  | { code: 'already_voided'; saleId: string }
+  | { code: 'exchange_incomplete'; returnId: string; saleId: string };
+
+/** Where the terminal stands: its store configuration and its id. */
+export interface Till {
+  config: StoreConfig;
+  terminalId: string;
+}
+
+const iso = (now: Date | string | undefined): string => (now === undefined ? new Date() : new Date(now)).toISOString();
+
+/** The shift, when it exists on this terminal and has no close; else why the terminal may not ring on it. */
+export async function requireOpenShift(db: LocalDb, till: Till, shiftId: string): Promise<Result<Shift, ShiftError>> {
+  // Two point reads in parallel: a shift is open while its `shiftclose:` document does not exist.
+  const [shift, close] = await Promise.all([getOrNull<Shift>(db, shiftId), getOrNull<StoredDoc>(db, shiftCloseId(shiftId))]);
+  if (!shift || shift.type !== 'shift') return { ok: false, error: { code: 'no_open_shift', shiftId, reason: 'missing' } };
+  if (shift.storeId !== till.config.storeId || shift.terminalId !== till.terminalId) {
+    return { ok: false, error: { code: 'no_open_shift', shiftId, reason: 'other_terminal' } };
+  }
+  if (close) return { ok: false, error: { code: 'no_open_shift', shiftId, reason: 'closed' } };
+  return { ok: true, value: shift };
+}
+
+// ---------- sales ----------
+
+export interface SaleInput extends Till {
+  shiftId: string;
+  cashierId: string;
+  cart: Cart;
+  catalog: PricingCatalog;
+  tenders: TenderInput[];
+  now?: Date | string;
+}
+
+/**
+ * Rings a sale: checks the shift is open, takes the terminal's next receipt number, builds the Sale with
+ * shared/pos buildSale and writes it in one put. Returns the saved sale (with its _rev) or a typed error.
+ */
+export async function commitSale(db: LocalDb, input: SaleInput): Promise<Result<Sale, CommitError>> {
+  const shift = await requireOpenShift(db, input, input.shiftId);
+  if (!shift.ok) return shift;
+  const now = iso(input.now);
+  return withNextSeq<Sale, CommitError>(db, input.config.storeId, input.terminalId, async (seq) => {
+    const built = buildSale({ ...input, seq, now });
+    if (!built.ok) return built;
+    const res = await db.put(built.value as Sale & Record<string, unknown>);
+    return { ok: true, value: { ...built.value, _rev: res.rev }, used: seq };
+  });
+}
+
+// ---------- finding the original sale ----------
+
+/**
+ * The sale a receipt names: a receipt number as printed or scanned from the receipt's CODE128
+ * (`S001-T2-41`), or a sale id. Sale ids are deterministic, so this is one point read, for a sale rung on any
+ * terminal of the store as long as it is within this terminal's history window.
+ */
+export async function findSale(db: LocalDb, receipt: string): Promise<Result<Sale, LookupError>> {
+  const text = receipt.trim();
+  let id: string | null = null;
+  let ret: string | null = null;
+  if (parseSaleId(text)) id = text;
+  else {
+    const ref = parseReceiptNumber(text.toUpperCase());
+    if (ref) {
+      id = saleId(ref.storeId, ref.terminalId, ref.seq);
+      ret = returnId(ref.storeId, ref.terminalId, ref.seq);
+    }
+  }
+  if (!id) return { ok: false, error: { code: 'sale_not_found', receipt } };
+  const sale = await getOrNull<Sale>(db, id);
+  if (sale && sale.type === 'sale') return { ok: true, value: sale };
+  // Returns share the receipt sequence: the number may name a refund slip, which cannot be returned again.
+  if (ret && (await getOrNull<Return>(db, ret))) return { ok: false, error: { code: 'not_a_sale', receipt, type: 'return' } };
+  return { ok: false, error: { code: 'sale_not_found', receipt } };
+}
+
+/**
+ * The returns already made against a sale, at any terminal of the store. Returns are a small share of the
+ * documents in the terminal's bounded history, so reading them by id prefix costs less than keeping a
+ * secondary index on the terminal (PouchDB map/reduce is slow to build on the client).
+ */
+export async function returnsOf(db: LocalDb, sale: Pick<Sale, '_id' | 'storeId'>): Promise<Return[]> {
+  const all = await docsWithPrefix<Return>(db, `return:${sale.storeId}:`);
+  return all.filter((r) => r.originalSaleId === sale._id);
+}
+
+// ---------- voids ----------
+
+export interface VoidInput extends Till {
+  shiftId: string;
+  cashier: Pick<StoreUser, 'userId' | 'permissions'>;
+  /** Receipt number, scanned receipt barcode or sale id. */
+  receipt: string;
+  reason: string;
+  approval?: Approval;
+  now?: Date | string;
+}
+
+/** Voids a sale of today (before the day's Z, with no returns against it); `void:<saleId>` makes it once only. */
+export async function commitVoid(db: LocalDb, input: VoidInput): Promise<Result<Void, CommitError>> {
+  const shift = await requireOpenShift(db, input, input.shiftId);
+  if (!shift.ok) return shift;
+  const found = await findSale(db, input.receipt);
+  if (!found.ok) return found;
+  const sale = found.value;
+  const [existing, z, returns] = await Promise.all([
+    getOrNull<Void>(db, voidId(sale._id)),
+    getOrNull<StoredDoc>(db, zreportId(sale.storeId, sale.businessDate)),
+    returnsOf(db, sale),
+  ]);
+  if (existing) return { ok: false, error: { code: 'already_voided', saleId: sale._id } };
+  const built = buildVoid(sale, {
+    config: input.config,
+    now: iso(input.now),
+    zReportExists: z !== null,
+    user: input.cashier,
+    ...(input.approval ? { approval: input.approval } : {}),
+    returns,
+    terminalId: input.terminalId,
+    shiftId: input.shiftId,
+    cashierId: input.cashier.userId,
+    reason: input.reason,
+  });
+  if (!built.ok) return built;
+  try {
+    const res = await db.put(built.value as Void & Record<string, unknown>);
+    return { ok: true, value: { ...built.value, _rev: res.rev } };
+  } catch (err) {
+    // Another till voided it between our read and our write: the id makes that a conflict, not a second void.
+    if (statusOf(err) === 409) return { ok: false, error: { code: 'already_voided', saleId: sale._id } };
+    throw err;
+  }
+}
+
+// ---------- returns and exchanges ----------
+
+export interface ReturnInput extends Till {
+  shiftId: string;
+  cashier: Pick<StoreUser, 'userId' | 'permissions'>;
+  /** Receipt number, scanned receipt barcode or sale id of the original sale. */
+  receipt: string;
+  requests: ReturnRequest[];
+  refund: RefundMethod;
+  approvals?: Approval[];
+  now?: Date | string;
+}
+
+async function returnContext(db: LocalDb, input: ReturnInput): Promise<Result<{ sale: Sale; previous: Return[]; voided: boolean }, CommitError>> {
+  const shift = await requireOpenShift(db, input, input.shiftId);
+  if (!shift.ok) return shift;
+  const found = await findSale(db, input.receipt);
+  if (!found.ok) return found;
+  const [previous, v] = await Promise.all([returnsOf(db, found.value), getOrNull<Void>(db, voidId(found.value._id))]);
+  return { ok: true, value: { sale: found.value, previous, voided: v !== null } };
+}
+
+/** Takes a return against a sale (this terminal's or another's): refund split per shared/pos, one put. */
+export async function commitReturn(db: LocalDb, input: ReturnInput): Promise<Result<Return, CommitError>> {
+  const ctx = await returnContext(db, input);
+  if (!ctx.ok) return ctx;
+  const now = iso(input.now);
+  const cashier = { userId: input.cashier.userId, permissions: [...input.cashier.permissions] };
+  return withNextSeq<Return, CommitError>(db, input.config.storeId, input.terminalId, async (seq) => {
+    const built = buildReturn({ ...ctx.value, requests: input.requests, config: input.config, terminalId: input.terminalId, seq, shiftId: input.shiftId, cashier, refund: input.refund, now, approvals: input.approvals ?? [] });
+    if (!built.ok) return built;
+    const res = await db.put(built.value as Return & Record<string, unknown>);
+    return { ok: true, value: { ...built.value, _rev: res.rev }, used: seq };
+  });
+}
+
+export interface ExchangeInput extends ReturnInput {
+  cart: Cart;
+  catalog: PricingCatalog;
+  cashierId: string;
+  /** Tenders for the difference when the new goods cost more than the returned ones. */
+  tenders: TenderInput[];
+}
+
+/**
+ * An exchange: a Return (number n) and a new Sale (number n + 1) that point at each other. Two puts, return
+ * first: a 409 on the return retries both with new numbers. Both numbers are checked free before writing, so
+ * the only way to lose the sale's number after the return is written is another tab ringing in the same
+ * millisecond; that is reported as a conflict, and the return stands on its own as a refund.
+ */
+export async function commitExchange(db: LocalDb, input: ExchangeInput): Promise<Result<{ ret: Return; sale: Sale }, CommitError>> {
+  const ctx = await returnContext(db, input);
+  if (!ctx.ok) return ctx;
+  const now = iso(input.now);
+  const cashier = { userId: input.cashier.userId, permissions: [...input.cashier.permissions] };
+  const { storeId } = input.config;
+  return withNextSeq<{ ret: Return; sale: Sale }, CommitError>(db, storeId, input.terminalId, async (seq) => {
+    if (await getOrNull<StoredDoc>(db, saleId(storeId, input.terminalId, seq + 1))) {
+      throw Object.assign(new Error('receipt number taken'), { status: 409 });
+    }
+    const built = buildExchange({
+      ret: { ...ctx.value, requests: input.requests, config: input.config, terminalId: input.terminalId, seq, shiftId: input.shiftId, cashier, refund: input.refund, now, approvals: input.approvals ?? [] },
+      sale: { config: input.config, terminalId: input.terminalId, seq: seq + 1, shiftId: input.shiftId, cashierId: input.cashierId, cart: input.cart, catalog: input.catalog, now },
+      tenders: input.tenders,
+    });
+    if (!built.ok) return built;
+    const r1 = await db.put(built.value.ret as Return & Record<string, unknown>);
+    let r2: { rev: string };
+    try {
+      r2 = await db.put(built.value.sale as Sale & Record<string, unknown>);
+    } catch (err) {
+      // The return is written: retrying would write a second one. Report it; the till refunds instead.
+      if (statusOf(err) === 409) return { ok: false, error: { code: 'exchange_incomplete', returnId: built.value.ret._id, saleId: built.value.sale._id } };
+      throw err;
+    }
+    return { ok: true, value: { ret: { ...built.value.ret, _rev: r1.rev }, sale: { ...built.value.sale, _rev: r2.rev } }, used: seq + 1 };
+  });
+}

@@ -1,0 +1,92 @@
+// HTTP API of the day close (thin: parse, authorize, call services/dayClose.ts, answer). A manager's relay
+// session (POST /api/v1/auth/login) is required: closing needs 'register.close', reading 'reports.view'.
+//   POST /api/v1/day-close        {businessDate?, counts?}  -> 201 {zreport, closes} | 409 {details.zreport}
+//   GET  /api/v1/day-close/:date  -> {closed: true, zreport} | {closed: false, preview}
+//   GET  /api/v1/zz?from=&to=     -> the Z reports of the period summed
+import { Router } from 'express';
+import type { Request } from 'express';
+import type { CouchHandle } from '../../common/couch';
+import { badRequest } from '../../common/errors';
+import { route } from '../../common/http';
+import type { Logger } from '../../common/log';
+import { isBusinessDate } from '../../shared/model/ids';
+import type { Permission } from '../../shared/auth/permissions';
+import { checkBusinessDate, closeDay, getZReport, previewDay, todayIn, zzOf, type DayCloseContext } from '../services/dayClose';
+import { verifyManagerToken } from '../services/terminals';
+
+export interface DayCloseDeps {
+  couch: CouchHandle;
+  log: Logger;
+  /** The provisioned store's code, null before provisioning. */
+  storeCode: () => string | null;
+  jwtSecret: string;
+  /** The store's IANA time zone, for "today" when no business date is given. */
+  timeZone: () => string;
+  /** The clock (tests pin it); defaults to the system clock. */
+  now?: () => Date;
+}
+
+function context(deps: DayCloseDeps): DayCloseContext {
+  const storeCode = deps.storeCode();
+  if (!storeCode) throw badRequest('not_provisioned', 'This relay is not provisioned yet: start it with a sync token from HQ.');
+  return { couch: deps.couch, log: deps.log, storeCode };
+}
+
+function authorize(deps: DayCloseDeps, req: Request, permission: Permission): { userId: string; from: string } {
+  const { userId } = verifyManagerToken(deps.jwtSecret, req.get('authorization'), permission);
+  return { userId, from: req.ip ?? 'unknown' };
+}
+
+function validCounts(value: unknown): Record<string, Record<string, number>> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('invalid_count', 'counts maps shift ids to denomination counts.');
+  // Shapes inside are checked by shared/pos countCash (400 invalid_count from the service).
+  return value as Record<string, Record<string, number>>;
+}
+
+/** The day close routes; mount with `app.use(dayCloseRouter(deps))` before the relay's /api 404 handler. */
+export function dayCloseRouter(deps: DayCloseDeps): Router {
+  const router = Router();
+  const now = () => (deps.now ? deps.now() : new Date());
+
+  router.post(
+    '/api/v1/day-close',
+    route(async (req, res) => {
+      const actor = authorize(deps, req, 'register.close');
+      const ctx = context(deps);
+      const body = (req.body ?? {}) as { businessDate?: unknown; counts?: unknown };
+      const at = now();
+      const today = todayIn(deps.timeZone(), at);
+      const date = checkBusinessDate(body.businessDate ?? today, today);
+      const result = await closeDay(ctx, { businessDate: date, actor, now: at, counts: validCounts(body.counts) });
+      res.status(201).json(result);
+    }),
+  );
+
+  router.get(
+    '/api/v1/day-close/:date',
+    route(async (req, res) => {
+      authorize(deps, req, 'reports.view');
+      const ctx = context(deps);
+      const date = String(req.params.date);
+      if (!isBusinessDate(date)) throw badRequest('invalid_business_date', 'A business date is YYYY-MM-DD.');
+      const z = await getZReport(ctx, date);
+      if (z) return void res.json({ businessDate: date, closed: true, zreport: z });
+      res.json({ businessDate: date, closed: false, preview: await previewDay(ctx, date, now()) });
+    }),
+  );
+
+  router.get(
+    '/api/v1/zz',
+    route(async (req, res) => {
+      authorize(deps, req, 'reports.view');
+      const ctx = context(deps);
+      const { from, to } = req.query;
+      if (!isBusinessDate(from) || !isBusinessDate(to)) throw badRequest('invalid_business_date', 'Give from and to as YYYY-MM-DD.');
+      if (from > to) throw badRequest('invalid_period', 'from must not be after to.');
+      res.json(await zzOf(ctx, from, to));
+    }),
+  );
+
+  return router;
+}
