@@ -10,6 +10,7 @@ Usage:
   caja hq                      start HQ (API + console) on HQ_PORT
   caja relay [--token T]       start a store relay on RELAY_PORT (SYNC_TOKEN or --token on first start)
   caja demo                    a whole chain on one machine (what npm start runs)
+  caja demo --check            start the demo, put a terminal replica on it, measure price and sale propagation
   caja bench <suite> [--json]  benchmarks: sync | checkout
   caja admin create-user ...   create a staff user (through the HQ API)
   caja store create|token|revoke|list ...
@@ -72,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'demo': {
+      if (rest.includes('--check')) {
+        const { demoCheck } = await import('./demoCheck');
+        return demoCheck(cfg, log);
+      }
       const { startDemo } = await import('./demo');
       runUntilSignal(await startDemo(cfg, log), log);
       return -1;
