@@ -246,6 +246,28 @@ describe('stores, provisioning and access control (issue #3)', function () {
     expect(second.body.terminalId).to.not.equal(paired.body.terminalId);
 
     const pairing: Pairing = { ...paired.body, relayUrl: relayA.url };
+    // The terminal's own token may write its own sales at the relay, and nothing of another store or terminal.
+    const tToken = await terminalTokenSource(pairing)();
+    const tAuth = { Authorization: `Bearer ${tToken}` };
+    const own = saleFixture(77, 'S001', pairing.terminalId);
+    const at = (id: string) => `${pairing.couchdbUrl}/${pairing.db}/${encodeURIComponent(id)}`;
+    const ownPut = await http<{ rev: string }>('PUT', at(own._id), own, tAuth);
+    expect(ownPut.status, JSON.stringify(ownPut.body)).to.equal(201);
+    expect((await http('PUT', at(own._id), { ...own, _rev: ownPut.body.rev, total: 0 }, tAuth)).status).to.equal(403);
+    const otherStore = saleFixture(1, 'S002', pairing.terminalId);
+    expect((await http('PUT', at(otherStore._id), otherStore, tAuth)).status).to.equal(403);
+    const otherTerminal = saleFixture(78, 'S001', second.body.terminalId);
+    expect((await http('PUT', at(otherTerminal._id), otherTerminal, tAuth)).status).to.equal(403);
+    expect((await http('PUT', at('product:EVIL'), { type: 'product', schema: 1 }, tAuth)).status).to.equal(403);
+    // Unpairing: a manager session lists terminals and unpairs one, which can then get no token.
+    const session = await http<{ token: string }>('POST', `${relayA.url}/api/v1/auth/login`, { username: 'mario', pin: '9999' });
+    const mAuth = { Authorization: `Bearer ${session.body.token}` };
+    const list = await http<Array<{ terminalId: string; active: boolean }>>('GET', `${relayA.url}/api/v1/terminals`, undefined, mAuth);
+    expect(list.body.map((t) => t.terminalId)).to.include.members([pairing.terminalId, second.body.terminalId]);
+    expect((await http('GET', `${relayA.url}/api/v1/terminals`)).status).to.equal(401);
+    expect((await http('DELETE', `${relayA.url}/api/v1/terminals/${second.body.terminalId}`, undefined, mAuth)).status).to.equal(200);
+    const secondSecret = (second.body as { secret?: string }).secret;
+    expect((await http('POST', `${relayA.url}/api/v1/terminals/token`, { terminalId: second.body.terminalId, secret: secondSecret })).status).to.equal(401);
     const local = new PouchDB(`terminal-${Date.now()}`, { adapter: 'memory' });
     const remote = remoteDb(`${pairing.couchdbUrl}/${pairing.db}`, terminalTokenSource(pairing));
     const opts = terminalSyncOptions('S001', new Date().toISOString().slice(0, 10));
