@@ -3,8 +3,12 @@
 // PouchDB's own retry keeps a live replication alive through outages; this wrapper adds:
 //  - a short capped backoff, so a flapping WAN resumes within seconds, not PouchDB's up-to-10-minutes;
 //  - 413 handling: a batch refused as too large restarts the job with half the batch size;
-//  - per-type counts of what went each way, and classified errors kept for the dashboard.
+//  - per-type counts of what went each way, and classified errors kept for the dashboard;
+//  - optionally, a snapshot bootstrap before the first live start on an empty target (bootstrap.ts): the
+//    first sync of a 100k-product catalog copies pages of `_all_docs` instead of walking the history.
 import { randomUUID } from 'node:crypto';
+import { bootstrapSnapshot, confirmLive } from './bootstrap';
+import type { Seq } from './bootstrap';
 import type { PouchDB } from './pouch';
 
 export type Direction = 'pull' | 'push';
@@ -40,6 +44,11 @@ export interface JobSpec {
    * lets a revoked store's replication stop within one token lifetime (plus this bound).
    */
   pollTimeoutMs?: number;
+  /**
+   * Copy a snapshot of the source (selector applied, no design documents) before the first live start, then
+   * replicate live from the sequence taken before the snapshot. Skipped once done (marker on the target).
+   */
+  bootstrap?: { pageSize?: number };
 }
 
 export interface JobStatus {
@@ -60,6 +69,8 @@ export interface JobStatus {
   byType: Record<string, number>;
   lastError: SyncErrorEntry | null;
   errorCount: number;
+  /** Snapshot bootstrap of this job (null when the job has none): copying, copied (live not caught up yet), live. */
+  bootstrap: { state: 'copying' | 'copied' | 'live'; docs: number } | null;
 }
 
 /** The CouchDB 3 `_active_tasks` entry for a replication, plus Caja's extras under `caja`. */
@@ -97,6 +108,7 @@ export function activeTaskOf(s: JobStatus, pid: string) {
       batchSize: s.batchSize,
       lastError: s.lastError,
       errorCount: s.errorCount,
+      bootstrap: s.bootstrap,
     },
   };
 }
@@ -130,6 +142,13 @@ export class ReplicationJob {
   private readonly status: JobStatus;
   private readonly defaultBatch: number;
   private restartTimer: NodeJS.Timeout | null = null;
+  private bootstrapAbort: AbortController | null = null;
+  /**
+   * The `since` of the current start, kept for automatic restarts until PouchDB has surely written its
+   * checkpoint there (first change or first catch-up): a restart without it would begin at the old
+   * checkpoint — after a bootstrap, at 0, walking the whole history again.
+   */
+  private startSince: Seq | undefined;
 
   constructor(private readonly spec: JobSpec) {
     const now = new Date().toISOString();
@@ -152,6 +171,7 @@ export class ReplicationJob {
       byType: {},
       lastError: null,
       errorCount: 0,
+      bootstrap: spec.bootstrap ? { state: 'copying', docs: 0 } : null,
     };
   }
 
@@ -160,7 +180,7 @@ export class ReplicationJob {
   }
 
   snapshot(): JobStatus {
-    return { ...this.status, byType: { ...this.status.byType } };
+    return { ...this.status, byType: { ...this.status.byType }, bootstrap: this.status.bootstrap && { ...this.status.bootstrap } };
   }
 
   /** Listens to status changes and errors; returns an unsubscribe function. */
@@ -194,11 +214,73 @@ export class ReplicationJob {
     if (!this.stopped) return;
     this.stopped = false;
     this.status.startedAt = new Date().toISOString();
-    this.run(since ?? this.spec.since);
+    const explicit = since ?? this.spec.since;
+    // An explicit sequence (force resync) means "replay from there", never "copy a snapshot".
+    if (this.spec.bootstrap && explicit === undefined) void this.bootstrapThenRun();
+    else this.run(explicit);
+  }
+
+  private countDocs(docs: Array<Record<string, unknown>>): void {
+    for (const doc of docs) {
+      const type = typeof doc.type === 'string' ? doc.type : doc._deleted ? 'deleted' : 'other';
+      this.status.byType[type] = (this.status.byType[type] ?? 0) + 1;
+    }
+  }
+
+  /** Runs (or resumes, or skips) the snapshot bootstrap, then the live replication; retries on failure. */
+  private async bootstrapThenRun(): Promise<void> {
+    const abort = new AbortController();
+    this.bootstrapAbort = abort;
+    this.status.state = 'starting';
+    try {
+      const res = await bootstrapSnapshot(this.spec.source, this.spec.target, {
+        id: this.spec.id,
+        ...(this.spec.selector ? { selector: this.spec.selector } : {}),
+        ...(this.spec.bootstrap?.pageSize ? { pageSize: this.spec.bootstrap.pageSize } : {}),
+        signal: abort.signal,
+        onDocs: (docs) => {
+          this.status.state = 'active';
+          this.status.docsRead += docs.length;
+          this.status.docsWritten += docs.length;
+          this.status.bootstrap = { state: 'copying', docs: (this.status.bootstrap?.docs ?? 0) + docs.length };
+          this.countDocs(docs);
+          this.spec.onDocs?.(docs);
+          this.touch();
+        },
+      });
+      for (const r of res.refused) this.recordError({ status: 403, reason: r.reason }, r.id, /schema/i.test(r.reason) ? 'schema_mismatch' : 'forbidden');
+      this.status.bootstrap = { state: res.state === 'live' ? 'live' : 'copied', docs: this.status.bootstrap?.docs ?? 0 };
+      if (this.bootstrapAbort !== abort || this.stopped) return;
+      this.bootstrapAbort = null;
+      this.run(res.since);
+    } catch (err) {
+      if (this.bootstrapAbort !== abort || this.stopped) return;
+      this.bootstrapAbort = null;
+      this.status.state = 'retrying';
+      this.recordError(err);
+      // Resumes after the last page written (the marker), so a flapping WAN costs at most one page.
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        void this.bootstrapThenRun();
+      }, Math.min(this.spec.maxBackoffMs ?? 5000, 1000));
+    }
+  }
+
+  /** The live replication has caught up once after a bootstrap: its checkpoint is in charge from now on. */
+  private handedOver(): void {
+    this.startSince = undefined;
+    if (this.status.bootstrap?.state !== 'copied') return;
+    this.status.bootstrap = { ...this.status.bootstrap, state: 'live' };
+    confirmLive(this.spec.target, this.spec.id).catch((err: unknown) => {
+      // Not fatal: the next start passes the snapshot's `since` again and replays a little, losing nothing.
+      if (this.status.bootstrap) this.status.bootstrap.state = 'copied';
+      this.recordError(err);
+    });
   }
 
   private run(since?: number | string): void {
     if (this.stopped) return;
+    this.startSince = since;
     this.status.state = 'starting';
     const maxBackoff = this.spec.maxBackoffMs ?? 5000;
     const opts: PouchDB.Replication.ReplicateOptions & { selector?: PouchDB.Find.Selector } = {
@@ -221,10 +303,9 @@ export class ReplicationJob {
       this.status.docWriteFailures = i.doc_write_failures ?? this.status.docWriteFailures;
       this.status.lastSeq = i.last_seq;
       if (typeof i.pending === 'number') this.status.pending = i.pending;
-      for (const doc of i.docs) {
-        const type = typeof doc.type === 'string' ? doc.type : doc._deleted ? 'deleted' : 'other';
-        this.status.byType[type] = (this.status.byType[type] ?? 0) + 1;
-      }
+      this.countDocs(i.docs);
+      // A change event follows a checkpoint write, so the start's `since` is no longer needed for restarts.
+      this.startSince = undefined;
       this.status.state = 'active';
       this.status.lastSuccessAt = new Date().toISOString();
       this.spec.onDocs?.(i.docs);
@@ -238,6 +319,7 @@ export class ReplicationJob {
         return;
       }
       // Paused with no error: caught up.
+      this.handedOver();
       this.status.state = 'idle';
       this.status.pending = 0;
       this.status.lastSuccessAt = new Date().toISOString();
@@ -280,7 +362,7 @@ export class ReplicationJob {
         this.emitter.cancel();
         this.emitter = null;
       }
-      this.run();
+      this.run(this.startSince);
     }, 500);
   }
 
@@ -289,6 +371,9 @@ export class ReplicationJob {
     this.stopped = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
+    // A bootstrap stops between pages; its marker lets the next start resume where it was.
+    this.bootstrapAbort?.abort();
+    this.bootstrapAbort = null;
     const emitter = this.emitter;
     this.emitter = null;
     this.status.state = 'stopped';

@@ -21,6 +21,7 @@ export function registerSuite(name: string, load: () => Promise<Suite>): void {
 
 /** Runs the named suite and prints its metrics; returns the process exit code. */
 export async function runBench(args: string[]): Promise<number> {
+  await import('./suites'); // registers the suites (a static import would be circular: suites.ts imports registerSuite)
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, quick: { type: 'boolean' } } });
   const name = positionals[0];
   const load = name ? SUITES[name] : undefined;

@@ -1,0 +1,199 @@
+// Snapshot bootstrap: the first sync of an empty replica (a new relay's catalog, a fresh terminal) copies the
+// source's current documents in large pages instead of walking its whole history through the replication
+// protocol (changes -> revs_diff -> bulk_get -> bulk_docs, per batch of 100 by default). Measured here on
+// 100k products, see scripts/bench/sync.ts and the report in issue #4.
+//
+// How it stays exactly-once:
+//  - `since` is the source's update_seq read BEFORE the first page. Anything written after it is also in the
+//    source's changes feed from `since`, which the live replication replays; anything written before it is in
+//    the pages. A document changed mid-snapshot is therefore copied once or twice, with the same revision:
+//  - documents are written with `new_edits: false` and their own `_rev`, so writing the same revision twice
+//    is a no-op (no new revision, no conflict), and a resumed or repeated bootstrap cannot duplicate anything;
+//  - progress is kept in `_local/caja-bootstrap:<id>` on the target and advanced only after a whole page is
+//    written (the first-batch-drop pitfall of medic/cht-core#7528: a checkpoint ahead of the data loses it,
+//    a checkpoint behind it only re-copies a page);
+//  - PouchDB's replicate() writes its checkpoint at `since` before it starts when `since` is given
+//    (pouchdb/lib replicate(): `writeCheckpoint(opts.since)` then startChanges), so the live job continues
+//    exactly where the snapshot began. Until the live replication has caught up once, the marker stays
+//    `copied` and a restart passes `since` again (replaying a little, never skipping); confirmLive() ends that.
+//
+// Design documents are never copied (a source's validate_doc_update must not land in the target), and the
+// job's Mango selector is applied to every document with PouchDB's own matcher, so the snapshot holds exactly
+// what the filtered replication would have delivered.
+//
+// Runtime-neutral on purpose (no Node APIs): the terminal's renderer uses it too, with its own PouchDB.
+import { matchesSelector } from 'pouchdb-selector-core';
+
+export type Seq = string | number;
+type Doc = Record<string, unknown> & { _id: string; _rev?: string };
+
+export interface BootstrapOptions {
+  /** The replication this bootstrap precedes; names the marker `_local/caja-bootstrap:<id>`. */
+  id: string;
+  /** The job's Mango selector; documents that do not match are skipped. */
+  selector?: Record<string, unknown>;
+  /** Documents read per `_all_docs` page and written per `_bulk_docs` call (default 2000). */
+  pageSize?: number;
+  /** Aborting stops between pages; the next call resumes after the last page written. */
+  signal?: AbortSignal;
+  /** Called with each page written (after the write), e.g. for status counts. */
+  onDocs?: (docs: Array<Record<string, unknown>>) => void;
+}
+
+export interface BootstrapResult {
+  /**
+   * The sequence the live replication must start from, or undefined when the live replication already
+   * took over (then its own checkpoint is the truth: start without `since`).
+   */
+  since: Seq | undefined;
+  /** What this call did: copied a snapshot now, found one copied earlier, or found the live job in charge. */
+  state: 'copied' | 'copied-earlier' | 'live';
+  /** Documents written by this call. */
+  written: number;
+  /** Documents read by this call (written + skipped by the selector or as design documents). */
+  scanned: number;
+  /** Documents the target refused (validate_doc_update), with the reason; the live job would refuse them too. */
+  refused: Array<{ id: string; reason: string }>;
+}
+
+interface Marker {
+  _id: string;
+  _rev?: string;
+  state: 'copying' | 'copied' | 'live';
+  since: Seq;
+  /** Last `_all_docs` key whose page is fully written (copying only). */
+  lastKey: string | null;
+  written: number;
+  startedAt: string;
+  updatedAt: string;
+}
+
+/** The `_local` document holding a bootstrap's progress on the target. */
+export function bootstrapMarkerId(id: string): string {
+  return `_local/caja-bootstrap:${id}`;
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : Object.assign(new Error('bootstrap aborted'), { name: 'AbortError' });
+}
+
+async function readMarker(target: PouchDB.Database, id: string): Promise<Marker | null> {
+  try {
+    return (await target.get(bootstrapMarkerId(id))) as unknown as Marker;
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return null;
+    throw err;
+  }
+}
+
+async function writeMarker(target: PouchDB.Database, marker: Marker): Promise<Marker> {
+  const next = { ...marker, updatedAt: new Date().toISOString() };
+  const res = await target.put(next as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
+  return { ...next, _rev: res.rev };
+}
+
+type WriteAnswer = Array<{ id?: string; error?: unknown; reason?: string; message?: string }>;
+
+/** Writes replicated revisions; a page refused as too large (413) is split in halves, down to one document. */
+async function writeDocs(target: PouchDB.Database, docs: Doc[], refused: BootstrapResult['refused']): Promise<void> {
+  let res: WriteAnswer;
+  try {
+    res = (await target.bulkDocs(docs, { new_edits: false })) as WriteAnswer;
+  } catch (err) {
+    if ((err as { status?: number }).status !== 413 || docs.length < 2) throw err;
+    const half = Math.ceil(docs.length / 2);
+    await writeDocs(target, docs.slice(0, half), refused);
+    await writeDocs(target, docs.slice(half), refused);
+    return;
+  }
+  for (const r of res) if (r.error) refused.push({ id: String(r.id), reason: String(r.reason ?? r.message ?? r.error) });
+}
+
+interface Page {
+  docs: Doc[];
+  scanned: number;
+  lastKey: string | null;
+  done: boolean;
+}
+
+/**
+ * Copies the source's current documents (selector-matched, no design documents) to the target, or resumes
+ * a copy that was interrupted, and returns the sequence the live replication must start from.
+ */
+export async function bootstrapSnapshot(source: PouchDB.Database, target: PouchDB.Database, opts: BootstrapOptions): Promise<BootstrapResult> {
+  const pageSize = Math.max(1, opts.pageSize ?? 2000);
+  const { signal, selector } = opts;
+  const result: BootstrapResult = { since: undefined, state: 'copied', written: 0, scanned: 0, refused: [] };
+  let marker = await readMarker(target, opts.id);
+  if (marker?.state === 'live') return { ...result, state: 'live' };
+  if (marker?.state === 'copied') return { ...result, since: marker.since, state: 'copied-earlier' };
+  if (signal?.aborted) throw abortError(signal);
+  if (!marker) {
+    // Taken before the first page: the snapshot then holds at least everything up to this sequence.
+    const since = (await source.info()).update_seq;
+    const now = new Date().toISOString();
+    marker = await writeMarker(target, { _id: bootstrapMarkerId(opts.id), state: 'copying', since, lastKey: null, written: 0, startedAt: now, updatedAt: now });
+  }
+
+  const readPage = async (after: string | null): Promise<Page> => {
+    // startkey = the last key written, dropped below by id rather than with skip=1: if that document was
+    // deleted meanwhile, skip=1 would silently pass over the next one.
+    const res = await source.allDocs({
+      include_docs: true,
+      conflicts: true,
+      attachments: true,
+      limit: after === null ? pageSize : pageSize + 1,
+      ...(after === null ? {} : { startkey: after }),
+    });
+    const rows = res.rows.filter((r) => r.id !== after);
+    const docs: Doc[] = [];
+    const conflicted: Array<{ id: string; rev: string }> = [];
+    for (const row of rows) {
+      const doc = row.doc as unknown as Doc | undefined;
+      if (!doc || row.id.startsWith('_design/')) continue;
+      if (selector && !matchesSelector(doc, selector)) continue;
+      const { _conflicts: conflicts, ...winner } = doc;
+      docs.push(winner as Doc);
+      if (Array.isArray(conflicts)) for (const rev of conflicts) conflicted.push({ id: doc._id, rev: String(rev) });
+    }
+    // Losing revisions of conflicted documents travel too, as the replication protocol would carry them.
+    if (conflicted.length) {
+      const losers = await source.bulkGet({ docs: conflicted, attachments: true } as PouchDB.Core.BulkGetOptions);
+      for (const r of losers.results) for (const d of r.docs) if ('ok' in d) docs.push(d.ok as unknown as Doc);
+    }
+    const last = rows[rows.length - 1];
+    return { docs, scanned: rows.length, lastKey: last ? last.id : after, done: rows.length < pageSize };
+  };
+
+  let pending: Promise<Page> | null = readPage(marker.lastKey);
+  while (pending) {
+    const page: Page = await pending;
+    if (signal?.aborted) throw abortError(signal);
+    // Read the next page while this one is written: reads and writes hit different servers (or disks).
+    pending = page.done ? null : readPage(page.lastKey);
+    pending?.catch(() => undefined); // awaited next turn; never an unhandled rejection meanwhile
+    if (page.docs.length) {
+      await writeDocs(target, page.docs, result.refused);
+      opts.onDocs?.(page.docs);
+    }
+    result.written += page.docs.length;
+    result.scanned += page.scanned;
+    // Advanced only after the whole page is written (see the header).
+    marker = await writeMarker(target, { ...marker, lastKey: page.lastKey, written: marker.written + page.docs.length });
+    if (signal?.aborted && pending) throw abortError(signal);
+  }
+  marker = await writeMarker(target, { ...marker, state: 'copied', lastKey: null });
+  return { ...result, since: marker.since };
+}
+
+/**
+ * Records that the live replication has caught up once after a bootstrap, so its own checkpoint (at or past
+ * the snapshot's `since`) is in charge from now on and later starts pass no `since`.
+ */
+export async function confirmLive(target: PouchDB.Database, id: string): Promise<void> {
+  const marker = await readMarker(target, id);
+  if (!marker || marker.state === 'live') return;
+  if (marker.state !== 'copied') throw new Error(`bootstrap ${id} is ${marker.state}, not copied`);
+  await writeMarker(target, { ...marker, state: 'live' });
+}

@@ -1,0 +1,5 @@
+// The benchmark suites `caja bench` knows. Each loads lazily, so running one suite does not load another's code.
+import { registerSuite } from './index';
+
+registerSuite('checkout', async () => (await import('./checkout')).checkoutSuite);
+registerSuite('sync', async () => (await import('./sync')).default);
