@@ -6,6 +6,7 @@ import vm from 'node:vm';
 import { compileDesignDocs, functionSource, KIND_FOLDERS } from './deploy';
 import type { DbKind, DesignDoc } from './deploy';
 import { terminalPullSelector, upstreamSelector, catalogPullSelector, storePullSelector } from './selectors';
+import { matchesSelector } from 'pouchdb-selector-core';
 import * as fx from '../shared/model/fixtures';
 import type { CajaDoc } from '../shared/model/types';
 
@@ -211,7 +212,18 @@ describe('design-docs: filters and selectors', () => {
       type: { $in: ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'zreport', 'move', 'transfer', 'receipt', 'customer', 'audit'] },
     });
     expect(JSON.stringify(catalogPullSelector())).to.not.contain('sale');
-    expect(JSON.stringify(storePullSelector())).to.contain('"price"');
+    // Store-down: HQ's documents for the store and what was routed in, never the store's own sales back.
+    const down = storePullSelector('S001');
+    const pick = (doc: object) => matchesSelector(doc, down);
+    expect(pick({ _id: 'price:A1', type: 'price', storeId: 'S001' })).to.equal(true);
+    expect(pick({ _id: 'user:u1', type: 'user', storeId: 'S001', _deleted: true })).to.equal(true); // a tombstone that keeps its type
+    expect(pick({ _id: 'config:hq', type: 'config', storeId: 'S001' })).to.equal(true);
+    expect(pick(fx.transfer('S002', 'S001'))).to.equal(true);
+    expect(pick(fx.transfer('S001', 'S002'))).to.equal(false);
+    expect(pick(fx.transferReceipt('S001', 'S002'))).to.equal(true); // S002's receipt for S001's transfer
+    expect(pick(fx.transferReceipt('S002', 'S001'))).to.equal(false); // S001's own receipt
+    expect(pick(fx.sale(1, 'S001'))).to.equal(false);
+    expect(pick({ _id: '_design/x', views: {} })).to.equal(false);
     const t = terminalPullSelector('S001', '2024-04-01');
     expect(JSON.stringify(t)).to.contain('{"businessDate":{"$gte":"2024-04-01"}}'.slice(1, -1));
     expect(() => terminalPullSelector('s1', '2024-04-01')).to.throw(RangeError);

@@ -18,9 +18,21 @@ export function catalogPullSelector(): MangoSelector {
   return { type: { $in: [...CATALOG_TYPES] } };
 }
 
-/** HQ `caja-store-<code>` -> relay: everything typed (downstream docs, routed transfers and receipts, customers). */
-export function storePullSelector(): MangoSelector {
-  return { type: { $in: [...CATALOG_TYPES, ...STORE_DOWN_TYPES, ...UPSTREAM_TYPES] } };
+/**
+ * HQ `caja-store-<code>` -> relay: what HQ writes for the store (users, prices, config — including their
+ * deletion tombstones, which keep `type`), customers, and what HQ routed in from other stores (transfers
+ * to this store, receipts for its transfers). The store's own sales are not pulled back: they came from
+ * it, and reading them back doubled the work of every catch-up (measured by `caja bench sync`).
+ */
+export function storePullSelector(storeCode: string): MangoSelector {
+  if (!isStoreCode(storeCode)) throw new RangeError('invalid store code: ' + storeCode);
+  return {
+    $or: [
+      { type: { $in: [...STORE_DOWN_TYPES, 'customer'] } },
+      { type: 'transfer', toStoreId: storeCode },
+      { type: 'receipt', storeId: { $ne: storeCode } },
+    ],
+  };
 }
 
 /**

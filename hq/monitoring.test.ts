@@ -71,12 +71,27 @@ describe('sync monitoring, resync, routing and live propagation (issue #4)', fun
     }
   });
 
+  it('removes an unassigned user and a removed store price from the store and its tills', async () => {
+    const relay = chain.relays.get('S001');
+    if (!relay) throw new Error('relay');
+    const users = (await chain.api<Array<{ id: string; username: string }>>('GET', '/api/v1/users')).body;
+    const cashier = users.find((u) => u.username === 'cash.s001');
+    if (!cashier) throw new Error('cashier');
+    const atRelay = () => relay.couch.nano.use('caja-store').get(`user:${cashier.id}`).then(() => true, () => false);
+    expect(await atRelay()).to.equal(true);
+    expect((await chain.api('PUT', `/api/v1/users/${cashier.id}/store-roles`, {})).status).to.equal(200);
+    await waitFor(async () => !(await atRelay()), { what: 'user gone from the relay' });
+    const sku = (await chain.api<Array<{ sku: string }>>('GET', '/api/v1/products?limit=1')).body[0]?.sku ?? '';
+    expect((await chain.api('PUT', `/api/v1/store-prices/S001/${sku}`, { price: null })).status).to.equal(200);
+    await waitFor(async () => relay.couch.nano.use('caja-store').get(`price:${sku}`).then(() => false, () => true), { what: 'price override gone' });
+  });
+
   it('shows each store connected with per-entity counts, and a store that misses 3 heartbeats as disconnected', async () => {
     await waitFor(async () => (await dashboard()).every((r) => r.connected), { what: 'both stores connected' });
     const s1 = await row('S001');
     expect(s1?.jobs.map((j) => j.id).sort()).to.deep.equal(['catalog-down', 'store-down', 'transactions-up']);
     expect(s1?.entities.product?.pulled).to.be.greaterThan(0);
-    expect(s1?.entities.user?.pulled).to.equal(2);
+    expect(s1?.entities.user?.pulled).to.be.at.least(2);
     expect(s1?.entities.sale?.pushed).to.be.greaterThan(0);
     const relay2 = chain.relays.get('S002');
     await relay2?.close();

@@ -2,7 +2,8 @@
 // overrides (`price:<sku>` in one store's database). Every document is validated by the same shared
 // validator that design documents run, so the API and CouchDB agree on what is acceptable.
 import type { CouchHandle } from '../../common/couch';
-import { getDoc, updateDoc } from '../../common/docs';
+import { getDoc, putDoc, updateDoc } from '../../common/docs';
+import { tombstone } from './users';
 import { badRequest, notFound } from '../../common/errors';
 import { priceId, productId } from '../../shared/model/ids';
 import type { Product, StorePrice } from '../../shared/model/types';
@@ -68,7 +69,7 @@ export async function setStorePrice(couch: CouchHandle, storeCode: string, sku: 
   const id = priceId(sku);
   if (price === null) {
     const cur = await getDoc<StorePrice>(couch, db, id);
-    if (cur?._rev) await couch.nano.use(db).destroy(id, cur._rev);
+    if (cur?._rev) await putDoc(couch, db, tombstone(cur));
     return null;
   }
   const value = checkPrice(price);

@@ -187,6 +187,11 @@ export function storeUserDoc(user: HqUser, storeCode: string, roles: Role[]): St
   };
 }
 
+/** A deletion that still replicates through type selectors: identity fields kept, everything else dropped. */
+export function tombstone<T extends { _id: string; _rev?: string; type: string; schema: number; storeId?: string }>(doc: T) {
+  return { _id: doc._id, _rev: doc._rev, _deleted: true, type: doc.type, schema: doc.schema, ...(doc.storeId ? { storeId: doc.storeId } : {}) };
+}
+
 /** Writes or deletes the user's document in each store database so it matches the assignment. */
 async function projectUser(couch: CouchHandle, user: HqUser, stores: string[]): Promise<void> {
   for (const code of stores) {
@@ -195,8 +200,9 @@ async function projectUser(couch: CouchHandle, user: HqUser, stores: string[]): 
     const docId = `user:${user.id}`;
     if (roleIds.length === 0) {
       const existing = await getDoc<StoreUser>(couch, db, docId);
-      // Deleting replicates as a tombstone, so terminals drop the PIN hash at their next sync.
-      if (existing?._rev) await couch.nano.use(db).destroy(docId, existing._rev);
+      // The tombstone keeps `type` and `storeId` (and drops the PIN hash): replication selectors match on
+      // type, so a bare deletion stub would never reach the store and its tills would keep accepting the PIN.
+      if (existing?._rev) await putDoc(couch, db, tombstone(existing));
       continue;
     }
     const doc = storeUserDoc(user, code, await rolesById(couch, roleIds));

@@ -275,7 +275,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     const priceMs = await latencies(sizes.samples, arrivals, writePrice(hqStore, 0), priceId(0));
     arrivals.cancel();
     // Baseline chain with defaults: HQ store db -> relay baseline db -> baseline terminal, both live.
-    const baseDown1 = hqStore.replicate.to(baseRelay, { ...DEFAULTS, live: true, retry: true, selector: storePullSelector() } as PouchDB.Replication.ReplicateOptions);
+    const baseDown1 = hqStore.replicate.to(baseRelay, { ...DEFAULTS, live: true, retry: true, selector: storePullSelector('S001') } as PouchDB.Replication.ReplicateOptions);
     const baseDown2 = baseTerminal.replicate.from(baseRelay, { ...DEFAULTS, live: true, retry: true, selector: termOpts.pull.selector } as PouchDB.Replication.ReplicateOptions);
     closers.push(async () => {
       baseDown1.cancel();

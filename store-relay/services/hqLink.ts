@@ -105,6 +105,9 @@ export function createHqJobs(opts: HqLinkOptions, tokens: StoreTokenSource): Rep
       batchesLimit: 5,
       onDocs: newerSchema('catalog-down'),
       pollTimeoutMs,
+      // A new relay copies the catalog as a snapshot, then replicates live from the sequence taken before it
+      // (bootstrap.ts; measured by `caja bench sync`). Pages of 1000 keep each _bulk_docs request near 0.5 MB.
+      bootstrap: { pageSize: 1000 },
     }),
     new ReplicationJob({
       id: 'store-down',
@@ -113,10 +116,12 @@ export function createHqJobs(opts: HqLinkOptions, tokens: StoreTokenSource): Rep
       target: local,
       sourceLabel: `${base}/${identity.couchdb.storeDb}`,
       targetLabel: opts.localLabel,
-      selector: storePullSelector(),
+      selector: storePullSelector(identity.storeCode),
       batchSize: opts.batchSize ?? 500,
       onDocs: newerSchema('store-down'),
       pollTimeoutMs,
+      // Tiny for a new store, but a replacement relay for an existing store pulls its whole history here.
+      bootstrap: { pageSize: 1000 },
     }),
     new ReplicationJob({
       id: 'transactions-up',
@@ -128,6 +133,8 @@ export function createHqJobs(opts: HqLinkOptions, tokens: StoreTokenSource): Rep
       selector: upstreamSelector(),
       batchSize: opts.batchSize ?? 500,
       pollTimeoutMs,
+      // A terminal upgraded before this relay writes a newer schema: forwarded as received, and reported.
+      onDocs: newerSchema('transactions-up'),
     }),
   ];
   for (const job of jobs) job.onUpdate((_s, err) => err && opts.onError(err));

@@ -46,10 +46,15 @@ export function terminalTokenSource(pairing: Pairing, fetchImpl: typeof fetch = 
   };
 }
 
-/** The first business date kept on the terminal, `days` before `today` (YYYY-MM-DD). */
+/**
+ * The first business date the terminal pulls: the first day of the month that holds `today - days`
+ * (YYYY-MM-DD). PouchDB identifies a replication by its options, selector included, so a start date moving
+ * every day would make each day a new replication re-reading the relay's changes from sequence 0; moving it
+ * once a month keeps between `days` and `days + 31` days of history.
+ */
 export function historySince(today: string, days = HISTORY_DAYS): string {
   const t = Date.parse(`${today}T00:00:00Z`) - days * 86400_000;
-  return new Date(t).toISOString().slice(0, 10);
+  return new Date(t).toISOString().slice(0, 8) + '01';
 }
 
 /** The PouchDB options of the terminal's two live replications. */
