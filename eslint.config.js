@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.scratch-sync/**', 'dist/**', '**/dist/**', 'data/**', '.data/**', 'design-docs/**/*.js'] },
+  { ignores: ['node_modules/**', '.scratch-sync/**', '.scratch/**', 'dist/**', '**/dist/**', 'data/**', '.data/**', 'design-docs/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

