@@ -4,16 +4,12 @@
 // feeds open at shutdown. Feeds: normal, longpoll, continuous, eventsource. Filters: `_doc_ids`,
 // `_selector`, `_design`, `_view` and `<ddoc>/<name>`. Every PouchDB feed has an 'error' listener and
 // every open feed is registered so close() can end it.
-import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserCtx } from './jwt';
 import type { DesignDoc, Sandbox } from './sandbox';
 import { CouchError, badRequest, isPlainObject, queryJson, sendJson } from './http';
+import { compileSelector } from '../common/replication/selector';
 
-// pouchdb-selector-core is PouchDB 9's own Mango matcher (installed with pouchdb-find 9); it has no types.
-const selectorCore = createRequire(import.meta.url)('pouchdb-selector-core') as {
-  matchesSelector(doc: unknown, selector: unknown): boolean;
-};
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>) => void;
 
@@ -167,8 +163,9 @@ async function buildFilter(
       if (!('selector' in body)) throw badRequest('Selector must be specified in POST payload');
       const problem = checkSelector(body.selector);
       if (problem) throw badRequest(problem);
-      const selector = body.selector;
-      return { filter: guard((doc) => selectorCore.matchesSelector(doc, selector), '_selector') };
+      // Compiled once per request, not per change (PouchDB's own matcher, see common/replication/selector.ts).
+      const matches = compileSelector(body.selector);
+      return { filter: guard((doc) => matches(doc), '_selector') };
     }
     case '_design':
       return { filter: (doc) => String(doc._id).startsWith('_design/') };

@@ -22,7 +22,7 @@
 // what the filtered replication would have delivered.
 //
 // Runtime-neutral on purpose (no Node APIs): the terminal's renderer uses it too, with its own PouchDB.
-import { matchesSelector } from 'pouchdb-selector-core';
+import { compileSelector } from './selector';
 
 export type Seq = string | number;
 type Doc = Record<string, unknown> & { _id: string; _rev?: string };
@@ -124,6 +124,7 @@ interface Page {
 export async function bootstrapSnapshot(source: PouchDB.Database, target: PouchDB.Database, opts: BootstrapOptions): Promise<BootstrapResult> {
   const pageSize = Math.max(1, opts.pageSize ?? 2000);
   const { signal, selector } = opts;
+  const matches = selector ? compileSelector(selector) : null;
   const result: BootstrapResult = { since: undefined, state: 'copied', written: 0, scanned: 0, refused: [] };
   let marker = await readMarker(target, opts.id);
   if (marker?.state === 'live') return { ...result, state: 'live' };
@@ -152,7 +153,7 @@ export async function bootstrapSnapshot(source: PouchDB.Database, target: PouchD
     for (const row of rows) {
       const doc = row.doc as unknown as Doc | undefined;
       if (!doc || row.id.startsWith('_design/')) continue;
-      if (selector && !matchesSelector(doc, selector)) continue;
+      if (matches && !matches(doc)) continue;
       const { _conflicts: conflicts, ...winner } = doc;
       docs.push(winner as Doc);
       if (Array.isArray(conflicts)) for (const rev of conflicts) conflicted.push({ id: doc._id, rev: String(rev) });

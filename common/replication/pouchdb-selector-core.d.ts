@@ -2,4 +2,6 @@
 // `_changes?filter=_selector` use) ships no types; this is the one function Caja calls.
 declare module 'pouchdb-selector-core' {
   export function matchesSelector(doc: unknown, selector: unknown): boolean;
+  export function massageSelector(selector: unknown): Record<string, unknown>;
+  export function filterInMemoryFields(rows: Array<{ doc: unknown }>, request: { selector: unknown }, fields: string[]): Array<{ doc: unknown }>;
 }
