@@ -245,12 +245,17 @@ export async function handleChanges(
   }
 
   if (feed === 'longpoll') {
+    const startedAt = Date.now();
     const first = await deps.db.changes({ ...base, since });
-    if (first.results.length > 0) {
+    // The scan of a filtered feed counts against `timeout`: a client (PouchDB) aborts a request after
+    // timeout + a few seconds, so waiting the full timeout after a long scan made it retry the same scan
+    // forever. Answering with the scanned last_seq lets the next request start past it.
+    const remaining = heartbeat ? timeout : timeout - (Date.now() - startedAt);
+    if (first.results.length > 0 || remaining <= 0) {
       sendJson(res, 200, { results: first.results, last_seq: first.last_seq, pending: 0 });
       return;
     }
-    await live(deps, res, { ...base, since: first.last_seq }, { feed, heartbeat, timeout, limit: 1, lastSeq: first.last_seq });
+    await live(deps, res, { ...base, since: first.last_seq }, { feed, heartbeat, timeout: remaining, limit: 1, lastSeq: first.last_seq });
     return;
   }
   await live(deps, res, { ...base, since }, { feed, heartbeat, timeout, limit, lastSeq: since === 'now' ? 0 : since });

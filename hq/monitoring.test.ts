@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Chain } from '../common/testChain';
 import { startChain } from '../common/testChain';
 import { waitFor } from '../common/testing';
-import { sale as saleFixture, transfer as transferFixture, transferReceipt as receiptFixture } from '../shared/model/fixtures';
+import { sale as saleFixture, shift as shiftFixture, shiftClose as shiftCloseFixture, transfer as transferFixture, transferReceipt as receiptFixture } from '../shared/model/fixtures';
 import { businessDate } from '../shared/pos/clock';
 import { CATALOG_DB, storeDbName } from './services/dbs';
 import { pendingUp, reportHealth } from '../desktop/renderer/data/health';
@@ -13,6 +13,8 @@ import { terminalTokenSource } from '../desktop/renderer/data/terminalSync';
 type DashRow = {
   store: { code: string };
   connected: boolean;
+  openRegisters: number;
+  lastSaleAt: string | null;
   jobs: Array<{ id: string; byType: Record<string, number> }>;
   entities: Record<string, { pushed: number; pulled: number }>;
   errorCount: number;
@@ -93,6 +95,14 @@ describe('sync monitoring, resync, routing and live propagation (issue #4)', fun
     expect(s1?.entities.product?.pulled).to.be.greaterThan(0);
     expect(s1?.entities.user?.pulled).to.be.at.least(2);
     expect(s1?.entities.sale?.pushed).to.be.greaterThan(0);
+    expect(s1?.lastSaleAt).to.be.a('string');
+    // An open register is counted until its close arrives.
+    const relay1 = chain.relays.get('S001');
+    const shift = shiftFixture(1, 'S001', 'T9');
+    await relay1?.couch.nano.use('caja-store').insert(shift);
+    await waitFor(async () => (await row('S001'))?.openRegisters === 1, { what: 'open register on the dashboard' });
+    await relay1?.couch.nano.use('caja-store').insert(shiftCloseFixture(1, 'S001', 'T9'));
+    await waitFor(async () => (await row('S001'))?.openRegisters === 0, { what: 'register closed on the dashboard' });
     const relay2 = chain.relays.get('S002');
     await relay2?.close();
     chain.relays.delete('S002');

@@ -34,6 +34,7 @@ import {
 import { auditAtStore } from './services/audit';
 import { dayCloseRouter } from './routes/dayClose';
 import { Heartbeat } from './services/heartbeat';
+import { StoreActivity } from './services/activity';
 import type { TerminalHealthReport } from './services/heartbeat';
 
 export const RELAY_DB = 'caja-store';
@@ -61,6 +62,7 @@ class Relay {
   errors: SyncErrorEntry[] = [];
   tokens: StoreTokenSource | null = null;
   heartbeat: Heartbeat | null = null;
+  activity: StoreActivity | null = null;
   readonly terminalHealth = new Map<string, TerminalHealthReport>();
   lastProvisionError: { code: string; message: string; at: string } | null = null;
 
@@ -89,10 +91,11 @@ class Relay {
     for (const job of this.jobs) job.start();
     this.log.info('relay.replication_started', { store: identity.storeCode, jobs: this.jobs.map((j) => j.id) });
     await this.heartbeat?.stop();
+    this.activity ??= new StoreActivity(this.couch, RELAY_DB, this.log);
+    this.activity.start();
     this.heartbeat = new Heartbeat({
       identity,
-      couch: this.couch,
-      db: RELAY_DB,
+      activity: this.activity,
       jobs: () => this.jobs,
       terminals: () => [...this.terminalHealth.values()],
       tokens: this.tokens,
@@ -137,6 +140,7 @@ class Relay {
 
   async close(): Promise<void> {
     await this.heartbeat?.stop();
+    await this.activity?.stop();
     await Promise.all(this.jobs.map((j) => j.stop()));
   }
 }

@@ -14,6 +14,13 @@ export type Suite = (emit: (line: BenchLine) => void, opts: { quick: boolean }) 
 
 const SUITES: Record<string, () => Promise<Suite>> = {};
 
+/** Nearest-rank percentile (`p` in 0..100) of unsorted samples; NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
 /** Registers a suite loader (suites load lazily so `caja bench sync` does not load checkout code). */
 export function registerSuite(name: string, load: () => Promise<Suite>): void {
   SUITES[name] = load;

@@ -24,6 +24,7 @@ import { startRelay, RELAY_DB } from '../../store-relay/server';
 import { generateCatalog } from '../seed';
 import { price as priceFixture, sale as saleFixture } from '../../shared/model/fixtures';
 import type { BenchLine, Suite } from './index';
+import { percentile } from './index';
 
 export interface SyncSizes {
   products: number;
@@ -51,11 +52,7 @@ type Log = (message: string) => void;
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return round1(sorted[index] ?? NaN);
-}
+const pct = (values: number[], p: number) => round1(percentile(values, p));
 
 /** Loads documents; `existing` tolerates conflicts (HQ seeds its default roles itself). */
 async function bulkLoad(db: PouchDB.Database, docs: readonly object[], page = 1000, existing = false): Promise<void> {
@@ -287,8 +284,8 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     arrivals.cancel();
     baseDown1.cancel();
     baseDown2.cancel();
-    emit({ metric: 'price_to_terminal_p50_ms', value: percentile(priceMs, 50), unit: 'ms', baseline: percentile(basePriceMs, 50), target: '<= 100' });
-    emit({ metric: 'price_to_terminal_p99_ms', value: percentile(priceMs, 99), unit: 'ms', baseline: percentile(basePriceMs, 99), target: '<= 500' });
+    emit({ metric: 'price_to_terminal_p50_ms', value: pct(priceMs, 50), unit: 'ms', baseline: pct(basePriceMs, 50), target: '<= 100' });
+    emit({ metric: 'price_to_terminal_p99_ms', value: pct(priceMs, 99), unit: 'ms', baseline: pct(basePriceMs, 99), target: '<= 500' });
 
     // ---- sale_to_hq: a sale written on the terminal -> in HQ's store database ----
     const push = terminal.replicate.to(terminalRemote, termOpts.push as PouchDB.Replication.ReplicateOptions);
@@ -314,8 +311,8 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     arrivals.cancel();
     baseUp1.cancel();
     baseUp2.cancel();
-    emit({ metric: 'sale_to_hq_p50_ms', value: percentile(saleMs, 50), unit: 'ms', baseline: percentile(baseSaleMs, 50), target: '<= 100' });
-    emit({ metric: 'sale_to_hq_p99_ms', value: percentile(saleMs, 99), unit: 'ms', baseline: percentile(baseSaleMs, 99), target: '<= 500' });
+    emit({ metric: 'sale_to_hq_p50_ms', value: pct(saleMs, 50), unit: 'ms', baseline: pct(baseSaleMs, 50), target: '<= 100' });
+    emit({ metric: 'sale_to_hq_p99_ms', value: pct(saleMs, 99), unit: 'ms', baseline: pct(baseSaleMs, 99), target: '<= 500' });
 
     // ---- offline_catchup: the relay's link to HQ down (its jobs stopped) while the store sells for days ----
     // The sales are written straight into the relay's database (the terminals' LAN hop is not what this

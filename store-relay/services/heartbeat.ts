@@ -2,12 +2,12 @@
 // registers, the last sale, each replication job (direction, per-type counts, last success, pending, last
 // error), the errors since the previous heartbeat and its terminals' health. HQ answers with instructions
 // (a force resync). A missed heartbeat is simply retried next interval: the state is re-sent whole.
-import type { CouchHandle } from '../../common/couch';
 import type { Logger } from '../../common/log';
 import type { ReplicationJob, SyncErrorEntry } from '../../common/replication/job';
 import { VERSION } from '../../common/version';
 import type { RelayIdentity } from './identity';
 import type { StoreTokenSource } from './hqLink';
+import type { StoreActivity } from './activity';
 
 export interface TerminalHealthReport {
   terminalId: string;
@@ -18,8 +18,7 @@ export interface TerminalHealthReport {
 
 export interface HeartbeatDeps {
   identity: RelayIdentity;
-  couch: CouchHandle;
-  db: string;
+  activity: StoreActivity;
   jobs: () => ReplicationJob[];
   terminals: () => TerminalHealthReport[];
   tokens: StoreTokenSource;
@@ -57,22 +56,6 @@ export class Heartbeat {
     await this.inflight;
   }
 
-  private async openRegisters(): Promise<number> {
-    const { couch, db, identity } = this.deps;
-    const res = await couch.request<{ rows: Array<{ value: number }> }>(
-      `/${db}/_design/open_shifts/_view/open_shifts?group=true&startkey=${encodeURIComponent(JSON.stringify([identity.storeCode]))}&endkey=${encodeURIComponent(JSON.stringify([identity.storeCode, {}]))}`,
-    );
-    return res.rows.filter((r) => r.value > 0).length;
-  }
-
-  private async lastSaleAt(): Promise<string | null> {
-    const { couch, db, identity } = this.deps;
-    const res = await couch.request<{ rows: Array<{ doc?: { createdAt?: string } }> }>(
-      `/${db}/_design/sales_by_date/_view/sales_by_date?reduce=false&descending=true&limit=1&include_docs=true&startkey=${encodeURIComponent(JSON.stringify([identity.storeCode, {}]))}&endkey=${encodeURIComponent(JSON.stringify([identity.storeCode]))}`,
-    );
-    return res.rows[0]?.doc?.createdAt ?? null;
-  }
-
   /** Sends one heartbeat now (also used by tests and after provisioning). */
   beat(): Promise<void> {
     this.inflight ??= this.send().finally(() => {
@@ -89,8 +72,8 @@ export class Heartbeat {
         at: new Date().toISOString(),
         intervalS: deps.intervalS,
         version: VERSION,
-        openRegisters: await this.openRegisters().catch(() => 0),
-        lastSaleAt: await this.lastSaleAt().catch(() => null),
+        openRegisters: deps.activity.openRegisters,
+        lastSaleAt: deps.activity.lastSaleAt,
         jobs: deps.jobs().map((j) => {
           const s = j.snapshot();
           return { id: s.id, direction: s.direction, state: s.state, byType: s.byType, docsRead: s.docsRead, docsWritten: s.docsWritten, lastSuccessAt: s.lastSuccessAt, pending: s.pending, lastError: s.lastError };
