@@ -8,6 +8,7 @@ import type { Logger } from '../common/log';
 import type { Actor } from './services/audit';
 import { getUser, hqPermissions } from './services/users';
 import { verifyAccessToken } from './services/tokens';
+import { bearer } from '../common/tokens';
 
 export interface HqContext {
   couch: CouchHandle;
@@ -43,15 +44,10 @@ export function actorOf(req: Request, res: Response): Actor {
 /** Verifies the bearer token and loads the user's current permissions (a deactivated user is out at once). */
 export function authenticate(ctx: HqContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) {
-      next(unauthorized('unauthenticated', 'Authentication required: send Authorization: Bearer <access token>.'));
-      return;
-    }
     let userId: string;
     try {
-      userId = verifyAccessToken(ctx.cfg.jwtSecret, match[1]).userId;
+      const token = bearer(req.get('authorization'), 'Authentication required: send Authorization: Bearer <access token>.');
+      userId = verifyAccessToken(ctx.cfg.jwtSecret, token).userId;
     } catch (err) {
       next(err);
       return;

@@ -7,7 +7,8 @@ import type { CouchHandle } from '../../common/couch';
 import type { Logger } from '../../common/log';
 import { storeDbName } from '../services/dbs';
 import type { FeedJob } from './feed';
-import { FeedRunner } from './feed';
+import { feedRunner } from './feed';
+import type { ChangesFollower } from '../../common/changesFeed';
 
 async function copyWithHistory(couch: CouchHandle, fromDb: string, toDb: string, id: string): Promise<void> {
   const doc = await couch.request<Record<string, unknown>>(`/${encodeURIComponent(fromDb)}/${encodeURIComponent(id)}?revs=true`);
@@ -38,7 +39,7 @@ export function transferRoutingJob(couch: CouchHandle): FeedJob {
 
 /** Runs the router over every store database, adding stores as they are created. */
 export class TransferRouter {
-  private readonly runners = new Map<string, FeedRunner>();
+  private readonly runners = new Map<string, ChangesFollower>();
   constructor(
     private readonly couch: CouchHandle,
     private readonly log: Logger,
@@ -49,7 +50,7 @@ export class TransferRouter {
     for (const code of storeCodes) {
       const db = storeDbName(code);
       if (this.runners.has(db)) continue;
-      const runner = new FeedRunner(this.couch, transferRoutingJob(this.couch), db, this.log);
+      const runner = feedRunner(this.couch, transferRoutingJob(this.couch), db, this.log);
       this.runners.set(db, runner);
       runner.start();
     }

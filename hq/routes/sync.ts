@@ -6,7 +6,7 @@ import { audit } from '../services/audit';
 import { CATALOG_DB, storeDbName } from '../services/dbs';
 import { authenticateStore, redeemSyncToken } from '../services/stores';
 import { signStoreToken, storeTokenTtlS, verifyStoreToken } from '../services/tokens';
-import { unauthorized } from '../../common/errors';
+import { bearer } from '../../common/tokens';
 import { authenticate, requirePermission } from '../context';
 import { acknowledgeResync, dashboard, listSyncErrors, recordHeartbeat } from '../services/monitoring';
 
@@ -48,9 +48,7 @@ export function syncRoutes(ctx: HqContext): Router {
   r.post(
     '/heartbeat',
     route(async (req, res) => {
-      const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
-      if (!token) throw unauthorized('unauthenticated', 'A heartbeat carries the store token.');
-      const { storeCode } = verifyStoreToken(ctx.cfg.jwtSecret, token);
+      const { storeCode } = verifyStoreToken(ctx.cfg.jwtSecret, bearer(req.get('authorization'), 'A heartbeat carries the store token.'));
       const answer = await recordHeartbeat(ctx.couch, storeCode, req.body, req.ip ?? 'unknown');
       const ack = (req.body as { resyncStarted?: unknown } | undefined)?.resyncStarted;
       if (typeof ack === 'string') await acknowledgeResync(ctx.couch, storeCode, ack);

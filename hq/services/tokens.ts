@@ -2,7 +2,7 @@
 // relay-issued terminal tokens; all are HS256 with `exp` and the top-level "_couchdb.roles" claim, so the
 // same token is accepted by the HQ API, the embedded server and CouchDB 3's jwt_authentication_handler.
 import jwt from 'jsonwebtoken';
-import { unauthorized } from '../../common/errors';
+import { verifyTyped } from '../../common/tokens';
 
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 /**
@@ -37,30 +37,10 @@ export function signStoreToken(secret: string, storeCode: string, ttlS = storeTo
 
 /** Verifies an HQ API bearer token; a forged, expired or malformed one is a 401 with a specific code. */
 export function verifyAccessToken(secret: string, token: string): { userId: string } {
-  let claims: jwt.JwtPayload | string;
-  try {
-    claims = jwt.verify(token, secret, { algorithms: ['HS256'] });
-  } catch (err) {
-    if (err instanceof jwt.TokenExpiredError) throw unauthorized('token_expired', 'The access token has expired; refresh it or log in again.');
-    throw unauthorized('token_invalid', 'The access token is not valid.');
-  }
-  if (typeof claims === 'string' || claims.typ !== 'access' || typeof claims.sub !== 'string' || !claims.sub.startsWith('hq:')) {
-    throw unauthorized('token_invalid', 'The access token is not valid.');
-  }
-  return { userId: claims.sub.slice(3) };
+  return { userId: verifyTyped(secret, token, 'access', 'hq:', 'access token').subject };
 }
 
 /** Verifies a store's CouchDB token (as presented with heartbeats); returns the store code. */
 export function verifyStoreToken(secret: string, token: string): { storeCode: string } {
-  let claims: jwt.JwtPayload | string;
-  try {
-    claims = jwt.verify(token, secret, { algorithms: ['HS256'] });
-  } catch (err) {
-    if (err instanceof jwt.TokenExpiredError) throw unauthorized('token_expired', 'The store token has expired.');
-    throw unauthorized('token_invalid', 'The store token is not valid.');
-  }
-  if (typeof claims === 'string' || claims.typ !== 'store' || typeof claims.sub !== 'string' || !claims.sub.startsWith('store:')) {
-    throw unauthorized('token_invalid', 'The store token is not valid.');
-  }
-  return { storeCode: claims.sub.slice('store:'.length) };
+  return { storeCode: verifyTyped(secret, token, 'store', 'store:', 'store token').subject };
 }

@@ -5,6 +5,7 @@
 import type { CouchHandle } from '../../common/couch';
 import { getDoc, updateDoc } from '../../common/docs';
 import type { Logger } from '../../common/log';
+import { ChangesFollower } from '../../common/changesFeed';
 
 const STATE_DOC = '_local/store-activity';
 const SELECTOR = { type: { $in: ['sale', 'shift', 'shiftclose'] } };
@@ -22,16 +23,34 @@ interface ActivityState {
 
 export class StoreActivity {
   private state: ActivityState = { _id: STATE_DOC, seq: 0, open: [], closedEarly: [], lastSaleAt: null };
-  private stopped = false;
-  private readonly controller = new AbortController();
-  private loop: Promise<void> | null = null;
+  private readonly follower: ChangesFollower;
 
   constructor(
     private readonly couch: CouchHandle,
     private readonly db: string,
-    private readonly log: Logger,
-    private readonly pollTimeoutMs = 25_000,
-  ) {}
+    log: Logger,
+  ) {
+    this.follower = new ChangesFollower({
+      couch,
+      db,
+      name: 'store-activity',
+      selector: SELECTOR,
+      log,
+      limit: 1000,
+      since: async () => {
+        const saved = await getDoc<ActivityState>(couch, db, STATE_DOC);
+        if (saved) this.state = saved;
+        return this.state.seq;
+      },
+      onBatch: async (docs, lastSeq) => {
+        for (const doc of docs) this.apply(doc);
+        this.state.seq = lastSeq;
+        const { _rev: _ignored, ...content } = this.state;
+        const saved = await updateDoc<ActivityState>(couch, db, STATE_DOC, () => ({ ...content, _id: STATE_DOC }));
+        if (saved?._rev) this.state._rev = saved._rev;
+      },
+    });
+  }
 
   get openRegisters(): number {
     return this.state.open.length;
@@ -42,7 +61,11 @@ export class StoreActivity {
   }
 
   start(): void {
-    this.loop ??= this.run();
+    this.follower.start();
+  }
+
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
   private apply(doc: Record<string, unknown>): void {
@@ -59,45 +82,5 @@ export class StoreActivity {
       if (s.open.includes(id)) s.open = s.open.filter((x) => x !== id);
       else s.closedEarly.push(id);
     }
-  }
-
-  private async run(): Promise<void> {
-    const saved = await getDoc<ActivityState>(this.couch, this.db, STATE_DOC).catch(() => null);
-    if (saved) this.state = saved;
-    let backoff = 250;
-    while (!this.stopped) {
-      try {
-        const res = await fetch(
-          `${this.couch.url}/${this.db}/_changes?feed=longpoll&filter=_selector&include_docs=true&limit=1000&timeout=${this.pollTimeoutMs}&since=${encodeURIComponent(String(this.state.seq))}`,
-          {
-            method: 'POST',
-            headers: { Authorization: this.couch.authHeader(), 'Content-Type': 'application/json' },
-            body: JSON.stringify({ selector: SELECTOR }),
-            signal: this.controller.signal,
-          },
-        );
-        if (!res.ok) throw new Error(`_changes ${res.status}`);
-        const body = (await res.json()) as { results: Array<{ doc?: Record<string, unknown> }>; last_seq: string | number };
-        for (const row of body.results) if (row.doc) this.apply(row.doc);
-        if (String(body.last_seq) !== String(this.state.seq)) {
-          this.state.seq = body.last_seq;
-          const { _rev: _ignored, ...content } = this.state;
-          const saved = await updateDoc<ActivityState>(this.couch, this.db, STATE_DOC, () => ({ ...content, _id: STATE_DOC }));
-          if (saved?._rev) this.state._rev = saved._rev;
-        }
-        backoff = 250;
-      } catch (err) {
-        if (this.stopped) return;
-        this.log.debug('activity.feed_error', { err: err instanceof Error ? err : String(err) });
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, 10_000);
-      }
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.controller.abort();
-    await this.loop?.catch(() => undefined);
   }
 }

@@ -12,6 +12,7 @@ import { hasPermission } from '../../shared/auth/permissions';
 import type { Permission } from '../../shared/auth/permissions';
 import { verifySecret } from '../../shared/auth/secrets';
 import type { StoreUser } from '../../shared/model/types';
+import { bearer, verifyTyped } from '../../common/tokens';
 
 export const RELAY_PRIVATE_DB = 'caja-relay';
 export const TERMINAL_TOKEN_TTL_S = 3600;
@@ -161,30 +162,12 @@ export function signManagerToken(jwtSecret: string, user: StoreUser): string {
 
 /** Verifies a manager session token and a permission it must carry. */
 export function verifyManagerToken(jwtSecret: string, header: string | undefined, permission: Permission): { userId: string } {
-  const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-  if (!token) throw unauthorized('unauthenticated', 'Log in with a manager PIN first.');
-  let claims: jwt.JwtPayload | string;
-  try {
-    claims = jwt.verify(token, jwtSecret, { algorithms: ['HS256'] });
-  } catch (err) {
-    throw unauthorized(err instanceof jwt.TokenExpiredError ? 'token_expired' : 'token_invalid', 'The session token is not valid.');
-  }
-  if (typeof claims === 'string' || claims.typ !== 'relay-manager' || !String(claims.sub).startsWith('relayuser:')) throw unauthorized('token_invalid', 'The session token is not valid.');
+  const { subject, claims } = verifyTyped(jwtSecret, bearer(header, 'Log in with a manager PIN first.'), 'relay-manager', 'relayuser:', 'session token');
   if (!Array.isArray(claims.permissions) || !claims.permissions.includes(permission)) throw forbidden('permission_denied', `This needs the ${permission} permission.`);
-  return { userId: String(claims.sub).slice('relayuser:'.length) };
+  return { userId: subject };
 }
 
 /** Verifies a terminal's CouchDB token (as sent with its health reports); returns the terminal id. */
 export function verifyTerminalToken(jwtSecret: string, storeCode: string, header: string | undefined): { terminalId: string } {
-  const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-  if (!token) throw unauthorized('unauthenticated', 'Send the terminal token.');
-  let claims: jwt.JwtPayload | string;
-  try {
-    claims = jwt.verify(token, jwtSecret, { algorithms: ['HS256'] });
-  } catch {
-    throw unauthorized('token_invalid', 'The terminal token is not valid.');
-  }
-  const prefix = `terminal:${storeCode}:`;
-  if (typeof claims === 'string' || claims.typ !== 'terminal' || !String(claims.sub).startsWith(prefix)) throw unauthorized('token_invalid', 'The terminal token is not valid.');
-  return { terminalId: String(claims.sub).slice(prefix.length) };
+  return { terminalId: verifyTyped(jwtSecret, bearer(header, 'Send the terminal token.'), 'terminal', `terminal:${storeCode}:`, 'terminal token').subject };
 }
