@@ -14,7 +14,8 @@ import { activeTaskOf } from '../common/replication/job';
 import { remoteDb } from '../common/replication/pouch';
 import { deployDesignDocs } from '../design-docs/deploy';
 import type { ProvisionState, RelayIdentity } from './services/identity';
-import { loadIdentity, ProvisionError, provisionWithToken } from './services/identity';
+import { identityFile, loadIdentity, ProvisionError, provisionWithToken } from './services/identity';
+import { writeJsonAtomic } from '../common/files';
 import { createHqJobs, StoreTokenSource } from './services/hqLink';
 import { decodeSyncToken } from '../shared/sync/syncToken';
 import {
@@ -73,6 +74,7 @@ class Relay {
   ) {}
 
   recordError = (e: SyncErrorEntry) => {
+    if (e.type === 'network_timeout') this.tokens?.recheck();
     this.heartbeat?.enqueueError(e);
     this.errors.push(e);
     if (this.errors.length > MAX_ERRORS_KEPT) this.errors.splice(0, this.errors.length - MAX_ERRORS_KEPT);
@@ -86,6 +88,17 @@ class Relay {
     // Paired terminals of this store are members; what each may write is checked by validate_doc_update.
     await setSecurity(this.couch, RELAY_DB, [`store:${identity.storeCode}`]);
     this.tokens = new StoreTokenSource(identity, this.log);
+    // HQ may move its CouchDB (a new host, or the demo's free port after a restart): the token answer names
+    // the current URL, and the relay follows it, keeping its checkpoints (they live in the databases).
+    this.tokens.onCouchUrl = (url) => {
+      if (this.identity !== identity) return;
+      this.log.warn('relay.hq_couchdb_moved', { from: identity.couchdb.url, to: url });
+      const moved: RelayIdentity = { ...identity, couchdb: { ...identity.couchdb, url } };
+      void writeJsonAtomic(identityFile(this.cfg.dataDir), moved)
+        .then(() => Promise.all(this.jobs.map((j) => j.stop())))
+        .then(() => this.activate(moved))
+        .catch((err: unknown) => this.log.error('relay.reactivate_failed', { err: err instanceof Error ? err : String(err) }));
+    };
     const local = remoteDb(`${this.couch.url}/${RELAY_DB}`, () => this.couch.authHeader().slice('Bearer '.length));
     this.jobs = createHqJobs({ identity, local, localLabel: `${this.couch.url}/${RELAY_DB}`, log: this.log, onError: this.recordError }, this.tokens);
     for (const job of this.jobs) job.start();

@@ -66,6 +66,8 @@ export class Heartbeat {
 
   private async send(): Promise<void> {
     const { deps } = this;
+    // A job stuck retrying may be knocking on a CouchDB URL HQ no longer uses: ask HQ where it is now.
+    if (deps.jobs().some((j) => j.snapshot().state === 'retrying')) deps.tokens.recheck();
     try {
       const fresh = this.unsent.slice();
       const body = {

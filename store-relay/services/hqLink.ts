@@ -27,11 +27,27 @@ export class StoreTokenSource {
   private renewAt = 0;
   private inflight: Promise<string> | null = null;
   lastError: { code: string; message: string; at: string } | null = null;
+  /** Called when HQ names a CouchDB URL other than the one the relay replicates with (HQ moved it). */
+  onCouchUrl: ((url: string) => void) | null = null;
 
   constructor(
     private readonly identity: RelayIdentity,
     private readonly log: Logger,
   ) {}
+
+  private lastFetchAt = 0;
+
+  /**
+   * Asks HQ again (at most every 10 s) when replication cannot reach HQ's CouchDB: the answer names the
+   * CouchDB URL HQ uses now, which may have moved while the cached token was still valid.
+   */
+  recheck(): void {
+    if (Date.now() - this.lastFetchAt < 10_000 || this.inflight) return;
+    this.inflight = this.fetchToken().finally(() => {
+      this.inflight = null;
+    });
+    this.inflight.catch(() => undefined);
+  }
 
   /** A valid token, fetching a new one when due; throws TokenRejected when HQ refuses the credential. */
   get = async (): Promise<string> => {
@@ -44,13 +60,14 @@ export class StoreTokenSource {
 
   private async fetchToken(): Promise<string> {
     const { identity } = this;
+    this.lastFetchAt = Date.now();
     const res = await fetch(`${identity.hqUrl}/api/v1/sync/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ storeCode: identity.storeCode, credentialId: identity.credentialId, secret: identity.secret }),
       signal: AbortSignal.timeout(15_000),
     });
-    const body = (await res.json().catch(() => ({}))) as { token?: string; expiresAt?: string; error?: string; reason?: string };
+    const body = (await res.json().catch(() => ({}))) as { token?: string; expiresAt?: string; couchdbUrl?: string; error?: string; reason?: string };
     if (!res.ok || !body.token || !body.expiresAt) {
       this.lastError = { code: body.error ?? `http_${res.status}`, message: body.reason ?? 'HQ refused the store credential.', at: new Date().toISOString() };
       this.log.warn('hq.token_rejected', { code: this.lastError.code, status: res.status });
@@ -58,6 +75,7 @@ export class StoreTokenSource {
       throw new TokenRejected(this.lastError.code, this.lastError.message);
     }
     this.lastError = null;
+    if (body.couchdbUrl && body.couchdbUrl !== this.identity.couchdb.url) this.onCouchUrl?.(body.couchdbUrl);
     const lifetime = Date.parse(body.expiresAt) - Date.now();
     this.token = body.token;
     this.renewAt = Date.now() + lifetime / 2;
