@@ -21,6 +21,10 @@ export interface CajaConfig {
   hqUrl: string | null;
   hqAdminPassword: string | null;
   logLevel: LogLevelName;
+  /** Address the HTTP servers and the embedded CouchDB listen on (0.0.0.0 for a store LAN). */
+  bindAddress: string;
+  /** Host name other machines use to reach this one (put in the URLs handed to relays and terminals). */
+  publicHost: string;
 }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -53,6 +57,8 @@ export function loadConfig(overrides: Partial<CajaConfig> = {}, env: NodeJS.Proc
     hqUrl: env.HQ_URL ? env.HQ_URL.replace(/\/+$/, '') : null,
     hqAdminPassword: env.HQ_ADMIN_PASSWORD || null,
     logLevel: level,
+    bindAddress: env.BIND_ADDRESS || '127.0.0.1',
+    publicHost: env.PUBLIC_HOST || (env.BIND_ADDRESS && env.BIND_ADDRESS !== '0.0.0.0' && env.BIND_ADDRESS !== '::' ? env.BIND_ADDRESS : '127.0.0.1'),
   };
   return { ...base, ...overrides };
 }

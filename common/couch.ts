@@ -98,13 +98,16 @@ export async function openCouch(cfg: CajaConfig, component: string, dataSubdir: 
   const couchLog = log.child('couchdb');
   const server = await startEmbeddedCouch({
     port: cfg.couchdbPort,
+    host: cfg.bindAddress,
     dataDir: path.join(cfg.dataDir, dataSubdir),
     jwtSecret: cfg.jwtSecret,
     corsOrigins: '*',
     log: (level, event, fields) => couchLog[level](event, fields),
   });
-  log.info('couchdb.embedded', { url: server.url });
-  return connectCouch(server.url, cfg.jwtSecret, component, () => server.close());
+  // The process talks to its own CouchDB on loopback even when it listens on every interface.
+  const url = `http://127.0.0.1:${server.port}`;
+  log.info('couchdb.embedded', { url, bind: cfg.bindAddress });
+  return connectCouch(cfg.bindAddress === '127.0.0.1' ? server.url : url, cfg.jwtSecret, component, () => server.close());
 }
 
 /** Creates a database if missing (412 from CouchDB means it exists). */
@@ -122,4 +125,11 @@ export async function setSecurity(couch: CouchHandle, db: string, memberRoles: s
     method: 'PUT',
     body: { admins: { names: [], roles: adminRoles }, members: { names: [], roles: memberRoles } },
   });
+}
+
+/** The URL other machines reach a local server at: `publicHost` in place of the bind address. */
+export function publicUrl(url: string, publicHost: string): string {
+  const u = new URL(url);
+  u.hostname = publicHost;
+  return u.toString().replace(/\/+$/, '');
 }

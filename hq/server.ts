@@ -2,7 +2,7 @@
 // It keeps nothing in memory that a second HQ instance would need: state lives in CouchDB.
 import express from 'express';
 import type { CajaConfig } from '../common/config';
-import { openCouch, ensureDb, setSecurity } from '../common/couch';
+import { openCouch, ensureDb, publicUrl as publicCouchUrl, setSecurity } from '../common/couch';
 import type { CouchHandle } from '../common/couch';
 import { errorHandler, notFound } from '../common/errors';
 import { healthReport, listen, route } from '../common/http';
@@ -98,12 +98,12 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
       cfg,
       log,
       publicUrl: () => publicUrl,
-      couchPublicUrl: () => process.env.HQ_COUCHDB_PUBLIC_URL ?? couch.url,
+      couchPublicUrl: () => process.env.HQ_COUCHDB_PUBLIC_URL ?? publicCouchUrl(couch.url, cfg.publicHost),
       onStoreCreated: (code) => router.ensure([code]),
     };
     router.ensure((await listStores(couch)).map((s) => s.code));
-    http = await listen(createHqApp(ctx), cfg.hqPort);
-    publicUrl ||= http.url;
+    http = await listen(createHqApp(ctx), cfg.hqPort, cfg.bindAddress);
+    publicUrl ||= publicCouchUrl(http.url, cfg.publicHost);
   } catch (err) {
     await router.stop();
     await couch.close();

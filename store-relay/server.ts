@@ -3,7 +3,7 @@
 // HQ, and terminal pairing.
 import express from 'express';
 import type { CajaConfig } from '../common/config';
-import { openCouch, ensureDb, setSecurity } from '../common/couch';
+import { openCouch, ensureDb, publicUrl, setSecurity } from '../common/couch';
 import type { CouchHandle } from '../common/couch';
 import { badRequest, errorHandler, notFound } from '../common/errors';
 import { healthReport, listen, route } from '../common/http';
@@ -244,7 +244,7 @@ export function createRelayApp(relay: Relay): express.Express {
         terminalId: terminal.terminalId,
         name: terminal.name,
         secret,
-        couchdbUrl: cfg.couchdbUrl ?? couch.url,
+        couchdbUrl: process.env.RELAY_COUCHDB_PUBLIC_URL ?? cfg.couchdbUrl ?? publicUrl(couch.url, cfg.publicHost),
         db: RELAY_DB,
       });
     }),
@@ -315,7 +315,7 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     await ensureDb(couch, RELAY_PRIVATE_DB);
     await setSecurity(couch, RELAY_PRIVATE_DB, []);
     await deployDesignDocs(couch.url, RELAY_DB, 'relay-store', couch.authHeader());
-    http = await listen(createRelayApp(relay), cfg.relayPort);
+    http = await listen(createRelayApp(relay), cfg.relayPort, cfg.bindAddress);
     const identity = await loadIdentity(cfg.dataDir);
     if (identity) {
       await relay.activate(identity);
