@@ -246,7 +246,10 @@ export async function handleChanges(
 
   if (feed === 'longpoll') {
     const startedAt = Date.now();
-    const first = await deps.db.changes({ ...base, since });
+    const first =
+      filter && !heartbeat && since !== 'now'
+        ? await scanFiltered(deps.db, base, since, filter, limit, startedAt + timeout)
+        : await deps.db.changes({ ...base, since });
     // The scan of a filtered feed counts against `timeout`: a client (PouchDB) aborts a request after
     // timeout + a few seconds, so waiting the full timeout after a long scan made it retry the same scan
     // forever. Answering with the scanned last_seq lets the next request start past it.
@@ -259,6 +262,41 @@ export async function handleChanges(
     return;
   }
   await live(deps, res, { ...base, since }, { feed, heartbeat, timeout, limit, lastSeq: since === 'now' ? 0 : since });
+}
+
+const SCAN_CHUNK = 2000;
+
+/**
+ * The first pass of a filtered longpoll, in chunks of raw changes, that answers by `deadline` with what it
+ * matched so far and the sequence it scanned to. PouchDB's own filtered changes() scans to the end before
+ * answering; on a database with a few hundred thousand documents that nothing matches (a relay's catalog
+ * under a transactions-only selector) it outlasted the client's request timeout, and the client retried the
+ * same scan forever. CouchDB's longpoll likewise answers after `timeout` with the position reached.
+ */
+async function scanFiltered(
+  db: PouchDB.Database,
+  base: PouchDB.Core.ChangesOptions & Record<string, unknown>,
+  since: number,
+  filter: FilterFn,
+  limit: number | undefined,
+  deadline: number,
+): Promise<{ results: ChangeRow[]; last_seq: number | string }> {
+  const wanted = limit === undefined ? Infinity : Math.max(limit, 1);
+  const results: ChangeRow[] = [];
+  let lastSeq: number | string = since;
+  for (;;) {
+    const { filter: _unused, limit: _l, ...rest } = base;
+    const page: { results: unknown[]; last_seq: number | string } = await db.changes({ ...rest, include_docs: true, since: lastSeq as number, limit: SCAN_CHUNK, return_docs: true });
+    for (const row of page.results as ChangeRow[]) {
+      lastSeq = row.seq;
+      const doc = row.doc as Record<string, unknown> | undefined;
+      if (!doc || !filter(doc)) continue;
+      results.push(base.include_docs ? row : { ...row, doc: undefined });
+      if (results.length >= wanted) return { results, last_seq: lastSeq };
+    }
+    if (page.results.length < SCAN_CHUNK) return { results, last_seq: page.last_seq };
+    if (Date.now() >= deadline) return { results, last_seq: lastSeq };
+  }
 }
 
 interface LiveOpts {

@@ -283,6 +283,30 @@ describe('embedded CouchDB compatibility', function () {
       expect(ids).to.deep.equal(['lp-1']);
     });
 
+    it('answers a filtered longpoll by its timeout with the position scanned, so a long scan makes progress (issue #4)', async () => {
+      const big = await freshDb();
+      const docs = Array.from({ length: 5000 }, (_, i) => ({ _id: `p${String(i).padStart(5, '0')}`, type: 'product' }));
+      expect((await call('POST', `/${big}/_bulk_docs`, { body: { docs } })).status).to.equal(201);
+      await call('PUT', `/${big}/zz-sale`, { body: { type: 'sale' } });
+      const selector = { selector: { type: 'sale' } };
+      // A 1 ms timeout ends the scan after its first chunk: an empty answer with a position inside the range.
+      const first = await call('POST', `/${big}/_changes?feed=longpoll&filter=_selector&since=0&timeout=1`, { body: selector });
+      expect(first.status).to.equal(200);
+      expect(first.body.results).to.deep.equal([]);
+      const seq = first.body.last_seq as number;
+      expect(seq).to.be.greaterThan(0).and.lessThan(5001);
+      // Following from there reaches the match; the scan never restarts from 0.
+      let since = seq;
+      let found: string[] = [];
+      for (let i = 0; i < 10 && found.length === 0; i++) {
+        const next = await call('POST', `/${big}/_changes?feed=longpoll&filter=_selector&since=${since}&timeout=1`, { body: selector });
+        expect(next.body.last_seq as number).to.be.at.least(since);
+        since = next.body.last_seq as number;
+        found = (next.body.results as Array<{ id: string }>).map((r) => r.id);
+      }
+      expect(found).to.deep.equal(['zz-sale']);
+    });
+
     it('streams a continuous feed', async () => {
       const controller = new AbortController();
       const res = await fetch(`${couch.url}/${db}/_changes?feed=continuous&since=0&heartbeat=10000`, { headers: { Authorization: `Bearer ${ADMIN}` }, signal: controller.signal });
