@@ -1,19 +1,25 @@
-// Following a database's changes with a Mango selector, for background jobs (HQ's transfer router, the
-// relay's store activity): long-polls in a loop, hands each batch of matching documents to `onBatch`
-// together with the sequence to resume from, and backs off on errors. Where the position is kept is the
-// caller's business (onBatch saves it), so a restart resumes instead of starting over.
+// Following a database's changes for background jobs (HQ's transfer router, the relay's store activity):
+// long-polls in a loop, hands each batch of changed ids to `onBatch` with the sequence to resume from, and
+// backs off on errors. No document bodies travel with the feed: Caja ids carry their type (`sale:`,
+// `transfer:` …), so a job picks the few ids it cares about and fetches just those. A selector feed would
+// make the server read every changed document — during a store's catch-up, tens of thousands of sales a
+// second time. Where the position is kept is the caller's business (onBatch saves it).
 import type { CouchHandle } from './couch';
 import type { Logger } from './log';
+
+export interface ChangedId {
+  id: string;
+  deleted: boolean;
+}
 
 export interface FollowOptions {
   couch: CouchHandle;
   db: string;
   name: string;
-  selector: Record<string, unknown>;
   /** Where to start: the saved position. */
   since(): Promise<string | number>;
   /** Handles one batch; must be idempotent (a crash before the position is saved replays the batch). */
-  onBatch(docs: Array<Record<string, unknown>>, lastSeq: string | number): Promise<void>;
+  onBatch(changes: ChangedId[], lastSeq: string | number, fetchDocs: (ids: string[]) => Promise<Array<Record<string, unknown>>>): Promise<void>;
   log: Logger;
   pollTimeoutMs?: number;
   limit?: number;
@@ -30,25 +36,40 @@ export class ChangesFollower {
     this.loop ??= this.run();
   }
 
+  /** The current documents for `ids` (missing and deleted ones left out). */
+  private fetchDocs = async (ids: string[]): Promise<Array<Record<string, unknown>>> => {
+    if (!ids.length) return [];
+    const { couch, db } = this.opts;
+    const res = await fetch(`${couch.url}/${encodeURIComponent(db)}/_all_docs?include_docs=true`, {
+      method: 'POST',
+      headers: { Authorization: couch.authHeader(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ keys: ids }),
+      signal: this.controller.signal,
+    });
+    if (!res.ok) throw new Error(`_all_docs ${res.status}: ${await res.text()}`);
+    const body = (await res.json()) as { rows: Array<{ doc?: Record<string, unknown> | null }> };
+    return body.rows.flatMap((r) => (r.doc ? [r.doc] : []));
+  };
+
   private async run(): Promise<void> {
-    const { couch, db, opts } = { couch: this.opts.couch, db: this.opts.db, opts: this.opts };
+    const { couch, db } = this.opts;
+    const opts = this.opts;
     let since = await opts.since().catch(() => 0 as string | number);
     let backoff = 250;
     while (!this.stopped) {
       try {
         const res = await fetch(
-          `${couch.url}/${encodeURIComponent(db)}/_changes?feed=longpoll&filter=_selector&include_docs=true&limit=${opts.limit ?? 500}&timeout=${opts.pollTimeoutMs ?? 25_000}&since=${encodeURIComponent(String(since))}`,
-          {
-            method: 'POST',
-            headers: { Authorization: couch.authHeader(), 'Content-Type': 'application/json' },
-            body: JSON.stringify({ selector: opts.selector }),
-            signal: this.controller.signal,
-          },
+          `${couch.url}/${encodeURIComponent(db)}/_changes?feed=longpoll&limit=${opts.limit ?? 1000}&timeout=${opts.pollTimeoutMs ?? 25_000}&since=${encodeURIComponent(String(since))}`,
+          { headers: { Authorization: couch.authHeader() }, signal: this.controller.signal },
         );
         if (!res.ok) throw new Error(`_changes ${res.status}: ${await res.text()}`);
-        const body = (await res.json()) as { results: Array<{ doc?: Record<string, unknown> }>; last_seq: string | number };
+        const body = (await res.json()) as { results: Array<{ id: string; deleted?: boolean }>; last_seq: string | number };
         if (String(body.last_seq) !== String(since)) {
-          await opts.onBatch(body.results.flatMap((r) => (r.doc ? [r.doc] : [])), body.last_seq);
+          await opts.onBatch(
+            body.results.map((r) => ({ id: r.id, deleted: Boolean(r.deleted) })),
+            body.last_seq,
+            this.fetchDocs,
+          );
           since = body.last_seq;
         }
         backoff = 250;

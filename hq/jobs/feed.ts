@@ -10,7 +10,8 @@ import { HQ_DB } from '../services/dbs';
 
 export interface FeedJob {
   name: string;
-  selector: Record<string, unknown>;
+  /** Which changed ids the job wants (ids carry their type). */
+  wants(id: string): boolean;
   onMatch(doc: Record<string, unknown>, db: string): Promise<void>;
 }
 
@@ -23,12 +24,13 @@ export function feedRunner(couch: CouchHandle, job: FeedJob, db: string, log: Lo
     couch,
     db,
     name: job.name,
-    selector: job.selector,
     log,
     since: async () => (await getDoc<Checkpoint>(couch, HQ_DB, cpId))?.seq ?? 0,
-    async onBatch(docs, lastSeq) {
-      for (const doc of docs) if (!doc._deleted) await job.onMatch(doc, db);
-      if (docs.length) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+    async onBatch(changes, lastSeq, fetchDocs) {
+      const ids = changes.filter((c) => !c.deleted && job.wants(c.id)).map((c) => c.id);
+      for (const doc of await fetchDocs(ids)) await job.onMatch(doc, db);
+      // Saved after each batch with matches, and at least every few thousand changes otherwise.
+      if (ids.length || changes.length >= 1000) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
     },
   });
 }

@@ -19,7 +19,7 @@ async function copyWithHistory(couch: CouchHandle, fromDb: string, toDb: string,
 export function transferRoutingJob(couch: CouchHandle): FeedJob {
   return {
     name: 'transfer-router',
-    selector: { type: { $in: ['transfer', 'receipt'] } },
+    wants: (id) => id.startsWith('transfer:') || id.startsWith('receipt:'),
     async onMatch(doc, db) {
       if (doc.type === 'transfer') {
         const to = String(doc.toStoreId ?? '');

@@ -8,7 +8,6 @@ import type { Logger } from '../../common/log';
 import { ChangesFollower } from '../../common/changesFeed';
 
 const STATE_DOC = '_local/store-activity';
-const SELECTOR = { type: { $in: ['sale', 'shift', 'shiftclose'] } };
 
 interface ActivityState {
   _id: string;
@@ -26,24 +25,35 @@ export class StoreActivity {
   private readonly follower: ChangesFollower;
 
   constructor(
-    private readonly couch: CouchHandle,
-    private readonly db: string,
+    couch: CouchHandle,
+    db: string,
     log: Logger,
   ) {
     this.follower = new ChangesFollower({
       couch,
       db,
       name: 'store-activity',
-      selector: SELECTOR,
       log,
-      limit: 1000,
       since: async () => {
         const saved = await getDoc<ActivityState>(couch, db, STATE_DOC);
         if (saved) this.state = saved;
         return this.state.seq;
       },
-      onBatch: async (docs, lastSeq) => {
-        for (const doc of docs) this.apply(doc);
+      onBatch: async (changes, lastSeq, fetchDocs) => {
+        // Ids say it all for registers (`shift:<…>`, `shiftclose:<shiftId>`); of the sales, only the batch's
+        // last one is read, for its time.
+        let lastSale: string | null = null;
+        for (const c of changes) {
+          if (c.deleted) continue;
+          if (c.id.startsWith('shift:')) this.opened(c.id);
+          else if (c.id.startsWith('shiftclose:')) this.closed(c.id.slice('shiftclose:'.length));
+          else if (c.id.startsWith('sale:')) lastSale = c.id;
+        }
+        if (lastSale) {
+          const [sale] = await fetchDocs([lastSale]);
+          const at = typeof sale?.createdAt === 'string' ? sale.createdAt : null;
+          if (at && (!this.state.lastSaleAt || at > this.state.lastSaleAt)) this.state.lastSaleAt = at;
+        }
         this.state.seq = lastSeq;
         const { _rev: _ignored, ...content } = this.state;
         const saved = await updateDoc<ActivityState>(couch, db, STATE_DOC, () => ({ ...content, _id: STATE_DOC }));
@@ -68,19 +78,15 @@ export class StoreActivity {
     return this.follower.stop();
   }
 
-  private apply(doc: Record<string, unknown>): void {
+  private opened(shiftId: string): void {
     const s = this.state;
-    if (doc._deleted) return;
-    if (doc.type === 'sale' && typeof doc.createdAt === 'string') {
-      if (!s.lastSaleAt || doc.createdAt > s.lastSaleAt) s.lastSaleAt = doc.createdAt;
-    } else if (doc.type === 'shift') {
-      const id = String(doc._id);
-      if (s.closedEarly.includes(id)) s.closedEarly = s.closedEarly.filter((x) => x !== id);
-      else if (!s.open.includes(id)) s.open.push(id);
-    } else if (doc.type === 'shiftclose') {
-      const id = String(doc.shiftId);
-      if (s.open.includes(id)) s.open = s.open.filter((x) => x !== id);
-      else s.closedEarly.push(id);
-    }
+    if (s.closedEarly.includes(shiftId)) s.closedEarly = s.closedEarly.filter((x) => x !== shiftId);
+    else if (!s.open.includes(shiftId)) s.open.push(shiftId);
+  }
+
+  private closed(shiftId: string): void {
+    const s = this.state;
+    if (s.open.includes(shiftId)) s.open = s.open.filter((x) => x !== shiftId);
+    else if (!s.closedEarly.includes(shiftId)) s.closedEarly.push(shiftId);
   }
 }
