@@ -1,7 +1,8 @@
 // HQ staff authentication: password login -> 15-minute access JWT + rotating refresh token; failed logins
 // are rate-limited per user and per address, with the limiter state kept in CouchDB (a `_local` document)
 // so every HQ instance behind a load balancer shares it.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../../common/secretHash';
 import type { CouchHandle } from '../../common/couch';
 import { getDoc, putDoc, updateDoc } from '../../common/docs';
 import { badRequest, tooMany, unauthorized } from '../../common/errors';
@@ -19,7 +20,6 @@ const LIMITS_DOC = '_local/login-limits';
 
 type LimitsDoc = { _id: string; _rev?: string; state: LoginLimitState };
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 async function limiterState(couch: CouchHandle): Promise<LoginLimitState> {
   return (await getDoc<LimitsDoc>(couch, HQ_DB, LIMITS_DOC))?.state ?? emptyLoginLimits();

@@ -1,6 +1,7 @@
 // Stores and their provisioning (design "Provisioning and auth"): pending -> sync token -> relay redeems it
 // once -> active with a store credential; revoke suspends; a new token re-provisions.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { matchesHash, sha256 } from '../../common/secretHash';
 import type { CouchHandle } from '../../common/couch';
 import { ensureDb, setSecurity } from '../../common/couch';
 import { getDoc, listByPrefix, updateDoc, putDoc } from '../../common/docs';
@@ -17,14 +18,7 @@ import { storeKey } from './model';
 export const STORE_CODE = /^[A-Z0-9]{2,12}$/;
 const DEFAULT_TOKEN_TTL_H = 24;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
-
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(new Uint8Array(x), new Uint8Array(y));
-}
 
 export interface StoreInput {
   code: string;
@@ -218,7 +212,7 @@ export async function redeemSyncToken(couch: CouchHandle, token: string): Promis
     if (!s) throw unauthorized('token_unknown', `Store ${payload.store} does not exist at this HQ.`);
     const t = s.syncToken;
     if (!t || t.id !== payload.id) throw unauthorized('token_revoked', 'This sync token was revoked: a newer token was generated for the store.');
-    if (!sameHash(t.secretHash, sha256(payload.secret))) throw unauthorized('token_invalid', 'This sync token is not valid.');
+    if (!matchesHash(payload.secret, t.secretHash)) throw unauthorized('token_invalid', 'This sync token is not valid.');
     if (t.revokedAt) throw unauthorized('token_revoked', 'This sync token was revoked at HQ.');
     if (t.usedAt) throw gone('token_used', `This sync token was already used (${t.usedAt}); generate a new one at HQ.`);
     if (Date.parse(t.expiresAt) <= Date.now()) throw unauthorized('token_expired', `This sync token expired at ${t.expiresAt}; generate a new one at HQ.`);
@@ -240,7 +234,7 @@ export async function redeemSyncToken(couch: CouchHandle, token: string): Promis
 export async function authenticateStore(couch: CouchHandle, storeCode: string, credentialId: string, secret: string): Promise<StoreRecord> {
   const store = await getDoc<StoreRecord>(couch, HQ_DB, storeKey(String(storeCode)));
   const cred = store?.credential;
-  if (!store || !cred || cred.id !== credentialId || !sameHash(cred.secretHash, sha256(String(secret)))) {
+  if (!store || !cred || cred.id !== credentialId || !matchesHash(String(secret), cred.secretHash)) {
     throw unauthorized('store_credential_invalid', 'The store credential is not valid (revoked or re-provisioned).');
   }
   if (store.status !== 'active') throw forbidden('store_suspended', `Store ${store.code} is ${store.status}.`);

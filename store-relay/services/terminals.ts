@@ -1,7 +1,8 @@
 // Terminal pairing at the relay. A manager (a StoreUser with `terminals.manage`, PIN verified against the
 // hash HQ replicated down) pairs a till directly or issues a short one-time pairing code. A paired
 // terminal gets an id unique in the store and a credential it trades for short-lived CouchDB tokens.
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { matchesHash, sha256 } from '../../common/secretHash';
 import jwt from 'jsonwebtoken';
 import type { CouchHandle } from '../../common/couch';
 import { getDoc, listByPrefix, putDoc, updateDoc } from '../../common/docs';
@@ -19,7 +20,6 @@ export const TERMINAL_TOKEN_TTL_S = 3600;
 const PAIRING_CODE_TTL_MS = 10 * 60_000;
 const LOCKOUT_DOC = '_local/pin-lockout';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export interface TerminalRecord {
   _id: string; // terminal:<TID>
@@ -142,9 +142,7 @@ export async function unpairTerminal(couch: CouchHandle, terminalId: string, by:
 export async function terminalToken(couch: CouchHandle, jwtSecret: string, storeCode: string, terminalId: unknown, secret: unknown) {
   if (typeof terminalId !== 'string' || typeof secret !== 'string') throw badRequest('missing_credentials', 'Send terminalId and secret.');
   const t = await getDoc<TerminalRecord>(couch, RELAY_PRIVATE_DB, `terminal:${terminalId}`);
-  const a = Buffer.from(t?.secretHash ?? '', 'hex');
-  const b = Buffer.from(sha256(secret), 'hex');
-  if (!t || !t.active || a.length !== b.length || !timingSafeEqual(new Uint8Array(a), new Uint8Array(b))) {
+  if (!t || !t.active || !matchesHash(secret, t.secretHash)) {
     throw unauthorized('terminal_credential_invalid', 'This terminal is not paired (or was unpaired).');
   }
   const token = jwt.sign(
