@@ -2,7 +2,10 @@
 // keep-alive connections, async route wrapping, and the health answer both expose.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import type { Express, Request, Response, NextFunction, RequestHandler } from 'express';
+import { errorHandler, notFound } from './errors';
+import type { Logger } from './log';
 import type { CouchHandle } from './couch';
 import { VERSION } from './version';
 
@@ -57,4 +60,39 @@ export async function healthReport(component: string, couch: CouchHandle, extra:
     couchdb = { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
   return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', component, version: VERSION, couchdb, ...extra } };
+}
+
+export interface ApiAppOptions {
+  component: string;
+  couch: CouchHandle;
+  log: Logger;
+  jsonLimit: string;
+  /** Extra fields of the health answer (the relay adds its store and provisioning state). */
+  healthExtra?: () => Record<string, unknown>;
+  /** Middleware that must run before every route (proxy trust, CORS). */
+  prepare?: (app: Express) => void;
+}
+
+/**
+ * The frame HQ and relay APIs share: JSON bodies, `GET /api/v1/health`, the component's routes, then a
+ * JSON 404 for unknown API paths and the one error mapper.
+ */
+export function apiApp(opts: ApiAppOptions, routes: (app: Express) => void): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  opts.prepare?.(app);
+  app.use(express.json({ limit: opts.jsonLimit }));
+  app.get(
+    '/api/v1/health',
+    route(async (_req, res) => {
+      const { status, body } = await healthReport(opts.component, opts.couch, opts.healthExtra?.() ?? {});
+      res.status(status).json(body);
+    }),
+  );
+  routes(app);
+  app.use('/api', () => {
+    throw notFound('not_found', 'No such API endpoint.');
+  });
+  app.use(errorHandler(opts.log));
+  return app;
 }

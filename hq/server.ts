@@ -1,11 +1,10 @@
 // HQ process: the Express API and console over HQ's CouchDB (embedded unless COUCHDB_URL is set).
 // It keeps nothing in memory that a second HQ instance would need: state lives in CouchDB.
-import express from 'express';
+import type express from 'express';
 import type { CajaConfig } from '../common/config';
 import { openCouch, ensureDb, publicUrl as publicCouchUrl, setSecurity } from '../common/couch';
 import type { CouchHandle } from '../common/couch';
-import { errorHandler, notFound } from '../common/errors';
-import { healthReport, listen, route } from '../common/http';
+import { apiApp, listen, route } from '../common/http';
 import type { Listening } from '../common/http';
 import type { Logger } from '../common/log';
 import { deployDesignDocs } from '../design-docs/deploy';
@@ -41,46 +40,31 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
   // HQ's own database (stores, staff, tokens) is for the HQ process alone: no member roles.
   await setSecurity(couch, HQ_DB, [], []);
   const deployed = await deployDesignDocs(couch.url, CATALOG_DB, 'catalog', couch.authHeader());
-  log.info('designdocs.deployed', { db: CATALOG_DB, ...summarise(deployed) });
-}
-
-function summarise(result: unknown): Record<string, unknown> {
-  return typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : { result };
+  log.info('designdocs.deployed', { ...deployed });
 }
 
 /** Builds the HQ Express app (routes only; no listening). */
 export function createHqApp(ctx: HqContext): express.Express {
   const { couch, log } = ctx;
-  const app = express();
-  app.disable('x-powered-by');
-  // Behind a load balancer the client address comes from X-Forwarded-For (rate limits, audit).
-  app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: '10mb' }));
-  app.get(
-    '/api/v1/health',
-    route(async (_req, res) => {
-      const { status, body } = await healthReport('hq', couch);
-      res.status(status).json(body);
-    }),
-  );
-  app.use('/api/v1/auth', authRoutes(ctx));
-  app.use('/api/v1/users', userRoutes(ctx));
-  app.use('/api/v1/roles', roleRoutes(ctx));
-  app.use('/api/v1/stores', storeRoutes(ctx));
-  app.use('/api/v1/sync', syncRoutes(ctx));
-  app.use('/api/v1/products', productRoutes(ctx));
-  app.use('/api/v1/store-prices', storePriceRoutes(ctx));
-  app.get(
-    '/api/v1/audit',
-    authenticate(ctx),
-    requirePermission('users.manage'),
-    route(async (req, res) => res.json(await recentAudit(couch, Math.min(1000, Number(req.query.limit ?? 100) || 100)))),
-  );
-  app.use('/api', () => {
-    throw notFound('not_found', 'No such API endpoint.');
+  const prepare = (app: express.Express) => {
+    // Behind a load balancer the client address comes from X-Forwarded-For (rate limits, audit).
+    app.set('trust proxy', 'loopback');
+  };
+  return apiApp({ component: 'hq', couch, log, jsonLimit: '10mb', prepare }, (app) => {
+    app.use('/api/v1/auth', authRoutes(ctx));
+    app.use('/api/v1/users', userRoutes(ctx));
+    app.use('/api/v1/roles', roleRoutes(ctx));
+    app.use('/api/v1/stores', storeRoutes(ctx));
+    app.use('/api/v1/sync', syncRoutes(ctx));
+    app.use('/api/v1/products', productRoutes(ctx));
+    app.use('/api/v1/store-prices', storePriceRoutes(ctx));
+    app.get(
+      '/api/v1/audit',
+      authenticate(ctx),
+      requirePermission('users.manage'),
+      route(async (req, res) => res.json(await recentAudit(couch, Math.min(1000, Number(req.query.limit ?? 100) || 100)))),
+    );
   });
-  app.use(errorHandler(log));
-  return app;
 }
 
 /** Starts HQ: CouchDB (embedded or external), databases, design documents, then the HTTP API. */

@@ -1,12 +1,12 @@
 // Store relay process: the store's CouchDB (embedded unless COUCHDB_URL is set) with the `caja-store`
 // database its terminals sync with, provisioning with a one-time token, the replications to and from
 // HQ, and terminal pairing.
-import express from 'express';
+import type express from 'express';
 import type { CajaConfig } from '../common/config';
 import { openCouch, ensureDb, publicUrl, setSecurity } from '../common/couch';
 import type { CouchHandle } from '../common/couch';
-import { badRequest, errorHandler, notFound } from '../common/errors';
-import { healthReport, listen, route } from '../common/http';
+import { badRequest } from '../common/errors';
+import { apiApp, listen, route } from '../common/http';
 import type { Listening } from '../common/http';
 import type { Logger } from '../common/log';
 import type { ReplicationJob, SyncErrorEntry } from '../common/replication/job';
@@ -166,143 +166,129 @@ function requireIdentity(relay: Relay): RelayIdentity {
 /** Builds the relay's Express app. */
 export function createRelayApp(relay: Relay): express.Express {
   const { couch, log, cfg } = relay;
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(express.json({ limit: '1mb' }));
   // The terminal app is served from another origin in the browser build; it calls these endpoints too.
-  app.use('/api', (req, res, next) => {
-    res.set('Access-Control-Allow-Origin', req.get('origin') ?? '*');
-    res.set('Access-Control-Allow-Headers', 'Content-Type, Authorization');
-    res.set('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
-    if (req.method === 'OPTIONS') return void res.status(204).end();
-    next();
-  });
-  app.get(
-    '/api/v1/health',
-    route(async (_req, res) => {
-      const { status, body } = await healthReport('relay', couch, {
-        store: relay.identity?.storeCode ?? null,
-        provision: relay.provision.state,
-      });
-      res.status(status).json(body);
-    }),
-  );
-  app.get('/api/v1/sync/status', (_req, res) => {
-    res.json({
-      store: relay.identity?.storeCode ?? null,
-      provision: relay.provision,
-      lastProvisionError: relay.lastProvisionError,
-      tokenError: relay.tokens?.lastError ?? null,
-      jobs: relay.jobs.map((j) => activeTaskOf(j.snapshot(), j.pid)),
-      heartbeat: { lastSentAt: relay.heartbeat?.lastSentAt ?? null, lastError: relay.heartbeat?.lastError ?? null },
-      terminals: [...relay.terminalHealth.values()],
-      errors: relay.errors.slice(-50),
+  const prepare = (app: express.Express) =>
+    app.use('/api', (req, res, next) => {
+      res.set('Access-Control-Allow-Origin', req.get('origin') ?? '*');
+      res.set('Access-Control-Allow-Headers', 'Content-Type, Authorization');
+      res.set('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+      if (req.method === 'OPTIONS') return void res.status(204).end();
+      next();
     });
-  });
-  app.post(
-    '/api/v1/provision',
-    route(async (req, res) => {
-      const token = (req.body as { token?: unknown } | undefined)?.token;
-      if (typeof token !== 'string') throw badRequest('token_malformed', 'Send {"token": "<sync token>"}.');
-      await relay.provisionWith(token);
-      res.status(201).json({ store: relay.identity?.storeCode, provision: relay.provision });
-    }),
-  );
-  app.post(
-    '/api/v1/auth/login',
-    route(async (req, res) => {
-      requireIdentity(relay);
-      const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
-      const user = await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage');
-      res.json({ token: signManagerToken(cfg.jwtSecret, user), user: { id: user.userId, username: user.username, permissions: user.permissions } });
-    }),
-  );
-  app.post(
-    '/api/v1/terminals/pairing-code',
-    route(async (req, res) => {
-      requireIdentity(relay);
-      const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
-      const by = req.get('authorization')
-        ? verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage').userId
-        : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
-      const created = await createPairingCode(couch, by);
-      await relay.audit('terminal.pairing_code', `user:${by}`, 'pairing-code', req.ip, { expiresAt: created.expiresAt });
-      res.status(201).json(created);
-    }),
-  );
-  app.post(
-    '/api/v1/terminals/pair',
-    route(async (req, res) => {
-      const identity = requireIdentity(relay);
-      const body = (req.body ?? {}) as { username?: unknown; pin?: unknown; code?: unknown; name?: unknown };
-      const pairedBy = body.code !== undefined ? await consumePairingCode(couch, body.code) : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
-      const { terminal, secret } = await pairTerminal(couch, pairedBy, body.name);
-      log.info('terminal.paired', { terminal: terminal.terminalId, by: pairedBy });
-      await relay.audit('terminal.pair', `user:${pairedBy}`, `terminal:${terminal.terminalId}`, req.ip, { name: terminal.name });
-      res.status(201).json({
-        storeCode: identity.storeCode,
-        terminalId: terminal.terminalId,
-        name: terminal.name,
-        secret,
-        couchdbUrl: process.env.RELAY_COUCHDB_PUBLIC_URL ?? cfg.couchdbUrl ?? publicUrl(couch.url, cfg.publicHost),
-        db: RELAY_DB,
+  const healthExtra = () => ({ store: relay.identity?.storeCode ?? null, provision: relay.provision.state });
+  return apiApp({ component: 'relay', couch, log, jsonLimit: '1mb', prepare, healthExtra }, (app) => {
+    app.get('/api/v1/sync/status', (_req, res) => {
+      res.json({
+        store: relay.identity?.storeCode ?? null,
+        provision: relay.provision,
+        lastProvisionError: relay.lastProvisionError,
+        tokenError: relay.tokens?.lastError ?? null,
+        jobs: relay.jobs.map((j) => activeTaskOf(j.snapshot(), j.pid)),
+        heartbeat: { lastSentAt: relay.heartbeat?.lastSentAt ?? null, lastError: relay.heartbeat?.lastError ?? null },
+        terminals: [...relay.terminalHealth.values()],
+        errors: relay.errors.slice(-50),
       });
-    }),
-  );
-  app.post(
-    '/api/v1/terminals/token',
-    route(async (req, res) => {
-      const identity = requireIdentity(relay);
-      const body = (req.body ?? {}) as { terminalId?: unknown; secret?: unknown };
-      res.json(await terminalToken(couch, cfg.jwtSecret, identity.storeCode, body.terminalId, body.secret));
-    }),
-  );
-  app.post(
-    '/api/v1/terminals/health',
-    route(async (req, res) => {
-      const identity = requireIdentity(relay);
-      const { terminalId } = verifyTerminalToken(cfg.jwtSecret, identity.storeCode, req.get('authorization'));
-      const body = (req.body ?? {}) as { pendingUp?: unknown; dbSizeBytes?: unknown };
-      relay.terminalHealth.set(terminalId, {
-        terminalId,
-        lastSeenAt: new Date().toISOString(),
-        pendingUp: typeof body.pendingUp === 'number' ? body.pendingUp : null,
-        dbSizeBytes: typeof body.dbSizeBytes === 'number' ? body.dbSizeBytes : null,
-      });
-      res.json({ ok: true });
-    }),
-  );
-  app.get(
-    '/api/v1/terminals',
-    route(async (req, res) => {
-      verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage');
-      res.json((await listTerminals(couch)).map(publicTerminal));
-    }),
-  );
-  app.delete(
-    '/api/v1/terminals/:id',
-    route(async (req, res) => {
-      const { userId } = verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage');
-      const t = await unpairTerminal(couch, String(req.params.id), userId);
-      log.info('terminal.unpaired', { terminal: t.terminalId, by: userId });
-      await relay.audit('terminal.unpair', `user:${userId}`, `terminal:${t.terminalId}`, req.ip);
-      res.json(publicTerminal(t));
-    }),
-  );
-  app.use(
-    dayCloseRouter({
-      couch,
-      log,
-      jwtSecret: cfg.jwtSecret,
-      storeCode: () => relay.identity?.storeCode ?? null,
-      timeZone: () => relay.identity?.timeZone ?? 'UTC',
-    }),
-  );
-  app.use('/api', () => {
-    throw notFound('not_found', 'No such API endpoint.');
+    });
+    app.post(
+      '/api/v1/provision',
+      route(async (req, res) => {
+        const token = (req.body as { token?: unknown } | undefined)?.token;
+        if (typeof token !== 'string') throw badRequest('token_malformed', 'Send {"token": "<sync token>"}.');
+        await relay.provisionWith(token);
+        res.status(201).json({ store: relay.identity?.storeCode, provision: relay.provision });
+      }),
+    );
+    app.post(
+      '/api/v1/auth/login',
+      route(async (req, res) => {
+        requireIdentity(relay);
+        const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
+        const user = await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage');
+        res.json({ token: signManagerToken(cfg.jwtSecret, user), user: { id: user.userId, username: user.username, permissions: user.permissions } });
+      }),
+    );
+    app.post(
+      '/api/v1/terminals/pairing-code',
+      route(async (req, res) => {
+        requireIdentity(relay);
+        const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
+        const by = req.get('authorization')
+          ? verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage').userId
+          : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
+        const created = await createPairingCode(couch, by);
+        await relay.audit('terminal.pairing_code', `user:${by}`, 'pairing-code', req.ip, { expiresAt: created.expiresAt });
+        res.status(201).json(created);
+      }),
+    );
+    app.post(
+      '/api/v1/terminals/pair',
+      route(async (req, res) => {
+        const identity = requireIdentity(relay);
+        const body = (req.body ?? {}) as { username?: unknown; pin?: unknown; code?: unknown; name?: unknown };
+        const pairedBy = body.code !== undefined ? await consumePairingCode(couch, body.code) : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
+        const { terminal, secret } = await pairTerminal(couch, pairedBy, body.name);
+        log.info('terminal.paired', { terminal: terminal.terminalId, by: pairedBy });
+        await relay.audit('terminal.pair', `user:${pairedBy}`, `terminal:${terminal.terminalId}`, req.ip, { name: terminal.name });
+        res.status(201).json({
+          storeCode: identity.storeCode,
+          terminalId: terminal.terminalId,
+          name: terminal.name,
+          secret,
+          couchdbUrl: process.env.RELAY_COUCHDB_PUBLIC_URL ?? cfg.couchdbUrl ?? publicUrl(couch.url, cfg.publicHost),
+          db: RELAY_DB,
+        });
+      }),
+    );
+    app.post(
+      '/api/v1/terminals/token',
+      route(async (req, res) => {
+        const identity = requireIdentity(relay);
+        const body = (req.body ?? {}) as { terminalId?: unknown; secret?: unknown };
+        res.json(await terminalToken(couch, cfg.jwtSecret, identity.storeCode, body.terminalId, body.secret));
+      }),
+    );
+    app.post(
+      '/api/v1/terminals/health',
+      route(async (req, res) => {
+        const identity = requireIdentity(relay);
+        const { terminalId } = verifyTerminalToken(cfg.jwtSecret, identity.storeCode, req.get('authorization'));
+        const body = (req.body ?? {}) as { pendingUp?: unknown; dbSizeBytes?: unknown };
+        relay.terminalHealth.set(terminalId, {
+          terminalId,
+          lastSeenAt: new Date().toISOString(),
+          pendingUp: typeof body.pendingUp === 'number' ? body.pendingUp : null,
+          dbSizeBytes: typeof body.dbSizeBytes === 'number' ? body.dbSizeBytes : null,
+        });
+        res.json({ ok: true });
+      }),
+    );
+    app.get(
+      '/api/v1/terminals',
+      route(async (req, res) => {
+        verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage');
+        res.json((await listTerminals(couch)).map(publicTerminal));
+      }),
+    );
+    app.delete(
+      '/api/v1/terminals/:id',
+      route(async (req, res) => {
+        const { userId } = verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage');
+        const t = await unpairTerminal(couch, String(req.params.id), userId);
+        log.info('terminal.unpaired', { terminal: t.terminalId, by: userId });
+        await relay.audit('terminal.unpair', `user:${userId}`, `terminal:${t.terminalId}`, req.ip);
+        res.json(publicTerminal(t));
+      }),
+    );
+    app.use(
+      dayCloseRouter({
+        couch,
+        log,
+        jwtSecret: cfg.jwtSecret,
+        storeCode: () => relay.identity?.storeCode ?? null,
+        timeZone: () => relay.identity?.timeZone ?? 'UTC',
+      }),
+    );
   });
-  app.use(errorHandler(log));
-  return app;
 }
 
 /** Starts a relay: CouchDB, its databases and design documents, provisioning if needed, then the API. */
