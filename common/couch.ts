@@ -1,6 +1,7 @@
 // One way to talk to "a CouchDB URL", embedded or real. Server processes (HQ, relay) act as CouchDB server
 // admins through a short-lived JWT carrying the top-level "_couchdb.roles": ["_admin"] claim, which both
 // the embedded server and CouchDB 3's jwt_authentication_handler accept, so no admin password is stored.
+import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import nano from 'nano';
 import type { CajaConfig } from './config';
@@ -94,7 +95,6 @@ export async function openCouch(cfg: CajaConfig, component: string, dataSubdir: 
     return connectCouch(cfg.couchdbUrl, cfg.jwtSecret, component);
   }
   const { startEmbeddedCouch } = await import('../couchdb/index');
-  const path = await import('node:path');
   const couchLog = log.child('couchdb');
   const server = await startEmbeddedCouch({
     port: cfg.couchdbPort,

@@ -18,18 +18,13 @@ import { addItem, emptyCart } from '../shared/pos/cart';
 import { businessDate } from '../shared/pos/clock';
 import { money } from '../shared/money';
 import { hqClient, startDemo } from './demo';
+import { waitFor } from '../common/testing';
 
 const LIMIT_MS = 1000;
 
-async function until<T>(probe: () => Promise<T | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => null);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** Polls at 5 ms so the latencies printed are not rounded up to a coarser polling interval. */
+const until = <T>(probe: () => Promise<T | null | false>, timeoutMs: number): Promise<T> =>
+  waitFor(probe, { timeoutMs, intervalMs: 5 }) as Promise<T>;
 
 export async function demoCheck(cfg: CajaConfig, log: Logger): Promise<number> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'caja-demo-check-'));
