@@ -22,7 +22,7 @@ import { waitFor } from '../common/testing';
 
 const LIMIT_MS = 1000;
 
-/** Polls at 5 ms so the latencies printed are not rounded up to a coarser polling interval. */
+/** Polls at 5 ms so the latencies printed are not rounded up to a coarser polling interval (waitFor resolves only with a truthy value, hence never `false`). */
 const until = <T>(probe: () => Promise<T | null | false>, timeoutMs: number): Promise<T> =>
   waitFor(probe, { timeoutMs, intervalMs: 5 }) as Promise<T>;
 
