@@ -1,6 +1,5 @@
 // Configuration from the environment (and a `.env` file in the working directory), one table for every
 // process. README "Configuration" documents each variable; keep the two in step.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 
@@ -14,8 +13,10 @@ export interface CajaConfig {
   /** Embedded CouchDB port (0 = any free port). */
   couchdbPort: number;
   dataDir: string;
-  jwtSecret: string;
-  jwtSecretGenerated: boolean;
+  /** Signs this process's API tokens (JWT_SECRET); null = generated once and kept in DATA_DIR (common/secrets.ts). */
+  jwtSecret: string | null;
+  /** The secret this process's CouchDB trusts (COUCHDB_JWT_SECRET); required with COUCHDB_URL, else kept in DATA_DIR. */
+  couchJwtSecret: string | null;
   syncToken: string | null;
   heartbeatIntervalS: number;
   hqUrl: string | null;
@@ -23,6 +24,8 @@ export interface CajaConfig {
   logLevel: LogLevelName;
   /** Address the HTTP servers and the embedded CouchDB listen on (0.0.0.0 for a store LAN). */
   bindAddress: string;
+  /** Browser origins allowed to call the relay and HQ APIs cross-origin (CORS_ORIGINS, comma-separated); none by default. */
+  corsOrigins: string[];
   /** Host name other machines use to reach this one (put in the URLs handed to relays and terminals). */
   publicHost: string;
 }
@@ -41,23 +44,21 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
 export function loadConfig(overrides: Partial<CajaConfig> = {}, env: NodeJS.ProcessEnv = process.env): CajaConfig {
   const level = (env.LOG_LEVEL ?? 'info') as LogLevelName;
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`LOG_LEVEL must be debug|info|warn|error, got "${level}"`);
-  const secret = env.JWT_SECRET;
   const base: CajaConfig = {
     hqPort: intVar(env, 'HQ_PORT', 5800),
     relayPort: intVar(env, 'RELAY_PORT', 5900),
     couchdbUrl: env.COUCHDB_URL ? env.COUCHDB_URL.replace(/\/+$/, '') : null,
     couchdbPort: intVar(env, 'COUCHDB_PORT', 0),
     dataDir: path.resolve(env.DATA_DIR ?? '.data'),
-    // A generated secret is fine for a single embedded process but not across restarts of a real
-    // deployment: tokens it signed die with it. The CLI warns when it had to generate one.
-    jwtSecret: secret ?? randomBytes(32).toString('base64url'),
-    jwtSecretGenerated: !secret,
+    jwtSecret: env.JWT_SECRET || null,
+    couchJwtSecret: env.COUCHDB_JWT_SECRET || null,
     syncToken: env.SYNC_TOKEN || null,
     heartbeatIntervalS: intVar(env, 'HEARTBEAT_INTERVAL_S', 30),
     hqUrl: env.HQ_URL ? env.HQ_URL.replace(/\/+$/, '') : null,
     hqAdminPassword: env.HQ_ADMIN_PASSWORD || null,
     logLevel: level,
     bindAddress: env.BIND_ADDRESS || '127.0.0.1',
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     publicHost: env.PUBLIC_HOST || (env.BIND_ADDRESS && env.BIND_ADDRESS !== '0.0.0.0' && env.BIND_ADDRESS !== '::' ? env.BIND_ADDRESS : '127.0.0.1'),
   };
   return { ...base, ...overrides };

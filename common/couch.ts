@@ -36,11 +36,16 @@ export class CouchRequestError extends Error {
   }
 }
 
-function adminSession(url: string, secret: string, sub: string) {
+function adminSession(url: string, secret: string, sub: string, basic: string | null) {
   let token = '';
   let expiresAt = 0;
   const headers: Record<string, string> = {};
   const refresh = () => {
+    // An operator's `http://admin:secret@host` URL: act with those credentials (Basic), as CouchDB tools do.
+    if (basic) {
+      headers.Authorization = basic;
+      return basic;
+    }
     const now = Date.now();
     // Renew at half-life so a request in flight never carries an expired token.
     if (now > expiresAt - (ADMIN_TOKEN_TTL_S * 1000) / 2) {
@@ -56,9 +61,23 @@ function adminSession(url: string, secret: string, sub: string) {
   return { refresh, server };
 }
 
+/**
+ * Splits `http://user:pass@host:5984` into the bare URL and a Basic header: fetch refuses URLs that carry
+ * credentials, and the credentials must never be printed or handed to other machines.
+ */
+export function splitCouchUrl(raw: string): { url: string; basic: string | null } {
+  const u = new URL(raw);
+  if (!u.username && !u.password) return { url: raw.replace(/\/+$/, ''), basic: null };
+  const basic = 'Basic ' + Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+  u.username = '';
+  u.password = '';
+  return { url: u.toString().replace(/\/+$/, ''), basic };
+}
+
 /** Wraps an already running CouchDB (embedded or real) at `url`. */
-export function connectCouch(url: string, secret: string, sub: string, close: () => Promise<void> = async () => {}): CouchHandle {
-  const session = adminSession(url, secret, sub);
+export function connectCouch(rawUrl: string, secret: string, sub: string, close: () => Promise<void> = async () => {}): CouchHandle {
+  const { url, basic } = splitCouchUrl(rawUrl);
+  const session = adminSession(url, secret, sub, basic);
   return {
     url,
     get nano() {
@@ -89,25 +108,29 @@ export function connectCouch(url: string, secret: string, sub: string, close: ()
 }
 
 /** Starts the embedded server when COUCHDB_URL is unset, else connects to the configured CouchDB. */
-export async function openCouch(cfg: CajaConfig, component: string, dataSubdir: string, log: Logger): Promise<CouchHandle> {
+export async function openCouch(cfg: CajaConfig, couchSecret: string, component: string, dataSubdir: string, log: Logger): Promise<CouchHandle> {
   if (cfg.couchdbUrl) {
-    log.info('couchdb.external', { url: cfg.couchdbUrl.replace(/\/\/[^@]*@/, '//***@') });
-    return connectCouch(cfg.couchdbUrl, cfg.jwtSecret, component);
+    log.info('couchdb.external', { url: splitCouchUrl(cfg.couchdbUrl).url });
+    return connectCouch(cfg.couchdbUrl, couchSecret, component);
   }
   const { startEmbeddedCouch } = await import('../couchdb/index');
+  const { trustedValidators } = await import('../design-docs/trusted');
   const couchLog = log.child('couchdb');
   const server = await startEmbeddedCouch({
     port: cfg.couchdbPort,
-    host: cfg.bindAddress,
+    // Loopback only, whatever BIND_ADDRESS says: relays and terminals reach data through this process's
+    // gateway (common/gateway.ts), never the CouchDB itself.
+    host: '127.0.0.1',
     dataDir: path.join(cfg.dataDir, dataSubdir),
-    jwtSecret: cfg.jwtSecret,
-    corsOrigins: '*',
+    jwtSecret: couchSecret,
+    // This build's own validators run natively (same code, ~100x cheaper); anything else in QuickJS.
+    sandboxLimits: { trusted: await trustedValidators() },
+    // Only this process talks to its CouchDB: browsers reach data through the gateway, never directly.
+    corsOrigins: [],
     log: (level, event, fields) => couchLog[level](event, fields),
   });
-  // The process talks to its own CouchDB on loopback even when it listens on every interface.
-  const url = `http://127.0.0.1:${server.port}`;
-  log.info('couchdb.embedded', { url, bind: cfg.bindAddress });
-  return connectCouch(cfg.bindAddress === '127.0.0.1' ? server.url : url, cfg.jwtSecret, component, () => server.close());
+  log.info('couchdb.embedded', { url: server.url });
+  return connectCouch(server.url, couchSecret, component, () => server.close());
 }
 
 /** Creates a database if missing (412 from CouchDB means it exists). */
@@ -132,4 +155,25 @@ export function publicUrl(url: string, publicHost: string): string {
   const u = new URL(url);
   u.hostname = publicHost;
   return u.toString().replace(/\/+$/, '');
+}
+
+const PRINCIPAL_TOKEN_TTL_S = 5 * 60;
+
+/**
+ * `Authorization` values for acting on this process's CouchDB as a principal (a store, a terminal), for
+ * the gateway: short-lived CouchDB JWTs with the principal's roles, so validate_doc_update and `_security`
+ * judge the principal, not the process. Minted here and never handed out; cached until half-life.
+ */
+export function principalCouchAuth(couchSecret: string): (p: { id: string; couchRoles: string[] }) => string {
+  const cache = new Map<string, { header: string; renewAt: number }>();
+  return (p) => {
+    const key = `${p.id}\n${p.couchRoles.join(',')}`;
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && now < hit.renewAt) return hit.header;
+    const header = `Bearer ${signCouchToken(couchSecret, p.id, p.couchRoles, PRINCIPAL_TOKEN_TTL_S)}`;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, { header, renewAt: now + (PRINCIPAL_TOKEN_TTL_S * 1000) / 2 });
+    return header;
+  };
 }

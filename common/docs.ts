@@ -47,6 +47,30 @@ export async function updateDoc<T extends StoredDoc>(
   }
 }
 
+/**
+ * updateDoc for hot shared state (rate-limit and lockout counters) that every concurrent attempt rewrites:
+ * a 409 is retried up to `attempts` times with a short random pause, so writers colliding on the document take
+ * turns instead of retrying in lockstep. It either saves the change or throws: a counted failure is never
+ * dropped in silence.
+ */
+export async function updateHotDoc<T extends StoredDoc>(
+  couch: CouchHandle,
+  db: string,
+  id: string,
+  change: (current: T | null) => T | null | Promise<T | null>,
+  attempts = 20,
+): Promise<T | null> {
+  for (let i = 0; ; i++) {
+    try {
+      return await updateDoc(couch, db, id, change, 1);
+    } catch (err) {
+      if (status(err) !== 409 || i >= attempts - 1) throw err;
+      // Up to 2, 4, 8 ... 50 ms: enough to spread out a burst, short enough to stay invisible to a login.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** (i + 1))));
+    }
+  }
+}
+
 /** Documents of one `type` in a database whose ids start with `prefix` (ids carry their type). */
 export async function listByPrefix<T extends StoredDoc>(couch: CouchHandle, db: string, prefix: string): Promise<T[]> {
   const res = await couch.nano.use<T>(db).list({ startkey: prefix, endkey: prefix + '\ufff0', include_docs: true });

@@ -36,12 +36,22 @@ export interface ChainOptions {
   stores?: string[];
   products?: number;
   relay?: Partial<CajaConfig>;
+  /**
+   * A CouchDB for each process ('hq', 'relay-S001', ...): a real one's URL and JWT secret, or null for the
+   * embedded server (the default).
+   */
+  couchFor?: (processName: string) => Promise<{ url: string; secret: string } | null>;
+}
+
+async function couchConfig(opts: ChainOptions, name: string): Promise<Partial<CajaConfig>> {
+  const real = opts.couchFor ? await opts.couchFor(name) : null;
+  return real ? { couchdbUrl: real.url, couchJwtSecret: real.secret } : {};
 }
 
 /** Starts HQ, creates and provisions the stores (each with a manager `mgr.<code>` PIN 9999 and cashier `cash.<code>` PIN 1234). */
 export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
   const tmp = await tempDir('caja-chain-');
-  const hq = await startHq(testConfig(`${tmp.dir}/hq`), testLogger());
+  const hq = await startHq(testConfig(`${tmp.dir}/hq`, await couchConfig(opts, 'hq')), testLogger());
   const relays = new Map<string, RelayServer>();
   const terminals: Terminal[] = [];
   const catalog = generateCatalog({ products: opts.products ?? 100 });
@@ -62,7 +72,7 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
   }
 
   const startRelayFor = async (code: string, overrides: Partial<CajaConfig> = {}) => {
-    const relay = await startRelay(testConfig(`${tmp.dir}/relay-${code}`, { syncToken: tokens.get(code) ?? null, ...opts.relay, ...overrides }), testLogger());
+    const relay = await startRelay(testConfig(`${tmp.dir}/relay-${code}`, { syncToken: tokens.get(code) ?? null, ...(await couchConfig(opts, `relay-${code}`)), ...opts.relay, ...overrides }), testLogger());
     relays.set(code, relay);
     return relay;
   };

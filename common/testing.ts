@@ -35,10 +35,13 @@ export async function waitFor<T>(probe: () => Promise<T> | T, opts: { timeoutMs?
 
 export const TEST_SECRET = 'caja-test-secret-0123456789abcdef';
 
-/** Configuration for a test process: free ports, given data folder, a fixed secret, quiet logs. */
+/**
+ * Configuration for a test process: free ports, given data folder, quiet logs. Secrets are left unset, so
+ * each process generates its own in its data folder, as production processes must not share one.
+ */
 export function testConfig(dataDir: string, overrides: Partial<CajaConfig> = {}): CajaConfig {
   return loadConfig(
-    { hqPort: 0, relayPort: 0, couchdbPort: 0, couchdbUrl: null, dataDir, jwtSecret: TEST_SECRET, jwtSecretGenerated: false, syncToken: null, hqAdminPassword: 'admin-password-1', logLevel: 'warn', ...overrides },
+    { hqPort: 0, relayPort: 0, couchdbPort: 0, couchdbUrl: null, dataDir, jwtSecret: null, couchJwtSecret: null, syncToken: null, hqAdminPassword: 'admin-password-1', logLevel: 'warn', ...overrides },
     {},
   );
 }

@@ -3,7 +3,9 @@
 // process through an unhandled 'error' event), evaluates design-document filters outside a vm and leaves
 // feeds open at shutdown. Feeds: normal, longpoll, continuous, eventsource. Filters: `_doc_ids`,
 // `_selector`, `_design`, `_view` and `<ddoc>/<name>`. Every PouchDB feed has an 'error' listener and
-// every open feed is registered so close() can end it.
+// every open feed is registered so close() can end it. A design-document filter (or view map) that throws
+// fails the request with 500, as on CouchDB: silently dropping the change would make a replication skip
+// documents and checkpoint past them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserCtx } from './jwt';
 import type { DesignDoc, Sandbox } from './sandbox';
@@ -102,6 +104,12 @@ export function checkSelector(selector: unknown, depth = 0): string | null {
 
 type Feed = 'normal' | 'longpoll' | 'continuous' | 'eventsource';
 type FilterFn = (doc: Record<string, unknown>) => boolean;
+interface BuiltFilter {
+  filter?: FilterFn;
+  docIds?: string[];
+  /** The error a filter threw during this request, if any: the answer becomes that 500. */
+  failure: () => CouchError | undefined;
+}
 
 function parseSince(raw: unknown): number | 'now' {
   if (raw === 'now') return 'now';
@@ -139,25 +147,31 @@ async function buildFilter(
   req: IncomingMessage,
   query: Record<string, string>,
   body: Record<string, unknown>,
-): Promise<{ filter?: FilterFn; docIds?: string[] }> {
+): Promise<BuiltFilter> {
   const name = query.filter;
-  if (!name) return {};
+  if (!name) return { failure: () => undefined };
+  let failure: CouchError | undefined;
   const guard = (fn: FilterFn, what: string): FilterFn => (doc) => {
+    if (failure) throw failure;
     try {
       return fn(doc);
     } catch (err) {
-      // A throwing filter drops that change rather than the feed, and never the process.
+      // Remembered so the request answers 500 with it; rethrown so PouchDB stops the feed here.
       deps.log('warn', 'changes.filter_error', { db: deps.dbName, filter: what, id: doc._id, error: String(err) });
-      return false;
+      const e = err as { errorName?: unknown; name?: unknown; message?: unknown };
+      const errorName = typeof e?.errorName === 'string' ? e.errorName : typeof e?.name === 'string' ? e.name : 'unnamed_error';
+      failure = new CouchError(500, errorName, `${what}: ${typeof e?.message === 'string' ? e.message : String(err)}`);
+      throw failure;
     }
   };
+  const failed = () => failure;
   switch (name) {
     case '_doc_ids': {
       const ids = body.doc_ids ?? queryJson(query.doc_ids);
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
         throw badRequest('`doc_ids` filter parameter is not a list of doc ids.');
       }
-      return { docIds: ids };
+      return { docIds: ids, failure: failed };
     }
     case '_selector': {
       if (!('selector' in body)) throw badRequest('Selector must be specified in POST payload');
@@ -165,10 +179,10 @@ async function buildFilter(
       if (problem) throw badRequest(problem);
       // Compiled once per request, not per change (PouchDB's own matcher, see common/replication/selector.ts).
       const matches = compileSelector(body.selector);
-      return { filter: guard((doc) => matches(doc), '_selector') };
+      return { filter: guard((doc) => matches(doc), '_selector'), failure: failed };
     }
     case '_design':
-      return { filter: (doc) => String(doc._id).startsWith('_design/') };
+      return { filter: (doc) => String(doc._id).startsWith('_design/'), failure: failed };
     case '_view': {
       const [ddocName, viewName, ...rest] = (query.view ?? '').split('/');
       if (!ddocName || !viewName || rest.length) throw badRequest('`view` filter parameter is not provided.');
@@ -177,7 +191,7 @@ async function buildFilter(
       const view = views[viewName];
       const map = isPlainObject(view) ? view.map : undefined;
       if (typeof map !== 'string') throw new CouchError(404, 'not_found', `missing json key: ${viewName}`);
-      return { filter: guard((doc) => deps.sandbox.emits(ddoc, `views.${viewName}.map`, map, doc), query.view ?? '') };
+      return { filter: guard((doc) => deps.sandbox.emits(ddoc, `views.${viewName}.map`, map, doc), query.view ?? ''), failure: failed };
     }
     default: {
       if (name.startsWith('_')) throw badRequest('unknown builtin filter name');
@@ -197,7 +211,7 @@ async function buildFilter(
         path: [deps.dbName, '_changes'],
         body: Object.keys(body).length ? JSON.stringify(body) : 'undefined',
       };
-      return { filter: guard((doc) => !!deps.sandbox.call(ddoc, `filters.${filterName}`, source, [doc, filterReq]), name) };
+      return { filter: guard((doc) => deps.sandbox.call(ddoc, `filters.${filterName}`, source, [doc, filterReq]), name), failure: failed };
     }
   }
 }
@@ -224,7 +238,11 @@ export async function handleChanges(
   const limit = positiveInt(query.limit, 'limit');
   const heartbeat = query.heartbeat === 'true' ? DEFAULT_HEARTBEAT_MS : positiveInt(query.heartbeat, 'heartbeat');
   const timeout = positiveInt(query.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS;
-  const { filter, docIds } = await buildFilter(deps, req, query, body);
+  const { filter, docIds, failure } = await buildFilter(deps, req, query, body);
+  // PouchDB turns a throwing filter into its own 400 "Filter function threw"; answer the filter's 500.
+  const orFilterFailure = (err: unknown): never => {
+    throw failure() ?? err;
+  };
 
   const base: PouchDB.Core.ChangesOptions & Record<string, unknown> = {
     include_docs: bool(query.include_docs),
@@ -239,7 +257,7 @@ export async function handleChanges(
   if (docIds) base.doc_ids = docIds;
 
   if (feed === 'normal') {
-    const result = await deps.db.changes({ ...base, since });
+    const result = await deps.db.changes({ ...base, since }).catch(orFilterFailure);
     sendJson(res, 200, { results: result.results, last_seq: result.last_seq, pending: 0 });
     return;
   }
@@ -248,8 +266,8 @@ export async function handleChanges(
     const startedAt = Date.now();
     const first =
       filter && !heartbeat && since !== 'now'
-        ? await scanFiltered(deps.db, base, since, filter, limit, startedAt + timeout)
-        : await deps.db.changes({ ...base, since });
+        ? await scanFiltered(deps.db, base, since, filter, limit, startedAt + timeout).catch(orFilterFailure)
+        : await deps.db.changes({ ...base, since }).catch(orFilterFailure);
     // The scan of a filtered feed counts against `timeout`: a client (PouchDB) aborts a request after
     // timeout + a few seconds, so waiting the full timeout after a long scan made it retry the same scan
     // forever. Answering with the scanned last_seq lets the next request start past it.
@@ -258,10 +276,10 @@ export async function handleChanges(
       sendJson(res, 200, { results: first.results, last_seq: first.last_seq, pending: 0 });
       return;
     }
-    await live(deps, res, { ...base, since: first.last_seq }, { feed, heartbeat, timeout: remaining, limit: 1, lastSeq: first.last_seq });
+    await live(deps, res, { ...base, since: first.last_seq }, { feed, heartbeat, timeout: remaining, limit: 1, lastSeq: first.last_seq, failure });
     return;
   }
-  await live(deps, res, { ...base, since }, { feed, heartbeat, timeout, limit, lastSeq: since === 'now' ? 0 : since });
+  await live(deps, res, { ...base, since }, { feed, heartbeat, timeout, limit, lastSeq: since === 'now' ? 0 : since, failure });
 }
 
 const SCAN_CHUNK = 2000;
@@ -305,6 +323,7 @@ interface LiveOpts {
   timeout: number;
   limit: number | undefined;
   lastSeq: number | string;
+  failure: () => CouchError | undefined;
 }
 
 function live(deps: ChangesDeps, res: ServerResponse, opts: PouchDB.Core.ChangesOptions, live: LiveOpts): Promise<void> {
@@ -361,6 +380,9 @@ function live(deps: ChangesDeps, res: ServerResponse, opts: PouchDB.Core.Changes
     });
     changes.on('error', (err: unknown) => {
       deps.log('error', 'changes.feed_error', { db: deps.dbName, error: err instanceof Error ? err.message : String(err) });
+      // The 200 is already on the wire: a filter failure cuts the connection, so the client sees an
+      // error rather than a clean end of feed it would checkpoint.
+      if (live.failure()) res.destroy();
       stop();
     });
   });

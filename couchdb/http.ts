@@ -93,3 +93,67 @@ export function queryJson(value: string | undefined): unknown {
     return value;
   }
 }
+
+/** A request target parsed once, from the raw bytes, before anything normalises it. */
+export interface RequestPath {
+  /** Decoded path segments; `_design%2Fname` / `_local%2Fname` in the document position become two segments. */
+  segs: string[];
+  query: Record<string, string>;
+  /** The same path re-encoded segment by segment, plus the raw query: what express-pouchdb is handed. */
+  canonicalUrl: string;
+}
+
+const DOC_ID_WITH_SLASH = /^(_design|_local)\/([^/]+)$/;
+
+/**
+ * Parses `req.url` exactly once. Every later decision — which database is authorised, which is executed —
+ * reads these segments, and express-pouchdb receives `canonicalUrl`, so no second parser (WHATWG URL,
+ * Express, a proxy) can resolve `..` or an encoded slash differently from the authoriser. Refused (400):
+ * a segment that decodes to `.` or `..` (`%2e`, `.%2E`, …), a backslash or NUL in any spelling, and an
+ * encoded slash anywhere but the documented `_design%2Fname` / `_local%2Fname` document-id spellings.
+ * Empty segments are dropped as CouchDB's path tokenizer drops them (`/db//doc` is `/db/doc`).
+ */
+export function parseRequestPath(rawUrl: string): RequestPath {
+  if (!rawUrl.startsWith('/')) throw badRequest('Request path must start with /');
+  // A fragment never belongs in a request target; parsers disagree on it, so refuse rather than guess.
+  if (rawUrl.includes('#')) throw badRequest('Request path must not contain #');
+  const q = rawUrl.indexOf('?');
+  const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
+  const segs: string[] = [];
+  const raws = rawPath.split('/').filter((s) => s !== '');
+  raws.forEach((raw, index) => {
+    let seg: string;
+    try {
+      seg = decodeURIComponent(raw);
+    } catch {
+      throw badRequest('Invalid URL encoding');
+    }
+    if (seg === '.' || seg === '..') throw badRequest('Dot segments are not allowed in a path');
+    if (seg.includes('\\') || seg.includes('\0')) throw badRequest('Backslashes and NUL are not allowed in a path');
+    if (seg.includes('/')) {
+      const docId = index === 1 ? DOC_ID_WITH_SLASH.exec(seg) : null;
+      const name = docId?.[2];
+      if (!docId || !name || name === '.' || name === '..') {
+        throw badRequest('Encoded slashes are only allowed in _design%2Fname and _local%2Fname document ids');
+      }
+      segs.push(docId[1] as string, name);
+    } else {
+      segs.push(seg);
+    }
+  });
+  const query = Object.fromEntries(new URLSearchParams(rawQuery));
+  const canonicalUrl = '/' + segs.map(encodeURIComponent).join('/') + (q < 0 ? '' : '?' + rawQuery);
+  return { segs, query, canonicalUrl };
+}
+
+/**
+ * The reason of a 500 answer without file-system paths: LevelDB and Node errors name files under the data
+ * directory, which no client needs to learn. The full error goes to the server log instead.
+ */
+export function scrubReason(message: string, dataDir: string): string {
+  return message
+    .split(dataDir)
+    .join('<data>')
+    .replace(/(?:[A-Za-z]:)?[\\/](?:[^\s'"\\/:]+[\\/])+[^\s'":,)]*/g, '<path>');
+}

@@ -3,12 +3,17 @@
 // configured from couchdb/*/local.ini — JWT only, no admin party, per-database `_security`,
 // validate_doc_update on every write, a complete `_changes` — so Caja's one code path works on both.
 //
-// Split of work: this file authenticates, authorizes every route by parsing the database name from the
-// path, enforces the body limit and CORS, and answers itself whatever writes documents or follows
-// changes (writes.ts, changes.ts) plus the server endpoints CouchDB has and express-pouchdb lacks
-// (`_up`, `_session`, `_active_tasks`, `_scheduler/jobs`, `_security`). Reads (`_all_docs`, views,
-// `_find`, `_bulk_get`, `_revs_diff`, `_local`, attachments) go to express-pouchdb in its
-// `minimumForPouchDB` mode plus `routes/find`, which writes no config or log files anywhere.
+// Split of work: this file parses the raw request path once (http.ts parseRequestPath), authenticates,
+// authorizes every route from those segments, enforces the body limit and CORS, and answers itself
+// whatever writes documents or follows changes (writes.ts, changes.ts), `_local` documents, plus the server
+// endpoints CouchDB has and express-pouchdb lacks (`_up`, `_session`, `_active_tasks`, `_scheduler/jobs`,
+// `_security`). Reads (`_all_docs`, views, `_find`, `_bulk_get`, `_revs_diff`, attachments) go to
+// express-pouchdb in its `minimumForPouchDB` mode plus `routes/find`, which writes no config or log files
+// anywhere, always with `req.url` rewritten to the canonical form of the path that was authorized.
+//
+// Document ids come from the path on every route that names one (PUT, DELETE, attachments, `_local`); a
+// body `_id` that differs is a 400. Only POST /{db} and _bulk_docs take ids from the body, and writeDocs
+// applies the same rules there (design documents: server admins only).
 //
 // Durability: an acknowledged write has been handed to LevelDB, whose default (non-sync) write has
 // written the log record into the OS page cache with write(2) before the callback returns. That survives
@@ -16,6 +21,7 @@
 // not survive power loss or a kernel crash the way CouchDB's fsync per commit does. PouchDB exposes no
 // per-write sync option, and a till's data also lives on the terminal, so we accept that.
 import http from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
@@ -23,10 +29,10 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import PouchDB from 'pouchdb';
 import { AuthError, verifyCouchJwt, type UserCtx } from './jwt';
-import { CouchError, badRequest, dbNotFound, tooLarge, isPlainObject, parseJsonBody, readBody, sendError, sendJson } from './http';
+import { CouchError, badRequest, dbNotFound, tooLarge, isPlainObject, parseJsonBody, parseRequestPath, readBody, scrubReason, sendError, sendJson } from './http';
 import { SecurityStore, defaultSecurity, isDbAdmin, isMember, parseSecurity } from './security';
-import { Sandbox } from './sandbox';
-import { ValidatorCache, guardWrites, writeDocs, type Doc, type WriteContext, type WriteResult } from './writes';
+import { Sandbox, SandboxError, type SandboxLimits } from './sandbox';
+import { KeyedMutex, ValidatorCache, guardWrites, writeDocs, type Doc, type WriteContext, type WriteResult } from './writes';
 import { handleChanges } from './changes';
 import { createTaskRegistry, schedulerJob, type TaskRegistry } from './tasks';
 
@@ -41,8 +47,15 @@ export interface EmbeddedCouchOptions {
   dataDir: string;
   jwtSecret: string;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>) => void;
-  /** Browser origins allowed by CORS (CouchDB's [cors] origins); '*' echoes any origin. Default: none. */
+  /**
+   * Browser origins allowed by CORS (CouchDB's [cors] origins). A list is echoed with credentials allowed;
+   * '*' answers `Access-Control-Allow-Origin: *` without credentials (browsers refuse credentials with a
+   * wildcard, and echoing any origin with credentials would let every web page use a logged-in browser's
+   * cookies). Bearer tokens set by script still work under '*'. Default: none.
+   */
   corsOrigins?: string[] | '*';
+  /** Limits of design-document code (validate_doc_update, filters): time per call, heap per design document. */
+  sandboxLimits?: SandboxLimits;
   /** Largest request body in bytes (CouchDB's max_http_request_size); default 64 MiB. */
   maxRequestBytes?: number;
 }
@@ -75,22 +88,35 @@ const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 const DB_NAME = /^[a-z][a-z0-9_$()+-]*$/;
 const NOT_SERVER_ADMIN = new CouchError(403, 'unauthorized', 'You are not a server admin.');
 const NOT_DB_ADMIN = new CouchError(403, 'unauthorized', 'You are not a db or server admin.');
-const FORBIDDEN_DB = new CouchError(403, 'forbidden', 'You are not allowed to access this db.');
+const ID_MISMATCH = new CouchError(400, 'bad_request', 'Document id must match');
+const LOCAL_ATTACHMENTS = new CouchError(400, 'bad_request', 'Attachments are not supported on _local documents');
+const ONLY_DOC_METHODS = new CouchError(405, 'method_not_allowed', 'Only GET,HEAD,PUT,DELETE allowed');
+// Endpoints under /{db}/_… that read and are answered by express-pouchdb for POST (any other POST there
+// would reach express-pouchdb's multipart document route, which writes).
+const DELEGATED_POSTS = new Set(['_all_docs', '_find', '_explain', '_revs_diff', '_ensure_full_commit', '_design_docs', '_local_docs']);const FORBIDDEN_DB = new CouchError(403, 'forbidden', 'You are not allowed to access this db.');
 const AUTH_REQUIRED = new CouchError(401, 'unauthorized', 'Authentication required.');
 const CORS_EXPOSED = 'content-type, cache-control, accept-ranges, etag, server, x-couch-request-id, x-couch-update-newrev';
 const CORS_ALLOWED = 'accept, authorization, content-type, origin, referer, x-csrf-token';
 
-/** Maps anything thrown while answering to CouchDB's `{error, reason}`. */
-function toCouchError(err: unknown): CouchError {
+/** Maps anything thrown while answering to CouchDB's `{error, reason}`; 500 reasons never name files. */
+function toCouchError(err: unknown, dataDir: string): CouchError {
   if (err instanceof CouchError) return err;
   if (err instanceof AuthError) return new CouchError(err.status, err.error, err.reason);
+  // Design-document code that threw, looped or ran out of memory: CouchDB's query-server error shape.
+  if (err instanceof SandboxError) return new CouchError(500, err.errorName, err.message);
   if (isPlainObject(err) || err instanceof Error) {
     const e = err as { status?: unknown; name?: unknown; message?: unknown; reason?: unknown };
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.name === 'string') {
-      return new CouchError(e.status, e.name, String(e.reason ?? e.message ?? ''));
+      return new CouchError(e.status, e.name, scrubReason(String(e.reason ?? e.message ?? ''), dataDir));
     }
   }
-  return new CouchError(500, 'internal_server_error', err instanceof Error ? err.message : String(err));
+  return new CouchError(500, 'internal_server_error', scrubReason(err instanceof Error ? err.message : String(err), dataDir));
+}
+
+/** The revision a DELETE or attachment write names: `?rev=` or an If-Match header. */
+function requestRev(req: http.IncomingMessage, query: Record<string, string>): string | undefined {
+  const ifMatch = req.headers['if-match'];
+  return query.rev ?? (typeof ifMatch === 'string' ? ifMatch.replace(/"/g, '') : undefined);
 }
 
 export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<EmbeddedCouch> {
@@ -102,8 +128,14 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
 
   const tasks = createTaskRegistry((id, err) => log('warn', 'tasks.snapshot_failed', { id, error: String(err) }));
   const security = new SecurityStore(dataDir);
-  const sandbox = new Sandbox();
+  const sandbox = await Sandbox.create(opts.sandboxLimits);
   const validators = new ValidatorCache();
+  const locks = new KeyedMutex();
+  // Databases being created right now: a second PUT of the same name answers 412 instead of racing it.
+  const creating = new Set<string>();
+  // Who the request being served is for, readable from inside express-pouchdb's PouchDB calls.
+  const requestScope = new AsyncLocalStorage<{ serverAdmin: boolean }>();
+  const designWriteAllowed = () => requestScope.getStore()?.serverAdmin === true;
   const feeds = new Set<() => void>();
 
   // Database names are the LevelDB directories under dataDir (view indexes are "<db>-mrview-<hash>").
@@ -127,7 +159,7 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
     logPath: path.join(dataDir, '_caja_log.txt'),
   });
   ep.dbWrapper.registerWrapper((name, db, next) => {
-    guardWrites(db, onUnvalidatedWrite(name));
+    guardWrites(db, onUnvalidatedWrite(name), designWriteAllowed);
     return next();
   });
   await ep.setPouchDB(Pouch);
@@ -138,7 +170,7 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
       db = new Pouch(name);
       dbCache.set(name, db);
     }
-    guardWrites(db, onUnvalidatedWrite(name));
+    guardWrites(db, onUnvalidatedWrite(name), designWriteAllowed);
     return db;
   }
 
@@ -151,7 +183,7 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
     ep(req, res, (err?: unknown) => {
       if (err) {
         log('error', 'couchdb.express_pouchdb_error', { url: req.url, error: String(err) });
-        sendError(res, toCouchError(err));
+        sendError(res, toCouchError(err, dataDir));
       } else {
         sendJson(res, 404, { error: 'not_found', reason: 'missing' });
       }
@@ -172,11 +204,16 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
     const origin = req.headers.origin;
     const allowed = opts.corsOrigins;
     if (!origin || !allowed || (allowed !== '*' && !allowed.includes(origin))) return false;
-    // Echo the origin (never '*') so browsers accept credentials, as CouchDB does with credentials = true.
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Access-Control-Allow-Credentials', 'true');
+    if (allowed === '*') {
+      // Any page may call, but never with the browser's credentials: a wildcard cannot carry them.
+      res.setHeader('Access-Control-Allow-Origin', '*');
+    } else {
+      // A listed origin is echoed with credentials, as CouchDB does with `credentials = true`.
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Vary', 'Origin');
+    }
     res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED);
-    res.setHeader('Vary', 'Origin');
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       const requested = String(req.headers['access-control-request-headers'] ?? '');
       res.writeHead(204, {
@@ -209,7 +246,7 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
   }
 
   async function attachmentWrite(ctx: WriteContext, req: http.IncomingMessage, res: http.ServerResponse, docId: string, name: string, query: Record<string, string>): Promise<void> {
-    const rev = query.rev ?? (typeof req.headers['if-match'] === 'string' ? req.headers['if-match'].replace(/"/g, '') : undefined);
+    const rev = requestRev(req, query);
     const conflict = new CouchError(409, 'conflict', 'Document update conflict.');
     let doc: Doc;
     if (rev) {
@@ -278,31 +315,81 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
     }
   }
 
+  /** PUT /{name}: server admins only; two simultaneous creations of one name answer 201 and 412. */
+  async function createDb(res: http.ServerResponse, dbName: string): Promise<void> {
+    if (!DB_NAME.test(dbName) || dbName.includes('-mrview-')) {
+      throw new CouchError(400, 'illegal_database_name', `Name: '${dbName}'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, (, ), +, and - are allowed. Must begin with a letter.`);
+    }
+    // Checked and reserved in one synchronous step, before any await: a second request for the same name
+    // sees the reservation instead of opening the same LevelDB directory (whose LOCK error named a path).
+    if (dbNames.has(dbName) || creating.has(dbName)) throw new CouchError(412, 'file_exists', 'The database could not be created, the file already exists.');
+    creating.add(dbName);
+    try {
+      await getDb(dbName).info();
+      await security.put(dbName, defaultSecurity());
+      dbNames.add(dbName);
+    } finally {
+      creating.delete(dbName);
+    }
+    sendJson(res, 201, { ok: true }, { Location: `/${encodeURIComponent(dbName)}` });
+  }
+
+  /**
+   * `_local` documents, answered here rather than by express-pouchdb (which took the document id from the
+   * body, so `PUT /db/_local/x {"_id":"_design/evil"}` wrote a design document). The id is always
+   * `_local/` + the path segment; a different body `_id` is a 400. They are not validated and any member
+   * may write them, as on CouchDB; they carry no attachments.
+   */
+  async function localRoute(req: http.IncomingMessage, res: http.ServerResponse, db: PouchDB.Database, rest: string[], query: Record<string, string>): Promise<void> {
+    const method = req.method ?? 'GET';
+    const [name, ...more] = rest;
+    if (!name) throw new CouchError(400, 'bad_request', 'Missing _local document id');
+    if (more.length) throw LOCAL_ATTACHMENTS;
+    const id = `_local/${name}`;
+    if (method === 'GET' || method === 'HEAD') {
+      const doc = (await db.get(id)) as unknown as Doc;
+      return sendJson(res, 200, doc, { ETag: `"${doc._rev ?? ''}"` });
+    }
+    if (method === 'PUT') {
+      if (/^multipart\//.test(req.headers['content-type'] ?? '')) throw LOCAL_ATTACHMENTS;
+      const body = await jsonBody(req);
+      if (!isPlainObject(body)) throw badRequest('Document must be a JSON object');
+      if (body._id !== undefined && body._id !== id) throw ID_MISMATCH;
+      if (body._attachments !== undefined) throw LOCAL_ATTACHMENTS;
+      const doc: Record<string, unknown> = { ...body, _id: id };
+      if (doc._rev === undefined && query.rev) doc._rev = query.rev;
+      const result = await db.put(doc as PouchDB.Core.PutDocument<Record<string, unknown>>);
+      return sendJson(res, 201, { ok: true, id, rev: result.rev }, { ETag: `"${result.rev}"` });
+    }
+    if (method === 'DELETE') {
+      const rev = requestRev(req, query);
+      if (!rev) throw new CouchError(409, 'conflict', 'Document update conflict.');
+      const result = await db.remove({ _id: id, _rev: rev });
+      return sendJson(res, 200, { ok: true, id, rev: result.rev });
+    }
+    // COPY would take its target id from a header, POST from a multipart body: neither is offered.
+    throw ONLY_DOC_METHODS;
+  }
+
   async function dbRoute(req: http.IncomingMessage, res: http.ServerResponse, segs: string[], query: Record<string, string>, user: UserCtx): Promise<void> {
     const method = req.method ?? 'GET';
     const dbName = segs[0] as string;
     const rest = segs.slice(1);
+    const serverAdmin = user.roles.includes('_admin');
+    const requireServerAdmin = () => {
+      if (!serverAdmin) throw NOT_SERVER_ADMIN;
+    };
     if (rest.length === 0 && (method === 'PUT' || method === 'DELETE')) {
-      if (!user.roles.includes('_admin')) throw NOT_SERVER_ADMIN;
-      if (method === 'PUT') {
-        if (!DB_NAME.test(dbName) || dbName.includes('-mrview-')) {
-          throw new CouchError(400, 'illegal_database_name', `Name: '${dbName}'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, (, ), +, and - are allowed. Must begin with a letter.`);
-        }
-        if (dbNames.has(dbName)) throw new CouchError(412, 'file_exists', 'The database could not be created, the file already exists.');
-        await getDb(dbName).info();
-        await security.put(dbName, defaultSecurity());
-        dbNames.add(dbName);
-        sendJson(res, 201, { ok: true }, { Location: `/${encodeURIComponent(dbName)}` });
-      } else {
-        if (!dbNames.has(dbName)) throw dbNotFound();
-        const db = getDb(dbName);
-        dbCache.delete(dbName);
-        dbNames.delete(dbName);
-        validators.invalidate(dbName);
-        await db.destroy();
-        await security.remove(dbName);
-        sendJson(res, 200, { ok: true });
-      }
+      requireServerAdmin();
+      if (method === 'PUT') return createDb(res, dbName);
+      if (!dbNames.has(dbName)) throw dbNotFound();
+      const db = getDb(dbName);
+      dbCache.delete(dbName);
+      dbNames.delete(dbName);
+      validators.invalidate(dbName);
+      await db.destroy();
+      await security.remove(dbName);
+      sendJson(res, 200, { ok: true });
       return;
     }
     if (!dbNames.has(dbName)) throw dbNotFound();
@@ -310,7 +397,7 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
     if (!isMember(user, sec)) throw FORBIDDEN_DB;
     const dbAdmin = isDbAdmin(user, sec);
     const db = getDb(dbName);
-    const ctx: WriteContext = { db, dbName, user, sec, dbAdmin, sandbox, validators };
+    const ctx: WriteContext = { db, dbName, user, sec, serverAdmin, sandbox, validators, locks };
     const requireDbAdmin = () => {
       if (!dbAdmin) throw NOT_DB_ADMIN;
     };
@@ -325,6 +412,7 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
         sendWrite(res, dbName, result, { id: '' });
         return;
       }
+      if (method !== 'GET' && method !== 'HEAD') throw new CouchError(405, 'method_not_allowed', 'Only DELETE,GET,HEAD,POST,PUT allowed');
       return delegate(req, res);
     }
 
@@ -332,7 +420,9 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
       case '_security': {
         if (method === 'GET') return sendJson(res, 200, sec);
         if (method !== 'PUT') throw new CouchError(405, 'method_not_allowed', 'Only GET,PUT allowed');
-        requireDbAdmin();
+        // Server admins only (CouchDB lets db admins): `_security` decides who is a member, and so who may
+        // write at all; Caja's services set it, never a store or terminal.
+        requireServerAdmin();
         const parsed = parseSecurity(await jsonBody(req));
         if (typeof parsed === 'string') throw badRequest(parsed);
         await security.put(dbName, parsed);
@@ -369,25 +459,31 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
         }));
         return sendJson(res, 200, { results });
       }
+      case '_temp_view':
+        // CouchDB 3 removed temporary views; express-pouchdb would evaluate the posted map in this process.
+        throw new CouchError(410, 'gone', 'Temporary views are not supported in CouchDB');
+      case '_purge':
+        // Purging a design document's revisions would drop its validate_doc_update: server admins only.
+        requireServerAdmin();
+        return delegate(req, res, method === 'POST' ? ((await jsonBody(req)) ?? {}) : undefined);
       case '_compact':
       case '_view_cleanup':
-      case '_temp_view':
-      case '_purge':
       case '_revs_limit':
       case '_purged_infos_limit':
         requireDbAdmin();
         return delegate(req, res, method === 'POST' || method === 'PUT' ? ((await jsonBody(req)) ?? {}) : undefined);
       case '_index':
-        if (method !== 'GET') requireDbAdmin();
+        // Creating or deleting an index writes a design document (pouchdb-find): server admins only.
+        if (method !== 'GET' && method !== 'HEAD') requireServerAdmin();
         return delegate(req, res, method === 'POST' ? ((await jsonBody(req)) ?? {}) : undefined);
       case '_local':
-        return delegate(req, res, method === 'PUT' || method === 'POST' ? ((await jsonBody(req)) ?? {}) : undefined);
+        return localRoute(req, res, db, rest.slice(1), query);
       default:
         break;
     }
 
-    // Documents and attachments: `/db/_design/name[/att]` or `/db/docid[/att]`, where a docid may
-    // carry an encoded slash (`_design%2Fname`).
+    // Documents and attachments: `/db/_design/name[/att]` (parseRequestPath already split `_design%2Fname`)
+    // or `/db/docid[/att]`.
     let docId: string;
     let attParts: string[];
     if (first === '_design') {
@@ -395,12 +491,19 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
       docId = `_design/${second}`;
       attParts = rest.slice(2);
       if (third?.startsWith('_')) {
-        // _view, _info, _show, _list…: reads for members; anything that writes is refused by guardWrites.
-        return delegate(req, res, method === 'POST' ? ((await jsonBody(req)) ?? {}) : undefined);
+        // Views are reads for members; nothing else under a design document (_show, _list, _update,
+        // _rewrite) is offered.
+        if (third === '_view' && (method === 'GET' || method === 'HEAD' || method === 'POST')) {
+          return delegate(req, res, method === 'POST' ? ((await jsonBody(req)) ?? {}) : undefined);
+        }
+        if (third === '_info' && (method === 'GET' || method === 'HEAD')) return delegate(req, res);
+        throw new CouchError(404, 'not_found', 'missing');
       }
-    } else if (first.startsWith('_') && !first.startsWith('_design/') && method !== 'PUT' && method !== 'DELETE') {
-      // _all_docs, _bulk_get, _revs_diff, _find, _explain, _ensure_full_commit, _design_docs…
-      return delegate(req, res, method === 'POST' ? ((await jsonBody(req)) ?? {}) : undefined);
+    } else if (first.startsWith('_') && method !== 'PUT' && method !== 'DELETE') {
+      // _all_docs, _revs_diff, _find, _explain, _ensure_full_commit, _design_docs…
+      if (method === 'GET' || method === 'HEAD') return delegate(req, res);
+      if (method === 'POST' && DELEGATED_POSTS.has(first)) return delegate(req, res, (await jsonBody(req)) ?? {});
+      throw new CouchError(404, 'not_found', 'missing');
     } else {
       docId = first;
       attParts = rest.slice(1);
@@ -416,6 +519,8 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
       if (/^multipart\//.test(req.headers['content-type'] ?? '')) throw new CouchError(415, 'bad_content_type', 'Content-Type must be application/json');
       const body = await jsonBody(req);
       if (!isPlainObject(body)) throw badRequest('Document must be a JSON object');
+      // The path names the document; a body naming another is refused, never silently obeyed or ignored.
+      if (body._id !== undefined && body._id !== docId) throw ID_MISMATCH;
       const doc: Record<string, unknown> = { ...body, _id: docId };
       if (query.rev && doc._rev === undefined) doc._rev = query.rev;
       const newEdits = query.new_edits !== 'false';
@@ -423,26 +528,20 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
       return sendWrite(res, dbName, result, { id: docId, rev: typeof doc._rev === 'string' ? doc._rev : undefined });
     }
     if (method === 'DELETE') {
-      const rev = query.rev ?? (typeof req.headers['if-match'] === 'string' ? req.headers['if-match'].replace(/"/g, '') : undefined);
+      const rev = requestRev(req, query);
       if (!rev) throw new CouchError(409, 'conflict', 'Document update conflict.');
       const [result] = await writeDocs(ctx, [{ _id: docId, _rev: rev, _deleted: true }], true);
       return sendWrite(res, dbName, result, { id: docId });
     }
-    // COPY and multipart POST would write around validation; CouchDB clients in Caja never use them.
-    throw new CouchError(405, 'method_not_allowed', 'Only GET,HEAD,PUT,DELETE allowed');
+    // COPY (target id from a Destination header) and multipart POST would write around these rules.
+    throw ONLY_DOC_METHODS;
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (applyCors(req, res)) return;
-    const url = new URL(req.url ?? '/', 'http://embedded');
-    let segs: string[];
-    try {
-      segs = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
-    } catch {
-      throw badRequest('Invalid URL encoding');
-    }
-    while (segs.length > 0 && segs[segs.length - 1] === '') segs.pop();
-    const query = Object.fromEntries(url.searchParams);
+    // The raw target, parsed once: authorization and execution both use exactly these segments.
+    const { segs, query, canonicalUrl } = parseRequestPath(req.url ?? '/');
+    req.url = canonicalUrl;
     const method = req.method ?? 'GET';
 
     if (segs.length === 0 && (method === 'GET' || method === 'HEAD')) {
@@ -460,13 +559,13 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > limit) throw tooLarge();
     if (segs.length === 0) throw new CouchError(405, 'method_not_allowed', 'Only GET,HEAD allowed');
-    if ((segs[0] as string).startsWith('_')) return serverRoute(req, res, segs, query, user);
-    return dbRoute(req, res, segs, query, user);
+    const route = (segs[0] as string).startsWith('_') ? serverRoute : dbRoute;
+    return requestScope.run({ serverAdmin: user.roles.includes('_admin') }, () => route(req, res, segs, query, user));
   }
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      const couchErr = toCouchError(err);
+      const couchErr = toCouchError(err, dataDir);
       if (couchErr.status >= 500) log('error', 'couchdb.request_failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });
       // A refused body may still be streaming in; answer, then drop the connection instead of reading it.
       if (couchErr.status === 413) res.setHeader('Connection', 'close');
@@ -514,6 +613,7 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
       await db.close().catch((err: unknown) => log('warn', 'couchdb.close_failed', { db: name, error: String(err) }));
     }
     dbCache.clear();
+    sandbox.close();
     process.off('unhandledRejection', onRejection);
     log('info', 'couchdb.stopped', { port });
   }

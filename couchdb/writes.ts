@@ -5,7 +5,14 @@
 // own session), evaluates with `eval` outside a vm, and fails a whole _bulk_docs call on one bad document
 // where CouchDB answers per document. guardWrites() makes any other write path fail loudly instead of
 // skipping validation.
+//
+// Who may write what: design documents only server admins (role `_admin`), by every route, because on this
+// server a design document is code — its views run in the Node process through PouchDB's map/reduce, and
+// its validate_doc_update decides what every member may write (see writeDocs). Replicated writes
+// (`new_edits:false`) of members must extend the stored revision history of an existing document; they may
+// never graft a new root onto it (see inspectReplicated).
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { UserCtx } from './jwt';
 import type { SecurityObject } from './security';
 import type { DesignDoc, Sandbox, ThrowReport } from './sandbox';
@@ -36,9 +43,45 @@ export interface WriteContext {
   dbName: string;
   user: UserCtx;
   sec: SecurityObject;
-  dbAdmin: boolean;
+  /** Role `_admin`: may write design documents and replicate any revision tree. */
+  serverAdmin: boolean;
   sandbox: Sandbox;
   validators: ValidatorCache;
+  /** One per server: serialises the read-check-write of each (database, document id). */
+  locks: KeyedMutex;
+}
+
+/**
+ * Serialises async sections per key. A caller registers on all its keys at once (synchronously), then
+ * waits for the previous holders; since every wait is for an earlier registration, two batches sharing
+ * ids can never wait on each other in a cycle.
+ */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(keys: Iterable<string>, fn: () => Promise<T>): Promise<T> {
+    const unique = [...new Set(keys)];
+    let release: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    const previous: Promise<void>[] = [];
+    for (const key of unique) {
+      const tail = this.tails.get(key);
+      if (tail) previous.push(tail);
+      this.tails.set(key, done);
+    }
+    try {
+      await Promise.all(previous);
+      return await fn();
+    } finally {
+      release();
+      for (const key of unique) if (this.tails.get(key) === done) this.tails.delete(key);
+    }
+  }
+
+  /** Keys currently held or awaited (for tests: the map must drain). */
+  get size(): number {
+    return this.tails.size;
+  }
 }
 
 interface PouchResult {
@@ -79,7 +122,14 @@ export class ValidatorCache {
   }
 }
 
-const NOT_DB_ADMIN: Omit<WriteFailed, 'id'> = { status: 403, error: 'unauthorized', reason: 'You are not a db or server admin.' };
+// CouchDB lets db admins write design documents; Caja requires a server admin. On this server a design
+// document is code that runs in the Node process (PouchDB evaluates view map/reduce functions there) and
+// its validate_doc_update is the rule every member's write must pass, so writing one is equivalent to
+// running code on the host and rewriting the store's access rules. Only Caja's own services (HQ, relay,
+// deploy) hold `_admin` tokens; store and terminal credentials may be listed as db admins by mistake.
+const NOT_SERVER_ADMIN: Omit<WriteFailed, 'id'> = { status: 403, error: 'unauthorized', reason: 'You are not a server admin.' };
+/** Validation runs in slices of this many documents, yielding to the event loop in between. */
+const VALIDATION_SLICE = 64;
 
 /** The document as validate_doc_update sees it: attachment bodies become stubs, as CouchDB passes them. */
 function forValidation(doc: Doc): Doc {
@@ -93,38 +143,132 @@ function forValidation(doc: Doc): Doc {
   return { ...doc, _attachments: stubs };
 }
 
-/** The revision a write replaces: the `_rev` given, else the current winner; for replicated writes the leaf it extends. */
-async function oldDocs(db: PouchDB.Database, docs: Doc[], newEdits: boolean): Promise<(Doc | null)[]> {
+/** The revision an interactive write (new_edits=true) replaces: the `_rev` given, else the current winner. */
+async function oldDocs(db: PouchDB.Database, docs: Doc[]): Promise<(Doc | null)[]> {
   // One point read per document, in parallel: on PouchDB's LevelDB adapter `allDocs({keys})` opens an
-  // iterator per key and was 4-5x slower for a 1000-document replication batch (the bulk of the write cost).
-  const current = await Promise.all(
-    docs.map((d) =>
-      db.get<Record<string, unknown>>(d._id).then(
-        (found) => ({ state: 'live' as const, doc: found as unknown as Doc }),
-        (err: { status?: number; reason?: string }) => {
-          if (err?.status !== 404) throw err;
-          return { state: err.reason === 'deleted' ? ('deleted' as const) : ('missing' as const), doc: null };
-        },
-      ),
-    ),
-  );
+  // iterator per key and was 4-5x slower for a 1000-document batch.
   return Promise.all(
-    docs.map(async (doc, i): Promise<Doc | null> => {
-      const row = current[i];
-      if (!row || row.state === 'missing') return null; // never written: nothing to replace
-      const winner = row.doc;
-      if (newEdits) {
-        if (!doc._rev || (winner && winner._rev === doc._rev)) return winner;
-        return (await db.get(doc._id, { rev: doc._rev }).catch(() => null)) as Doc | null;
-      }
-      const history = isPlainObject(doc._revisions) ? doc._revisions : null;
-      const start = typeof history?.start === 'number' ? history.start : 0;
-      const ancestry = new Set((Array.isArray(history?.ids) ? (history.ids as string[]) : []).slice(1).map((h, k) => `${start - 1 - k}-${h}`));
-      if (winner && winner._rev && ancestry.has(winner._rev)) return winner;
-      const leaves = (await db.get(doc._id, { open_revs: 'all' }).catch(() => [])) as Array<{ ok?: Doc }>;
-      return leaves.map((l) => l.ok ?? null).find((leaf) => !!leaf?._rev && ancestry.has(leaf._rev)) ?? null;
+    docs.map(async (doc): Promise<Doc | null> => {
+      const current = await currentState(db, doc._id);
+      if (current.state === 'missing') return null; // never written: nothing to replace
+      const winner = current.doc;
+      if (!doc._rev || (winner && winner._rev === doc._rev)) return winner;
+      return (await db.get(doc._id, { rev: doc._rev }).catch(() => null)) as Doc | null;
     }),
   );
+}
+
+type Current = { state: 'live'; doc: Doc } | { state: 'deleted' | 'missing'; doc: null };
+
+async function currentState(db: PouchDB.Database, id: string): Promise<Current> {
+  try {
+    return { state: 'live', doc: (await db.get<Record<string, unknown>>(id)) as unknown as Doc };
+  } catch (err) {
+    const e = err as { status?: number; reason?: string; message?: string };
+    if (e?.status !== 404) throw err;
+    return { state: e.reason === 'deleted' || e.message === 'deleted' ? 'deleted' : 'missing', doc: null };
+  }
+}
+
+/**
+ * The revision path a replicated document carries, newest first, exactly as PouchDB will store it:
+ * from `_revisions` when present (PouchDB then ignores `_rev`), else the single `_rev`. Null if malformed.
+ */
+function revisionPath(doc: Doc): string[] | null {
+  if (doc._revisions !== undefined) {
+    const r = doc._revisions;
+    if (!isPlainObject(r) || !Number.isInteger(r.start) || !Array.isArray(r.ids)) return null;
+    const start = r.start as number;
+    const ids = r.ids as unknown[];
+    if (ids.length === 0 || ids.length > start || !ids.every((h) => typeof h === 'string' && h !== '')) return null;
+    return (ids as string[]).map((h, k) => `${start - k}-${h}`);
+  }
+  const m = typeof doc._rev === 'string' ? /^([1-9][0-9]*)-(.+)$/.exec(doc._rev) : null;
+  return m ? [doc._rev as string] : null;
+}
+
+type Replicated =
+  /** The id was never written (or only earlier in this batch, see `after`): a creation. */
+  | { kind: 'new'; old: Doc | null; after?: number }
+  /** Extends a stored revision (or one written earlier in this batch, `after`); `old` is that revision. */
+  | { kind: 'extends'; old: Doc | null; after?: number }
+  /** The revision is stored already: nothing to write. */
+  | { kind: 'known' }
+  /** A new root on an existing id: shares no revision with what is stored. */
+  | { kind: 'graft' }
+  | { kind: 'invalid' };
+
+/**
+ * Classifies the replicated (new_edits=false) documents of one batch against the stored revision trees,
+ * and finds the revision each one is validated against. Batch order matters: a later entry of the same
+ * id may extend an earlier one (two conflicting leaves of one document arrive together), which `after`
+ * records so a refusal of the earlier entry refuses the later too.
+ */
+async function inspectReplicated(db: PouchDB.Database, docs: Doc[]): Promise<Replicated[]> {
+  const paths = docs.map(revisionPath);
+  const ids = [...new Set(docs.map((d) => d._id))];
+  const currentById = new Map<string, Current>();
+  await Promise.all(ids.map(async (id) => currentById.set(id, await currentState(db, id))));
+  const diffQuery: Record<string, string[]> = {};
+  docs.forEach((doc, i) => {
+    const path = paths[i];
+    if (path && currentById.get(doc._id)?.state !== 'missing') (diffQuery[doc._id] ??= []).push(...path);
+  });
+  const diff = Object.keys(diffQuery).length ? await db.revsDiff(diffQuery) : {};
+  const storedRevs = (id: string): Set<string> => {
+    const missing = new Set(diff[id]?.missing ?? []);
+    return new Set((diffQuery[id] ?? []).filter((r) => !missing.has(r)));
+  };
+  // Revisions of this batch accepted so far, per id: rev -> batch index.
+  const inBatch = new Map<string, Map<string, number>>();
+  const out: Replicated[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i] as Doc;
+    const path = paths[i];
+    if (!path) {
+      out.push({ kind: 'invalid' });
+      continue;
+    }
+    const current = currentById.get(doc._id) as Current;
+    const batch = inBatch.get(doc._id) ?? new Map<string, number>();
+    inBatch.set(doc._id, batch);
+    const earlier = path.map((r) => batch.get(r)).find((k) => k !== undefined);
+    const remember = () => path.forEach((r) => batch.has(r) || batch.set(r, i));
+    if (current.state === 'missing') {
+      if (batch.size === 0) {
+        out.push({ kind: 'new', old: null });
+        remember();
+      } else if (earlier !== undefined) {
+        // Extends the entry of this batch that carries a revision of its path: validated against it.
+        out.push({ kind: 'new', old: docs[earlier] as Doc, after: earlier });
+        remember();
+      } else {
+        out.push({ kind: 'graft' }); // a second, unrelated root for an id created in this same batch
+      }
+      continue;
+    }
+    const stored = storedRevs(doc._id);
+    if (stored.has(path[0] as string)) {
+      out.push({ kind: 'known' });
+      continue;
+    }
+    const ancestor = path.slice(1).find((r) => stored.has(r));
+    if (ancestor !== undefined) {
+      let old: Doc | null = current.doc && current.doc._rev === ancestor ? current.doc : null;
+      old ??= (await db.get(doc._id, { rev: ancestor }).catch(() => null)) as Doc | null;
+      // The ancestor's body may be compacted away; validate against the winner, or a tombstone — never
+      // against nothing, which would make an edit look like a creation.
+      old ??= current.doc ?? { _id: doc._id, _rev: ancestor, _deleted: true };
+      out.push({ kind: 'extends', old });
+      remember();
+    } else if (earlier !== undefined) {
+      out.push({ kind: 'extends', old: docs[earlier] as Doc, after: earlier });
+      remember();
+    } else {
+      out.push({ kind: 'graft' });
+    }
+  }
+  return out;
 }
 
 function failureFrom(id: string, report: ThrowReport): WriteFailed {
@@ -134,6 +278,12 @@ function failureFrom(id: string, report: ThrowReport): WriteFailed {
   return { id, error: report.name ?? 'error', reason: report.message ?? 'validate_doc_update failed', status: 500 };
 }
 
+const GRAFT: Omit<WriteFailed, 'id'> = {
+  status: 403,
+  error: 'forbidden',
+  reason: 'A replicated revision must extend the stored history of an existing document, not start a new one.',
+};
+
 /**
  * Validates then writes `docs` in order and answers per document, as CouchDB's _bulk_docs does. With
  * new_edits=false only failures are returned (CouchDB's replicated-write answer).
@@ -141,56 +291,96 @@ function failureFrom(id: string, report: ThrowReport): WriteFailed {
 export async function writeDocs(ctx: WriteContext, input: unknown[], newEdits: boolean): Promise<WriteResult[]> {
   const failures = new Map<number, WriteFailed>();
   const docs: Doc[] = input.map((raw, i) => {
-    if (!isPlainObject(raw)) {
-      failures.set(i, { id: '', error: 'bad_request', reason: 'Document must be a JSON object', status: 400 });
-      return { _id: '' };
+    const fail = (f: Omit<WriteFailed, 'id'>, id = '') => {
+      failures.set(i, { id, ...f });
+      return { _id: id };
+    };
+    if (!isPlainObject(raw)) return fail({ status: 400, error: 'bad_request', reason: 'Document must be a JSON object' });
+    if (raw._id !== undefined && typeof raw._id !== 'string') {
+      return fail({ status: 400, error: 'illegal_docid', reason: 'Document id must be a string' });
     }
-    const id = typeof raw._id === 'string' && raw._id !== '' ? raw._id : randomUUID().replace(/-/g, '');
+    if (raw._id === '') return fail({ status: 400, error: 'illegal_docid', reason: 'Document id must not be empty' });
+    const id = typeof raw._id === 'string' ? raw._id : randomUUID().replace(/-/g, '');
+    if (id.startsWith('_design/') && !ctx.serverAdmin) return fail(NOT_SERVER_ADMIN, id);
+    if (id.startsWith('_local/') && raw._attachments !== undefined) {
+      return fail({ status: 400, error: 'bad_request', reason: 'Attachments are not supported on _local documents' }, id);
+    }
     return { ...raw, _id: id } as Doc;
   });
+  const live = docs.map((d, i) => (failures.has(i) ? null : d._id)).filter((id): id is string => id !== null);
+  return ctx.locks.run(
+    live.map((id) => `${ctx.dbName}\u0000${id}`),
+    () => checkAndWrite(ctx, docs, failures, newEdits),
+  );
+}
 
-  let touchesDesign = false;
-  const toValidate: number[] = [];
-  docs.forEach((doc, i) => {
-    if (failures.has(i)) return;
-    if (doc._id.startsWith('_design/')) {
-      touchesDesign = true;
-      // Design documents are admin business and skip validate_doc_update, as in CouchDB.
-      if (!ctx.dbAdmin) failures.set(i, { id: doc._id, ...NOT_DB_ADMIN });
-    } else if (!doc._id.startsWith('_local/')) {
-      toValidate.push(i);
-    }
-  });
+/** The part of writeDocs that runs while holding the (database, id) locks of the batch. */
+async function checkAndWrite(ctx: WriteContext, docs: Doc[], failures: Map<number, WriteFailed>, newEdits: boolean): Promise<WriteResult[]> {
+  const skipped = new Set<number>(); // replicated revisions already stored: CouchDB answers nothing for them
+  const oldByIndex = new Map<number, Doc | null>();
+  const after = new Map<number, number>();
+  const ordinary = docs.map((d, i) => i).filter((i) => !failures.has(i) && !(docs[i] as Doc)._id.startsWith('_local/'));
 
+  if (!newEdits && ordinary.length) {
+    const inspected = await inspectReplicated(ctx.db, ordinary.map((i) => docs[i] as Doc));
+    inspected.forEach((r, k) => {
+      const i = ordinary[k] as number;
+      const id = (docs[i] as Doc)._id;
+      if (r.kind === 'invalid') failures.set(i, { id, status: 400, error: 'bad_request', reason: 'Invalid rev format' });
+      else if (r.kind === 'known') skipped.add(i);
+      else if (r.kind === 'graft') {
+        // Server admins (Caja's own HQ and relay replications, restores) may; as on CouchDB, such a write
+        // is validated as a creation.
+        if (ctx.serverAdmin) oldByIndex.set(i, null);
+        else failures.set(i, { id, ...GRAFT });
+      } else {
+        oldByIndex.set(i, r.old);
+        if (r.after !== undefined) after.set(i, ordinary[r.after] as number);
+      }
+    });
+  }
+
+  // Design documents are admin business and skip validate_doc_update, as in CouchDB.
+  const toValidate = ordinary.filter((i) => !failures.has(i) && !skipped.has(i) && !(docs[i] as Doc)._id.startsWith('_design/'));
   const validators = toValidate.length ? await ctx.validators.get(ctx.dbName, ctx.db) : [];
   if (validators.length) {
-    const olds = await oldDocs(ctx.db, toValidate.map((i) => docs[i] as Doc), newEdits);
-    const oldByIndex = new Map(toValidate.map((docIndex, k) => [docIndex, olds[k] ?? null]));
+    if (newEdits) {
+      const olds = await oldDocs(ctx.db, toValidate.map((i) => docs[i] as Doc));
+      toValidate.forEach((docIndex, k) => oldByIndex.set(docIndex, olds[k] ?? null));
+    }
     const userCtx = { db: ctx.dbName, name: ctx.user.name, roles: ctx.user.roles };
-    let pending = toValidate;
-    for (const ddoc of validators) {
-      if (!pending.length) break;
-      const reports = ctx.sandbox.callEach(
-        ddoc,
-        'validate_doc_update',
-        ddoc.validate_doc_update as string,
-        pending.map((i) => [forValidation(docs[i] as Doc), oldByIndex.get(i) ?? null, userCtx, ctx.sec]),
-      );
-      pending = pending.filter((docIndex, k) => {
-        const report = reports[k];
-        if (!report || report.ok) return true;
-        failures.set(docIndex, failureFrom((docs[docIndex] as Doc)._id, report));
-        return false;
-      });
+    // Every validator sees every document no earlier validator refused; one refusal refuses. Slices keep a
+    // 500-document replication batch from holding the event loop for its whole validation.
+    for (let from = 0; from < toValidate.length; from += VALIDATION_SLICE) {
+      if (from > 0) await nextTurn();
+      let pending = toValidate.slice(from, from + VALIDATION_SLICE);
+      for (const ddoc of validators) {
+        if (!pending.length) break;
+        const reports = ctx.sandbox.callEach(
+          ddoc,
+          'validate_doc_update',
+          ddoc.validate_doc_update as string,
+          pending.map((i) => [forValidation(docs[i] as Doc), oldByIndex.get(i) ?? null, userCtx, ctx.sec]),
+        );
+        pending = pending.filter((docIndex, k) => {
+          const report = reports[k];
+          if (report?.ok === true) return true;
+          // A missing report is a refusal too (fail closed).
+          failures.set(docIndex, failureFrom((docs[docIndex] as Doc)._id, report ?? { ok: false, name: 'error', message: 'validate_doc_update gave no answer' }));
+          return false;
+        });
+      }
     }
   }
+  // A replicated revision that extends one refused earlier in this batch would be stored without its parent.
+  for (const [i, parent] of [...after].sort((a, b) => a[0] - b[0])) {
+    if (failures.has(parent) && !failures.has(i)) failures.set(i, { id: (docs[i] as Doc)._id, ...GRAFT });
+  }
 
-  const passing = docs.filter((_, i) => !failures.has(i));
+  const passingIdx = docs.map((_, i) => i).filter((i) => !failures.has(i) && !skipped.has(i));
+  const passing = passingIdx.map((i) => docs[i] as Doc);
   const bulkDocs = ctx.db.bulkDocs.bind(ctx.db) as unknown as BulkDocs;
   const written = passing.length ? await bulkDocs(passing, { new_edits: newEdits, [VALIDATED]: true }) : [];
-  if (touchesDesign) {
-    ctx.validators.invalidate(ctx.dbName);
-  }
 
   const fromPouch = (r: PouchResult, fallbackId: string): WriteResult =>
     r.ok
@@ -202,20 +392,28 @@ export async function writeDocs(ctx: WriteContext, input: unknown[], newEdits: b
           status: r.status ?? 500,
         };
 
+  // Only a design document actually written changes the validators (a refused one must not cost a reload).
+  const writtenDesign = newEdits
+    ? passing.some((d, k) => d._id.startsWith('_design/') && written[k]?.ok === true)
+    : passing.some((d) => d._id.startsWith('_design/') && !written.some((r) => r.id === d._id && !r.ok));
+  if (writtenDesign) ctx.validators.invalidate(ctx.dbName);
+
   if (!newEdits) {
-    return [...failures.values(), ...written.map((r) => fromPouch(r, ''))];
+    const refused = [...failures.entries()].sort((a, b) => a[0] - b[0]).map(([, f]) => f);
+    return [...refused, ...written.filter((r) => !r.ok).map((r) => fromPouch(r, ''))];
   }
   let next = 0;
   return docs.map((doc, i) => failures.get(i) ?? fromPouch(written[next++] ?? {}, doc._id));
 }
 
 /**
- * Makes the database refuse any write of ordinary documents that did not come through writeDocs(), so a
- * route added to (or left in) express-pouchdb can never skip validation silently. Design and `_local`
- * documents are let through: pouchdb-find writes its index design documents and map/reduce its `_local`
- * bookkeeping through the same method, and HTTP access to those is gated to db admins / members already.
+ * Makes the database refuse any write that did not come through writeDocs(), so a route added to (or left
+ * in) express-pouchdb can never skip validation silently. `_local` documents are let through: PouchDB's
+ * map/reduce keeps its bookkeeping there while a member queries a view. Design documents are let through
+ * only while `designWriteAllowed()` says so — the request being served is a server admin's (pouchdb-find
+ * writes its index design documents through this method on `POST /{db}/_index`).
  */
-export function guardWrites(db: PouchDB.Database, onRefused: (ids: string[]) => void): void {
+export function guardWrites(db: PouchDB.Database, onRefused: (ids: string[]) => void, designWriteAllowed: () => boolean): void {
   const target = db as unknown as { bulkDocs: BulkDocs; __cajaGuarded?: boolean };
   if (target.__cajaGuarded) return;
   target.__cajaGuarded = true;
@@ -228,7 +426,7 @@ export function guardWrites(db: PouchDB.Database, onRefused: (ids: string[]) => 
       const list: unknown[] = Array.isArray(req) ? req : isPlainObject(req) && Array.isArray(req.docs) ? req.docs : [];
       const unguarded = list
         .map((d) => (isPlainObject(d) && typeof d._id === 'string' ? d._id : ''))
-        .filter((id) => !id.startsWith('_design/') && !id.startsWith('_local/'));
+        .filter((id) => !id.startsWith('_local/') && !(id.startsWith('_design/') && designWriteAllowed()));
       if (unguarded.length) {
         onRefused(unguarded);
         const err = Object.assign(new Error('write path without validation'), { status: 500, name: 'internal_server_error' });

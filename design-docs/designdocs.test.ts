@@ -81,7 +81,7 @@ describe('design-docs: compiled design documents', () => {
     }
     const names = (await ddocsOf('hq-store')).map((d) => d._id).sort();
     expect(names).to.deep.equal([
-      '_design/caja_filters', '_design/caja_validate', '_design/conflicts', '_design/docs_by_type', '_design/open_shifts',
+      '_design/caja_filters', '_design/caja_validate', '_design/conflicts', '_design/credit_balance', '_design/docs_by_type', '_design/open_shifts',
       '_design/receipts_by_number', '_design/returned_qty_milli', '_design/sales_by_date', '_design/sales_totals',
       '_design/stock_milli', '_design/voids_by_date',
     ]);
@@ -184,6 +184,30 @@ describe('design-docs: views', () => {
     });
   });
 
+  it('credit_balance: _sum of signed entries per holder, and nothing from an old customer\'s storeCredit field', async () => {
+    const ana = 'customer:cust-1';
+    const card = 'giftcard:6001002003';
+    const refund = { ...fx.credit(), _id: 'credit:customer:cust-1:S001:T1:return-00000002-0', amount: 1200, reason: 'refund', returnId: 'return:S001:T1:00000002' };
+    delete (refund as { saleId?: string }).saleId;
+    const docs: unknown[] = [
+      refund, // +12.00 to Ana (a return to store credit)
+      fx.credit(3), // -5.00 (sale 3 paid with it)
+      { ...fx.credit(4, 'S002', 'T2') }, // -5.00 at another store, routed in
+      fx.giftCardIssue(), // +50.00 on a gift card
+      { ...fx.customer(), storeCredit: 999999 }, // an old customer: its field is not money any more
+      fx.sale(), fx.returnDoc(),
+    ];
+    const rows = await emitted('hq-store', 'credit_balance', docs);
+    expect(rows).to.deep.equal([
+      [ana, 1200, 'credit:customer:cust-1:S001:T1:return-00000002-0'],
+      [ana, -500, 'credit:customer:cust-1:S001:T1:sale-00000003-0'],
+      [ana, -500, 'credit:customer:cust-1:S002:T2:sale-00000004-0'],
+      [card, 5000, 'credit:giftcard:6001002003:S001:T1:g-1'],
+    ]);
+    expect(sumByKey(rows)).to.deep.equal({ [JSON.stringify(ana)]: 200, [JSON.stringify(card)]: 5000 });
+    for (const kind of ['hq-store', 'relay-store'] as const) expect((await view(kind, 'credit_balance')).reduce).to.equal('_sum');
+  });
+
   it('docs_by_type and conflicts', async () => {
     expect(await emitted('catalog', 'docs_by_type', [fx.product(), { _id: 'x' }, fx.department()])).to.deep.equal([
       ['product', null, 'product:A1'],
@@ -209,7 +233,7 @@ describe('design-docs: filters and selectors', () => {
 
   it('selectors name types, so design documents never replicate', () => {
     expect(upstreamSelector()).to.deep.equal({
-      type: { $in: ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'zreport', 'move', 'transfer', 'receipt', 'customer', 'audit'] },
+      type: { $in: ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'zreport', 'move', 'transfer', 'receipt', 'credit', 'customer', 'audit'] },
     });
     expect(JSON.stringify(catalogPullSelector())).to.not.contain('sale');
     // Store-down: HQ's documents for the store and what was routed in, never the store's own sales back.
@@ -224,8 +248,21 @@ describe('design-docs: filters and selectors', () => {
     expect(pick(fx.transferReceipt('S002', 'S001'))).to.equal(false); // S001's own receipt
     expect(pick(fx.sale(1, 'S001'))).to.equal(false);
     expect(pick({ _id: '_design/x', views: {} })).to.equal(false);
+    // A user document (it carries a PIN hash) comes down only to the store it names, tombstones included.
+    expect(pick({ ...fx.user('S002') })).to.equal(false);
+    expect(pick({ _id: 'user:u1', type: 'user', storeId: 'S002', _deleted: true })).to.equal(false);
+    expect(pick(fx.user('S001'))).to.equal(true);
+    expect(pick(fx.customer())).to.equal(true);
+    // Credit entries written at another store (routed by HQ) come down; the store's own do not come back.
+    expect(pick(fx.credit(1, 'S002', 'T1'))).to.equal(true);
+    expect(pick(fx.credit(1, 'S001', 'T1'))).to.equal(false);
     const t = terminalPullSelector('S001', '2024-04-01');
     expect(JSON.stringify(t)).to.contain('{"businessDate":{"$gte":"2024-04-01"}}'.slice(1, -1));
+    // A balance is the sum of every entry: credit comes to the terminal whatever its age or store.
+    expect(matchesSelector(fx.credit(1, 'S002', 'T1'), t)).to.equal(true);
+    expect(matchesSelector({ ...fx.giftCardIssue(), createdAt: '2019-01-01T00:00:00.000Z' }, t)).to.equal(true);
+    expect(matchesSelector({ ...fx.sale(), businessDate: '2024-03-31' }, t)).to.equal(false);
+    expect(matchesSelector(fx.user('S002'), t)).to.equal(false);
     expect(() => terminalPullSelector('s1', '2024-04-01')).to.throw(RangeError);
   });
 });
@@ -276,6 +313,35 @@ describe('design-docs: validate_doc_update', () => {
     expect(decide(v, fx.product(), null, terminal('S001', 'T1'))).to.deep.equal({ forbidden: 'only HQ writes the catalog' });
     expect(decide(v, fx.product(), null, { name: 'hq', roles: ['_admin'], db: 'caja-catalog' })).to.equal(null);
     expect(decide(v, fx.product(), { ...fx.product(), price: 1, _rev: '1-a' }, ADMIN)).to.equal(null); // catalog docs are editable
+  });
+
+  it('credit entries: a terminal writes only its own, nobody edits or deletes one', async () => {
+    const relay = await validator('relay-store');
+    const hqStore = await validator('hq-store');
+    expect(decide(relay, fx.credit(), null, terminal('S001', 'T1'))).to.equal(null);
+    expect(decide(relay, fx.credit(), null, terminal('S001', 'T2'))).to.deep.equal({
+      forbidden: 'terminal S001:T2 may not write credit credit:customer:cust-1:S001:T1:sale-00000001-0 of terminal T1',
+    });
+    expect(decide(hqStore, fx.credit(1, 'S002', 'T1'), null, store('S001', 'caja-store-s001'))).to.deep.equal({
+      forbidden: 'store S001 may not write credit credit:customer:cust-1:S002:T1:sale-00000001-0 (storeId "S002")',
+    });
+    const old = { ...fx.credit(), _rev: '1-a' };
+    expect(decide(relay, { ...old, amount: -1 }, old, terminal('S001', 'T1'))).to.deep.equal({
+      forbidden: 'credit credit:customer:cust-1:S001:T1:sale-00000001-0 is immutable: ledger documents are never edited (write a new document)',
+    });
+    expect(decide(hqStore, { _id: old._id, _rev: '1-a', _deleted: true }, old, store('S001', 'caja-store-s001'))).to.deep.equal({
+      forbidden: 'credit credit:customer:cust-1:S001:T1:sale-00000001-0 is a ledger document and cannot be deleted',
+    });
+  });
+
+  it('customers: storeCredit is refused from a till, an old document carrying it still replicates in', async () => {
+    const relay = await validator('relay-store');
+    const old = { ...fx.customer(), storeCredit: 5000 };
+    expect(decide(relay, old, null, terminal('S001', 'T1'))).to.deep.equal({
+      forbidden: 'invalid customer customer:cust-1: storeCredit: is no longer a customer field: store credit is the credit ledger (credit documents)',
+    });
+    expect(decide(relay, old, null, ADMIN)).to.equal(null);
+    expect(decide(relay, { ...old, _rev: '2-b', phone: '1' }, { ...old, _rev: '1-a' }, terminal('S001', 'T1'))).to.equal(null);
   });
 
   it('refuses malformed documents with the validator\'s message', async () => {

@@ -20,17 +20,22 @@ export function catalogPullSelector(): MangoSelector {
 
 /**
  * HQ `caja-store-<code>` -> relay: what HQ writes for the store (users, prices, config — including their
- * deletion tombstones, which keep `type`), customers, and what HQ routed in from other stores (transfers
- * to this store, receipts for its transfers). The store's own sales are not pulled back: they came from
+ * deletion tombstones, which keep `type` and `storeId`), customers, and what HQ routed in from other stores
+ * (transfers to this store, receipts for its transfers, credit entries written elsewhere, so a customer can
+ * spend at this store credit received at another). The store's own sales are not pulled back: they came from
  * it, and reading them back doubled the work of every catch-up (measured by `caja bench sync`).
+ * Store-down documents must also name this store: a user document carries a PIN hash, which reaches only the
+ * stores the user works at, even if one were ever written into the wrong store's database.
  */
 export function storePullSelector(storeCode: string): MangoSelector {
   if (!isStoreCode(storeCode)) throw new RangeError('invalid store code: ' + storeCode);
   return {
     $or: [
-      { type: { $in: [...STORE_DOWN_TYPES, 'customer'] } },
+      { type: { $in: [...STORE_DOWN_TYPES] }, storeId: storeCode },
+      { type: 'customer' },
       { type: 'transfer', toStoreId: storeCode },
       { type: 'receipt', storeId: { $ne: storeCode } },
+      { type: 'credit', storeId: { $ne: storeCode } },
     ],
   };
 }
@@ -40,6 +45,8 @@ export function storePullSelector(storeCode: string): MangoSelector {
  * store's transactions from `sinceBusinessDate` on (a bounded history keeps the terminal's IndexedDB small).
  * Timestamped types (cash, moves, transfers, receipts, closes) compare their UTC timestamp with the date as a
  * string prefix, so the window is at most one time-zone offset wider than asked; audit entries stay at the relay.
+ * Credit entries come whatever their age or store: a balance is the sum of all of a holder's entries, so a
+ * window would shrink or grow it.
  */
 export function terminalPullSelector(storeCode: string, sinceBusinessDate: string): MangoSelector {
   if (!isStoreCode(storeCode)) throw new RangeError('invalid store code: ' + storeCode);
@@ -47,7 +54,7 @@ export function terminalPullSelector(storeCode: string, sinceBusinessDate: strin
   const ownStore = { storeId: storeCode };
   return {
     $or: [
-      { type: { $in: [...CATALOG_TYPES, 'customer'] } },
+      { type: { $in: [...CATALOG_TYPES, 'customer', 'credit'] } },
       { type: { $in: [...STORE_DOWN_TYPES] }, ...ownStore },
       { type: { $in: ['sale', 'void', 'return', 'shift', 'zreport'] }, ...ownStore, businessDate: { $gte: sinceBusinessDate } },
       { type: { $in: ['cash', 'move', 'receipt'] }, ...ownStore, createdAt: { $gte: sinceBusinessDate } },

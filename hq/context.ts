@@ -5,6 +5,7 @@ import type { CajaConfig } from '../common/config';
 import type { CouchHandle } from '../common/couch';
 import { forbidden, unauthorized } from '../common/errors';
 import type { Logger } from '../common/log';
+import type { ProcessSecrets } from '../common/secrets';
 import type { Actor } from './services/audit';
 import { getUser, hqPermissions } from './services/users';
 import { verifyAccessToken } from './services/tokens';
@@ -13,10 +14,12 @@ import { bearer } from '../common/tokens';
 export interface HqContext {
   couch: CouchHandle;
   cfg: CajaConfig;
+  /** HQ's own signing secrets (never shared with relays). */
+  secrets: ProcessSecrets;
   log: Logger;
   /** The HQ API base URL that sync tokens carry. */
   publicUrl(): string;
-  /** The CouchDB URL relays replicate with. */
+  /** The URL relays replicate with: HQ's gateway in front of its CouchDB. */
   couchPublicUrl(): string;
   /** Lets background jobs follow a store's database as soon as it exists. */
   onStoreCreated?: (code: string) => void;
@@ -47,7 +50,7 @@ export function authenticate(ctx: HqContext): RequestHandler {
     let userId: string;
     try {
       const token = bearer(req.get('authorization'), 'Authentication required: send Authorization: Bearer <access token>.');
-      userId = verifyAccessToken(ctx.cfg.jwtSecret, token).userId;
+      userId = verifyAccessToken(ctx.secrets.api, token).userId;
     } catch (err) {
       next(err);
       return;

@@ -21,7 +21,7 @@ describe('durability of caja hq (issue #2)', function () {
       name: 'hq',
       url: `http://127.0.0.1:${hqPort}`,
       logFile: path.join(dir.dir, 'hq.log'),
-      env: { HQ_PORT: String(hqPort), COUCHDB_PORT: String(couchPort), DATA_DIR: dir.dir, JWT_SECRET: TEST_SECRET, HQ_ADMIN_PASSWORD: 'admin-password-1', LOG_LEVEL: 'warn' },
+      env: { HQ_PORT: String(hqPort), COUCHDB_PORT: String(couchPort), DATA_DIR: dir.dir, COUCHDB_JWT_SECRET: TEST_SECRET, HQ_ADMIN_PASSWORD: 'admin-password-1', LOG_LEVEL: 'warn' },
     });
     await hq.start();
   });

@@ -8,7 +8,7 @@ import { sale as saleFixture, shift as shiftFixture, shiftClose as shiftCloseFix
 import { businessDate } from '../shared/pos/clock';
 import { CATALOG_DB, storeDbName } from './services/dbs';
 import { pendingUp, reportHealth } from '../desktop/renderer/data/health';
-import { terminalTokenSource } from '../desktop/renderer/data/terminalSync';
+import { terminalTokens } from '../desktop/renderer/data/terminalSync';
 
 type DashRow = {
   store: { code: string };
@@ -65,7 +65,7 @@ describe('sync monitoring, resync, routing and live propagation (issue #4)', fun
 
       // The till's health travels relay -> heartbeat -> dashboard.
       const info = await terminal.local.info();
-      const sent = await reportHealth(terminal.pairing, terminalTokenSource(terminal.pairing), { pendingUp: pendingUp(info.update_seq, info.update_seq), dbSizeBytes: null });
+      const sent = await reportHealth(terminal.pairing, terminalTokens(terminal.pairing).api, { pendingUp: pendingUp(info.update_seq, info.update_seq), dbSizeBytes: null });
       expect(sent).to.equal(true);
       await waitFor(async () => (await row('S001'))?.terminals.some((t) => t.terminalId === terminal.pairing.terminalId && t.pendingUp === 0), { what: 'terminal health on dashboard' });
     } finally {

@@ -1,9 +1,10 @@
 // Issue #3: stores, provisioning tokens, identities and access control — on real HTTP servers over
 // loopback with embedded CouchDB servers and PouchDB replicas.
 import { expect } from 'chai';
+import { readFile } from 'node:fs/promises';
 import jwt from 'jsonwebtoken';
 import { signCouchToken } from '../common/couch';
-import { http, tempDir, testConfig, testLogger, TEST_SECRET, waitFor } from '../common/testing';
+import { http, tempDir, testConfig, testLogger, waitFor } from '../common/testing';
 import { PouchDB, remoteDb } from '../common/replication/pouch';
 import { loginWithPin, approveOverride } from '../desktop/renderer/features/session/pinLogin';
 import type { Pairing } from '../desktop/renderer/data/terminalSync';
@@ -157,7 +158,8 @@ describe('stores, provisioning and access control (issue #3)', function () {
     if (!relayA) throw new Error('no S001 relay');
     const tokenA = await storeCredentialToken(relayA);
     const auth = { Authorization: `Bearer ${tokenA}` };
-    const couch = hq.couch.url;
+    // Stores replicate through HQ's gateway (the only way in for them).
+    const couch = `${hq.url}/couch`;
     expect((await http('GET', `${couch}/${storeDbName('S001')}/config:hq`, undefined, auth)).status).to.equal(200);
     expect((await http('GET', `${couch}/${storeDbName('S002')}/config:hq`, undefined, auth)).status).to.equal(403);
     expect((await http('GET', `${couch}/${storeDbName('S002')}/_all_docs`, undefined, auth)).status).to.equal(403);
@@ -174,12 +176,14 @@ describe('stores, provisioning and access control (issue #3)', function () {
     const edited = await http('PUT', `${couch}/${storeDbName('S001')}/${encodeURIComponent(saleA._id)}`, { ...saleA, _rev: put.body.rev, total: 1 }, auth);
     expect(edited.status).to.equal(403);
 
-    // Forged, expired and exp-less tokens, refused as CouchDB 3.5 refuses them, at HQ and at the relay.
+    // Forged, expired and exp-less CouchDB tokens, refused as CouchDB 3.5 refuses them, by HQ's and the
+    // relay's CouchDB (each with its own secret, kept in its data folder).
+    const couchSecretOf = async (proc: string) => (JSON.parse(await readFile(`${dataDir}/${proc}/secrets.json`, 'utf8')) as { couch: string }).couch;
     const forgedJwt = signCouchToken('not-the-secret', 'store:S001', ['caja-store', 'store:S001'], 60);
-    const expiredJwt = jwt.sign({ sub: 'store:S001', '_couchdb.roles': ['store:S001'], exp: Math.floor(Date.now() / 1000) - 60 }, TEST_SECRET);
-    const noExpJwt = jwt.sign({ sub: 'store:S001', '_couchdb.roles': ['store:S001'] }, TEST_SECRET);
-    for (const base of [couch, relayA.couch.url]) {
-      const db = base === couch ? storeDbName('S001') : 'caja-store';
+    for (const [base, db, proc] of [[hq.couch.url, storeDbName('S001'), 'hq'], [relayA.couch.url, 'caja-store', 'relay-s001']] as const) {
+      const secret = await couchSecretOf(proc);
+      const expiredJwt = jwt.sign({ sub: 'store:S001', '_couchdb.roles': ['store:S001'], exp: Math.floor(Date.now() / 1000) - 60 }, secret);
+      const noExpJwt = jwt.sign({ sub: 'store:S001', '_couchdb.roles': ['store:S001'] }, secret);
       const f = await http<{ reason: string }>('GET', `${base}/${db}`, undefined, { Authorization: `Bearer ${forgedJwt}` });
       expect([f.status, f.body.reason]).to.deep.equal([400, 'Bad HMAC']);
       const x = await http<{ reason: string }>('GET', `${base}/${db}`, undefined, { Authorization: `Bearer ${expiredJwt}` });
@@ -187,6 +191,7 @@ describe('stores, provisioning and access control (issue #3)', function () {
       const n = await http<{ reason: string }>('GET', `${base}/${db}`, undefined, { Authorization: `Bearer ${noExpJwt}` });
       expect([n.status, n.body.reason]).to.deep.equal([400, 'Missing exp claim']);
     }
+    const expiredJwt = jwt.sign({ sub: 'hq:admin', typ: 'access', exp: Math.floor(Date.now() / 1000) - 60 }, await couchSecretOf('hq'));
     // The HQ API answers 401 to the same.
     for (const bad of [forgedJwt, expiredJwt, 'garbage']) {
       expect((await api('GET', '/api/v1/stores', undefined, bad)).status).to.equal(401);

@@ -2,13 +2,18 @@
 // It keeps nothing in memory that a second HQ instance would need: state lives in CouchDB.
 import type express from 'express';
 import type { CajaConfig } from '../common/config';
-import { openCouch, ensureDb, publicUrl as publicCouchUrl, setSecurity } from '../common/couch';
+import { openCouch, ensureDb, principalCouchAuth, publicUrl as publicCouchUrl, setSecurity } from '../common/couch';
+import { processSecrets } from '../common/secrets';
+import { bearer } from '../common/tokens';
+import { couchGateway } from '../common/gateway';
+import { isLedgerDoc } from '../common/ledger';
 import type { CouchHandle } from '../common/couch';
 import { apiApp, listen, route } from '../common/http';
 import type { Listening } from '../common/http';
 import type { Logger } from '../common/log';
 import { deployDesignDocs } from '../design-docs/deploy';
-import { CATALOG_DB, HQ_DB } from './services/dbs';
+import { CATALOG_DB, HQ_DB, storeDbName } from './services/dbs';
+import { verifyStoreSyncToken } from './services/tokens';
 import type { HqContext } from './context';
 import { authenticate, requirePermission } from './context';
 import { authRoutes } from './routes/auth';
@@ -35,8 +40,8 @@ export interface HqServer {
 export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promise<void> {
   await ensureDb(couch, HQ_DB);
   await ensureDb(couch, CATALOG_DB);
-  // Every active store credential reads the catalog; only HQ (server admin) writes it (validate_doc_update).
-  await setSecurity(couch, CATALOG_DB, ['caja-store', 'caja-hq']);
+  // Stores read the catalog (through HQ's gateway, which acts as them); only HQ (server admin) writes it.
+  await setSecurity(couch, CATALOG_DB, ['caja-store']);
   // HQ's own database (stores, staff, tokens) is for the HQ process alone: no member roles.
   await setSecurity(couch, HQ_DB, [], []);
   const deployed = await deployDesignDocs(couch.url, CATALOG_DB, 'catalog', couch.authHeader());
@@ -47,8 +52,34 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
 export function createHqApp(ctx: HqContext): express.Express {
   const { couch, log } = ctx;
   const prepare = (app: express.Express) => {
-    // Behind a load balancer the client address comes from X-Forwarded-For (rate limits, audit).
-    app.set('trust proxy', 'loopback');
+    // X-Forwarded-For names the client (rate limits, audit) only when it comes from a proxy listed in
+    // TRUST_PROXY (addresses/CIDRs, or express's names such as `loopback`, comma-separated). Off by default:
+    // trusting any other hop would let a client pick the address its failed logins are counted under.
+    const trustedProxies = (process.env.TRUST_PROXY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+    app.set('trust proxy', trustedProxies.length ? trustedProxies : false);
+    // Relays replicate through this gateway, never with a credential of HQ's CouchDB: it checks their
+    // store token, keeps each store to its databases, refuses new branches of ledger documents and keeps
+    // each store's `_local` checkpoints to itself, then acts upstream as that store (so
+    // validate_doc_update still sees the store's roles). Mounted before the JSON parser: it streams.
+    const upstreamAuth = principalCouchAuth(ctx.secrets.couch);
+    app.use(
+      '/couch',
+      couchGateway({
+        upstreamUrl: couch.url,
+        upstreamAuth,
+        authenticate: (header) => {
+          const { storeCode } = verifyStoreSyncToken(ctx.secrets.api, bearer(header, 'Send the store replication token.'));
+          return {
+            id: `store:${storeCode}`,
+            couchRoles: ['caja-store', `store:${storeCode}`],
+            dbs: { [CATALOG_DB]: 'read', [storeDbName(storeCode)]: 'write' },
+          };
+        },
+        isLedger: isLedgerDoc,
+        log: log.child('gateway'),
+        onTamper: (e) => log.error('gateway.tamper_refused', { ...e }),
+      }),
+    );
   };
   return apiApp({ component: 'hq', couch, log, jsonLimit: '10mb', prepare }, (app) => {
     app.use('/api/v1/auth', authRoutes(ctx));
@@ -69,7 +100,8 @@ export function createHqApp(ctx: HqContext): express.Express {
 
 /** Starts HQ: CouchDB (embedded or external), databases, design documents, then the HTTP API. */
 export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
-  const couch = await openCouch(cfg, 'caja-hq', 'hq-couchdb', log);
+  const secrets = await processSecrets(cfg);
+  const couch = await openCouch(cfg, secrets.couch, 'caja-hq', 'hq-couchdb', log);
   let http: Listening | null = null;
   let boot: BootstrapResult;
   let publicUrl = cfg.hqUrl ?? '';
@@ -80,12 +112,16 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     const ctx: HqContext = {
       couch,
       cfg,
+      secrets,
       log,
       publicUrl: () => publicUrl,
-      couchPublicUrl: () => process.env.HQ_COUCHDB_PUBLIC_URL ?? publicCouchUrl(couch.url, cfg.publicHost),
+      couchPublicUrl: () => `${publicUrl}/couch`,
       onStoreCreated: (code) => router.ensure([code]),
     };
-    router.ensure((await listStores(couch)).map((s) => s.code));
+    const stores = await listStores(couch);
+    // Older data gave HQ staff a CouchDB role on every store database; only the store's own role stays.
+    for (const s of stores) await setSecurity(couch, storeDbName(s.code), [`store:${s.code}`]);
+    router.ensure(stores.map((s) => s.code));
     http = await listen(createHqApp(ctx), cfg.hqPort, cfg.bindAddress);
     publicUrl ||= publicCouchUrl(http.url, cfg.publicHost);
   } catch (err) {

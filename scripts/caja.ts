@@ -51,9 +51,6 @@ async function main(argv: string[]): Promise<number> {
   }
   const cfg = loadConfig();
   const log = createLogger(command, cfg.logLevel);
-  if (cfg.jwtSecretGenerated && (command === 'hq' || command === 'relay')) {
-    log.warn('config.jwt_secret_generated', { hint: 'set JWT_SECRET so tokens survive a restart' });
-  }
   switch (command) {
     case 'hq': {
       const { startHq } = await import('../hq/server');

@@ -106,6 +106,10 @@ export async function startDemo(cfg: CajaConfig, log: Logger): Promise<Demo> {
           dataDir: path.join(root, `relay-${spec.code.toLowerCase()}`),
           relayPort: cfg.relayPort === 0 ? 0 : cfg.relayPort + spec.relayPortOffset,
           syncToken: token,
+          // Every relay keeps secrets of its own in its data folder, never HQ's (JWT_SECRET and
+          // COUCHDB_JWT_SECRET, if set, are HQ's).
+          jwtSecret: null,
+          couchJwtSecret: null,
         },
         log.child(`relay.${spec.code}`),
       );

@@ -225,7 +225,7 @@ class Hq {
         HQ_PORT: String(apiPort),
         COUCHDB_PORT: String(couchPort),
         DATA_DIR: dataDir,
-        JWT_SECRET: TEST_SECRET,
+        COUCHDB_JWT_SECRET: TEST_SECRET,
         HQ_ADMIN_PASSWORD: ADMIN_PASSWORD,
         // What HQ writes into sync tokens and tells relays: the WAN side of the proxies.
         HQ_URL: wanApi.url,
@@ -305,7 +305,7 @@ class Store {
       name: `relay-${code}`,
       url: this.relayUrl,
       logFile: `${this.dataDir}/relay.log`,
-      env: { RELAY_PORT: String(relayPort), COUCHDB_PORT: String(couchPort), DATA_DIR: this.dataDir, JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'warn' },
+      env: { RELAY_PORT: String(relayPort), COUCHDB_PORT: String(couchPort), DATA_DIR: this.dataDir, COUCHDB_JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'warn' },
     });
     // The token is given on the first start only; restarts find the credential in DATA_DIR.
     await this.relay.start({ env: { SYNC_TOKEN: issued.body.token } });

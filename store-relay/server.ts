@@ -3,7 +3,13 @@
 // HQ, and terminal pairing.
 import type express from 'express';
 import type { CajaConfig } from '../common/config';
-import { openCouch, ensureDb, publicUrl, setSecurity } from '../common/couch';
+import { openCouch, ensureDb, principalCouchAuth, setSecurity } from '../common/couch';
+import { couchGateway } from '../common/gateway';
+import { isLedgerDoc } from '../common/ledger';
+import { processSecrets } from '../common/secrets';
+import type { ProcessSecrets } from '../common/secrets';
+import { forbidden } from '../common/errors';
+import { isLoopback, loadSetupCode, setupCodeMatches } from './services/setupCode';
 import type { CouchHandle } from '../common/couch';
 import { badRequest } from '../common/errors';
 import { apiApp, listen, route } from '../common/http';
@@ -11,7 +17,7 @@ import type { Listening } from '../common/http';
 import type { Logger } from '../common/log';
 import type { ReplicationJob, SyncErrorEntry } from '../common/replication/job';
 import { activeTaskOf } from '../common/replication/job';
-import { remoteDb } from '../common/replication/pouch';
+import { authorizedDb } from '../common/replication/pouch';
 import { deployDesignDocs } from '../design-docs/deploy';
 import type { ProvisionState, RelayIdentity } from './services/identity';
 import { identityFile, loadIdentity, ProvisionError, provisionWithToken } from './services/identity';
@@ -26,10 +32,12 @@ import {
   publicTerminal,
   RELAY_PRIVATE_DB,
   signManagerToken,
+  terminalCouchRoles,
   terminalToken,
   unpairTerminal,
   verifyManager,
   verifyManagerToken,
+  verifyTerminalSyncToken,
   verifyTerminalToken,
 } from './services/terminals';
 import { auditAtStore } from './services/audit';
@@ -51,8 +59,8 @@ export interface RelayServer {
   errors(): SyncErrorEntry[];
   /** Sends a heartbeat now (normally every HEARTBEAT_INTERVAL_S). */
   beat(): Promise<void>;
-  /** Presents a sync token (the same path as SYNC_TOKEN at start). */
-  provision(token: string): Promise<void>;
+  /** Presents a sync token (the same path as SYNC_TOKEN at start: an operator's action on this machine). */
+  provision(token: string, opts?: { changeHq?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,8 +77,11 @@ class Relay {
 
   constructor(
     readonly cfg: CajaConfig,
+    readonly secrets: ProcessSecrets,
     readonly couch: CouchHandle,
     readonly log: Logger,
+    /** Proves an operator's hand on this machine for (re-)provisioning from elsewhere (services/setupCode.ts). */
+    readonly setupCode: string,
   ) {}
 
   recordError = (e: SyncErrorEntry) => {
@@ -99,7 +110,7 @@ class Relay {
         .then(() => this.activate(moved))
         .catch((err: unknown) => this.log.error('relay.reactivate_failed', { err: err instanceof Error ? err : String(err) }));
     };
-    const local = remoteDb(`${this.couch.url}/${RELAY_DB}`, () => this.couch.authHeader().slice('Bearer '.length));
+    const local = authorizedDb(`${this.couch.url}/${RELAY_DB}`, () => this.couch.authHeader());
     this.jobs = createHqJobs({ identity, local, localLabel: `${this.couch.url}/${RELAY_DB}`, log: this.log, onError: this.recordError }, this.tokens);
     for (const job of this.jobs) job.start();
     this.log.info('relay.replication_started', { store: identity.storeCode, jobs: this.jobs.map((j) => j.id) });
@@ -126,13 +137,18 @@ class Relay {
 
   /**
    * Presents a sync token. A provisioned relay accepts a new token for its own store only (re-provisioning
-   * after a revoke); replication resumes from its checkpoints, so nothing is lost or sent twice.
+   * after a revoke); replication resumes from its checkpoints, so nothing is lost or sent twice. A token
+   * naming another HQ is taken only when the operator says so (`changeHq`): a relay never follows a token
+   * to an HQ it was not told to trust.
    */
-  async provisionWith(token: string): Promise<void> {
+  async provisionWith(token: string, opts: { changeHq?: boolean } = {}): Promise<void> {
     const current = this.identity;
     const payload = decodeSyncToken(token);
     if (current && payload && payload.store !== current.storeCode) {
       throw badRequest('already_provisioned', `This relay is provisioned for store ${current.storeCode}, not ${payload.store}.`);
+    }
+    if (current && payload && payload.hq.replace(/\/+$/, '') !== current.hqUrl.replace(/\/+$/, '') && !opts.changeHq) {
+      throw badRequest('hq_change_refused', `This relay belongs to the HQ at ${current.hqUrl}; the token names ${payload.hq}. Send "changeHq": true to move it.`);
     }
     const previousState = this.provision;
     this.provision = { state: 'provisioning', error: null };
@@ -165,16 +181,44 @@ function requireIdentity(relay: Relay): RelayIdentity {
 
 /** Builds the relay's Express app. */
 export function createRelayApp(relay: Relay): express.Express {
-  const { couch, log, cfg } = relay;
-  // The terminal app is served from another origin in the browser build; it calls these endpoints too.
-  const prepare = (app: express.Express) =>
-    app.use('/api', (req, res, next) => {
-      res.set('Access-Control-Allow-Origin', req.get('origin') ?? '*');
-      res.set('Access-Control-Allow-Headers', 'Content-Type, Authorization');
-      res.set('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
-      if (req.method === 'OPTIONS') return void res.status(204).end();
+  const { couch, log, cfg, secrets } = relay;
+  const apiSecret = secrets.api;
+  const store = () => requireIdentity(relay).storeCode;
+  const prepare = (app: express.Express) => {
+    // The terminal app is served by this relay (same origin, no CORS needed). Other origins (the
+    // Electron shell's, a store's own tooling) must be listed in CORS_ORIGINS: a web page on the store
+    // LAN must not drive this API with a manager's token.
+    app.use((req, res, next) => {
+      const origin = req.get('origin');
+      if (origin && cfg.corsOrigins.includes(origin)) {
+        res.set('Access-Control-Allow-Origin', origin);
+        res.set('Vary', 'Origin');
+        res.set('Access-Control-Allow-Headers', 'Content-Type, Authorization');
+        res.set('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, DELETE, OPTIONS');
+        if (req.method === 'OPTIONS') return void res.status(204).end();
+      }
       next();
     });
+    // Terminals replicate through this gateway, never with a credential of the relay's CouchDB: it checks
+    // the terminal's token, refuses new branches of ledger documents, keeps each terminal's `_local`
+    // checkpoints to itself, and acts upstream as the terminal so validate_doc_update judges it.
+    const upstreamAuth = principalCouchAuth(secrets.couch);
+    app.use(
+      '/couch',
+      couchGateway({
+        upstreamUrl: couch.url,
+        upstreamAuth,
+        authenticate: (header) => {
+          const storeCode = store();
+          const { terminalId } = verifyTerminalSyncToken(apiSecret, storeCode, header);
+          return { id: `terminal:${storeCode}:${terminalId}`, couchRoles: terminalCouchRoles(storeCode, terminalId), dbs: { [RELAY_DB]: 'write' } };
+        },
+        isLedger: isLedgerDoc,
+        log: log.child('gateway'),
+        onTamper: (e) => log.error('gateway.tamper_refused', { ...e }),
+      }),
+    );
+  };
   const healthExtra = () => ({ store: relay.identity?.storeCode ?? null, provision: relay.provision.state });
   return apiApp({ component: 'relay', couch, log, jsonLimit: '1mb', prepare, healthExtra }, (app) => {
     app.get('/api/v1/sync/status', (_req, res) => {
@@ -192,9 +236,16 @@ export function createRelayApp(relay: Relay): express.Express {
     app.post(
       '/api/v1/provision',
       route(async (req, res) => {
-        const token = (req.body as { token?: unknown } | undefined)?.token;
-        if (typeof token !== 'string') throw badRequest('token_malformed', 'Send {"token": "<sync token>"}.');
-        await relay.provisionWith(token);
+        const body = (req.body ?? {}) as { token?: unknown; setupCode?: unknown; changeHq?: unknown };
+        if (typeof body.token !== 'string') throw badRequest('token_malformed', 'Send {"token": "<sync token>"}.');
+        // A fresh relay is provisioned from its own machine or with its setup code; a provisioned one only
+        // with the setup code (an operator's action), never by whoever reaches the API on the LAN.
+        const local = !relay.identity && isLoopback(req.socket.remoteAddress);
+        if (!local && !setupCodeMatches(relay.setupCode, body.setupCode)) {
+          log.warn('relay.provision_refused', { from: req.socket.remoteAddress, provisioned: relay.identity !== null });
+          throw forbidden('setup_code_required', `Provisioning ${relay.identity ? 'a provisioned relay' : 'from another machine'} needs this relay's setup code (printed at start, and in ${cfg.dataDir}/setup-code).`);
+        }
+        await relay.provisionWith(body.token, { changeHq: body.changeHq === true });
         res.status(201).json({ store: relay.identity?.storeCode, provision: relay.provision });
       }),
     );
@@ -204,7 +255,7 @@ export function createRelayApp(relay: Relay): express.Express {
         requireIdentity(relay);
         const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
         const user = await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage');
-        res.json({ token: signManagerToken(cfg.jwtSecret, user), user: { id: user.userId, username: user.username, permissions: user.permissions } });
+        res.json({ token: signManagerToken(apiSecret, store(), user), user: { id: user.userId, username: user.username, permissions: user.permissions } });
       }),
     );
     app.post(
@@ -213,7 +264,7 @@ export function createRelayApp(relay: Relay): express.Express {
         requireIdentity(relay);
         const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
         const by = req.get('authorization')
-          ? verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage').userId
+          ? verifyManagerToken(apiSecret, store(), req.get('authorization'), 'terminals.manage').userId
           : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
         const created = await createPairingCode(couch, by);
         await relay.audit('terminal.pairing_code', `user:${by}`, 'pairing-code', req.ip, { expiresAt: created.expiresAt });
@@ -225,7 +276,7 @@ export function createRelayApp(relay: Relay): express.Express {
       route(async (req, res) => {
         const identity = requireIdentity(relay);
         const body = (req.body ?? {}) as { username?: unknown; pin?: unknown; code?: unknown; name?: unknown };
-        const pairedBy = body.code !== undefined ? await consumePairingCode(couch, body.code) : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
+        const pairedBy = body.code !== undefined ? await consumePairingCode(couch, body.code, req.ip ?? 'unknown') : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
         const { terminal, secret } = await pairTerminal(couch, pairedBy, body.name);
         log.info('terminal.paired', { terminal: terminal.terminalId, by: pairedBy });
         await relay.audit('terminal.pair', `user:${pairedBy}`, `terminal:${terminal.terminalId}`, req.ip, { name: terminal.name });
@@ -234,7 +285,8 @@ export function createRelayApp(relay: Relay): express.Express {
           terminalId: terminal.terminalId,
           name: terminal.name,
           secret,
-          couchdbUrl: process.env.RELAY_COUCHDB_PUBLIC_URL ?? cfg.couchdbUrl ?? publicUrl(couch.url, cfg.publicHost),
+          // The gateway on this very server, at the address the terminal reached it by.
+          couchdbUrl: `${req.protocol}://${req.get('host') ?? `127.0.0.1:${String(req.socket.localPort)}`}/couch`,
           db: RELAY_DB,
         });
       }),
@@ -244,14 +296,14 @@ export function createRelayApp(relay: Relay): express.Express {
       route(async (req, res) => {
         const identity = requireIdentity(relay);
         const body = (req.body ?? {}) as { terminalId?: unknown; secret?: unknown };
-        res.json(await terminalToken(couch, cfg.jwtSecret, identity.storeCode, body.terminalId, body.secret));
+        res.json(await terminalToken(couch, apiSecret, identity.storeCode, body.terminalId, body.secret));
       }),
     );
     app.post(
       '/api/v1/terminals/health',
       route(async (req, res) => {
         const identity = requireIdentity(relay);
-        const { terminalId } = verifyTerminalToken(cfg.jwtSecret, identity.storeCode, req.get('authorization'));
+        const { terminalId } = verifyTerminalToken(apiSecret, identity.storeCode, req.get('authorization'));
         const body = (req.body ?? {}) as { pendingUp?: unknown; dbSizeBytes?: unknown };
         relay.terminalHealth.set(terminalId, {
           terminalId,
@@ -265,14 +317,14 @@ export function createRelayApp(relay: Relay): express.Express {
     app.get(
       '/api/v1/terminals',
       route(async (req, res) => {
-        verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage');
+        verifyManagerToken(apiSecret, store(), req.get('authorization'), 'terminals.manage');
         res.json((await listTerminals(couch)).map(publicTerminal));
       }),
     );
     app.delete(
       '/api/v1/terminals/:id',
       route(async (req, res) => {
-        const { userId } = verifyManagerToken(cfg.jwtSecret, req.get('authorization'), 'terminals.manage');
+        const { userId } = verifyManagerToken(apiSecret, store(), req.get('authorization'), 'terminals.manage');
         const t = await unpairTerminal(couch, String(req.params.id), userId);
         log.info('terminal.unpaired', { terminal: t.terminalId, by: userId });
         await relay.audit('terminal.unpair', `user:${userId}`, `terminal:${t.terminalId}`, req.ip);
@@ -283,7 +335,7 @@ export function createRelayApp(relay: Relay): express.Express {
       dayCloseRouter({
         couch,
         log,
-        jwtSecret: cfg.jwtSecret,
+        jwtSecret: apiSecret,
         storeCode: () => relay.identity?.storeCode ?? null,
         timeZone: () => relay.identity?.timeZone ?? 'UTC',
       }),
@@ -293,8 +345,9 @@ export function createRelayApp(relay: Relay): express.Express {
 
 /** Starts a relay: CouchDB, its databases and design documents, provisioning if needed, then the API. */
 export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelayServer> {
-  const couch = await openCouch(cfg, 'caja-relay', 'relay-couchdb', log);
-  const relay = new Relay(cfg, couch, log);
+  const secrets = await processSecrets(cfg);
+  const couch = await openCouch(cfg, secrets.couch, 'caja-relay', 'relay-couchdb', log);
+  const relay = new Relay(cfg, secrets, couch, log, await loadSetupCode(cfg.dataDir));
   let http: Listening | null = null;
   try {
     await ensureDb(couch, RELAY_DB);
@@ -309,7 +362,7 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
       // A refused token leaves the relay running and saying why (status, log); a new token may be given.
       await relay.provisionWith(cfg.syncToken).catch(() => undefined);
     } else {
-      log.warn('relay.unprovisioned', { hint: 'start with SYNC_TOKEN=<token from HQ> or POST /api/v1/provision' });
+      log.warn('relay.unprovisioned', { hint: 'start with SYNC_TOKEN=<token from HQ>, or POST /api/v1/provision from this machine (from elsewhere with the setup code)', setupCode: relay.setupCode });
     }
   } catch (err) {
     await relay.close();
@@ -327,7 +380,7 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     jobs: () => relay.jobs,
     errors: () => relay.errors,
     beat: async () => relay.heartbeat?.beat(),
-    provision: (token) => relay.provisionWith(token),
+    provision: (token, opts) => relay.provisionWith(token, opts),
     async close() {
       await relay.close();
       await listening.close();

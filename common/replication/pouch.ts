@@ -14,11 +14,16 @@ export type TokenSource = () => Promise<string> | string;
 
 /** A PouchDB handle on a remote CouchDB database, authenticating with `token()` on every request. */
 export function remoteDb(url: string, token: TokenSource, opts: { timeoutMs?: number } = {}): PouchDB.Database {
+  return authorizedDb(url, async () => `Bearer ${await token()}`, opts);
+}
+
+/** A remote database whose requests carry `authorization()` as is (a process's own CouchDB: Bearer or Basic). */
+export function authorizedDb(url: string, authorization: () => string | Promise<string>, opts: { timeoutMs?: number } = {}): PouchDB.Database {
   return new PouchDB(url, {
     skip_setup: true,
     fetch: async (input: string | Request, init?: RequestInit) => {
       const headers = new Headers(init?.headers);
-      headers.set('Authorization', `Bearer ${await token()}`);
+      headers.set('Authorization', await authorization());
       const signal = opts.timeoutMs && !init?.signal ? AbortSignal.timeout(opts.timeoutMs) : init?.signal;
       return PouchDB.fetch(input, { ...init, headers, ...(signal ? { signal } : {}) });
     },

@@ -15,7 +15,7 @@ export function authRoutes(ctx: HqContext): Router {
     route(async (req, res) => {
       const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
       try {
-        const tokens = await login(ctx.couch, ctx.cfg.jwtSecret, body.username, body.password, req.ip ?? 'unknown');
+        const tokens = await login(ctx.couch, ctx.secrets.api, body.username, body.password, req.ip ?? 'unknown');
         await audit(ctx.couch, { id: `hq:${String(body.username)}`, from: req.ip ?? 'unknown' }, 'auth.login', String(body.username));
         res.json(tokens);
       } catch (err) {
@@ -28,7 +28,7 @@ export function authRoutes(ctx: HqContext): Router {
   r.post(
     '/refresh',
     route(async (req, res) => {
-      res.json(await refresh(ctx.couch, ctx.cfg.jwtSecret, (req.body as { refreshToken?: unknown } | undefined)?.refreshToken));
+      res.json(await refresh(ctx.couch, ctx.secrets.api, (req.body as { refreshToken?: unknown } | undefined)?.refreshToken));
     }),
   );
   r.get(

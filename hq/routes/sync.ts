@@ -5,7 +5,7 @@ import type { HqContext } from '../context';
 import { audit } from '../services/audit';
 import { CATALOG_DB, storeDbName } from '../services/dbs';
 import { authenticateStore, redeemSyncToken } from '../services/stores';
-import { signStoreToken, storeTokenTtlS, verifyStoreToken } from '../services/tokens';
+import { signStoreTokens, storeTokenTtlS, verifyStoreToken } from '../services/tokens';
 import { bearer } from '../../common/tokens';
 import { authenticate, requirePermission } from '../context';
 import { acknowledgeResync, dashboard, listSyncErrors, recordHeartbeat } from '../services/monitoring';
@@ -42,13 +42,13 @@ export function syncRoutes(ctx: HqContext): Router {
         throw badRequest('missing_credentials', 'Send storeCode, credentialId and secret.');
       }
       const store = await authenticateStore(ctx.couch, body.storeCode, body.credentialId, body.secret);
-      res.json({ ...signStoreToken(ctx.cfg.jwtSecret, store.code), couchdbUrl: ctx.couchPublicUrl() });
+      res.json({ ...signStoreTokens(ctx.secrets.api, store.code), couchdbUrl: ctx.couchPublicUrl() });
     }),
   );
   r.post(
     '/heartbeat',
     route(async (req, res) => {
-      const { storeCode } = verifyStoreToken(ctx.cfg.jwtSecret, bearer(req.get('authorization'), 'A heartbeat carries the store token.'));
+      const { storeCode } = verifyStoreToken(ctx.secrets.api, bearer(req.get('authorization'), 'A heartbeat carries the store token.'));
       const answer = await recordHeartbeat(ctx.couch, storeCode, req.body, req.ip ?? 'unknown');
       const ack = (req.body as { resyncStarted?: unknown } | undefined)?.resyncStarted;
       if (typeof ack === 'string') await acknowledgeResync(ctx.couch, storeCode, ack);

@@ -1,14 +1,17 @@
 // HQ staff authentication: password login -> 15-minute access JWT + rotating refresh token; failed logins
 // are rate-limited per user and per address, with the limiter state kept in CouchDB (a `_local` document)
-// so every HQ instance behind a load balancer shares it.
+// so every HQ instance behind a load balancer shares it. Attempts sharing a username or an address are
+// serialised in this process, so a parallel burst cannot all pass the check before the first failure is
+// recorded; every login costs one PBKDF2 whether or not the username exists.
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../../common/secretHash';
 import type { CouchHandle } from '../../common/couch';
-import { getDoc, putDoc, updateDoc } from '../../common/docs';
+import { getDoc, putDoc, updateHotDoc } from '../../common/docs';
 import { badRequest, tooMany, unauthorized } from '../../common/errors';
 import type { LoginAttempt, LoginLimitState } from '../../shared/auth/lockout';
-import { checkLoginAllowed, emptyLoginLimits, pruneLoginLimits, recordLoginFailure } from '../../shared/auth/lockout';
-import { verifySecret } from '../../shared/auth/secrets';
+import { checkLoginAllowed, emptyLoginLimits, loginLimitKeys, pruneLoginLimits, recordLoginFailure } from '../../shared/auth/lockout';
+import { KeyedMutex } from '../../shared/auth/keyedMutex';
+import { DUMMY_PASSWORD_HASH, verifySecret } from '../../shared/auth/secrets';
 import { HQ_DB } from './dbs';
 import type { HqUser, RefreshToken } from './model';
 import { hqUserKey } from './model';
@@ -20,6 +23,8 @@ const LIMITS_DOC = '_local/login-limits';
 
 type LimitsDoc = { _id: string; _rev?: string; state: LoginLimitState };
 
+/** Serialises check / verify / record per username and per address (see loginLimitKeys). */
+const loginLock = new KeyedMutex();
 
 async function limiterState(couch: CouchHandle): Promise<LoginLimitState> {
   return (await getDoc<LimitsDoc>(couch, HQ_DB, LIMITS_DOC))?.state ?? emptyLoginLimits();
@@ -27,7 +32,9 @@ async function limiterState(couch: CouchHandle): Promise<LoginLimitState> {
 
 async function recordFailure(couch: CouchHandle, attempt: LoginAttempt): Promise<void> {
   const now = Date.now();
-  await updateDoc<LimitsDoc>(couch, HQ_DB, LIMITS_DOC, (cur) => ({
+  // One document holds every limit, so failures for other users and addresses collide on it: retry until
+  // saved (or throw, refusing the login with an error) rather than lose the count.
+  await updateHotDoc<LimitsDoc>(couch, HQ_DB, LIMITS_DOC, (cur) => ({
     _id: LIMITS_DOC,
     state: pruneLoginLimits(recordLoginFailure(cur?.state ?? emptyLoginLimits(), attempt, now), now),
   }));
@@ -54,16 +61,24 @@ export async function login(couch: CouchHandle, secret: string, username: unknow
     throw badRequest('missing_credentials', 'Give a username and a password.');
   }
   const attempt: LoginAttempt = { username, address };
-  const decision = checkLoginAllowed(await limiterState(couch), attempt, Date.now());
-  if (!decision.allowed) {
-    throw tooMany('too_many_attempts', 'Too many failed logins; wait and try again.', { retryAfterS: Math.ceil(decision.retryAfterMs / 1000) });
-  }
-  const user = await findUserByUsername(couch, username);
-  const ok = user !== null && user.active && (await verifySecret(password, user.passwordHash));
-  if (!ok || !user) {
-    await recordFailure(couch, attempt);
-    throw unauthorized('invalid_credentials', 'Wrong username or password.');
-  }
+  // Check, verify and record as one step per username and per address: with a limit of N, a burst of
+  // parallel guesses gets at most N verified and the rest refused, one after the other.
+  const user = await loginLock.run(loginLimitKeys(attempt), async () => {
+    const decision = checkLoginAllowed(await limiterState(couch), attempt, Date.now());
+    if (!decision.allowed) {
+      throw tooMany('too_many_attempts', 'Too many failed logins; wait and try again.', { retryAfterS: Math.ceil(decision.retryAfterMs / 1000) });
+    }
+    const found = await findUserByUsername(couch, username);
+    const usable = found?.active && found.passwordHash ? found : null;
+    // Always one PBKDF2 of the same cost: against a fixed dummy hash when there is no usable account, so the
+    // answer's timing does not tell existing usernames from unknown ones.
+    const matches = await verifySecret(password, usable?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    if (!usable || !matches) {
+      await recordFailure(couch, attempt);
+      throw unauthorized('invalid_credentials', 'Wrong username or password.');
+    }
+    return usable;
+  });
   return { ...(await issueTokens(couch, secret, user)), mustChangePassword: user.mustChangePassword };
 }
 

@@ -80,7 +80,8 @@ export async function prepareStoreDb(couch: CouchHandle, code: string): Promise<
   const db = storeDbName(code);
   await ensureDb(couch, db);
   // Only this store's credential (and HQ staff) may read it; writes are further checked by validate_doc_update.
-  await setSecurity(couch, db, [`store:${code}`, 'caja-hq']);
+  // Only the store's own role: HQ staff reach store data through the API, never with a CouchDB credential.
+  await setSecurity(couch, db, [`store:${code}`]);
   await deployDesignDocs(couch.url, db, 'hq-store', couch.authHeader());
 }
 

@@ -1,12 +1,12 @@
-// JWTs issued by HQ. One secret (JWT_SECRET) signs HQ API access tokens, store replication tokens and
-// relay-issued terminal tokens; all are HS256 with `exp` and the top-level "_couchdb.roles" claim, so the
-// same token is accepted by the HQ API, the embedded server and CouchDB 3's jwt_authentication_handler.
-import jwt from 'jsonwebtoken';
-import { verifyTyped } from '../../common/tokens';
+// JWTs issued by HQ, signed with HQ's own API secret (common/secrets.ts) and each naming one audience
+// (common/tokens.ts): staff access tokens for the HQ API; for a store, an API token (heartbeats) and a
+// replication token for HQ's gateway. None carries CouchDB roles: nobody but HQ holds a credential for
+// HQ's CouchDB, and the gateway acts there as the store (common/gateway.ts).
+import { AUDIENCE, signToken, verifyToken } from '../../common/tokens';
 
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 /**
- * Store replication tokens are short so that revoking a store stops its replication within one lifetime
+ * Store tokens are short so that revoking a store stops its replication within one lifetime
  * (STORE_TOKEN_TTL_S, default 600 s; read at each issue so tests can shorten it).
  */
 export function storeTokenTtlS(): number {
@@ -14,33 +14,32 @@ export function storeTokenTtlS(): number {
   return Number.isFinite(value) && value >= 2 ? value : 600;
 }
 
-export interface AccessClaims {
-  sub: string; // 'hq:<userId>'
-  '_couchdb.roles': string[];
-  typ: 'access';
-}
-
 /** Signs a 15-minute HQ API access token for a staff user. */
 export function signAccessToken(secret: string, userId: string): { token: string; expiresIn: number } {
-  const claims: AccessClaims = { sub: `hq:${userId}`, '_couchdb.roles': ['caja-hq'], typ: 'access' };
-  return { token: jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: ACCESS_TOKEN_TTL_S }), expiresIn: ACCESS_TOKEN_TTL_S };
+  return { token: signToken(secret, { kind: 'access', subject: userId, audience: AUDIENCE.hqApi, ttlS: ACCESS_TOKEN_TTL_S }), expiresIn: ACCESS_TOKEN_TTL_S };
 }
 
-/** Signs a short-lived CouchDB token for a store credential (reads its databases, writes its upstream docs). */
-export function signStoreToken(secret: string, storeCode: string, ttlS = storeTokenTtlS()): { token: string; expiresAt: string } {
-  const token = jwt.sign({ sub: `store:${storeCode}`, '_couchdb.roles': ['caja-store', `store:${storeCode}`], typ: 'store' }, secret, {
-    algorithm: 'HS256',
-    expiresIn: ttlS,
-  });
-  return { token, expiresAt: new Date(Date.now() + ttlS * 1000).toISOString() };
+/** A store's two short-lived tokens: `token` replicates through HQ's gateway, `apiToken` calls HQ's API. */
+export function signStoreTokens(secret: string, storeCode: string, ttlS = storeTokenTtlS()): { token: string; apiToken: string; expiresAt: string } {
+  const common = { subject: storeCode, store: storeCode, ttlS };
+  return {
+    token: signToken(secret, { ...common, kind: 'store-sync', audience: AUDIENCE.hqGateway }),
+    apiToken: signToken(secret, { ...common, kind: 'store', audience: AUDIENCE.hqApi }),
+    expiresAt: new Date(Date.now() + ttlS * 1000).toISOString(),
+  };
 }
 
 /** Verifies an HQ API bearer token; a forged, expired or malformed one is a 401 with a specific code. */
 export function verifyAccessToken(secret: string, token: string): { userId: string } {
-  return { userId: verifyTyped(secret, token, 'access', 'hq:', 'access token').subject };
+  return { userId: verifyToken(secret, token, { kind: 'access', audience: AUDIENCE.hqApi, what: 'access token' }).subject };
 }
 
-/** Verifies a store's CouchDB token (as presented with heartbeats); returns the store code. */
+/** Verifies a store's API token (as presented with heartbeats); returns the store code. */
 export function verifyStoreToken(secret: string, token: string): { storeCode: string } {
-  return { storeCode: verifyTyped(secret, token, 'store', 'store:', 'store token').subject };
+  return { storeCode: verifyToken(secret, token, { kind: 'store', audience: AUDIENCE.hqApi, what: 'store token' }).subject };
+}
+
+/** Verifies a store's replication token at HQ's gateway; returns the store code. */
+export function verifyStoreSyncToken(secret: string, token: string): { storeCode: string } {
+  return { storeCode: verifyToken(secret, token, { kind: 'store-sync', audience: AUDIENCE.hqGateway, what: 'store replication token' }).subject };
 }

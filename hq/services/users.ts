@@ -9,6 +9,7 @@ import { ALL_PERMISSIONS, isPermission, resolvePermissions } from '../../shared/
 import { hashPin, hashSecret, isValidPin, PASSWORD_ITERATIONS } from '../../shared/auth/secrets';
 import type { I18nText, Role, StoreUser } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
+import { userDocId } from '../../shared/model/ids';
 import { CATALOG_DB, HQ_DB, storeDbName } from './dbs';
 import type { HqUser } from './model';
 import { hqUserKey, storeKey } from './model';
@@ -121,8 +122,10 @@ export async function updateUser(couch: CouchHandle, id: string, input: Partial<
   if (input.roles) await rolesById(couch, input.roles);
   const passwordHash = input.password !== undefined ? await hashSecret(checkPassword(input.password), { iterations: PASSWORD_ITERATIONS }) : undefined;
   const pinHash = input.pin !== undefined ? await hashPin(checkPin(input.pin)) : undefined;
+  let replaced: string[] = [];
   const saved = (await updateDoc<HqUser>(couch, HQ_DB, hqUserKey(id), (u) => {
     if (!u) throw notFound('user_not_found', `No user ${id}.`);
+    replaced = Object.keys(u.storeRoles);
     return {
       ...u,
       displayName: input.displayName?.trim() || u.displayName,
@@ -135,17 +138,20 @@ export async function updateUser(couch: CouchHandle, id: string, input: Partial<
       updatedAt: new Date().toISOString(),
     };
   })) as HqUser;
-  await projectUser(couch, saved, Object.keys(saved.storeRoles));
+  await projectUser(couch, saved, replaced);
   return saved;
 }
 
 /** Deactivates a user (kept for the audit trail) and removes them from every store. */
 export async function deactivateUser(couch: CouchHandle, id: string): Promise<HqUser> {
-  const before = await getUser(couch, id);
-  const saved = (await updateDoc<HqUser>(couch, HQ_DB, hqUserKey(id), (u) =>
-    u ? { ...u, active: false, storeRoles: {}, updatedAt: new Date().toISOString() } : null,
-  )) as HqUser;
-  await projectUser(couch, saved, Object.keys(before.storeRoles));
+  let replaced: string[] = [];
+  const saved = await updateDoc<HqUser>(couch, HQ_DB, hqUserKey(id), (u) => {
+    if (!u) return null;
+    replaced = Object.keys(u.storeRoles);
+    return { ...u, active: false, storeRoles: {}, updatedAt: new Date().toISOString() };
+  });
+  if (!saved) throw notFound('user_not_found', `No user ${id}.`);
+  await projectUser(couch, saved, replaced);
   return saved;
 }
 
@@ -159,12 +165,17 @@ export async function setStoreRoles(couch: CouchHandle, id: string, storeRoles: 
     if (!Array.isArray(roles)) throw badRequest('invalid_store_roles', `Roles for ${code} must be a list.`);
     await rolesById(couch, roles);
   }
-  const before = await getUser(couch, id);
   const cleaned = Object.fromEntries(Object.entries(storeRoles).filter(([, roles]) => roles.length > 0));
-  const saved = (await updateDoc<HqUser>(couch, HQ_DB, hqUserKey(id), (u) =>
-    u ? { ...u, storeRoles: cleaned, updatedAt: new Date().toISOString() } : null,
-  )) as HqUser;
-  await projectUser(couch, saved, [...new Set([...Object.keys(before.storeRoles), ...Object.keys(cleaned)])]);
+  // The stores of the version this write replaces (read inside the update, so a concurrent change is seen):
+  // the user leaves those not assigned any more, and their databases must lose the PIN hash.
+  let replaced: string[] = [];
+  const saved = await updateDoc<HqUser>(couch, HQ_DB, hqUserKey(id), (u) => {
+    if (!u) return null;
+    replaced = Object.keys(u.storeRoles);
+    return { ...u, storeRoles: cleaned, updatedAt: new Date().toISOString() };
+  });
+  if (!saved) throw notFound('user_not_found', `No user ${id}.`);
+  await projectUser(couch, saved, replaced);
   return saved;
 }
 
@@ -172,7 +183,7 @@ export async function setStoreRoles(couch: CouchHandle, id: string, storeRoles: 
 export function storeUserDoc(user: HqUser, storeCode: string, roles: Role[]): StoreUser {
   const resolved = resolvePermissions(roles);
   return {
-    _id: `user:${user.id}`,
+    _id: userDocId(user.id),
     type: 'user',
     schema: CURRENT_SCHEMA,
     userId: user.id,
@@ -192,26 +203,56 @@ export function tombstone<T extends { _id: string; _rev?: string; type: string; 
   return { _id: doc._id, _rev: doc._rev, _deleted: true, type: doc.type, schema: doc.schema, ...(doc.storeId ? { storeId: doc.storeId } : {}) };
 }
 
-/** Writes or deletes the user's document in each store database so it matches the assignment. */
-async function projectUser(couch: CouchHandle, user: HqUser, stores: string[]): Promise<void> {
-  for (const code of stores) {
-    const roleIds = user.active ? (user.storeRoles[code] ?? []) : [];
-    const db = storeDbName(code);
-    const docId = `user:${user.id}`;
-    if (roleIds.length === 0) {
-      const existing = await getDoc<StoreUser>(couch, db, docId);
-      // The tombstone keeps `type` and `storeId` (and drops the PIN hash): replication selectors match on
-      // type, so a bare deletion stub would never reach the store and its tills would keep accepting the PIN.
-      if (existing?._rev) await putDoc(couch, db, tombstone(existing));
-      continue;
+/** How many times a projection re-reads a user that keeps changing under it before giving up. */
+const PROJECTION_ROUNDS = 10;
+
+/**
+ * Makes the store databases match the user's assignment, so the PIN hash is in exactly the databases of the
+ * stores the user works at. It projects the user as stored now, not the version the caller saved: two requests
+ * changing one user's stores at once would otherwise each project their own version, and the slower one could
+ * write the user document back into a store the user had just left. So it re-reads the user after writing and
+ * goes again while the revision moved, over every store any version it saw names, plus `alsoStores` (the
+ * stores of the version the caller's write replaced). The last request to finish projects the last version.
+ */
+async function projectUser(couch: CouchHandle, user: HqUser, alsoStores: readonly string[]): Promise<void> {
+  const affected = new Set<string>([...alsoStores, ...Object.keys(user.storeRoles)]);
+  for (let round = 0; round < PROJECTION_ROUNDS; round++) {
+    const current = await getDoc<HqUser>(couch, HQ_DB, user._id);
+    if (!current) return;
+    for (const code of Object.keys(current.storeRoles)) affected.add(code);
+    let contended = false;
+    for (const code of affected) {
+      try {
+        await projectIntoStore(couch, current, code);
+      } catch (err) {
+        // Another projection of this user is writing the same store document: go round again, from a fresh read.
+        if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+        contended = true;
+      }
     }
-    const doc = storeUserDoc(user, code, await rolesById(couch, roleIds));
-    await updateDoc<StoreUser>(couch, db, docId, (cur) => {
-      const { _rev: _ignored, ...curBody } = cur ?? ({} as Partial<StoreUser>);
-      // No new revision when nothing changed: terminals would otherwise re-download every user on each edit.
-      return JSON.stringify(curBody) === JSON.stringify(doc) ? null : doc;
-    });
+    if (!contended && (await getDoc<HqUser>(couch, HQ_DB, user._id))?._rev === current._rev) return;
+    if (contended) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (round + 1)));
   }
+  throw new Error(`user ${user.id} kept changing during ${PROJECTION_ROUNDS} projections`);
+}
+
+/** Writes or deletes the user's document in one store database so it matches the user's roles there. */
+async function projectIntoStore(couch: CouchHandle, user: HqUser, code: string): Promise<void> {
+  const roleIds = user.active ? (user.storeRoles[code] ?? []) : [];
+  const db = storeDbName(code);
+  const docId = userDocId(user.id);
+  if (roleIds.length === 0) {
+    // The tombstone keeps `type` and `storeId` (and drops the PIN hash): replication selectors match on
+    // type, so a bare deletion stub would never reach the store and its tills would keep accepting the PIN.
+    await updateDoc<StoreUser>(couch, db, docId, (existing) => (existing?._rev ? (tombstone(existing) as unknown as StoreUser) : null));
+    return;
+  }
+  const doc = storeUserDoc(user, code, await rolesById(couch, roleIds));
+  await updateDoc<StoreUser>(couch, db, docId, (cur) => {
+    const { _rev: _ignored, ...curBody } = cur ?? ({} as Partial<StoreUser>);
+    // No new revision when nothing changed: terminals would otherwise re-download every user on each edit.
+    return JSON.stringify(curBody) === JSON.stringify(doc) ? null : doc;
+  });
 }
 
 /** Creates or updates a role (`role:<code>`, catalog: it travels to every store). */

@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import {
   DEFAULT_LOCKOUT,
   HQ_LOGIN_LIMITS,
+  PAIRING_LIMITS,
   addressKey,
+  checkPairingAllowed,
+  checkWindow,
+  emptyPairingLimits,
+  loginLimitKeys,
+  pruneWindows,
+  recordPairingFailure,
+  recordWindowFailure,
   checkLocked,
   checkLoginAllowed,
   clearLockout,
@@ -205,5 +213,65 @@ describe('shared/auth/lockout: rate limiting', () => {
     expect(addressKey('2001:0DB8:0000:0001:aaaa:bbbb:cccc:dddd')).to.equal('2001:db8:0:1::/64');
     expect(addressKey('fe80::1%eth0')).to.equal('fe80:0:0:0::/64');
     expect(addressKey('::1')).to.equal('0:0:0:0::/64');
+  });
+});
+
+describe('shared/auth/lockout: login limit keys', () => {
+  it('names the same user and address keys the limiter counts under', () => {
+    expect(loginLimitKeys({ username: 'ANA', address: '::ffff:192.0.2.7' })).to.deep.equal(['user:ana', 'addr:192.0.2.7']);
+    expect(loginLimitKeys({ username: 'ana', address: '2001:db8:0:1::5' })).to.deep.equal(['user:ana', 'addr:2001:db8:0:1::/64']);
+  });
+});
+
+describe('shared/auth/lockout: sliding windows and pairing-code limits', () => {
+  const policy = { limit: 3, windowMs: 10 * MIN };
+
+  it('refuses once `limit` failures lie in the window, until the oldest of them leaves it', () => {
+    let s = {};
+    for (let i = 0; i < 3; i++) {
+      expect(checkWindow(s, 'k', T0 + i * MIN, policy).allowed).to.equal(true);
+      s = recordWindowFailure(s, 'k', T0 + i * MIN, policy);
+    }
+    const refused = checkWindow(s, 'k', T0 + 3 * MIN, policy);
+    expect(refused).to.deep.equal({ allowed: false, remaining: 0, retryAfterMs: 7 * MIN });
+    expect(checkWindow(s, 'k', T0 + 10 * MIN - 1, policy).allowed).to.equal(false);
+    expect(checkWindow(s, 'k', T0 + 10 * MIN, policy)).to.include({ allowed: true, remaining: 1 });
+    expect(checkWindow(s, 'other', T0 + 3 * MIN, policy).allowed).to.equal(true);
+  });
+
+  it('keeps at most `limit` times per key and prunes keys with nothing left in the window', () => {
+    let s = {};
+    for (let i = 0; i < 10; i++) s = recordWindowFailure(s, 'k', T0 + i, policy);
+    expect((s as Record<string, number[]>).k).to.deep.equal([T0 + 7, T0 + 8, T0 + 9]);
+    s = recordWindowFailure(s, 'old', T0, policy);
+    expect(Object.keys(pruneWindows(s, T0 + 10 * MIN + 5, policy))).to.deep.equal(['k']);
+    expect(pruneWindows(s, T0 + 20 * MIN, policy)).to.deep.equal({});
+  });
+
+  it('treats failures stamped in the future (clock went back) as inside the window', () => {
+    const s = recordWindowFailure(recordWindowFailure(recordWindowFailure({}, 'k', T0, policy), 'k', T0, policy), 'k', T0, policy);
+    expect(checkWindow(s, 'k', T0 - 5 * MIN, policy).allowed).to.equal(false);
+  });
+
+  it('does not read Object.prototype for keys such as __proto__', () => {
+    const s = recordWindowFailure({}, '__proto__', T0, policy);
+    expect(Object.keys(s)).to.deep.equal(['__proto__']);
+    expect(checkWindow({}, 'constructor', T0, policy).allowed).to.equal(true);
+  });
+
+  it('limits pairing codes per address (5) and per relay (10) within 10 minutes', () => {
+    let s = emptyPairingLimits();
+    const { perAddress, perRelay } = PAIRING_LIMITS;
+    for (let i = 0; i < perAddress.limit; i++) s = recordPairingFailure(s, '192.0.2.1', T0 + i);
+    expect(checkPairingAllowed(s, '::ffff:192.0.2.1', T0 + 10).allowed).to.equal(false);
+    expect(checkPairingAllowed(s, '192.0.2.2', T0 + 10).allowed).to.equal(true);
+    for (let i = perAddress.limit; i < perRelay.limit; i++) s = recordPairingFailure(s, `198.51.100.${i}`, T0 + i);
+    const everyone = checkPairingAllowed(s, '203.0.113.50', T0 + 20);
+    expect(everyone.allowed).to.equal(false);
+    expect(everyone.retryAfterMs).to.equal(perRelay.windowMs - 20);
+    expect(checkPairingAllowed(s, '203.0.113.50', T0 + perRelay.windowMs).allowed).to.equal(true);
+    // What is stored stays bounded: at most `limit` times for the relay, addresses pruned with their window.
+    expect(s.relay).to.have.length(perRelay.limit);
+    expect(Object.keys(recordPairingFailure(s, '203.0.113.50', T0 + 11 * MIN).addresses)).to.deep.equal(['203.0.113.50']);
   });
 });

@@ -1,4 +1,4 @@
-// Pure state machines that slow down guessing of PINs (at a till) and passwords (at HQ).
+// Pure state machines that slow down guessing of PINs (at a till), passwords (at HQ) and pairing codes (at a relay).
 // Both are plain JSON-serializable objects with epoch-millisecond times, so a terminal keeps its lockout
 // state in a `_local` document (it is hot, overwritten state that must not replicate, design.md) and HQ
 // keeps its rate-limit state in CouchDB (HQ holds nothing in process memory a second instance would need).
@@ -275,6 +275,14 @@ export function pruneLoginLimits(state: LoginLimitState, now: number, limits: Lo
   return { users: pruneRateLimit(state.users, now, limits.perUser), addresses: pruneRateLimit(state.addresses, now, limits.perAddress) };
 }
 
+/**
+ * The keys one login attempt is limited under (its username and its address), for serialising attempts
+ * that share either: the limiter is check-then-record, so attempts on one key must not overlap (KeyedMutex).
+ */
+export function loginLimitKeys(attempt: LoginAttempt): string[] {
+  return [`user:${userKey(attempt.username)}`, `addr:${addressKey(attempt.address)}`];
+}
+
 function userKey(username: string): string {
   // Usernames are matched case-insensitively at login, so "Ana" and "ana" share one budget.
   return username.normalize('NFKC').toLowerCase();
@@ -298,4 +306,98 @@ export function addressKey(address: string): string {
     .slice(0, 4)
     .map((g) => (g.replace(/^0+(?=.)/, '') || '0'))
     .join(':') + '::/64';
+}
+
+// ====================== sliding windows (relay pairing codes) ======================
+
+/** At most `limit` failures within any `windowMs`; further attempts are refused until the oldest leaves it. */
+export interface WindowPolicy {
+  limit: number;
+  windowMs: number;
+}
+
+/** Epoch-ms times of recent failures, newest last, keyed by what is limited; at most `limit` kept per key. */
+export type WindowState = Readonly<Record<string, readonly number[]>>;
+
+/** Whether `key` may try again at `now`: refused while `limit` failures lie within the window. */
+export function checkWindow(state: WindowState, key: string, now: number, policy: WindowPolicy): RateDecision {
+  const recent = inWindow(getTimes(state, key), now, policy);
+  if (recent.length < policy.limit) return { allowed: true, remaining: policy.limit - recent.length, retryAfterMs: 0 };
+  // The window frees a slot when the oldest of the last `limit` failures leaves it.
+  const oldest = recent[recent.length - policy.limit] ?? now;
+  return { allowed: false, remaining: 0, retryAfterMs: Math.max(1, oldest + policy.windowMs - now) };
+}
+
+/** Records a failure for `key` at `now`, dropping times that no longer matter (outside the window, or beyond `limit`). */
+export function recordWindowFailure(state: WindowState, key: string, now: number, policy: WindowPolicy): WindowState {
+  const times = [...inWindow(getTimes(state, key), now, policy), now].slice(-policy.limit);
+  const out: Record<string, readonly number[]> = { ...state };
+  Object.defineProperty(out, key, { value: times, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/** Drops keys with no failure left in the window, so the stored document stays small. */
+export function pruneWindows(state: WindowState, now: number, policy: WindowPolicy): WindowState {
+  const out: Record<string, readonly number[]> = {};
+  for (const [k, times] of Object.entries(state)) {
+    const recent = inWindow(times, now, policy);
+    if (recent.length) Object.defineProperty(out, k, { value: recent, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function getTimes(state: WindowState, key: string): readonly number[] {
+  const times = Object.hasOwn(state, key) ? state[key] : undefined;
+  return Array.isArray(times) ? times.filter((t): t is number => typeof t === 'number') : [];
+}
+
+function inWindow(times: readonly number[], now: number, policy: WindowPolicy): number[] {
+  // A time after `now` (a clock that went backwards) is kept: erring towards refusing is safe.
+  return times.filter((t) => now - t < policy.windowMs).sort((a, b) => a - b);
+}
+
+// ---------- relay pairing codes: per relay and per client address ----------
+
+export interface PairingLimits {
+  perRelay: WindowPolicy;
+  perAddress: WindowPolicy;
+}
+
+/**
+ * A six-digit code has 10^6 values and lives 10 minutes. Per relay: 10 wrong codes in 10 minutes stop code
+ * pairing for everyone until the window passes, so guessing a live code succeeds with odds near 10^-5 however
+ * many addresses an attacker uses (a manager can still pair with username and PIN meanwhile). Per address:
+ * 5 in 10 minutes, so one misbehaving device is stopped before it uses up the whole relay's budget.
+ */
+export const PAIRING_LIMITS: PairingLimits = {
+  perRelay: { limit: 10, windowMs: 10 * 60_000 },
+  perAddress: { limit: 5, windowMs: 10 * 60_000 },
+};
+
+export interface PairingLimitState {
+  /** Wrong codes at this relay, from any address. */
+  relay: readonly number[];
+  /** Wrong codes per client address (addressKey). */
+  addresses: WindowState;
+}
+
+const RELAY_KEY = 'relay';
+
+/** An empty pairing limit state. */
+export function emptyPairingLimits(): PairingLimitState {
+  return { relay: [], addresses: {} };
+}
+
+/** Whether a pairing code from `address` may be checked at all; refuse with 429 when not allowed. */
+export function checkPairingAllowed(state: PairingLimitState, address: string, now: number, limits: PairingLimits = PAIRING_LIMITS): RateDecision {
+  const r = checkWindow({ [RELAY_KEY]: state.relay }, RELAY_KEY, now, limits.perRelay);
+  const a = checkWindow(state.addresses, addressKey(address), now, limits.perAddress);
+  return { allowed: r.allowed && a.allowed, remaining: Math.min(r.remaining, a.remaining), retryAfterMs: Math.max(r.retryAfterMs, a.retryAfterMs) };
+}
+
+/** Records a wrong pairing code against the relay and the address, and prunes what no longer counts. */
+export function recordPairingFailure(state: PairingLimitState, address: string, now: number, limits: PairingLimits = PAIRING_LIMITS): PairingLimitState {
+  const relay = recordWindowFailure({ [RELAY_KEY]: state.relay }, RELAY_KEY, now, limits.perRelay)[RELAY_KEY] ?? [];
+  const addresses = pruneWindows(recordWindowFailure(state.addresses, addressKey(address), now, limits.perAddress), now, limits.perAddress);
+  return { relay, addresses };
 }

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import {
+  DUMMY_PASSWORD_HASH,
+  DUMMY_PIN_HASH,
   PIN_ITERATIONS,
   PASSWORD_ITERATIONS,
   base64ToBytes,
@@ -110,5 +112,25 @@ describe('shared/auth/secrets', () => {
     expect(constantTimeEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 3]))).to.equal(true);
     expect(constantTimeEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 4]))).to.equal(false);
     expect(constantTimeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2, 3]))).to.equal(false);
+  });
+});
+
+describe('shared/auth/secrets: dummy hashes for unknown accounts', () => {
+  it('are well formed at the real costs, so verifying against them runs a full PBKDF2 (a malformed one would return at once)', async () => {
+    for (const [dummy, iterations] of [[DUMMY_PASSWORD_HASH, PASSWORD_ITERATIONS], [DUMMY_PIN_HASH, PIN_ITERATIONS]] as const) {
+      expect(dummy.algorithm).to.equal('PBKDF2-SHA256');
+      expect(dummy.iterations).to.equal(iterations);
+      expect(base64ToBytes(dummy.salt)).to.have.length(16);
+      expect(base64ToBytes(dummy.hash)).to.have.length(32);
+    }
+    const real = await hashPin('1234');
+    const t0 = performance.now();
+    await verifySecret('1234', real);
+    const realMs = performance.now() - t0;
+    const t1 = performance.now();
+    expect(await verifySecret('1234', DUMMY_PIN_HASH)).to.equal(false);
+    const dummyMs = performance.now() - t1;
+    // Same work: far closer than the ~100x gap between a PBKDF2 and an early return.
+    expect(dummyMs).to.be.greaterThan(realMs / 3);
   });
 });

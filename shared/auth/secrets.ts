@@ -15,6 +15,27 @@ export const PASSWORD_ITERATIONS = 210_000;
  * under ~50 ms on a low-end till, which matters because approvals happen mid-sale with a queue waiting. */
 export const PIN_ITERATIONS = 100_000;
 
+/**
+ * Stand-ins verified against when a login names no usable account (unknown, inactive, or without a hash), so
+ * that path costs one PBKDF2 of the same iteration count as a real check and its time does not tell an
+ * attacker which usernames exist. The salt and hash are fixed random bytes, not derived from any secret, so
+ * no input is known to match; callers still treat the outcome as a failure whatever it is.
+ */
+export const DUMMY_PASSWORD_HASH: Readonly<PinHash> = Object.freeze({
+  algorithm: 'PBKDF2-SHA256',
+  iterations: PASSWORD_ITERATIONS,
+  salt: 'LCijK0wsCDtyXVqXV2UKkA==',
+  hash: 'ZAA0n6B4Y8xCK1fXnZs4BKvGIz9tUxOjyOY0V8Db9p4=',
+});
+
+/** The PIN counterpart of DUMMY_PASSWORD_HASH (PIN_ITERATIONS), for a manager PIN check naming an unknown user. */
+export const DUMMY_PIN_HASH: Readonly<PinHash> = Object.freeze({
+  algorithm: 'PBKDF2-SHA256',
+  iterations: PIN_ITERATIONS,
+  salt: 'qDuoEecomzd+ZB7XdB6oiw==',
+  hash: '4AIrumh+UdxYCdnYNchCcC8UfPZKKpPBqxXv/DGExzA=',
+});
+
 // Bounds accepted when verifying a stored hash. The lower bound refuses a hash that was downgraded by a
 // tampered document; the upper bound stops a hostile document from making a till spin for minutes.
 const MIN_ITERATIONS = 1_000;

@@ -1,12 +1,12 @@
 // Valid example documents of every type, with hand-checked totals, for tests of the validator, the access
 // rules and the design documents. Each builder returns a fresh object, so a test may mutate it.
 import type {
-  CashMovement, Customer, Department, Product, Return, Role, Sale, Shift, ShiftClose, Special, StockMovement,
+  CashMovement, CreditEntry, Customer, Department, Product, Return, Role, Sale, Shift, ShiftClose, Special, StockMovement,
   StoreConfig, StorePrice, StoreUser, Supplier, TaxGroup, TaxRate, TenderType, Transfer, TransferReceipt, Void,
   ZReport, AuditEntry, CajaDoc,
 } from './types';
 import type { Money } from '../money';
-import { auditId, cashId, customerId, moveId, receiptNumber, returnId, saleId, shiftCloseId, shiftId, transferId, transferReceiptId, voidId, zreportId } from './ids';
+import { auditId, cashId, creditId, creditLinkToken, customerId, giftCardId, moveId, receiptNumber, returnId, saleId, shiftCloseId, shiftId, transferId, transferReceiptId, voidId, zreportId } from './ids';
 
 const m = (n: number): Money => n as Money;
 const T0 = '2024-05-01T15:04:05.000Z';
@@ -133,6 +133,24 @@ export function customer(): Customer {
   return { _id: customerId('cust-1'), type: 'customer', schema: 1, name: 'Ana', email: 'ana@example.com', taxExempt: null, updatedAt: T0 };
 }
 
+/** Ana's store credit paying 5.00 of tender 0 of sale `seq` of S001/T1 (written by that terminal with the sale). */
+export function credit(seq = 1, storeId = 'S001', terminalId = 'T1'): CreditEntry {
+  const holder = customerId('cust-1');
+  return {
+    _id: creditId(holder, storeId, terminalId, creditLinkToken('sale', seq, 0)), type: 'credit', schema: 1, storeId, terminalId,
+    customerId: holder, amount: m(-500), reason: 'redeem', saleId: saleId(storeId, terminalId, seq), createdAt: T0, userId: 'u1', approvals: [],
+  };
+}
+
+/** A gift card of 50.00 issued at a desk (no sale behind it in the fixture): a free-standing entry. */
+export function giftCardIssue(storeId = 'S001', terminalId = 'T1', cardNumber = '6001002003', token = 'g-1'): CreditEntry {
+  const holder = giftCardId(cardNumber);
+  return {
+    _id: creditId(holder, storeId, terminalId, token), type: 'credit', schema: 1, storeId, terminalId, giftCardId: holder,
+    amount: m(5000), reason: 'issue', createdAt: T0, userId: 'u1', approvals: [],
+  };
+}
+
 export function audit(storeId = 'S001'): AuditEntry {
   return {
     _id: auditId(storeId, T0, 'a-1'), type: 'audit', schema: 1, storeId, at: T0, actor: 'u1', action: 'drawer.open',
@@ -198,6 +216,6 @@ export function config(storeId = 'S001'): StoreConfig {
 export function allValid(): CajaDoc[] {
   return [
     department(), taxrate(), taxgroup(), tender(), supplier(), product(), special(), role(), user(), price(), config(),
-    sale(), voidOf(), returnDoc(), shift(), shiftClose(), cash(), zreport(), move(), transfer(), transferReceipt(), customer(), audit(),
+    sale(), voidOf(), returnDoc(), shift(), shiftClose(), cash(), zreport(), move(), transfer(), transferReceipt(), credit(), customer(), audit(),
   ];
 }

@@ -309,6 +309,113 @@ export function parseCustomerId(id: string): { uuid: string } | null {
   return { uuid: p[1] };
 }
 
+// ---------- credit ledger: money a customer or a gift card holds ----------
+//
+// A balance is never a field: it is the `_sum` of immutable `credit` entries, each written by one terminal
+// (design.md "Single writer per document"). An entry id starts with its holder, so a terminal, which keeps
+// no views, reads one holder's entries as a single id range; it then names the store and terminal that own it
+// and a token. Entries written with a sale, return or void take a token derived from that document, so a
+// retried commit is a conflict, never a second redeem.
+
+/** The accounts that hold money at the chain: a customer's store credit, a gift card. */
+export const CREDIT_HOLDER_TYPES = ['customer', 'giftcard'] as const;
+export type CreditHolderType = (typeof CREDIT_HOLDER_TYPES)[number];
+
+/** `giftcard:<number>`: the account of one gift card, by its printed number (url-safe characters only). */
+export function giftCardId(cardNumber: string): string {
+  need(isToken(cardNumber), 'gift card number', cardNumber);
+  return 'giftcard:' + cardNumber;
+}
+
+/** Parses a gift card id, or null. */
+export function parseGiftCardId(id: string): { cardNumber: string } | null {
+  if (typeof id !== 'string') return null;
+  const p = id.split(':');
+  if (p.length !== 2 || p[0] !== 'giftcard' || !isToken(p[1])) return null;
+  return { cardNumber: p[1] };
+}
+
+/** A credit holder id (`customer:<uuid>` or `giftcard:<number>`) split into its kind and key, or null. */
+export function parseCreditHolder(id: string): { holderType: CreditHolderType; key: string } | null {
+  const c = parseCustomerId(id);
+  if (c) return { holderType: 'customer', key: c.uuid };
+  const g = parseGiftCardId(id);
+  return g ? { holderType: 'giftcard', key: g.cardNumber } : null;
+}
+
+/** The document an entry is tied to: a sale (redeem), a return (refund) or a void (credit given back). */
+export type CreditLink = 'sale' | 'return' | 'void';
+/** The most tenders one document may carry credit entries for (index 0..999 in the token). */
+export const MAX_CREDIT_INDEX = 999;
+const CREDIT_LINK_RE = /^(sale|return|void)-([0-9]{8})-(0|[1-9][0-9]{0,2})$/;
+/** Tokens starting like a link token are reserved for them: a free-standing entry cannot pose as one. */
+const CREDIT_RESERVED_RE = /^(sale|return|void)-/;
+
+/**
+ * `<sale|return|void>-<seq 8 digits>-<tender index>`: the token of the entry for tender `index` of a sale or
+ * return (seq of that document) or of a voided sale (seq of the sale). The store and terminal in the entry id
+ * complete the reference: the sale's or return's own, and for a void the voided sale's.
+ */
+export function creditLinkToken(link: CreditLink, seq: number, index: number): string {
+  need(link === 'sale' || link === 'return' || link === 'void', 'credit link', link);
+  need(Number.isInteger(index) && index >= 0 && index <= MAX_CREDIT_INDEX, 'tender index', index);
+  return link + '-' + padSeq(seq) + '-' + index;
+}
+
+/** Parses a link token; null for a free-standing (uuid) token. */
+export function parseCreditLinkToken(token: string): { link: CreditLink; seq: number; index: number } | null {
+  if (typeof token !== 'string') return null;
+  const m = CREDIT_LINK_RE.exec(token);
+  if (!m) return null;
+  const seq = parseSeq(m[2]);
+  return seq === null ? null : { link: m[1] as CreditLink, seq, index: Number(m[3]) };
+}
+
+/**
+ * `credit:<holder>:<store>:<terminal>:<token>`, e.g. `credit:customer:9b2c:S001:T1:sale-00000042-1`.
+ * `<token>` is a link token (see creditLinkToken) or, for an entry tied to no document (issuing a gift card
+ * at a desk, a manager's adjustment), a uuid.
+ */
+export function creditId(holder: string, storeId: string, terminalId: string, token: string): string {
+  need(parseCreditHolder(holder) !== null, 'credit holder', holder);
+  need(isStoreCode(storeId), 'store code', storeId);
+  need(isTerminalId(terminalId), 'terminal id', terminalId);
+  need(isToken(token) && (!CREDIT_RESERVED_RE.test(token) || parseCreditLinkToken(token) !== null), 'credit token', token);
+  return 'credit:' + holder + ':' + storeId + ':' + terminalId + ':' + token;
+}
+
+export interface CreditRef {
+  holder: string;
+  holderType: CreditHolderType;
+  storeId: string;
+  terminalId: string;
+  token: string;
+  /** The document the entry is tied to, from the token; null for a free-standing entry. */
+  link: { link: CreditLink; seq: number; index: number } | null;
+}
+
+/** Parses a credit entry id, or null. */
+export function parseCreditId(id: string): CreditRef | null {
+  if (typeof id !== 'string') return null;
+  const p = id.split(':');
+  if (p.length !== 6 || p[0] !== 'credit') return null;
+  const holder = p[1] + ':' + p[2];
+  const h = parseCreditHolder(holder);
+  const storeId = p[3] as string;
+  const terminalId = p[4] as string;
+  const token = p[5] as string;
+  if (!h || !isStoreCode(storeId) || !isTerminalId(terminalId) || !isToken(token)) return null;
+  const link = parseCreditLinkToken(token);
+  if (!link && CREDIT_RESERVED_RE.test(token)) return null;
+  return { holder, holderType: h.holderType, storeId, terminalId, token, link };
+}
+
+/** The id range holding every entry of one holder: `[prefix, prefix + '\ufff0')`. */
+export function creditHolderPrefix(holder: string): string {
+  need(parseCreditHolder(holder) !== null, 'credit holder', holder);
+  return 'credit:' + holder + ':';
+}
+
 /** `audit:<store code | hq>:<iso timestamp>:<uuid>` (the timestamp holds colons; the uuid never does). */
 export function auditId(owner: string, at: string, uuid: string): string {
   need(owner === 'hq' || isStoreCode(owner), 'audit owner', owner);
@@ -341,7 +448,7 @@ export interface IdOwner {
 /**
  * The store (and terminal) an id names as its writer. A transfer receipt's id names the source store's
  * transfer, not the receiving store that writes it, so it yields no owner; catalog, user, price, config and
- * customer ids carry none either.
+ * customer ids carry none either. A credit entry tied to a void yields only its store (see below).
  */
 export function ownerOf(id: string): IdOwner {
   const s = splitId(id);
@@ -375,6 +482,13 @@ export function ownerOf(id: string): IdOwner {
     case 'transfer':
       r = parseTransferId(id);
       break;
+    case 'credit': {
+      const c = parseCreditId(id);
+      // A void's credit entry names the voided sale's terminal, and any till of the store may void (as with
+      // `void:<saleId>` itself), so only the store is its owner; concurrent voids then collide on one id.
+      r = c ? (c.link && c.link.link === 'void' ? { storeId: c.storeId } : { storeId: c.storeId, terminalId: c.terminalId }) : null;
+      break;
+    }
     case 'audit': {
       const a = parseAuditId(id);
       r = a && a.storeId ? { storeId: a.storeId } : null;

@@ -371,14 +371,44 @@ export interface TransferReceipt extends BaseDoc {
   userId: string;
 }
 
+/**
+ * A customer: the one multi-writer document (any till edits it, conflicts expected). It holds no money: a
+ * field any terminal may overwrite cannot hold a balance, so store credit is the credit ledger (CreditEntry).
+ * Documents written before the ledger may still carry `storeCredit`; readers ignore it (see customers.ts).
+ */
 export interface Customer extends BaseDoc {
   type: 'customer';
   name: string;
   email?: string;
   phone?: string;
   taxExempt?: { id: string; reason: string } | null;
-  storeCredit?: Money;
   updatedAt: string;
+}
+
+/** Why money moved on a credit account. The sign of `amount` follows from it (see validateCredit). */
+export type CreditReason = 'issue' | 'redeem' | 'refund' | 'adjust';
+
+/**
+ * One movement of money held by a customer (store credit) or a gift card: the balance is the `_sum` of the
+ * holder's entries (view credit_balance), never a field. Written once by the terminal that moved the money,
+ * immutable, replicated up to HQ like every ledger document (ids.ts creditId).
+ */
+export interface CreditEntry extends BaseDoc {
+  type: 'credit';
+  storeId: string;
+  terminalId: string; // the terminal that wrote it
+  /** Exactly one holder: a customer's store credit (`customer:<uuid>`) or a gift card (`giftcard:<number>`). */
+  customerId?: string;
+  giftCardId?: string;
+  /** Signed minor units: + credit given (issue, refund), - credit spent (redeem); an adjustment either way. */
+  amount: Money;
+  reason: CreditReason;
+  saleId?: string; // the sale it paid (redeem), or the voided sale it gave back (refund)
+  returnId?: string; // the return that refunded to it
+  createdAt: string;
+  userId: string;
+  approvals: Approval[];
+  note?: string;
 }
 
 export interface AuditEntry extends BaseDoc {
@@ -405,6 +435,7 @@ export type TransactionDoc =
   | StockMovement
   | Transfer
   | TransferReceipt
+  | CreditEntry
   | AuditEntry;
 export type CajaDoc = CatalogDoc | StoreDownDoc | TransactionDoc | Customer;
 export type DocType = CajaDoc['type'];
@@ -413,10 +444,12 @@ export const CATALOG_TYPES = ['department', 'taxrate', 'taxgroup', 'tender', 'su
 export const STORE_DOWN_TYPES = ['user', 'price', 'config'] as const;
 /** Types a store writes and replicates up to HQ (design: upstream filter). */
 export const UPSTREAM_TYPES = [
-  'sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'zreport', 'move', 'transfer', 'receipt', 'customer', 'audit',
+  'sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'zreport', 'move', 'transfer', 'receipt', 'credit', 'customer', 'audit',
 ] as const;
 /** Types a terminal itself may write into the relay's database (its own transactions). */
-export const TERMINAL_TYPES = ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'move', 'transfer', 'receipt', 'customer', 'audit'] as const;
+export const TERMINAL_TYPES = [
+  'sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'move', 'transfer', 'receipt', 'credit', 'customer', 'audit',
+] as const;
 
 /** The schema version of each document type this build understands; a newer one is set aside, not guessed at. */
 export const CURRENT_SCHEMA = 1;

@@ -19,9 +19,12 @@ export interface TenderInput {
   tendered?: Money;
   /** Kind 'foreign': handed over, in minor units of the foreign currency. */
   foreignAmount?: Money;
-  reference?: string; // card: last 4 / terminal reference; gift card number; store credit: customer id
+  reference?: string; // card: last 4 / terminal reference; gift card number; store credit: customer id (the credit account)
   authCode?: string;
-  /** Gift card / store credit: the balance available, checked before it is taken. */
+  /**
+   * Gift card / store credit: the balance available, checked before it is taken. The checkout commit sets it
+   * from the credit ledger (credit.ts withLedgerBalances); a value from the UI is never trusted.
+   */
   balance?: Money;
 }
 

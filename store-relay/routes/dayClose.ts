@@ -33,7 +33,9 @@ function context(deps: DayCloseDeps): DayCloseContext {
 }
 
 function authorize(deps: DayCloseDeps, req: Request, permission: Permission): { userId: string; from: string } {
-  const { userId } = verifyManagerToken(deps.jwtSecret, req.get('authorization'), permission);
+  const storeCode = deps.storeCode();
+  if (!storeCode) throw badRequest('not_provisioned', 'This relay is not provisioned yet: start it with a sync token from HQ.');
+  const { userId } = verifyManagerToken(deps.jwtSecret, storeCode, req.get('authorization'), permission);
   return { userId, from: req.ip ?? 'unknown' };
 }
 

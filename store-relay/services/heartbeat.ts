@@ -86,7 +86,7 @@ export class Heartbeat {
       };
       const res = await fetch(`${deps.identity.hqUrl}/api/v1/sync/heartbeat`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await deps.tokens.get()}` },
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await deps.tokens.getApi()}` },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(15_000),
       });

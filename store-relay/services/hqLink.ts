@@ -21,9 +21,13 @@ export class TokenRejected extends Error {
   }
 }
 
-/** Fetches and caches the store's CouchDB token from HQ; renews at half its lifetime. */
+/**
+ * Fetches and caches the store's two tokens from HQ (one for HQ's replication gateway, one for HQ's API);
+ * renews at half their lifetime.
+ */
 export class StoreTokenSource {
   private token: string | null = null;
+  private apiToken: string | null = null;
   private renewAt = 0;
   private inflight: Promise<string> | null = null;
   lastError: { code: string; message: string; at: string } | null = null;
@@ -49,7 +53,14 @@ export class StoreTokenSource {
     this.inflight.catch(() => undefined);
   }
 
-  /** A valid token, fetching a new one when due; throws TokenRejected when HQ refuses the credential. */
+  /** A valid API token (heartbeats), fetched with the replication token. */
+  getApi = async (): Promise<string> => {
+    await this.get();
+    if (!this.apiToken) throw new TokenRejected('token_invalid', 'HQ sent no API token.');
+    return this.apiToken;
+  };
+
+  /** A valid replication token, fetching a new one when due; throws TokenRejected when HQ refuses the credential. */
   get = async (): Promise<string> => {
     if (this.token && Date.now() < this.renewAt) return this.token;
     this.inflight ??= this.fetchToken().finally(() => {
@@ -67,7 +78,7 @@ export class StoreTokenSource {
       body: JSON.stringify({ storeCode: identity.storeCode, credentialId: identity.credentialId, secret: identity.secret }),
       signal: AbortSignal.timeout(15_000),
     });
-    const body = (await res.json().catch(() => ({}))) as { token?: string; expiresAt?: string; couchdbUrl?: string; error?: string; reason?: string };
+    const body = (await res.json().catch(() => ({}))) as { token?: string; apiToken?: string; expiresAt?: string; couchdbUrl?: string; error?: string; reason?: string };
     if (!res.ok || !body.token || !body.expiresAt) {
       this.lastError = { code: body.error ?? `http_${res.status}`, message: body.reason ?? 'HQ refused the store credential.', at: new Date().toISOString() };
       this.log.warn('hq.token_rejected', { code: this.lastError.code, status: res.status });
@@ -78,6 +89,7 @@ export class StoreTokenSource {
     if (body.couchdbUrl && body.couchdbUrl !== this.identity.couchdb.url) this.onCouchUrl?.(body.couchdbUrl);
     const lifetime = Date.parse(body.expiresAt) - Date.now();
     this.token = body.token;
+    this.apiToken = body.apiToken ?? null;
     this.renewAt = Date.now() + lifetime / 2;
     return body.token;
   }

@@ -3,22 +3,33 @@
 // terminal gets an id unique in the store and a credential it trades for short-lived CouchDB tokens.
 import { randomBytes, randomInt } from 'node:crypto';
 import { matchesHash, sha256 } from '../../common/secretHash';
-import jwt from 'jsonwebtoken';
 import type { CouchHandle } from '../../common/couch';
-import { getDoc, listByPrefix, putDoc, updateDoc } from '../../common/docs';
-import { badRequest, forbidden, notFound, tooMany, unauthorized } from '../../common/errors';
-import type { LockoutState } from '../../shared/auth/lockout';
-import { checkLocked, recordFailure, recordSuccess } from '../../shared/auth/lockout';
+import { getDoc, listByPrefix, putDoc, updateDoc, updateHotDoc } from '../../common/docs';
+import { badRequest, CajaError, forbidden, notFound, tooMany, unauthorized } from '../../common/errors';
+import type { LockoutState, PairingLimitState } from '../../shared/auth/lockout';
+import { checkLocked, checkPairingAllowed, emptyPairingLimits, pruneLockout, recordFailure, recordPairingFailure, recordSuccess } from '../../shared/auth/lockout';
+import { KeyedMutex } from '../../shared/auth/keyedMutex';
 import { hasPermission } from '../../shared/auth/permissions';
 import type { Permission } from '../../shared/auth/permissions';
-import { verifySecret } from '../../shared/auth/secrets';
+import { DUMMY_PIN_HASH, verifySecret } from '../../shared/auth/secrets';
 import type { StoreUser } from '../../shared/model/types';
-import { bearer, verifyTyped } from '../../common/tokens';
+import { AUDIENCE, bearer, signToken, verifyToken } from '../../common/tokens';
 
 export const RELAY_PRIVATE_DB = 'caja-relay';
 export const TERMINAL_TOKEN_TTL_S = 3600;
 const PAIRING_CODE_TTL_MS = 10 * 60_000;
 const LOCKOUT_DOC = '_local/pin-lockout';
+/** Wrong pairing codes per relay and per address; in the private database so a restart does not forget them. */
+const PAIRING_LIMITS_DOC = '_local/pairing-limits';
+/** One key for every pairing-code attempt: they all count against the relay-wide budget. */
+const PAIRING_LOCK = 'pairing-code';
+/**
+ * Serialises each check / verify / record sequence (per PIN user, and for all pairing codes), so parallel
+ * attempts are counted one by one instead of all passing the check before the first failure is recorded.
+ */
+const relayAuthLock = new KeyedMutex();
+
+type PairingLimitsDoc = { _id: string; _rev?: string; state: PairingLimitState };
 
 
 export interface TerminalRecord {
@@ -60,15 +71,24 @@ export async function verifyManager(couch: CouchHandle, storeDb: string, usernam
   const users = await listByPrefix<StoreUser & { _id: string }>(couch, storeDb, 'user:');
   const user = users.find((u) => u.username === username.toLowerCase() && u.active);
   const key = user?.userId ?? `unknown:${username.toLowerCase()}`;
-  const now = Date.now();
-  const lockDoc = await getDoc<LockoutDoc>(couch, RELAY_PRIVATE_DB, LOCKOUT_DOC);
-  const lock = checkLocked(lockDoc?.state ?? {}, key, now);
-  if (lock.locked) throw tooMany('user_locked', 'Too many wrong PINs; this user is locked for a while.', { until: lock.lockedUntil ? new Date(lock.lockedUntil).toISOString() : null });
-  const ok = user ? await verifySecret(pin, user.pin) : false;
-  await updateDoc<LockoutDoc>(couch, RELAY_PRIVATE_DB, LOCKOUT_DOC, (cur) => ({
-    _id: LOCKOUT_DOC,
-    state: ok ? recordSuccess(cur?.state ?? {}, key, now) : recordFailure(cur?.state ?? {}, key, now),
-  }));
+  // Check, verify and record as one step per user: 21 parallel PINs get 5 verified, then the lock answers.
+  const ok = await relayAuthLock.run(`pin:${key}`, async () => {
+    const now = Date.now();
+    const lockDoc = await getDoc<LockoutDoc>(couch, RELAY_PRIVATE_DB, LOCKOUT_DOC);
+    const lock = checkLocked(lockDoc?.state ?? {}, key, now);
+    if (lock.locked) throw tooMany('user_locked', 'Too many wrong PINs; this user is locked for a while.', { until: lock.lockedUntil ? new Date(lock.lockedUntil).toISOString() : null });
+    // Always one PBKDF2 of the PIN cost: against a fixed dummy hash for an unknown user, so the answer's timing
+    // does not tell which usernames exist at this store.
+    const matches = await verifySecret(pin, user?.pin ?? DUMMY_PIN_HASH);
+    const verified = Boolean(user?.pin) && matches;
+    // One document holds every user's lockout, so other users' attempts collide on it: retry until saved.
+    await updateHotDoc<LockoutDoc>(couch, RELAY_PRIVATE_DB, LOCKOUT_DOC, (cur) => {
+      const state = cur?.state ?? {};
+      const next = verified ? recordSuccess(state, key, now) : recordFailure(state, key, now);
+      return next === state ? null : { _id: LOCKOUT_DOC, state: pruneLockout(next, now) };
+    });
+    return verified;
+  });
   if (!ok || !user) throw unauthorized('invalid_credentials', 'Wrong username or PIN.');
   if (!hasPermission(user, permission)) throw forbidden('permission_denied', `This needs the ${permission} permission.`);
   return user;
@@ -82,18 +102,43 @@ export async function createPairingCode(couch: CouchHandle, createdBy: string): 
   return { code, expiresAt };
 }
 
-/** Consumes a pairing code, returning who issued it. */
-export async function consumePairingCode(couch: CouchHandle, code: unknown): Promise<string> {
+/**
+ * Consumes a pairing code, returning who issued it. Wrong codes are limited per relay and per client address
+ * (PAIRING_LIMITS): past either limit every code, even a right one, is refused with 429 until the window
+ * passes, so the 10^6 codes cannot be walked through.
+ */
+export async function consumePairingCode(couch: CouchHandle, code: unknown, address = 'unknown'): Promise<string> {
   if (typeof code !== 'string' || !/^\d{6}$/.test(code)) throw badRequest('invalid_pairing_code', 'A pairing code is six digits.');
-  let issuer = '';
-  await updateDoc<PairingCode>(couch, RELAY_PRIVATE_DB, `pairing:${sha256(code)}`, (doc) => {
-    if (!doc) throw unauthorized('invalid_pairing_code', 'Unknown pairing code.');
-    if (doc.usedAt) throw unauthorized('pairing_code_used', 'This pairing code was already used.');
-    if (Date.parse(doc.expiresAt) <= Date.now()) throw unauthorized('pairing_code_expired', 'This pairing code has expired.');
-    issuer = doc.createdBy;
-    return { ...doc, usedAt: new Date().toISOString() };
+  // Check, consume and record one attempt at a time: they all share the relay-wide budget, and a code check is
+  // a quick lookup (no PBKDF2), so serialising them costs little.
+  return relayAuthLock.run(PAIRING_LOCK, async () => {
+    const now = Date.now();
+    const stored = await getDoc<PairingLimitsDoc>(couch, RELAY_PRIVATE_DB, PAIRING_LIMITS_DOC);
+    const decision = checkPairingAllowed({ ...emptyPairingLimits(), ...stored?.state }, address, now);
+    if (!decision.allowed) {
+      throw tooMany('pairing_throttled', 'Too many wrong pairing codes; wait, or pair with a manager PIN.', { retryAfterS: Math.ceil(decision.retryAfterMs / 1000) });
+    }
+    try {
+      let issuer = '';
+      await updateDoc<PairingCode>(couch, RELAY_PRIVATE_DB, `pairing:${sha256(code)}`, (doc) => {
+        if (!doc) throw unauthorized('invalid_pairing_code', 'Unknown pairing code.');
+        if (doc.usedAt) throw unauthorized('pairing_code_used', 'This pairing code was already used.');
+        if (Date.parse(doc.expiresAt) <= Date.now()) throw unauthorized('pairing_code_expired', 'This pairing code has expired.');
+        issuer = doc.createdBy;
+        return { ...doc, usedAt: new Date().toISOString() };
+      });
+      return issuer;
+    } catch (err) {
+      // Unknown, used and expired codes all count as wrong guesses; a CouchDB failure is not the client's.
+      if (err instanceof CajaError && err.status === 401) {
+        await updateHotDoc<PairingLimitsDoc>(couch, RELAY_PRIVATE_DB, PAIRING_LIMITS_DOC, (cur) => ({
+          _id: PAIRING_LIMITS_DOC,
+          state: recordPairingFailure({ ...emptyPairingLimits(), ...cur?.state }, address, now),
+        }));
+      }
+      throw err;
+    }
   });
-  return issuer;
 }
 
 /** Registers a new terminal with the next free id (T1, T2, ...); returns its one-time-shown secret. */
@@ -138,34 +183,56 @@ export async function unpairTerminal(couch: CouchHandle, terminalId: string, by:
   return saved as TerminalRecord;
 }
 
-/** Trades a terminal credential for a CouchDB token on the relay (roles per the design's access table). */
-export async function terminalToken(couch: CouchHandle, jwtSecret: string, storeCode: string, terminalId: unknown, secret: unknown) {
-  if (typeof terminalId !== 'string' || typeof secret !== 'string') throw badRequest('missing_credentials', 'Send terminalId and secret.');
+/**
+ * Trades a terminal credential for its two tokens at this relay: `token` for the relay's replication
+ * gateway (which acts on the relay's CouchDB as this terminal), `apiToken` for the relay's API (health).
+ * Both are signed with this relay's own secret and name this store, so they are worthless elsewhere.
+ */
+export async function terminalToken(couch: CouchHandle, secret: string, storeCode: string, terminalId: unknown, credential: unknown) {
+  if (typeof terminalId !== 'string' || typeof credential !== 'string') throw badRequest('missing_credentials', 'Send terminalId and secret.');
   const t = await getDoc<TerminalRecord>(couch, RELAY_PRIVATE_DB, `terminal:${terminalId}`);
-  if (!t || !t.active || !matchesHash(secret, t.secretHash)) {
+  if (!t || !t.active || !matchesHash(credential, t.secretHash)) {
     throw unauthorized('terminal_credential_invalid', 'This terminal is not paired (or was unpaired).');
   }
-  const token = jwt.sign(
-    { sub: `terminal:${storeCode}:${terminalId}`, '_couchdb.roles': ['caja-terminal', `store:${storeCode}`, `terminal:${storeCode}:${terminalId}`], typ: 'terminal' },
-    jwtSecret,
-    { algorithm: 'HS256', expiresIn: TERMINAL_TOKEN_TTL_S },
-  );
-  return { token, expiresAt: new Date(Date.now() + TERMINAL_TOKEN_TTL_S * 1000).toISOString() };
+  const common = { subject: `${storeCode}:${terminalId}`, store: storeCode, ttlS: TERMINAL_TOKEN_TTL_S };
+  return {
+    token: signToken(secret, { ...common, kind: 'terminal-sync', audience: AUDIENCE.relayGateway(storeCode) }),
+    apiToken: signToken(secret, { ...common, kind: 'terminal', audience: AUDIENCE.relayApi(storeCode) }),
+    expiresAt: new Date(Date.now() + TERMINAL_TOKEN_TTL_S * 1000).toISOString(),
+  };
 }
 
-/** A manager session token at the relay (for listing and unpairing terminals). */
-export function signManagerToken(jwtSecret: string, user: StoreUser): string {
-  return jwt.sign({ sub: `relayuser:${user.userId}`, typ: 'relay-manager', permissions: user.permissions }, jwtSecret, { algorithm: 'HS256', expiresIn: 30 * 60 });
+/** The CouchDB roles a terminal acts with on its relay's CouchDB (design "Who may read and write what"). */
+export function terminalCouchRoles(storeCode: string, terminalId: string): string[] {
+  return ['caja-terminal', `store:${storeCode}`, `terminal:${storeCode}:${terminalId}`];
 }
 
-/** Verifies a manager session token and a permission it must carry. */
-export function verifyManagerToken(jwtSecret: string, header: string | undefined, permission: Permission): { userId: string } {
-  const { subject, claims } = verifyTyped(jwtSecret, bearer(header, 'Log in with a manager PIN first.'), 'relay-manager', 'relayuser:', 'session token');
+/** Verifies a terminal's replication token at this relay's gateway; returns the terminal id. */
+export function verifyTerminalSyncToken(secret: string, storeCode: string, header: string | undefined): { terminalId: string } {
+  const { subject } = verifyToken(secret, bearer(header, 'Send the terminal replication token.'), { kind: 'terminal-sync', audience: AUDIENCE.relayGateway(storeCode), store: storeCode, what: 'terminal token' });
+  return { terminalId: terminalIdOf(subject, storeCode) };
+}
+
+function terminalIdOf(subject: string, storeCode: string): string {
+  const [store, terminalId, ...rest] = subject.split(':');
+  if (store !== storeCode || !terminalId || rest.length > 0) throw unauthorized('token_invalid', 'The terminal token is not valid.');
+  return terminalId;
+}
+
+/** A manager session token at this relay (for pairing, terminals, day close). */
+export function signManagerToken(secret: string, storeCode: string, user: StoreUser): string {
+  return signToken(secret, { kind: 'relay-manager', subject: user.userId, store: storeCode, audience: AUDIENCE.relayApi(storeCode), ttlS: 30 * 60, claims: { permissions: user.permissions } });
+}
+
+/** Verifies a manager session token of this relay and a permission it must carry. */
+export function verifyManagerToken(secret: string, storeCode: string, header: string | undefined, permission: Permission): { userId: string } {
+  const { subject, claims } = verifyToken(secret, bearer(header, 'Log in with a manager PIN first.'), { kind: 'relay-manager', audience: AUDIENCE.relayApi(storeCode), store: storeCode, what: 'session token' });
   if (!Array.isArray(claims.permissions) || !claims.permissions.includes(permission)) throw forbidden('permission_denied', `This needs the ${permission} permission.`);
   return { userId: subject };
 }
 
-/** Verifies a terminal's CouchDB token (as sent with its health reports); returns the terminal id. */
-export function verifyTerminalToken(jwtSecret: string, storeCode: string, header: string | undefined): { terminalId: string } {
-  return { terminalId: verifyTyped(jwtSecret, bearer(header, 'Send the terminal token.'), 'terminal', `terminal:${storeCode}:`, 'terminal token').subject };
+/** Verifies a terminal's API token (as sent with its health reports); returns the terminal id. */
+export function verifyTerminalToken(secret: string, storeCode: string, header: string | undefined): { terminalId: string } {
+  const { subject } = verifyToken(secret, bearer(header, 'Send the terminal token.'), { kind: 'terminal', audience: AUDIENCE.relayApi(storeCode), store: storeCode, what: 'terminal token' });
+  return { terminalId: terminalIdOf(subject, storeCode) };
 }

@@ -20,30 +20,39 @@ export interface Pairing {
 /** Default history kept on a terminal (design: bounded, so IndexedDB never grows without limit). */
 export const HISTORY_DAYS = 35;
 
-/** Fetches terminal tokens from the relay, cached until half their lifetime. */
-export function terminalTokenSource(pairing: Pairing, fetchImpl: typeof fetch = fetch): () => Promise<string> {
-  let token = '';
+/**
+ * The terminal's two tokens from its relay, fetched together and cached until half their lifetime: `sync`
+ * for the relay's replication gateway, `api` for the relay's API (health reports).
+ */
+export function terminalTokens(pairing: Pairing, fetchImpl: typeof fetch = fetch): { sync: () => Promise<string>; api: () => Promise<string> } {
+  let tokens = { sync: '', api: '' };
   let renewAt = 0;
-  let inflight: Promise<string> | null = null;
-  const fetchToken = async () => {
+  let inflight: Promise<typeof tokens> | null = null;
+  const fetchTokens = async () => {
     const res = await fetchImpl(`${pairing.relayUrl}/api/v1/terminals/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ terminalId: pairing.terminalId, secret: pairing.secret }),
     });
-    const body = (await res.json()) as { token?: string; expiresAt?: string; reason?: string };
-    if (!res.ok || !body.token || !body.expiresAt) throw Object.assign(new Error(body.reason ?? 'token refused'), { status: res.status });
-    token = body.token;
+    const body = (await res.json()) as { token?: string; apiToken?: string; expiresAt?: string; reason?: string };
+    if (!res.ok || !body.token || !body.apiToken || !body.expiresAt) throw Object.assign(new Error(body.reason ?? 'token refused'), { status: res.status });
+    tokens = { sync: body.token, api: body.apiToken };
     renewAt = Date.now() + (Date.parse(body.expiresAt) - Date.now()) / 2;
-    return token;
+    return tokens;
   };
-  return async () => {
-    if (token && Date.now() < renewAt) return token;
-    inflight ??= fetchToken().finally(() => {
+  const current = async () => {
+    if (tokens.sync && Date.now() < renewAt) return tokens;
+    inflight ??= fetchTokens().finally(() => {
       inflight = null;
     });
     return inflight;
   };
+  return { sync: async () => (await current()).sync, api: async () => (await current()).api };
+}
+
+/** The terminal's replication token source (for the relay's gateway). */
+export function terminalTokenSource(pairing: Pairing, fetchImpl: typeof fetch = fetch): () => Promise<string> {
+  return terminalTokens(pairing, fetchImpl).sync;
 }
 
 /**

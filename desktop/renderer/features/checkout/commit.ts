@@ -2,15 +2,24 @@
 // Each document is built complete by shared/pos and written with ONE put under its deterministic id, so the
 // write is atomic and a retry is a conflict, never a duplicate. Nothing here needs the network: the document
 // replicates to the relay when it can (desktop/renderer/data/terminalSync.ts).
-import { parseReceiptNumber, parseSaleId, returnId, saleId, shiftCloseId, voidId, zreportId } from '../../../../shared/model/ids';
-import type { Approval, Return, Sale, Shift, StoreConfig, StoreUser, Void } from '../../../../shared/model/types';
+//
+// Store credit and gift cards: the balance is read from the credit ledger in this database (never taken from
+// the caller), and the credit entries a document implies are written right after it, under ids derived from
+// it. The document's put is the commit point; its entries follow from it, so they are re-derived and written
+// again (a 409 meaning "already there") if a crash came between the two (see repairCredit).
+import type { Money } from '../../../../shared/money';
+import { creditHolderPrefix, parseCustomerId, parseReceiptNumber, parseSaleId, returnId, saleId, shiftCloseId, voidId, zreportId } from '../../../../shared/model/ids';
+import type { Approval, CreditEntry, Return, Sale, Shift, StoreConfig, StoreUser, Void } from '../../../../shared/model/types';
 import type { Result } from '../../../../shared/pos/arith';
 import type { Cart } from '../../../../shared/pos/cart';
+import {
+  creditBalance, resolveCreditTenders, returnCreditEntries, saleCreditEntries, voidCreditEntries, withLedgerBalances, type CreditTenderError,
+} from '../../../../shared/pos/credit';
 import { buildExchange, buildReturn, buildVoid, type RefundMethod, type ReturnError, type ReturnRequest, type VoidError } from '../../../../shared/pos/returns';
 import { buildSale, type PricingCatalog } from '../../../../shared/pos/sale';
 import type { TenderError, TenderInput } from '../../../../shared/pos/tenders';
 import { docsWithPrefix, getOrNull, statusOf, type LocalDb, type StoredDoc } from './localDb';
-import { withNextSeq, type SeqError } from './seq';
+import { lastUsedSeq, withNextSeq, type SeqError } from './seq';
 
 export type ShiftError =
   | { code: 'no_open_shift'; shiftId: string; reason: 'missing' | 'closed' | 'other_terminal' };
@@ -27,6 +36,7 @@ export type CommitError =
   | LookupError
   | VoidError
   | ReturnError
+  | CreditTenderError
   | { code: 'already_voided'; saleId: string }
   | { code: 'exchange_incomplete'; returnId: string; saleId: string };
 
@@ -50,6 +60,77 @@ export async function requireOpenShift(db: LocalDb, till: Till, shiftId: string)
   return { ok: true, value: shift };
 }
 
+// ---------- credit ledger ----------
+
+/**
+ * A credit account's balance on this terminal: the sum of the holder's entries that reached this database.
+ * Entry ids start with the holder, so this is one id range, no view (the terminal keeps none).
+ */
+export async function creditBalanceOf(db: LocalDb, holder: string): Promise<Money> {
+  const entries = await docsWithPrefix<CreditEntry>(db, creditHolderPrefix(holder));
+  return creditBalance(entries.filter((e) => e.type === 'credit'), holder);
+}
+
+/** Writes credit entries; a 409 is the same entry already written (ids derive from the document), not an error. */
+async function writeCreditEntries(db: LocalDb, entries: readonly CreditEntry[]): Promise<void> {
+  for (const e of entries) {
+    try {
+      await db.put(e as CreditEntry & Record<string, unknown>);
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+    }
+  }
+}
+
+// Per database handle: whether the terminal's last documents have been checked for their credit entries.
+const creditChecked = new WeakMap<LocalDb, Set<string>>();
+
+/**
+ * Writes the credit entries of this terminal's last two numbered documents if they are missing. A crash can
+ * only fall between a document's put and its entries' puts for the last commit (an exchange writes two
+ * numbers), so this runs once per database handle and terminal, before the first commit, and again after an
+ * entry write failed. Without it a sale paid by store credit could stand with the credit never taken off.
+ * A void's entries (credit given back) are not found this way, since a void's id names the sale, not the
+ * terminal that voided it; a crash there errs in the chain's favour, and HQ sees the void without its entry.
+ */
+export async function repairCredit(db: LocalDb, storeId: string, terminalId: string): Promise<void> {
+  const key = `${storeId}:${terminalId}`;
+  let done = creditChecked.get(db);
+  if (!done) creditChecked.set(db, (done = new Set()));
+  if (done.has(key)) return;
+  const last = await lastUsedSeq(db, storeId, terminalId);
+  for (const seq of [last - 1, last]) {
+    if (seq < 1) continue;
+    const [sale, ret] = await Promise.all([getOrNull<Sale>(db, saleId(storeId, terminalId, seq)), getOrNull<Return>(db, returnId(storeId, terminalId, seq))]);
+    if (sale && sale.type === 'sale') await writeCreditEntries(db, saleCreditEntries(sale));
+    if (ret && ret.type === 'return') await writeCreditEntries(db, returnCreditEntries(ret));
+  }
+  done.add(key);
+}
+
+/**
+ * Writes the entries a committed document implies. The document already stands, so a failure here does not
+ * undo the commit: it is left for repairCredit, which the next commit runs again.
+ */
+async function commitCreditEntries(db: LocalDb, till: Till, entries: readonly CreditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    await writeCreditEntries(db, entries);
+  } catch {
+    creditChecked.get(db)?.delete(`${till.config.storeId}:${till.terminalId}`);
+  }
+}
+
+/** The sale's tenders with credit accounts resolved and each balance read from the ledger. */
+async function ledgerTenders(db: LocalDb, tenders: readonly TenderInput[], customerId: string | undefined): Promise<Result<TenderInput[], CreditTenderError>> {
+  const resolved = resolveCreditTenders(tenders, customerId);
+  if (!resolved.ok) return resolved;
+  const holders = [...new Set(resolved.value.holders)];
+  const balances = new Map<string, Money>();
+  await Promise.all(holders.map(async (h) => balances.set(h, await creditBalanceOf(db, h))));
+  return { ok: true, value: withLedgerBalances(resolved.value.inputs, balances) };
+}
+
 // ---------- sales ----------
 
 export interface SaleInput extends Till {
@@ -69,12 +150,17 @@ export async function commitSale(db: LocalDb, input: SaleInput): Promise<Result<
   const shift = await requireOpenShift(db, input, input.shiftId);
   if (!shift.ok) return shift;
   const now = iso(input.now);
-  return withNextSeq<Sale, CommitError>(db, input.config.storeId, input.terminalId, async (seq) => {
-    const built = buildSale({ ...input, seq, now });
+  await repairCredit(db, input.config.storeId, input.terminalId);
+  const tenders = await ledgerTenders(db, input.tenders, input.cart.customer?.customerId);
+  if (!tenders.ok) return tenders;
+  const done = await withNextSeq<Sale, CommitError>(db, input.config.storeId, input.terminalId, async (seq) => {
+    const built = buildSale({ ...input, tenders: tenders.value, seq, now });
     if (!built.ok) return built;
     const res = await db.put(built.value as Sale & Record<string, unknown>);
     return { ok: true, value: { ...built.value, _rev: res.rev }, used: seq };
   });
+  if (done.ok) await commitCreditEntries(db, input, saleCreditEntries(done.value));
+  return done;
 }
 
 // ---------- finding the original sale ----------
@@ -154,6 +240,8 @@ export async function commitVoid(db: LocalDb, input: VoidInput): Promise<Result<
   if (!built.ok) return built;
   try {
     const res = await db.put(built.value as Void & Record<string, unknown>);
+    // What the sale took off store credit or a gift card goes back on it.
+    await commitCreditEntries(db, input, voidCreditEntries(built.value, sale));
     return { ok: true, value: { ...built.value, _rev: res.rev } };
   } catch (err) {
     // Another till voided it between our read and our write: the id makes that a conflict, not a second void.
@@ -188,14 +276,30 @@ async function returnContext(db: LocalDb, input: ReturnInput): Promise<Result<{ 
 export async function commitReturn(db: LocalDb, input: ReturnInput): Promise<Result<Return, CommitError>> {
   const ctx = await returnContext(db, input);
   if (!ctx.ok) return ctx;
+  const refund = refundAccount(input.refund, ctx.value.sale);
+  if (!refund.ok) return refund;
   const now = iso(input.now);
   const cashier = { userId: input.cashier.userId, permissions: [...input.cashier.permissions] };
-  return withNextSeq<Return, CommitError>(db, input.config.storeId, input.terminalId, async (seq) => {
-    const built = buildReturn({ ...ctx.value, requests: input.requests, config: input.config, terminalId: input.terminalId, seq, shiftId: input.shiftId, cashier, refund: input.refund, now, approvals: input.approvals ?? [] });
+  await repairCredit(db, input.config.storeId, input.terminalId);
+  const done = await withNextSeq<Return, CommitError>(db, input.config.storeId, input.terminalId, async (seq) => {
+    const built = buildReturn({ ...ctx.value, requests: input.requests, config: input.config, terminalId: input.terminalId, seq, shiftId: input.shiftId, cashier, refund: refund.value, now, approvals: input.approvals ?? [] });
     if (!built.ok) return built;
     const res = await db.put(built.value as Return & Record<string, unknown>);
     return { ok: true, value: { ...built.value, _rev: res.rev }, used: seq };
   });
+  if (done.ok) await commitCreditEntries(db, input, returnCreditEntries(done.value));
+  return done;
+}
+
+/**
+ * A refund to store credit goes to an account: the one named, else the sale's customer. Without either the
+ * money would be recorded as refunded to nobody, so the return is refused.
+ */
+function refundAccount(method: RefundMethod, sale: Sale): Result<RefundMethod, CreditTenderError> {
+  if (method.to !== 'storecredit' || method.tender.kind !== 'storecredit') return { ok: true, value: method };
+  const reference = method.reference ?? sale.customerId;
+  if (!reference || !parseCustomerId(reference)) return { ok: false, error: { code: 'credit_account_required', index: 0 } };
+  return { ok: true, value: { ...method, reference } };
 }
 
 export interface ExchangeInput extends ReturnInput {
@@ -215,17 +319,22 @@ export interface ExchangeInput extends ReturnInput {
 export async function commitExchange(db: LocalDb, input: ExchangeInput): Promise<Result<{ ret: Return; sale: Sale }, CommitError>> {
   const ctx = await returnContext(db, input);
   if (!ctx.ok) return ctx;
+  const refund = refundAccount(input.refund, ctx.value.sale);
+  if (!refund.ok) return refund;
   const now = iso(input.now);
   const cashier = { userId: input.cashier.userId, permissions: [...input.cashier.permissions] };
   const { storeId } = input.config;
-  return withNextSeq<{ ret: Return; sale: Sale }, CommitError>(db, storeId, input.terminalId, async (seq) => {
+  await repairCredit(db, storeId, input.terminalId);
+  const tenders = await ledgerTenders(db, input.tenders, input.cart.customer?.customerId);
+  if (!tenders.ok) return tenders;
+  const done = await withNextSeq<{ ret: Return; sale: Sale }, CommitError>(db, storeId, input.terminalId, async (seq) => {
     if (await getOrNull<StoredDoc>(db, saleId(storeId, input.terminalId, seq + 1))) {
       throw Object.assign(new Error('receipt number taken'), { status: 409 });
     }
     const built = buildExchange({
-      ret: { ...ctx.value, requests: input.requests, config: input.config, terminalId: input.terminalId, seq, shiftId: input.shiftId, cashier, refund: input.refund, now, approvals: input.approvals ?? [] },
+      ret: { ...ctx.value, requests: input.requests, config: input.config, terminalId: input.terminalId, seq, shiftId: input.shiftId, cashier, refund: refund.value, now, approvals: input.approvals ?? [] },
       sale: { config: input.config, terminalId: input.terminalId, seq: seq + 1, shiftId: input.shiftId, cashierId: input.cashierId, cart: input.cart, catalog: input.catalog, now },
-      tenders: input.tenders,
+      tenders: tenders.value,
     });
     if (!built.ok) return built;
     const r1 = await db.put(built.value.ret as Return & Record<string, unknown>);
@@ -234,9 +343,14 @@ export async function commitExchange(db: LocalDb, input: ExchangeInput): Promise
       r2 = await db.put(built.value.sale as Sale & Record<string, unknown>);
     } catch (err) {
       // The return is written: retrying would write a second one. Report it; the till refunds instead.
-      if (statusOf(err) === 409) return { ok: false, error: { code: 'exchange_incomplete', returnId: built.value.ret._id, saleId: built.value.sale._id } };
+      if (statusOf(err) === 409) {
+        await commitCreditEntries(db, input, returnCreditEntries(built.value.ret));
+        return { ok: false, error: { code: 'exchange_incomplete', returnId: built.value.ret._id, saleId: built.value.sale._id } };
+      }
       throw err;
     }
     return { ok: true, value: { ret: { ...built.value.ret, _rev: r1.rev }, sale: { ...built.value.sale, _rev: r2.rev } }, used: seq + 1 };
   });
+  if (done.ok) await commitCreditEntries(db, input, [...returnCreditEntries(done.value.ret), ...saleCreditEntries(done.value.sale)]);
+  return done;
 }
