@@ -16,7 +16,7 @@ import { listen } from './http';
 import type { Listening } from './http';
 import { isLedgerDoc } from './ledger';
 import { PouchDB } from './replication/pouch';
-import { realCouchScript, startRealCouch } from './testing/realCouch';
+import { realCouchAvailable, startRealCouch } from '../tests/support/realCouch';
 import { tempDir, TEST_SECRET, testLogger, waitFor } from './testing';
 
 const DB = 'caja-store';
@@ -47,7 +47,7 @@ const SERVERS: Array<{ name: string; real: boolean; start(): Promise<Upstream> }
     },
   },
 ];
-if (realCouchScript()) SERVERS.push({ name: 'Apache CouchDB 3.5', real: true, start: () => startRealCouch(TEST_SECRET) });
+if (realCouchAvailable) SERVERS.push({ name: 'Apache CouchDB 3.5', real: true, start: () => startRealCouch(TEST_SECRET) });
 
 const terminal = (tid: string): GatewayPrincipal => ({
   id: `terminal:S001:${tid}`,
@@ -138,6 +138,7 @@ describe('couch gateway: path parsing and namespacing', () => {
       '/caja-store/%2e./x', '/caja-store/%2e/x', '/caja-store/%252e%252e/x', '/caja-store/_local/..', '/caja-store/_local/%2e%2e',
       '/caja-store/a%2fb', '/caja-store/_design%2Fcaja_validate', '/caja-store/a%252fb', '/caja-store/a\\b', '/caja-store/a%5cb',
       '/caja-store/a%00b', '/caja-store//x', '/caja-store/x/', '/%2e%2e/', '/caja-store/%zz', 'http://evil/caja-store/', '/caja-store/\u00e9',
+      '/caja-store/_all_docs?keys=%5B%22a%22%5D&keys=%5B%22_local%2Fx%22%5D',
     ];
     for (const p of bad) expect(() => parseGatewayPath(p), p).to.throw().with.property('status', 400);
   });

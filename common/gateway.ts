@@ -129,6 +129,13 @@ export function parseGatewayPath(rawUrl: string | undefined): GatewayPath {
   const query = q < 0 ? '' : url.slice(q + 1);
   // Printable ASCII only: clients percent-encode everything else, and raw bytes are where parsers differ.
   if (!/^[\x21-\x7e]*$/.test(rawPath) || rawPath.includes('\\')) throw bad('illegal character in path');
+  // A repeated parameter is where two parsers disagree (CouchDB takes the last `keys`, a check might read
+  // the first); PouchDB never repeats one, so none is accepted.
+  const names = new Set<string>();
+  for (const name of new URLSearchParams(query).keys()) {
+    if (names.has(name)) throw bad(`repeated query parameter ${name}`);
+    names.add(name);
+  }
   if (rawPath === '/') return { segs: [], query };
   const parts = rawPath.slice(1).split('/');
   // `/db/` (PouchDB's info request) is the one place a trailing slash is expected.

@@ -315,7 +315,9 @@ export class Sandbox {
         emits: ctx.getProp(apiHandle, 'emits'),
       };
       apiHandle.dispose();
-      const entry: Isolate = { ...partial, api };
+      // The same object the interrupt handler reads: run() renews `deadline` on it for every call (a copy
+      // would keep the creation-time deadline, and every call after the first timeout window would fail).
+      const entry: Isolate = Object.assign(partial, { api });
       this.isolates.set(key, entry);
       return entry;
     } catch (err) {

@@ -392,6 +392,25 @@ describe('embedded CouchDB security', function () {
       expectNoHostMarker();
     });
 
+    it('renews the deadline for every call: a runtime older than the timeout still validates (regression)', async () => {
+      const sandbox = await Sandbox.create({ timeoutMs: 200 });
+      const ddoc = { _id: '_design/v', _rev: '1-a', validate_doc_update: 'function (doc) { if (doc.bad) throw { forbidden: "bad" }; }' };
+      const validate = (doc: unknown) => sandbox.callEach(ddoc, 'validate_doc_update', ddoc.validate_doc_update, [[doc, null, {}, {}]]);
+      try {
+        const createdAt = Date.now();
+        expect(validate({ bad: false })[0]).to.deep.equal({ ok: true });
+        // The runtime's first deadline passes; later calls must get deadlines of their own.
+        await new Promise<void>((resolve) => {
+          const check = () => (Date.now() > createdAt + 400 ? resolve() : setImmediate(check));
+          check();
+        });
+        expect(validate({ bad: false })[0]).to.deep.equal({ ok: true });
+        expect(validate({ bad: true })[0]).to.include({ ok: false, forbidden: 'bad' });
+      } finally {
+        sandbox.close();
+      }
+    });
+
     it('drops a WebAssembly module that failed as a whole and carries on with its spare', async () => {
       const sandbox = await Sandbox.create({ timeoutMs: 500 });
       const ddoc = { _id: '_design/v', _rev: '1-a', validate_doc_update: 'function (doc) { if (doc.bad) throw { forbidden: "bad" }; }' };

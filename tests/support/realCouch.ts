@@ -24,6 +24,8 @@ export interface RealCouch {
   adminUrl: string;
   /** The HMAC secret the instance accepts for JWTs. */
   secret: string;
+  /** `Authorization` of the server admin (admin/admin, Basic), as the shared build configures it. */
+  adminAuth: string;
   stop(): Promise<void>;
 }
 
@@ -39,10 +41,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a fresh real CouchDB on a free port with its own JWT secret; `stop()` removes it. */
-export async function startRealCouch(): Promise<RealCouch> {
+/** Starts a fresh real CouchDB on a free port with its own JWT secret (or `secret`); `stop()` removes it. */
+export async function startRealCouch(secret = randomBytes(24).toString('base64url')): Promise<RealCouch> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'caja-couchdb-'));
-  const secret = randomBytes(24).toString('base64url');
   let lastErr: unknown;
   // A port found free may be taken before CouchDB binds it; try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -57,6 +58,7 @@ export async function startRealCouch(): Promise<RealCouch> {
         url,
         adminUrl: u.toString().replace(/\/+$/, ''),
         secret,
+        adminAuth: 'Basic ' + Buffer.from('admin:admin').toString('base64'),
         async stop() {
           await run('bash', [RUN_COUCHDB, 'stop', dir], { timeout: 60_000 }).catch(() => undefined);
           await rm(dir, { recursive: true, force: true });
