@@ -21,9 +21,12 @@ import { productRoutes, storePriceRoutes } from './routes/catalog';
 import { storeRoutes } from './routes/stores';
 import { syncRoutes } from './routes/sync';
 import { roleRoutes, userRoutes } from './routes/users';
+import { mountConsole } from './routes/console';
 import { recentAudit } from './services/audit';
 import type { BootstrapResult } from './services/bootstrap';
-import { bootstrapHq } from './services/bootstrap';
+import { ensureAdmin, ensureDefaultRoles } from './services/bootstrap';
+import { writeRuntime } from '../common/runtime';
+import { HQ_ROUTES } from '../shared/api/routes';
 import { TransferRouter } from './jobs/transferRouter';
 import { listStores } from './services/stores';
 
@@ -33,6 +36,8 @@ export interface HqServer {
   couch: CouchHandle;
   /** The admin password when this start generated it (first start without HQ_ADMIN_PASSWORD). */
   generatedAdminPassword: string | null;
+  /** The URL other machines use (HQ_URL, or the listening URL with PUBLIC_HOST): what sync tokens carry. */
+  publicUrl: string;
   close(): Promise<void>;
 }
 
@@ -48,8 +53,8 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
   log.info('designdocs.deployed', { ...deployed });
 }
 
-/** Builds the HQ Express app (routes only; no listening). */
-export function createHqApp(ctx: HqContext): express.Express {
+/** Builds the HQ Express app (routes only; no listening); requests wait for `ready` when given. */
+export function createHqApp(ctx: HqContext, ready?: Promise<unknown>): express.Express {
   const { couch, log } = ctx;
   const prepare = (app: express.Express) => {
     // X-Forwarded-For names the client (rate limits, audit) only when it comes from a proxy listed in
@@ -81,7 +86,7 @@ export function createHqApp(ctx: HqContext): express.Express {
       }),
     );
   };
-  return apiApp({ component: 'hq', couch, log, jsonLimit: '10mb', prepare }, (app) => {
+  return apiApp({ component: 'hq', couch, log, jsonLimit: '10mb', prepare, routeMap: HQ_ROUTES, ...(ready ? { ready } : {}) }, (app) => {
     app.use('/api/v1/auth', authRoutes(ctx));
     app.use('/api/v1/users', userRoutes(ctx));
     app.use('/api/v1/roles', roleRoutes(ctx));
@@ -95,6 +100,8 @@ export function createHqApp(ctx: HqContext): express.Express {
       requirePermission('users.manage'),
       route(async (req, res) => res.json(await recentAudit(couch, Math.min(1000, Number(req.query.limit ?? 100) || 100)))),
     );
+    // Last: the console's own endpoints, then the built console at `/` for every other GET (SPA fallback).
+    mountConsole(app, ctx);
   });
 }
 
@@ -106,9 +113,17 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
   let boot: BootstrapResult;
   let publicUrl = cfg.hqUrl ?? '';
   const router = new TransferRouter(couch, log.child('router'));
+  // Requests that arrive between binding the port and creating the admin wait for the admin.
+  let started!: () => void;
+  let failed!: (err: unknown) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    failed = reject;
+  });
+  ready.catch(() => undefined);
   try {
     await prepareHqDatabases(couch, log);
-    boot = await bootstrapHq(couch, cfg.hqAdminPassword, log);
+    await ensureDefaultRoles(couch, log);
     const ctx: HqContext = {
       couch,
       cfg,
@@ -122,23 +137,33 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     // Older data gave HQ staff a CouchDB role on every store database; only the store's own role stays.
     for (const s of stores) await setSecurity(couch, storeDbName(s.code), [`store:${s.code}`]);
     router.ensure(stores.map((s) => s.code));
-    http = await listen(createHqApp(ctx), cfg.hqPort, cfg.bindAddress);
+    http = await listen(createHqApp(ctx, ready), cfg.hqPort, cfg.bindAddress);
     publicUrl ||= publicCouchUrl(http.url, cfg.publicHost);
+    // The admin only once the port is ours: a start that cannot listen leaves no account whose generated
+    // password nobody saw (services/bootstrap.ts).
+    boot = await ensureAdmin(couch, cfg.hqAdminPassword, log);
+    started();
   } catch (err) {
+    failed(err);
+    await http?.close();
     await router.stop();
     await couch.close();
     throw err;
   }
   const listening = http;
+  // Where this HQ and its CouchDB run, for the operator's tools on this machine (`caja couch-url`).
+  const forgetRuntime = await writeRuntime(cfg.dataDir, { component: 'hq', apiUrl: listening.url, couchdbUrl: couch.url, embedded: !cfg.couchdbUrl });
   log.info('hq.listening', { url: listening.url, couchdb: couch.url });
   return {
     url: listening.url,
     port: listening.port,
     couch,
     generatedAdminPassword: boot.generatedAdminPassword,
+    publicUrl,
     async close() {
       await router.stop();
       await listening.close();
+      await forgetRuntime().catch(() => undefined);
       await couch.close();
       log.info('hq.stopped');
     },

@@ -127,15 +127,15 @@ function printBanner(hq: HqServer, relays: RelayServer[], adminPassword: string)
   const lines = [
     '',
     'Caja demo is running.',
+    `  HQ console     ${hq.url}/   (login admin / ${adminPassword})`,
     `  HQ API         ${hq.url}/api/v1   (health: ${hq.url}/api/v1/health)`,
-    `  HQ CouchDB     ${hq.couch.url}`,
-    `  HQ login       admin / ${adminPassword}`,
     ...relays.map((r, i) => {
       const spec = DEMO_STORES[i];
       const state = r.state();
-      return `  Store ${spec?.code} relay ${r.url}  (${state.provision.state}${state.provision.error ? `: ${state.provision.error.message}` : ''}; CouchDB ${r.couch.url})`;
+      return `  Till ${spec?.code}      ${r.url}/   (relay ${state.provision.state}${state.provision.error ? `: ${state.provision.error.message}` : ''}; pair with gerente.${spec?.code.toLowerCase()} / PIN 9999)`;
     }),
     `  Store staff    cajero.s001 / PIN 1234 (cashier), gerente.s001 / PIN 9999 (manager); same for s002`,
+    `  CouchDB        HQ ${hq.couch.url}, relays ${relays.map((r) => r.couch.url).join(', ')} (127.0.0.1 only; see README "Operator recovery")`,
     'Press Ctrl+C to stop.',
     '',
   ];

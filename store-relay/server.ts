@@ -8,7 +8,12 @@ import { couchGateway } from '../common/gateway';
 import { isLedgerDoc } from '../common/ledger';
 import { processSecrets } from '../common/secrets';
 import type { ProcessSecrets } from '../common/secrets';
-import { forbidden } from '../common/errors';
+import { forbidden, isErrorCode, notFound } from '../common/errors';
+import { writeRuntime } from '../common/runtime';
+import { parse } from '../shared/api/parse';
+import { NoBody, PairingCodeRequest, PairRequest, RelayLogin, RelayProvision, TerminalHealth, TerminalTokenRequest } from '../shared/api/bodies';
+import { RELAY_ROUTES } from '../shared/api/routes';
+import { businessDate as businessDateAt } from '../shared/pos/clock';
 import { isLoopback, loadSetupCode, setupCodeMatches } from './services/setupCode';
 import type { CouchHandle } from '../common/couch';
 import { badRequest } from '../common/errors';
@@ -42,7 +47,8 @@ import {
 } from './services/terminals';
 import { auditAtStore } from './services/audit';
 import { dayCloseRouter } from './routes/dayClose';
-import { Heartbeat } from './services/heartbeat';
+import { mountTerminalApp } from './terminalApp';
+import { ErrorOutbox, Heartbeat } from './services/heartbeat';
 import { StoreActivity } from './services/activity';
 import type { TerminalHealthReport } from './services/heartbeat';
 
@@ -73,6 +79,8 @@ class Relay {
   heartbeat: Heartbeat | null = null;
   activity: StoreActivity | null = null;
   readonly terminalHealth = new Map<string, TerminalHealthReport>();
+  /** Errors HQ has not acknowledged; outlives heartbeat senders and restarts (services/heartbeat.ts). */
+  outbox: ErrorOutbox | null = null;
   lastProvisionError: { code: string; message: string; at: string } | null = null;
 
   constructor(
@@ -86,19 +94,21 @@ class Relay {
 
   recordError = (e: SyncErrorEntry) => {
     if (e.type === 'network_timeout') this.tokens?.recheck();
-    this.heartbeat?.enqueueError(e);
+    this.outbox?.add(e);
     this.errors.push(e);
     if (this.errors.length > MAX_ERRORS_KEPT) this.errors.splice(0, this.errors.length - MAX_ERRORS_KEPT);
     this.log.warn('sync.error', { ...e });
   };
 
   /** Starts serving a provisioned store: database access for its terminals, then replication. */
-  async activate(identity: RelayIdentity): Promise<void> {
-    this.identity = identity;
+  async activate(given: RelayIdentity): Promise<void> {
+    this.identity = given;
     this.provision = { state: 'provisioned', error: null };
     // Paired terminals of this store are members; what each may write is checked by validate_doc_update.
-    await setSecurity(this.couch, RELAY_DB, [`store:${identity.storeCode}`]);
-    this.tokens = new StoreTokenSource(identity, this.log);
+    await setSecurity(this.couch, RELAY_DB, [`store:${given.storeCode}`]);
+    const { identity, tokens } = await this.withCurrentHqCouch(given);
+    this.identity = identity;
+    this.tokens = tokens;
     // HQ may move its CouchDB (a new host, or the demo's free port after a restart): the token answer names
     // the current URL, and the relay follows it, keeping its checkpoints (they live in the databases).
     this.tokens.onCouchUrl = (url) => {
@@ -117,8 +127,10 @@ class Relay {
     await this.heartbeat?.stop();
     this.activity ??= new StoreActivity(this.couch, RELAY_DB, this.log);
     this.activity.start();
+    this.outbox ??= new ErrorOutbox(this.couch, RELAY_PRIVATE_DB, this.log);
     this.heartbeat = new Heartbeat({
       identity,
+      outbox: this.outbox,
       activity: this.activity,
       jobs: () => this.jobs,
       terminals: () => [...this.terminalHealth.values()],
@@ -127,6 +139,29 @@ class Relay {
       log: this.log,
     });
     this.heartbeat.start();
+  }
+
+  /**
+   * Asks HQ, before any replication starts, where its replication gateway is now (the token answer names it):
+   * an identity saved by an older start may name an address HQ no longer uses, and jobs started there would
+   * only fill the log with network timeouts until the first token renewal. HQ unreachable (or slow) within a
+   * few seconds: the saved address is used, and the jobs' own rechecks follow HQ later.
+   */
+  private async withCurrentHqCouch(identity: RelayIdentity): Promise<{ identity: RelayIdentity; tokens: StoreTokenSource }> {
+    const probe = new StoreTokenSource(identity, this.log);
+    let announced: string | null = null;
+    probe.onCouchUrl = (url) => {
+      announced = url;
+    };
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([probe.get().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 3000)))]);
+    clearTimeout(timer);
+    const url = announced as string | null;
+    if (!url || url === identity.couchdb.url) return { identity, tokens: probe };
+    const moved: RelayIdentity = { ...identity, couchdb: { ...identity.couchdb, url } };
+    await writeJsonAtomic(identityFile(this.cfg.dataDir), moved);
+    this.log.info('relay.hq_couchdb_url_updated', { from: identity.couchdb.url, to: url });
+    return { identity: moved, tokens: new StoreTokenSource(moved, this.log) };
   }
 
   /** Records an audit entry for a write made through the relay API. */
@@ -163,7 +198,7 @@ class Relay {
       this.provision = current ? previousState : { state: 'error', error: { code, message, at: new Date().toISOString() } };
       this.lastProvisionError = { code, message, at: new Date().toISOString() };
       this.log.error('relay.provision_failed', { code, message });
-      throw err instanceof ProvisionError ? badRequest(code, message) : err;
+      throw err instanceof ProvisionError ? badRequest(isErrorCode(code) ? code : 'provision_failed', message) : err;
     }
   }
 
@@ -171,6 +206,16 @@ class Relay {
     await this.heartbeat?.stop();
     await this.activity?.stop();
     await Promise.all(this.jobs.map((j) => j.stop()));
+    // Errors recorded while stopping are kept for the next start.
+    await this.outbox?.flush();
+  }
+
+  /** Why HQ refuses this relay, when it does (a revoked or re-provisioned store), for the health answer. */
+  hqRefusal(): { code: string; message: string; at: string } | null {
+    const tokenError = this.tokens?.lastError;
+    // Only a refusal of the credential counts; an HQ answering 5xx is a fault to retry, not a refusal.
+    if (tokenError && (tokenError.code === 'store_credential_invalid' || tokenError.code === 'store_suspended')) return tokenError;
+    return this.heartbeat?.refused ?? null;
   }
 }
 
@@ -219,8 +264,19 @@ export function createRelayApp(relay: Relay): express.Express {
       }),
     );
   };
-  const healthExtra = () => ({ store: relay.identity?.storeCode ?? null, provision: relay.provision.state });
-  return apiApp({ component: 'relay', couch, log, jsonLimit: '1mb', prepare, healthExtra }, (app) => {
+  const healthExtra = () => {
+    const refused = relay.hqRefusal();
+    return {
+      store: relay.identity?.storeCode ?? null,
+      provision: relay.provision.state,
+      // Provisioned but refused by HQ (revoked): the tills keep selling, but nothing reaches HQ until an
+      // operator provisions the relay again (README "Operator recovery").
+      hq: relay.identity ? { credential: refused ? 'refused' : 'ok', ...(refused ? { refusal: refused } : {}) } : null,
+    };
+  };
+  const healthProblems = () => (relay.hqRefusal() ? ['hq_credential_refused'] : []);
+  return apiApp({ component: 'relay', couch, log, jsonLimit: '1mb', prepare, healthExtra, healthProblems, routeMap: RELAY_ROUTES }, (app) => {
+    relayHome(app);
     app.get('/api/v1/sync/status', (_req, res) => {
       res.json({
         store: relay.identity?.storeCode ?? null,
@@ -228,7 +284,7 @@ export function createRelayApp(relay: Relay): express.Express {
         lastProvisionError: relay.lastProvisionError,
         tokenError: relay.tokens?.lastError ?? null,
         jobs: relay.jobs.map((j) => activeTaskOf(j.snapshot(), j.pid)),
-        heartbeat: { lastSentAt: relay.heartbeat?.lastSentAt ?? null, lastError: relay.heartbeat?.lastError ?? null },
+        heartbeat: { lastSentAt: relay.heartbeat?.lastSentAt ?? null, lastError: relay.heartbeat?.lastError ?? null, refused: relay.heartbeat?.refused ?? null, unacknowledgedErrors: relay.outbox?.size ?? 0 },
         terminals: [...relay.terminalHealth.values()],
         errors: relay.errors.slice(-50),
       });
@@ -236,8 +292,7 @@ export function createRelayApp(relay: Relay): express.Express {
     app.post(
       '/api/v1/provision',
       route(async (req, res) => {
-        const body = (req.body ?? {}) as { token?: unknown; setupCode?: unknown; changeHq?: unknown };
-        if (typeof body.token !== 'string') throw badRequest('token_malformed', 'Send {"token": "<sync token>"}.');
+        const body = parse(RelayProvision, req.body ?? {});
         // A fresh relay is provisioned from its own machine or with its setup code; a provisioned one only
         // with the setup code (an operator's action), never by whoever reaches the API on the LAN.
         const local = !relay.identity && isLoopback(req.socket.remoteAddress);
@@ -253,7 +308,7 @@ export function createRelayApp(relay: Relay): express.Express {
       '/api/v1/auth/login',
       route(async (req, res) => {
         requireIdentity(relay);
-        const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
+        const body = parse(RelayLogin, req.body ?? {});
         const user = await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage');
         res.json({ token: signManagerToken(apiSecret, store(), user), user: { id: user.userId, username: user.username, permissions: user.permissions } });
       }),
@@ -262,7 +317,7 @@ export function createRelayApp(relay: Relay): express.Express {
       '/api/v1/terminals/pairing-code',
       route(async (req, res) => {
         requireIdentity(relay);
-        const body = (req.body ?? {}) as { username?: unknown; pin?: unknown };
+        const body = parse(PairingCodeRequest, req.body ?? {});
         const by = req.get('authorization')
           ? verifyManagerToken(apiSecret, store(), req.get('authorization'), 'terminals.manage').userId
           : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
@@ -275,7 +330,7 @@ export function createRelayApp(relay: Relay): express.Express {
       '/api/v1/terminals/pair',
       route(async (req, res) => {
         const identity = requireIdentity(relay);
-        const body = (req.body ?? {}) as { username?: unknown; pin?: unknown; code?: unknown; name?: unknown };
+        const body = parse(PairRequest, req.body ?? {});
         const pairedBy = body.code !== undefined ? await consumePairingCode(couch, body.code, req.ip ?? 'unknown') : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
         const { terminal, secret } = await pairTerminal(couch, pairedBy, body.name);
         log.info('terminal.paired', { terminal: terminal.terminalId, by: pairedBy });
@@ -295,7 +350,7 @@ export function createRelayApp(relay: Relay): express.Express {
       '/api/v1/terminals/token',
       route(async (req, res) => {
         const identity = requireIdentity(relay);
-        const body = (req.body ?? {}) as { terminalId?: unknown; secret?: unknown };
+        const body = parse(TerminalTokenRequest, req.body ?? {});
         res.json(await terminalToken(couch, apiSecret, identity.storeCode, body.terminalId, body.secret));
       }),
     );
@@ -304,12 +359,13 @@ export function createRelayApp(relay: Relay): express.Express {
       route(async (req, res) => {
         const identity = requireIdentity(relay);
         const { terminalId } = verifyTerminalToken(apiSecret, identity.storeCode, req.get('authorization'));
-        const body = (req.body ?? {}) as { pendingUp?: unknown; dbSizeBytes?: unknown };
+        // Non-negative whole numbers (or null where the terminal cannot measure): they are shown at HQ.
+        const body = parse(TerminalHealth, req.body ?? {});
         relay.terminalHealth.set(terminalId, {
           terminalId,
           lastSeenAt: new Date().toISOString(),
-          pendingUp: typeof body.pendingUp === 'number' ? body.pendingUp : null,
-          dbSizeBytes: typeof body.dbSizeBytes === 'number' ? body.dbSizeBytes : null,
+          pendingUp: body.pendingUp ?? null,
+          dbSizeBytes: body.dbSizeBytes ?? null,
         });
         res.json({ ok: true });
       }),
@@ -325,7 +381,11 @@ export function createRelayApp(relay: Relay): express.Express {
       '/api/v1/terminals/:id',
       route(async (req, res) => {
         const { userId } = verifyManagerToken(apiSecret, store(), req.get('authorization'), 'terminals.manage');
-        const t = await unpairTerminal(couch, String(req.params.id), userId);
+        parse(NoBody, req.body ?? {});
+        const terminalId = String(req.params.id);
+        // Terminal ids are T1, T2, ...: anything else is not found, and never reaches CouchDB as an odd id.
+        if (!/^T[0-9]{1,4}$/.test(terminalId)) throw notFound('terminal_not_found', `No terminal ${terminalId.slice(0, 20)}.`);
+        const t = await unpairTerminal(couch, terminalId, userId);
         log.info('terminal.unpaired', { terminal: t.terminalId, by: userId });
         await relay.audit('terminal.unpair', `user:${userId}`, `terminal:${t.terminalId}`, req.ip);
         res.json(publicTerminal(t));
@@ -338,9 +398,19 @@ export function createRelayApp(relay: Relay): express.Express {
         jwtSecret: apiSecret,
         storeCode: () => relay.identity?.storeCode ?? null,
         timeZone: () => relay.identity?.timeZone ?? 'UTC',
+        // The store's first day at this relay: no Z for a day before the store existed here (routes/dayClose.ts).
+        openedOn: () => (relay.identity ? businessDateAt(new Date(relay.identity.provisionedAt), relay.identity.timeZone) : null),
       }),
     );
   });
+}
+
+/**
+ * `/` of the relay: the terminal app's static build with its single-page fallback (or how to build it), for
+ * every GET outside /api and /couch (store-relay/terminalApp.ts).
+ */
+function relayHome(app: express.Express): void {
+  mountTerminalApp(app);
 }
 
 /** Starts a relay: CouchDB, its databases and design documents, provisioning if needed, then the API. */
@@ -354,6 +424,9 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     await ensureDb(couch, RELAY_PRIVATE_DB);
     await setSecurity(couch, RELAY_PRIVATE_DB, []);
     await deployDesignDocs(couch.url, RELAY_DB, 'relay-store', couch.authHeader());
+    // What an earlier run could not deliver to HQ is delivered by this one.
+    relay.outbox = new ErrorOutbox(couch, RELAY_PRIVATE_DB, log);
+    await relay.outbox.load();
     http = await listen(createRelayApp(relay), cfg.relayPort, cfg.bindAddress);
     const identity = await loadIdentity(cfg.dataDir);
     if (identity) {
@@ -371,6 +444,8 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     throw err;
   }
   const listening = http;
+  // Where this relay and its CouchDB run, for the operator's tools on this machine (`caja relay unlock-pin`, `caja couch-url`).
+  const forgetRuntime = await writeRuntime(cfg.dataDir, { component: 'relay', apiUrl: listening.url, couchdbUrl: couch.url, embedded: !cfg.couchdbUrl });
   log.info('relay.listening', { url: listening.url, couchdb: couch.url, store: relay.identity?.storeCode ?? null });
   return {
     url: listening.url,
@@ -384,6 +459,7 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     async close() {
       await relay.close();
       await listening.close();
+      await forgetRuntime().catch(() => undefined);
       await couch.close();
       log.info('relay.stopped');
     },

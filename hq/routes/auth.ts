@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { route } from '../../common/http';
+import { ChangeCredential, Login, Refresh } from '../../shared/api/bodies';
+import { parse } from '../../shared/api/parse';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, session } from '../context';
 import { audit } from '../services/audit';
 import { changeCredential, login, refresh } from '../services/auth';
-import { getUser, publicUser } from '../services/users';
+import { getUser, publicUser, recordFirstLogin } from '../services/users';
 import { resolvePermissions } from '../../shared/auth/permissions';
 import { listRoles } from '../services/users';
 
@@ -13,22 +15,21 @@ export function authRoutes(ctx: HqContext): Router {
   r.post(
     '/login',
     route(async (req, res) => {
-      const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
-      try {
-        const tokens = await login(ctx.couch, ctx.secrets.api, body.username, body.password, req.ip ?? 'unknown');
-        await audit(ctx.couch, { id: `hq:${String(body.username)}`, from: req.ip ?? 'unknown' }, 'auth.login', String(body.username));
-        res.json(tokens);
-      } catch (err) {
-        const e = err as { status?: number; details?: { retryAfterS?: number } };
-        if (e.status === 429 && e.details?.retryAfterS) res.set('Retry-After', String(e.details.retryAfterS));
-        throw err;
-      }
+      const body = parse(Login, req.body ?? {});
+      // A 429 carries details.retryAfterS, which the error mapper turns into Retry-After.
+      const tokens = await login(ctx.couch, ctx.secrets.api, body.username, body.password, req.ip ?? 'unknown');
+      await audit(ctx.couch, { id: `hq:${body.username}`, from: req.ip ?? 'unknown' }, 'auth.login', body.username);
+      // Once signed in, the admin's bootstrap password is theirs: HQ_ADMIN_PASSWORD stops applying. Not
+      // recording it must not fail a login that succeeded.
+      await recordFirstLogin(ctx.couch, body.username).catch((err: unknown) => ctx.log.warn('auth.first_login_not_recorded', { err: err instanceof Error ? err : String(err) }));
+      res.json(tokens);
     }),
   );
   r.post(
     '/refresh',
     route(async (req, res) => {
-      res.json(await refresh(ctx.couch, ctx.secrets.api, (req.body as { refreshToken?: unknown } | undefined)?.refreshToken));
+      const { refreshToken } = parse(Refresh, req.body ?? {});
+      res.json(await refresh(ctx.couch, ctx.secrets.api, refreshToken));
     }),
   );
   r.get(
@@ -49,7 +50,8 @@ export function authRoutes(ctx: HqContext): Router {
     authenticate(ctx),
     route(async (req, res) => {
       const s = session(res);
-      const user = await changeCredential(ctx.couch, s.userId, (req.body ?? {}) as Record<string, unknown>);
+      const body = parse(ChangeCredential, req.body ?? {});
+      const user = await changeCredential(ctx.couch, s.userId, body);
       await audit(ctx.couch, actorOf(req, res), 'auth.change_credential', `hquser:${s.userId}`);
       res.json({ ok: true, user: publicUser(user) });
     }),

@@ -1,9 +1,31 @@
 import { Router } from 'express';
+import type { Request } from 'express';
+import { notFound } from '../../common/errors';
 import { route } from '../../common/http';
+import { ProductPatch, ProductQuery, StorePrice } from '../../shared/api/bodies';
+import { parse } from '../../shared/api/parse';
+import { isKey } from '../../shared/model/ids';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, requirePermission } from '../context';
 import { audit } from '../services/audit';
 import { getProduct, searchProducts, setStorePrice, updateProduct } from '../services/catalog';
+import { storeParam } from './stores';
+
+/**
+ * The SKU in the path; one that cannot be a document key is simply not found (CouchDB ids with a slash are
+ * refused by the embedded server's path parsing, so no product has one).
+ */
+function skuParam(req: Request): string {
+  const sku = String(req.params.sku ?? '');
+  if (!isKey(sku) || sku.includes('/')) throw notFound('product_not_found', `No product ${String(req.params.sku).slice(0, 40)}.`);
+  return sku;
+}
+
+/** A query string as the parser expects it: numbers as numbers, a repeated key left a list (and refused). */
+function queryOf(req: Request): Record<string, unknown> {
+  const q = req.query as Record<string, unknown>;
+  return { ...q, ...(typeof q.limit === 'string' ? { limit: q.limit.trim() === '' ? NaN : Number(q.limit) } : {}) };
+}
 
 /** /api/v1/products */
 export function productRoutes(ctx: HqContext): Router {
@@ -12,18 +34,28 @@ export function productRoutes(ctx: HqContext): Router {
   r.get(
     '/',
     route(async (req, res) => {
-      const q = req.query as Record<string, string | undefined>;
-      res.json(await searchProducts(ctx.couch, { ...(q.sku !== undefined ? { sku: q.sku } : {}), ...(q.barcode ? { barcode: q.barcode } : {}), limit: Number(q.limit ?? 50) || 50 }));
+      const q = parse(ProductQuery, queryOf(req));
+      const limit = q.limit ?? 50;
+      const page = await searchProducts(ctx.couch, { ...(q.sku !== undefined ? { sku: q.sku } : {}), ...(q.barcode ? { barcode: q.barcode } : {}), ...(q.after !== undefined ? { after: q.after } : {}), limit });
+      if (page.next !== null) {
+        // The body stays a list (its long-standing shape); where the next page starts is in the headers.
+        const next = new URLSearchParams({ ...(q.sku ? { sku: q.sku } : {}), limit: String(limit), after: page.next });
+        res.set('Link', `</api/v1/products?${next.toString()}>; rel="next"`);
+        res.set('X-Next-After', page.next);
+      }
+      res.json(page.products);
     }),
   );
-  r.get('/:sku', route(async (req, res) => res.json(await getProduct(ctx.couch, String(req.params.sku)))));
+  r.get('/:sku', route(async (req, res) => res.json(await getProduct(ctx.couch, skuParam(req)))));
   r.patch(
     '/:sku',
     requirePermission('catalog.edit'),
     route(async (req, res) => {
-      const patch = (req.body ?? {}) as Record<string, unknown>;
-      const product = await updateProduct(ctx.couch, String(req.params.sku), patch);
-      await audit(ctx.couch, actorOf(req, res), 'product.update', product._id, { fields: Object.keys(patch), ...(patch.price !== undefined ? { price: patch.price } : {}) });
+      const sku = skuParam(req);
+      const patch = parse(ProductPatch, req.body ?? {});
+      const { product, changed } = await updateProduct(ctx.couch, sku, patch);
+      // An edit to the same values wrote nothing: no revision to replicate, nothing to audit.
+      if (changed) await audit(ctx.couch, actorOf(req, res), 'product.update', product._id, { fields: Object.keys(patch), ...(patch.price !== undefined ? { price: patch.price } : {}) });
       res.json(product);
     }),
   );
@@ -37,10 +69,11 @@ export function storePriceRoutes(ctx: HqContext): Router {
   r.put(
     '/:store/:sku',
     route(async (req, res) => {
-      const { store, sku } = req.params as { store: string; sku: string };
-      const price = (req.body as { price?: unknown } | undefined)?.price;
-      const saved = await setStorePrice(ctx.couch, store, sku, price ?? null);
-      await audit(ctx.couch, actorOf(req, res), saved ? 'store_price.set' : 'store_price.remove', `${store}/price:${sku}`, { price: price ?? null });
+      const store = storeParam(req, 'store');
+      const sku = skuParam(req);
+      const { price } = parse(StorePrice, req.body ?? {});
+      const saved = await setStorePrice(ctx.couch, store, sku, price);
+      await audit(ctx.couch, actorOf(req, res), saved ? 'store_price.set' : 'store_price.remove', `${store}/price:${sku}`, { price });
       res.json(saved ?? { removed: true });
     }),
   );

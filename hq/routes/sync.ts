@@ -1,6 +1,7 @@
 import { Router } from 'express';
-import { badRequest } from '../../common/errors';
 import { route } from '../../common/http';
+import { Heartbeat, SyncProvision, SyncTokenRequest } from '../../shared/api/bodies';
+import { parse } from '../../shared/api/parse';
 import type { HqContext } from '../context';
 import { audit } from '../services/audit';
 import { CATALOG_DB, storeDbName } from '../services/dbs';
@@ -16,8 +17,7 @@ export function syncRoutes(ctx: HqContext): Router {
   r.post(
     '/provision',
     route(async (req, res) => {
-      const token = (req.body as { token?: unknown } | undefined)?.token;
-      if (typeof token !== 'string') throw badRequest('token_malformed', 'Send {"token": "<sync token>"}.');
+      const { token } = parse(SyncProvision, req.body ?? {});
       try {
         const { credential, store } = await redeemSyncToken(ctx.couch, token);
         await audit(ctx.couch, { id: `store:${store.code}`, from: req.ip ?? 'unknown' }, 'store.provisioned', store._id);
@@ -25,6 +25,7 @@ export function syncRoutes(ctx: HqContext): Router {
         res.status(201).json({
           store: { code: store.code, name: store.name, timeZone: store.timeZone, currency: store.currency, locale: store.locale },
           credential,
+          // HQ's own gateway, at the host the operator configured (HQ_URL, or PUBLIC_HOST): never the CouchDB's.
           couchdb: { url: ctx.couchPublicUrl(), catalogDb: CATALOG_DB, storeDb: storeDbName(store.code) },
           tokenTtlS: storeTokenTtlS(),
         });
@@ -37,10 +38,7 @@ export function syncRoutes(ctx: HqContext): Router {
   r.post(
     '/token',
     route(async (req, res) => {
-      const body = (req.body ?? {}) as { storeCode?: unknown; credentialId?: unknown; secret?: unknown };
-      if (typeof body.storeCode !== 'string' || typeof body.credentialId !== 'string' || typeof body.secret !== 'string') {
-        throw badRequest('missing_credentials', 'Send storeCode, credentialId and secret.');
-      }
+      const body = parse(SyncTokenRequest, req.body ?? {});
       const store = await authenticateStore(ctx.couch, body.storeCode, body.credentialId, body.secret);
       res.json({ ...signStoreTokens(ctx.secrets.api, store.code), couchdbUrl: ctx.couchPublicUrl() });
     }),
@@ -49,9 +47,9 @@ export function syncRoutes(ctx: HqContext): Router {
     '/heartbeat',
     route(async (req, res) => {
       const { storeCode } = verifyStoreToken(ctx.secrets.api, bearer(req.get('authorization'), 'A heartbeat carries the store token.'));
-      const answer = await recordHeartbeat(ctx.couch, storeCode, req.body, req.ip ?? 'unknown');
-      const ack = (req.body as { resyncStarted?: unknown } | undefined)?.resyncStarted;
-      if (typeof ack === 'string') await acknowledgeResync(ctx.couch, storeCode, ack);
+      const heartbeat = parse(Heartbeat, req.body ?? {});
+      const answer = await recordHeartbeat(ctx.couch, storeCode, heartbeat, req.ip ?? 'unknown');
+      if (heartbeat.resyncStarted) await acknowledgeResync(ctx.couch, storeCode, heartbeat.resyncStarted);
       res.json(answer);
     }),
   );
@@ -67,7 +65,7 @@ export function syncRoutes(ctx: HqContext): Router {
     requirePermission('sync.admin'),
     route(async (req, res) => {
       const q = req.query as Record<string, string | undefined>;
-      res.json(await listSyncErrors(ctx.couch, { ...(q.store ? { store: q.store } : {}), ...(q.type ? { type: q.type } : {}), limit: Number(q.limit ?? 100) || 100 }));
+      res.json(await listSyncErrors(ctx.couch, { ...(typeof q.store === 'string' ? { store: q.store } : {}), ...(typeof q.type === 'string' ? { type: q.type } : {}), limit: Number(q.limit ?? 100) || 100 }));
     }),
   );
   return r;

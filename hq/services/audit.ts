@@ -11,9 +11,19 @@ export interface Actor {
   from: string; // remote address
 }
 
+/** Largest detail an entry keeps: inputs are bounded by the routes, and this bounds what they forget to. */
+const MAX_DETAIL_CHARS = 4000;
+
+/** The detail as kept: whole when small, else a note of its size (an audit entry is permanent). */
+function boundedDetail(detail: Record<string, unknown>): Record<string, unknown> {
+  const size = JSON.stringify(detail).length;
+  return size <= MAX_DETAIL_CHARS ? detail : { truncated: true, chars: size, keys: Object.keys(detail).slice(0, 50) };
+}
+
 /** Records one audit entry; `target` is the document id or resource changed. */
 export async function audit(couch: CouchHandle, actor: Actor, action: string, target: string, detail?: Record<string, unknown>): Promise<void> {
   const at = new Date().toISOString();
+  detail = detail && boundedDetail(detail);
   const entry: AuditEntry = {
     _id: `audit:hq:${at}:${randomUUID()}`,
     type: 'audit',

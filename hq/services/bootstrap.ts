@@ -1,32 +1,66 @@
 // First start of an HQ: default roles in the catalog and the `admin` account. Idempotent, so every start
 // runs it and a second HQ instance starting at the same moment is harmless (conflicts are ignored).
+//
+// Two steps, because of how an operator gets locked out: the roles are made before HQ listens (requests
+// need them), but the admin only once HQ holds its port, so a start that dies on a busy port has created
+// no account with a password nobody saw. And until the admin has signed in once, HQ_ADMIN_PASSWORD is
+// honoured at every start: an operator who missed or lost the generated password sets it and restarts.
 import { randomBytes } from 'node:crypto';
 import type { CouchHandle } from '../../common/couch';
 import type { Logger } from '../../common/log';
 import { defaultRoleDocs } from '../../shared/auth/permissions';
+import { verifySecret } from '../../shared/auth/secrets';
 import { CATALOG_DB } from './dbs';
-import { createUser, listRoles, listUsers } from './users';
+import type { HqUserDoc } from './users';
+import { createUser, findUserByUsername, listRoles, listUsers, neverSignedIn, setBootstrapPassword } from './users';
+
+export const ADMIN_USERNAME = 'admin';
 
 export interface BootstrapResult {
   /** Set only when this start created the admin with a generated password (shown once). */
   generatedAdminPassword: string | null;
 }
 
-export async function bootstrapHq(couch: CouchHandle, adminPassword: string | null, log: Logger): Promise<BootstrapResult> {
+/** The default roles (cashier, store manager, HQ admin...), created where missing. */
+export async function ensureDefaultRoles(couch: CouchHandle, log: Logger): Promise<void> {
   const existingRoles = new Set((await listRoles(couch)).map((r) => r._id));
   const missing = defaultRoleDocs().filter((r) => !existingRoles.has(r._id));
   if (missing.length) {
     await couch.nano.use(CATALOG_DB).bulk({ docs: missing });
     log.info('bootstrap.roles', { created: missing.map((r) => r._id) });
   }
-  if ((await listUsers(couch)).length > 0) return { generatedAdminPassword: null };
+}
+
+/**
+ * The `admin` account: created on the first start (password HQ_ADMIN_PASSWORD, or generated and returned to
+ * be printed once); on later starts, given HQ_ADMIN_PASSWORD and an admin that never signed in, that password
+ * replaces the bootstrap one. An admin who has signed in keeps their password: from then on the way back is
+ * `caja admin reset-password`, run on HQ's machine.
+ */
+export async function ensureAdmin(couch: CouchHandle, adminPassword: string | null, log: Logger): Promise<BootstrapResult> {
+  if ((await listUsers(couch)).length > 0) {
+    const admin = (await findUserByUsername(couch, ADMIN_USERNAME)) as HqUserDoc | null;
+    if (adminPassword && admin && neverSignedIn(admin) && !(await verifySecret(adminPassword, admin.passwordHash))) {
+      await setBootstrapPassword(couch, admin, adminPassword);
+      log.warn('bootstrap.admin_password_set', { username: ADMIN_USERNAME, passwordFrom: 'HQ_ADMIN_PASSWORD', why: 'the admin has not signed in yet' });
+    } else if (adminPassword && admin && !neverSignedIn(admin)) {
+      log.info('bootstrap.admin_password_ignored', { why: 'the admin has signed in; use `caja admin reset-password` on this machine to set a new one' });
+    }
+    return { generatedAdminPassword: null };
+  }
   const password = adminPassword ?? randomBytes(12).toString('base64url');
   try {
-    await createUser(couch, { username: 'admin', displayName: 'Administrator', password, roles: ['role:hq_admin'] });
+    await createUser(couch, { username: ADMIN_USERNAME, displayName: 'Administrator', password, roles: ['role:hq_admin'] }, { passwordSetBy: 'bootstrap' });
   } catch (err) {
     if ((err as { status?: number }).status === 409) return { generatedAdminPassword: null };
     throw err;
   }
-  log.info('bootstrap.admin_created', { username: 'admin', passwordFrom: adminPassword ? 'HQ_ADMIN_PASSWORD' : 'generated' });
+  log.info('bootstrap.admin_created', { username: ADMIN_USERNAME, passwordFrom: adminPassword ? 'HQ_ADMIN_PASSWORD' : 'generated' });
   return { generatedAdminPassword: adminPassword ? null : password };
+}
+
+/** Both steps at once, for callers that do not listen on a port (tools, tests). */
+export async function bootstrapHq(couch: CouchHandle, adminPassword: string | null, log: Logger): Promise<BootstrapResult> {
+  await ensureDefaultRoles(couch, log);
+  return ensureAdmin(couch, adminPassword, log);
 }

@@ -1,28 +1,34 @@
 // Catalog edits through the HQ API: products (in caja-catalog, down to every store) and store price
 // overrides (`price:<sku>` in one store's database). Every document is validated by the same shared
-// validator that design documents run, so the API and CouchDB agree on what is acceptable.
+// validator that design documents run, so the API and CouchDB agree on what is acceptable; on top of it the
+// API keeps the catalog whole: a barcode belongs to one product, and a product names a department, tax
+// group and supplier that exist. A write that changes nothing is not made: each catalog revision travels to
+// every store and every till.
 import type { CouchHandle } from '../../common/couch';
 import { getDoc, putDoc, updateDoc } from '../../common/docs';
 import { tombstone } from './users';
-import { badRequest, notFound } from '../../common/errors';
+import { badRequest, conflict, notFound } from '../../common/errors';
+import type { ProductPatchBody } from '../../shared/api/bodies';
+import { KeyedMutex } from '../../shared/auth/keyedMutex';
 import { priceId, productId } from '../../shared/model/ids';
 import type { Product, StorePrice } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { validateDoc } from '../../shared/model/validate';
+import type { Money } from '../../shared/money';
 import { money } from '../../shared/money';
 import { CATALOG_DB, storeDbName } from './dbs';
 import { getStore } from './stores';
 
+/**
+ * Product edits touching the same barcodes run one at a time in this process, so two edits cannot both find a
+ * barcode free and both take it. (Several HQ instances each serialise their own; the barcode view then still
+ * shows the duplicate, which the next edit of either product refuses to keep.)
+ */
+const barcodeLock = new KeyedMutex();
+
 function checkValid(doc: object): void {
   const errors = validateDoc(doc);
   if (errors.length) throw badRequest('invalid_document', errors.join('; '), { errors });
-}
-
-function checkPrice(value: unknown, field = 'price'): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw badRequest('invalid_price', `${field} is a non-negative integer of minor units (cents).`);
-  }
-  return money(value);
 }
 
 export async function getProduct(couch: CouchHandle, sku: string): Promise<Product> {
@@ -31,38 +37,108 @@ export async function getProduct(couch: CouchHandle, sku: string): Promise<Produ
   return p;
 }
 
-/** Products whose SKU starts with `prefix`, or the one carrying barcode `barcode`. */
-export async function searchProducts(couch: CouchHandle, q: { sku?: string; barcode?: string; limit?: number }): Promise<Product[]> {
+/** One page of products; `next` is the SKU to continue after (null on the last page). */
+export interface ProductPage {
+  products: Product[];
+  next: string | null;
+}
+
+/**
+ * Products whose SKU starts with `sku` (all when empty), `limit` per page in SKU order, after the SKU `after`;
+ * or the products carrying barcode `barcode`. A page says where the next one starts, so nothing is cut off.
+ */
+export async function searchProducts(couch: CouchHandle, q: { sku?: string; barcode?: string; limit?: number; after?: string }): Promise<ProductPage> {
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
   if (q.barcode) {
     const res = await couch.request<{ rows: Array<{ doc?: Product }> }>(
       `/${CATALOG_DB}/_design/products_by_barcode/_view/products_by_barcode?include_docs=true&key=${encodeURIComponent(JSON.stringify(q.barcode))}`,
     );
-    return res.rows.flatMap((r) => (r.doc ? [r.doc] : []));
+    return { products: res.rows.flatMap((r) => (r.doc ? [r.doc] : [])), next: null };
   }
   const prefix = `product:${q.sku ?? ''}`;
-  const res = await couch.nano.use<Product>(CATALOG_DB).list({ startkey: prefix, endkey: `${prefix}\ufff0`, include_docs: true, limit });
-  return res.rows.flatMap((r) => (r.doc ? [r.doc as Product] : []));
+  const afterId = q.after !== undefined ? productId(q.after) : null;
+  const startkey = afterId && afterId > prefix ? afterId : prefix;
+  // One more row than the page: the page after `after` may start with `after` itself, and the extra row
+  // tells whether there is a next page at all.
+  const res = await couch.nano.use<Product>(CATALOG_DB).list({ startkey, endkey: `${prefix}\ufff0`, include_docs: true, limit: limit + 2 });
+  const rows = res.rows.filter((r) => r.id !== afterId && r.doc);
+  const products = rows.slice(0, limit).map((r) => r.doc as Product);
+  const last = products.at(-1);
+  return { products, next: rows.length > limit && last ? last.sku : null };
 }
 
-/** Updates a product's editable fields (price, cost, names, active, barcodes). */
-export async function updateProduct(couch: CouchHandle, sku: string, patch: Record<string, unknown>): Promise<Product> {
-  const allowed = ['price', 'cost', 'name', 'active', 'barcodes', 'departmentId', 'taxGroupId', 'supplierId'];
-  const unknownFields = Object.keys(patch).filter((k) => !allowed.includes(k));
-  if (unknownFields.length) throw badRequest('invalid_field', `Cannot change: ${unknownFields.join(', ')}.`);
-  if (patch.price !== undefined) checkPrice(patch.price);
-  if (patch.cost !== undefined) checkPrice(patch.cost, 'cost');
-  const saved = await updateDoc<Product>(couch, CATALOG_DB, productId(sku), (p) => {
-    if (!p) throw notFound('product_not_found', `No product ${sku}.`);
-    const next = { ...p, ...patch, updatedAt: new Date().toISOString() } as Product;
-    checkValid(next);
-    return next;
+/** Ids that must name an existing document of their type (a product pointing nowhere cannot be priced or taxed). */
+async function checkReferences(couch: CouchHandle, patch: ProductPatchBody): Promise<void> {
+  const refs: Array<[keyof ProductPatchBody, string | null | undefined, string]> = [
+    ['departmentId', patch.departmentId, 'department'],
+    ['taxGroupId', patch.taxGroupId, 'taxgroup'],
+    ['supplierId', patch.supplierId, 'supplier'],
+  ];
+  for (const [field, id, type] of refs) {
+    if (!id) continue;
+    const doc = await getDoc<{ _id: string; type?: string }>(couch, CATALOG_DB, id);
+    if (!doc || doc.type !== type) throw badRequest('unknown_reference', `${field}: there is no ${type} ${id}.`, { field, id });
+  }
+}
+
+/** Refuses barcodes another product carries already (one scan, one product). */
+async function checkBarcodesFree(couch: CouchHandle, sku: string, barcodes: readonly string[]): Promise<void> {
+  if (barcodes.length === 0) return;
+  const res = await couch.request<{ rows: Array<{ key: string; value: string }> }>(`/${CATALOG_DB}/_design/products_by_barcode/_view/products_by_barcode`, {
+    method: 'POST',
+    body: { keys: barcodes },
   });
-  return saved as Product;
+  const taken = res.rows.find((r) => r.value !== sku);
+  if (taken) {
+    const index = barcodes.indexOf(taken.key);
+    throw conflict('barcode_taken', `barcodes[${index}]: ${taken.key} already belongs to product ${taken.value}.`, { barcode: taken.key, sku: taken.value });
+  }
+}
+
+/** The product after a patch (names merge per language; `supplierId: null` removes the supplier). */
+function patched(p: Product, patch: ProductPatchBody): Product {
+  const { supplierId, name, ...rest } = patch;
+  const next: Product = { ...p, ...rest, name: name ? { ...p.name, ...name } : p.name };
+  if (supplierId === null) delete next.supplierId;
+  else if (supplierId !== undefined) next.supplierId = supplierId;
+  return next;
+}
+
+const sameContent = (a: Product, b: Product) => {
+  const strip = ({ _rev: _r, updatedAt: _u, ...rest }: Product) => rest;
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+};
+
+/**
+ * Updates a product's editable fields (price, cost, names, active, barcodes, department, tax group, supplier).
+ * The patch is parsed by the route; here the catalog's integrity is checked before the write. Returns the
+ * product and whether it changed (an edit to the same values writes no revision).
+ */
+export async function updateProduct(couch: CouchHandle, sku: string, patch: ProductPatchBody): Promise<{ product: Product; changed: boolean }> {
+  if (Object.keys(patch).length === 0) throw badRequest('nothing_to_change', 'Send at least one field to change.');
+  await checkReferences(couch, patch);
+  const barcodes = patch.barcodes ?? [];
+  return barcodeLock.run(
+    barcodes.map((b) => `barcode:${b}`),
+    async () => {
+      await checkBarcodesFree(couch, sku, barcodes);
+      let changed = false;
+      const saved = await updateDoc<Product>(couch, CATALOG_DB, productId(sku), (p) => {
+        if (!p) throw notFound('product_not_found', `No product ${sku}.`);
+        const next = patched(p, patch);
+        changed = !sameContent(p, next);
+        if (!changed) return null;
+        const stamped = { ...next, updatedAt: new Date().toISOString() };
+        checkValid(stamped);
+        return stamped;
+      });
+      return { product: saved as Product, changed };
+    },
+  );
 }
 
 /** Sets (or with `price: null` removes) a store's price override for a product. */
-export async function setStorePrice(couch: CouchHandle, storeCode: string, sku: string, price: unknown): Promise<StorePrice | null> {
+export async function setStorePrice(couch: CouchHandle, storeCode: string, sku: string, price: Money | null): Promise<StorePrice | null> {
   await getStore(couch, storeCode);
   await getProduct(couch, sku);
   const db = storeDbName(storeCode);
@@ -72,9 +148,11 @@ export async function setStorePrice(couch: CouchHandle, storeCode: string, sku: 
     if (cur?._rev) await putDoc(couch, db, tombstone(cur));
     return null;
   }
-  const value = checkPrice(price);
-  const saved = await updateDoc<StorePrice>(couch, db, id, () => {
-    const doc: StorePrice = { _id: id, type: 'price', schema: CURRENT_SCHEMA, storeId: storeCode, sku, price: money(value), updatedAt: new Date().toISOString() };
+  const value = money(price);
+  const saved = await updateDoc<StorePrice>(couch, db, id, (cur) => {
+    // The same price again writes nothing (every till of the store would download it).
+    if (cur && cur.price === value) return null;
+    const doc: StorePrice = { _id: id, type: 'price', schema: CURRENT_SCHEMA, storeId: storeCode, sku, price: value, updatedAt: new Date().toISOString() };
     checkValid(doc);
     return doc;
   });

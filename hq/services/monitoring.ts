@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CouchHandle } from '../../common/couch';
 import { getDoc, updateDoc } from '../../common/docs';
-import { badRequest } from '../../common/errors';
+import { forbidden, notFound } from '../../common/errors';
+import type { HeartbeatBody } from '../../shared/api/bodies';
 import { businessDate } from '../../shared/pos/clock';
 import { HQ_DB, storeDbName } from './dbs';
 import type { StoreRecord } from './model';
@@ -61,52 +62,68 @@ export interface SyncErrorDoc {
 
 const heartbeatId = (code: string) => `_local/heartbeat:${code}`;
 
-function checkHeartbeat(body: unknown): Heartbeat {
-  const b = (body ?? {}) as Partial<Heartbeat>;
-  if (typeof b.at !== 'string' || !Array.isArray(b.jobs)) throw badRequest('invalid_heartbeat', 'A heartbeat has at least `at` and `jobs`.');
-  return {
-    at: b.at,
-    intervalS: typeof b.intervalS === 'number' && b.intervalS > 0 ? b.intervalS : 30,
-    openRegisters: typeof b.openRegisters === 'number' ? b.openRegisters : 0,
-    lastSaleAt: typeof b.lastSaleAt === 'string' ? b.lastSaleAt : null,
-    jobs: b.jobs.slice(0, 20),
-    errors: Array.isArray(b.errors) ? b.errors.slice(0, 200) : [],
-    terminals: Array.isArray(b.terminals) ? b.terminals.slice(0, 200) : [],
-    ...(typeof b.version === 'string' ? { version: b.version } : {}),
-  };
+/** The id an error is kept under: deterministic when the relay names the error, so a resent one is stored once. */
+const syncErrorId = (code: string, at: string, id: string) => `syncerror:${code}:${at}:${id}`;
+
+/** What HQ answers a heartbeat: a resync to start, and the ids of the reported errors it now keeps. */
+export interface HeartbeatAnswer {
+  resync: string | null;
+  acknowledged: string[];
 }
 
 /**
- * Records a heartbeat; returns the instructions for the relay (a force resync HQ asked for). Errors are
- * stored one document each so the list survives and can be paged; the relay sends each error once.
+ * Records a heartbeat; returns the instructions for the relay (a force resync HQ asked for) and which errors
+ * are safely kept. Only an active store may report: a revoked store is refused (403 store_suspended), so
+ * the dashboard never shows a suspended store as connected on the strength of its old token. Each error is
+ * its own document, and an error the relay names is acknowledged only once written (or found written
+ * already): the relay keeps it queued until then, across outages and restarts.
  */
-export async function recordHeartbeat(couch: CouchHandle, storeCode: string, body: unknown, from: string): Promise<{ resync: string | null }> {
-  const heartbeat = checkHeartbeat(body);
+export async function recordHeartbeat(couch: CouchHandle, storeCode: string, heartbeat: HeartbeatBody, from: string): Promise<HeartbeatAnswer> {
+  const store = await getDoc<StoreRecord & { resyncRequestedAt?: string | null }>(couch, HQ_DB, storeKey(storeCode));
+  if (!store || store.status !== 'active') {
+    throw forbidden('store_suspended', `Store ${storeCode} is ${store?.status ?? 'unknown'} at HQ: its heartbeats are refused until it is provisioned again.`);
+  }
   const receivedAt = new Date().toISOString();
-  await updateDoc<HeartbeatDoc>(couch, HQ_DB, heartbeatId(storeCode), () => ({ _id: heartbeatId(storeCode), storeCode, receivedAt, from, heartbeat }));
-  if (heartbeat.errors.length) {
-    const docs: SyncErrorDoc[] = heartbeat.errors.map((e) => ({
-      _id: `syncerror:${storeCode}:${e.at}:${randomUUID()}`,
+  const beat: Heartbeat = {
+    at: heartbeat.at,
+    intervalS: heartbeat.intervalS ?? 30,
+    openRegisters: heartbeat.openRegisters ?? 0,
+    lastSaleAt: heartbeat.lastSaleAt ?? null,
+    jobs: heartbeat.jobs.map((j) => ({ ...j, lastError: j.lastError ? { at: j.lastError.at, type: j.lastError.type, message: j.lastError.message, ...(j.lastError.docId ? { docId: j.lastError.docId } : {}) } : null })),
+    errors: [],
+    terminals: heartbeat.terminals ?? [],
+    ...(heartbeat.version ? { version: heartbeat.version } : {}),
+  };
+  await updateDoc<HeartbeatDoc>(couch, HQ_DB, heartbeatId(storeCode), () => ({ _id: heartbeatId(storeCode), storeCode, receivedAt, from, heartbeat: beat }));
+  const reported = heartbeat.errors ?? [];
+  const acknowledged: string[] = [];
+  if (reported.length) {
+    const docs: SyncErrorDoc[] = reported.map((e) => ({
+      _id: syncErrorId(storeCode, e.at, e.id ?? randomUUID()),
       type: 'syncerror',
       storeCode,
-      at: String(e.at),
-      job: String(e.job),
-      errorType: String(e.type),
-      message: String(e.message).slice(0, 2000),
-      ...(e.docId ? { docId: String(e.docId) } : {}),
+      at: e.at,
+      job: e.job,
+      errorType: e.type,
+      message: e.message,
+      ...(e.docId ? { docId: e.docId } : {}),
       receivedAt,
     }));
-    await couch.nano.use(HQ_DB).bulk({ docs });
+    const results = (await couch.nano.use(HQ_DB).bulk({ docs })) as Array<{ id?: string; error?: string }>;
+    results.forEach((r, i) => {
+      const id = reported[i]?.id;
+      // Written now, or already written by an earlier heartbeat whose answer the relay did not get.
+      if (id && (!r.error || r.error === 'conflict')) acknowledged.push(id);
+    });
   }
-  const store = await getDoc<StoreRecord & { resyncRequestedAt?: string | null }>(couch, HQ_DB, storeKey(storeCode));
-  return { resync: store?.resyncRequestedAt ?? null };
+  return { resync: store.resyncRequestedAt ?? null, acknowledged };
 }
 
 /** Asks a store's relay to replay all its replications from sequence 0 at its next heartbeat. */
 export async function requestResync(couch: CouchHandle, storeCode: string): Promise<string> {
   const at = new Date().toISOString();
   await updateDoc<StoreRecord & { resyncRequestedAt?: string | null }>(couch, HQ_DB, storeKey(storeCode), (s) => {
-    if (!s) throw badRequest('store_not_found', `No store ${storeCode}.`);
+    if (!s) throw notFound('store_not_found', `No store ${storeCode}.`);
     return { ...s, resyncRequestedAt: at };
   });
   return at;
@@ -157,9 +174,15 @@ async function todaysActivity(couch: CouchHandle, store: StoreRecord, now: Date)
   };
 }
 
-/** One dashboard row per store: connection, replication state per entity, errors, today's activity. */
+/**
+ * How a store stands for the dashboard: `pending` (never provisioned), `revoked` (suspended at HQ, whatever
+ * its relay last said), `connected` (heartbeats arriving), `disconnected` (3 heartbeats missed, or none yet).
+ */
+export type StoreState = 'pending' | 'revoked' | 'connected' | 'disconnected';
+
+/** One dashboard row per store (pending ones too): connection, replication state per entity, errors, today's activity. */
 export async function dashboard(couch: CouchHandle, now = new Date()) {
-  const stores = (await listStores(couch)).filter((s) => s.status !== 'pending');
+  const stores = await listStores(couch);
   const rows = await Promise.all(
     stores.map(async (store) => {
       const [hb, activity, errorCount] = await Promise.all([
@@ -169,7 +192,9 @@ export async function dashboard(couch: CouchHandle, now = new Date()) {
       ]);
       const beat = hb?.heartbeat ?? null;
       const ageS = hb ? (now.getTime() - Date.parse(hb.receivedAt)) / 1000 : null;
-      const connected = ageS !== null && beat !== null && ageS <= beat.intervalS * MISSED_HEARTBEATS_DISCONNECTED;
+      // A suspended store is not connected, even with a fresh heartbeat from before its revocation.
+      const connected = store.status === 'active' && ageS !== null && beat !== null && ageS <= beat.intervalS * MISSED_HEARTBEATS_DISCONNECTED;
+      const state: StoreState = store.status === 'pending' ? 'pending' : store.status === 'suspended' ? 'revoked' : connected ? 'connected' : 'disconnected';
       const successes = (beat?.jobs ?? []).map((j) => j.lastSuccessAt).filter((x): x is string => Boolean(x));
       const entities: Record<string, { pushed: number; pulled: number }> = {};
       for (const job of beat?.jobs ?? []) {
@@ -181,6 +206,7 @@ export async function dashboard(couch: CouchHandle, now = new Date()) {
       }
       return {
         store: { code: store.code, name: store.name, status: store.status, timeZone: store.timeZone },
+        state,
         connected,
         lastHeartbeatAt: hb?.receivedAt ?? null,
         lastSyncAt: successes.sort().at(-1) ?? null,

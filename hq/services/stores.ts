@@ -3,14 +3,18 @@
 import { randomBytes } from 'node:crypto';
 import { matchesHash, sha256 } from '../../common/secretHash';
 import type { CouchHandle } from '../../common/couch';
-import { ensureDb, setSecurity } from '../../common/couch';
+import { setSecurity } from '../../common/couch';
 import { getDoc, listByPrefix, updateDoc, putDoc } from '../../common/docs';
+import type { Logger } from '../../common/log';
 import { badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../../common/errors';
 import { deployDesignDocs } from '../../design-docs/deploy';
 import type { StoreConfig } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { money } from '../../shared/money';
 import { decodeSyncToken, encodeSyncToken } from '../../shared/sync/syncToken';
+import type { StoreCreateBody, StoreUpdateBody } from '../../shared/api/bodies';
+import { isTimeZone } from '../../shared/api/parse';
+import { CouchRequestError } from '../../common/couch';
 import { HQ_DB, storeDbName } from './dbs';
 import type { StoreRecord } from './model';
 import { storeKey } from './model';
@@ -20,23 +24,8 @@ const DEFAULT_TOKEN_TTL_H = 24;
 
 const newSecret = () => randomBytes(32).toString('base64url');
 
-export interface StoreInput {
-  code: string;
-  name: string;
-  address?: string;
-  timeZone?: string;
-  currency?: string;
-  locale?: 'en' | 'es';
-  taxMode?: 'exclusive' | 'inclusive';
-}
-
-function checkTimeZone(zone: string): void {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-  } catch {
-    throw badRequest('invalid_time_zone', `"${zone}" is not an IANA time zone.`);
-  }
-}
+/** What a new store is made of: the parsed body of POST /stores (shared/api/bodies.ts). */
+export type StoreInput = StoreCreateBody;
 
 /** The public view of a store: never the token or credential hashes. */
 export function publicStore(s: StoreRecord) {
@@ -75,14 +64,25 @@ function storeConfigDoc(s: StoreRecord): StoreConfig {
   };
 }
 
-/** Creates the store's HQ database with its `_security` and design documents (idempotent). */
-export async function prepareStoreDb(couch: CouchHandle, code: string): Promise<void> {
+/**
+ * Creates the store's HQ database with its `_security` and design documents (idempotent). Returns whether
+ * this call created the database, so a failed store creation can remove what it made and nothing else.
+ */
+export async function prepareStoreDb(couch: CouchHandle, code: string): Promise<{ created: boolean }> {
   const db = storeDbName(code);
-  await ensureDb(couch, db);
+  let created = true;
+  try {
+    await couch.request(`/${encodeURIComponent(db)}`, { method: 'PUT' });
+  } catch (err) {
+    // 412: it exists (a store database outlives nothing else, but an earlier interrupted attempt may have left it).
+    if (!(err instanceof CouchRequestError && err.statusCode === 412)) throw err;
+    created = false;
+  }
   // Only this store's credential (and HQ staff) may read it; writes are further checked by validate_doc_update.
   // Only the store's own role: HQ staff reach store data through the API, never with a CouchDB credential.
   await setSecurity(couch, db, [`store:${code}`]);
   await deployDesignDocs(couch.url, db, 'hq-store', couch.authHeader());
+  return { created };
 }
 
 export async function listStores(couch: CouchHandle): Promise<StoreRecord[]> {
@@ -95,21 +95,27 @@ export async function getStore(couch: CouchHandle, code: string): Promise<StoreR
   return store;
 }
 
-/** Creates a store in status `pending`, with its database and configuration document. */
-export async function createStore(couch: CouchHandle, input: StoreInput): Promise<StoreRecord> {
-  const code = String(input.code ?? '').trim().toUpperCase();
+/**
+ * Creates a store in status `pending`, with its database and configuration document. The input is parsed
+ * (shape and limits) by the route; here the store's own rules are checked before anything is written, and
+ * a failure after the first write undoes what was written: a store either exists whole or not at all (a
+ * half-made store could neither be retried, "exists", nor deleted).
+ */
+export async function createStore(couch: CouchHandle, input: StoreInput, log?: Logger): Promise<StoreRecord> {
+  const code = input.code.trim().toUpperCase();
   if (!STORE_CODE.test(code)) throw badRequest('invalid_store_code', 'A store code is 2 to 12 letters A-Z or digits, e.g. S001.');
-  const name = String(input.name ?? '').trim();
+  const name = input.name.trim();
   if (!name) throw badRequest('invalid_store_name', 'A store needs a name.');
   const timeZone = input.timeZone ?? 'America/Mexico_City';
-  checkTimeZone(timeZone);
+  if (!isTimeZone(timeZone)) throw badRequest('invalid_time_zone', `"${timeZone}" is not an IANA time zone.`);
+  if (await getDoc<StoreRecord>(couch, HQ_DB, storeKey(code))) throw conflict('store_exists', `A store with code ${code} already exists.`);
   const now = new Date().toISOString();
   const record: StoreRecord = {
     _id: storeKey(code),
     type: 'store',
     code,
     name,
-    address: String(input.address ?? ''),
+    address: input.address ?? '',
     timeZone,
     currency: input.currency ?? 'MXN',
     locale: input.locale ?? 'es',
@@ -124,34 +130,70 @@ export async function createStore(couch: CouchHandle, input: StoreInput): Promis
   };
   let saved: StoreRecord;
   try {
+    // The record first: its deterministic id is the claim on the code, so two concurrent creations of one
+    // store cannot both go on to prepare (and later undo) the same database.
     saved = await putDoc(couch, HQ_DB, record);
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 409) throw conflict('store_exists', `A store with code ${code} already exists.`);
     throw err;
   }
-  await prepareStoreDb(couch, code);
-  await updateDoc<StoreConfig>(couch, storeDbName(code), 'config:hq', () => storeConfigDoc(saved));
+  let createdDb = false;
+  try {
+    createdDb = (await prepareStoreDb(couch, code)).created;
+    await updateDoc<StoreConfig>(couch, storeDbName(code), 'config:hq', () => storeConfigDoc(saved));
+  } catch (err) {
+    await undoCreateStore(couch, saved, createdDb).catch((undoErr: unknown) =>
+      log?.error('store.create_undo_failed', { store: code, err: undoErr instanceof Error ? undoErr : String(undoErr) }),
+    );
+    throw err;
+  }
   return saved;
 }
 
-/** Updates a store's descriptive fields (not its code or status) and its downstream config document. */
-export async function updateStore(couch: CouchHandle, code: string, input: Partial<StoreInput>): Promise<StoreRecord> {
-  if (input.timeZone) checkTimeZone(input.timeZone);
+/** Removes what a failed store creation wrote: its record, and its database when this creation made it. */
+async function undoCreateStore(couch: CouchHandle, saved: StoreRecord, createdDb: boolean): Promise<void> {
+  if (createdDb) await couch.request(`/${encodeURIComponent(storeDbName(saved.code))}`, { method: 'DELETE' });
+  if (saved._rev) await couch.nano.use(HQ_DB).destroy(saved._id, saved._rev);
+}
+
+/** The descriptive fields of a store after an update (null when the update changes nothing). */
+function updatedStore(s: StoreRecord, input: StoreUpdateBody): StoreRecord | null {
+  const next: StoreRecord = {
+    ...s,
+    name: input.name?.trim() || s.name,
+    address: input.address ?? s.address,
+    timeZone: input.timeZone ?? s.timeZone,
+    currency: input.currency ?? s.currency,
+    locale: input.locale ?? s.locale,
+    taxMode: input.taxMode ?? s.taxMode,
+  };
+  const same = (['name', 'address', 'timeZone', 'currency', 'locale', 'taxMode'] as const).every((k) => next[k] === s[k]);
+  return same ? null : { ...next, updatedAt: new Date().toISOString() };
+}
+
+/**
+ * Updates a store's descriptive fields (not its code or status) and its downstream config document. An
+ * update that changes nothing writes nothing (a new config revision would travel to every till); when the
+ * config cannot be written, the store record is put back as it was.
+ */
+export async function updateStore(couch: CouchHandle, code: string, input: StoreUpdateBody): Promise<StoreRecord> {
+  if (input.timeZone && !isTimeZone(input.timeZone)) throw badRequest('invalid_time_zone', `"${input.timeZone}" is not an IANA time zone.`);
+  let previous: StoreRecord | null = null;
   const saved = await updateDoc<StoreRecord>(couch, HQ_DB, storeKey(code), (s) => {
     if (!s) throw notFound('store_not_found', `No store with code ${code}.`);
-    return {
-      ...s,
-      name: input.name?.trim() || s.name,
-      address: input.address ?? s.address,
-      timeZone: input.timeZone ?? s.timeZone,
-      currency: input.currency ?? s.currency,
-      locale: input.locale ?? s.locale,
-      taxMode: input.taxMode ?? s.taxMode,
-      updatedAt: new Date().toISOString(),
-    };
+    previous = s;
+    return updatedStore(s, input);
   });
   const store = saved as StoreRecord;
-  await updateDoc<StoreConfig>(couch, storeDbName(code), 'config:hq', (cur) => ({ ...storeConfigDoc(store), ...(cur?._rev ? { _rev: cur._rev } : {}) }));
+  const before = previous as StoreRecord | null;
+  if (!before || store._rev === before._rev) return store;
+  try {
+    await updateDoc<StoreConfig>(couch, storeDbName(code), 'config:hq', (cur) => ({ ...storeConfigDoc(store), ...(cur?._rev ? { _rev: cur._rev } : {}) }));
+  } catch (err) {
+    const { _rev: _old, ...content } = before;
+    await putDoc(couch, HQ_DB, { ...content, _rev: store._rev }).catch(() => undefined);
+    throw err;
+  }
   return store;
 }
 

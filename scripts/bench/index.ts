@@ -1,5 +1,6 @@
 // `caja bench <suite> [--json]`: each suite prints one JSON object per metric line
-// {"metric","value","unit","baseline","target"} (design "Performance targets").
+// {"metric","value","unit","baseline","target","met"} (design "Performance targets"); `met` says whether the
+// value is within its target, and the run exits 1 when any is not, so a script or CI can act on it.
 import { parseArgs } from 'node:util';
 
 export interface BenchLine {
@@ -8,6 +9,37 @@ export interface BenchLine {
   unit: string;
   baseline: number | null;
   target: string;
+}
+
+/** A line as printed: with whether its value meets its target. */
+export type PrintedLine = BenchLine & { met: boolean };
+
+/**
+ * Whether `value` meets `target` ("<= 30", "< 5", ">= 1", or a bare number meaning "at most", so "0" lost
+ * sales means none). A target that cannot be read, or a value that is not a number, is not met.
+ */
+export function meetsTarget(value: number, target: string): boolean {
+  const m = /^\s*(<=|<|>=|>|=)?\s*(-?\d+(?:\.\d+)?)\s*$/.exec(target);
+  if (!m || !Number.isFinite(value)) return false;
+  const bound = Number(m[2]);
+  switch (m[1]) {
+    case '<':
+      return value < bound;
+    case '>=':
+      return value >= bound;
+    case '>':
+      return value > bound;
+    case '=':
+      return value === bound;
+    default:
+      return value <= bound;
+  }
+}
+
+/** A metric's name for the size it measured: `catalog_100k_to_terminal_s` at 100,000 products, `catalog_2k_…` at 2,000. */
+export function sizedMetric(template: string, count: number): string {
+  const size = count >= 1000 && count % 1000 === 0 ? `${count / 1000}k` : String(count);
+  return template.replace('{size}', size);
 }
 
 export type Suite = (emit: (line: BenchLine) => void, opts: { quick: boolean }) => Promise<void>;
@@ -37,12 +69,16 @@ export async function runBench(args: string[]): Promise<number> {
     return 2;
   }
   const suite = await load();
+  const missed: string[] = [];
   await suite(
     (line) => {
-      if (values.json) console.log(JSON.stringify(line));
-      else console.log(`${line.metric.padEnd(32)} ${String(line.value).padStart(10)} ${line.unit.padEnd(6)} baseline ${line.baseline ?? '-'}  target ${line.target}`);
+      const printed: PrintedLine = { ...line, met: meetsTarget(line.value, line.target) };
+      if (!printed.met) missed.push(line.metric);
+      if (values.json) console.log(JSON.stringify(printed));
+      else console.log(`${line.metric.padEnd(32)} ${String(line.value).padStart(10)} ${line.unit.padEnd(6)} baseline ${line.baseline ?? '-'}  target ${line.target}  ${printed.met ? 'met' : 'MISSED'}`);
     },
     { quick: Boolean(values.quick) },
   );
-  return 0;
+  if (missed.length) console.error(`caja bench ${name}: ${missed.length} target(s) missed: ${missed.join(', ')}`);
+  return missed.length ? 1 : 0;
 }

@@ -24,7 +24,7 @@ import { startRelay, RELAY_DB } from '../../store-relay/server';
 import { generateCatalog } from '../seed';
 import { price as priceFixture, sale as saleFixture } from '../../shared/model/fixtures';
 import type { BenchLine, Suite } from './index';
-import { percentile } from './index';
+import { percentile, sizedMetric } from './index';
 
 export interface SyncSizes {
   products: number;
@@ -258,7 +258,8 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     await baseTerminal.replicate.from(baseRelay, { ...DEFAULTS, selector: termOpts.pull.selector } as PouchDB.Replication.ReplicateOptions);
     const baseCatalogMs = ((performance.now() - t) * catalogCount) / baseCatalog.docs.length;
     log(`baseline catalog (${baseCatalog.docs.length} docs, scaled to ${catalogCount}) ${seconds(baseCatalogMs)} s`);
-    emit({ metric: 'catalog_100k_to_terminal_s', value: seconds(relayMs + terminalMs), unit: 's', baseline: seconds(baseCatalogMs), target: '<= 30' });
+    // Named for the catalog size measured: the contract's catalog_100k_to_terminal_s at full size, never at --quick's.
+    emit({ metric: sizedMetric('catalog_{size}_to_terminal_s', sizes.products), value: seconds(relayMs + terminalMs), unit: 's', baseline: seconds(baseCatalogMs), target: '<= 30' });
 
     // ---- price_to_terminal: a store price written at HQ -> on the live-synced terminal ----
     const hqStore = remoteDb(`${hq.couch.url}/${storeDbName(STORE)}`, hqToken);

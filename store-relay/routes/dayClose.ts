@@ -1,6 +1,7 @@
 // HTTP API of the day close (thin: parse, authorize, call services/dayClose.ts, answer). A manager's relay
 // session (POST /api/v1/auth/login) is required: closing needs 'register.close', reading 'reports.view'.
 //   POST /api/v1/day-close        {businessDate?, counts?}  -> 201 {zreport, closes} | 409 {details.zreport}
+//                                 | 400 future_business_date / before_store_opened
 //   GET  /api/v1/day-close/:date  -> {closed: true, zreport} | {closed: false, preview}
 //   GET  /api/v1/zz?from=&to=     -> the Z reports of the period summed
 import { Router } from 'express';
@@ -11,7 +12,9 @@ import { route } from '../../common/http';
 import type { Logger } from '../../common/log';
 import { isBusinessDate } from '../../shared/model/ids';
 import type { Permission } from '../../shared/auth/permissions';
-import { checkBusinessDate, closeDay, getZReport, previewDay, todayIn, zzOf, type DayCloseContext } from '../services/dayClose';
+import { checkBusinessDate, closeDay, getZReport, previewDay, readDay, todayIn, zzOf, type DayCloseContext } from '../services/dayClose';
+import { DayCloseRequest } from '../../shared/api/bodies';
+import { parse } from '../../shared/api/parse';
 import { verifyManagerToken } from '../services/terminals';
 
 export interface DayCloseDeps {
@@ -24,6 +27,12 @@ export interface DayCloseDeps {
   timeZone: () => string;
   /** The clock (tests pin it); defaults to the system clock. */
   now?: () => Date;
+  /**
+   * The store's first business day at this relay (the day it was provisioned, in its zone), or null when not
+   * known. A day before it is closed only if the store recorded registers that day (history a replacement relay
+   * pulled from HQ); an empty day before the store existed would be a permanent, meaningless Z.
+   */
+  openedOn?: () => string | null;
 }
 
 function context(deps: DayCloseDeps): DayCloseContext {
@@ -39,11 +48,13 @@ function authorize(deps: DayCloseDeps, req: Request, permission: Permission): { 
   return { userId, from: req.ip ?? 'unknown' };
 }
 
-function validCounts(value: unknown): Record<string, Record<string, number>> | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('invalid_count', 'counts maps shift ids to denomination counts.');
-  // Shapes inside are checked by shared/pos countCash (400 invalid_count from the service).
-  return value as Record<string, Record<string, number>>;
+/** Refuses a day before the store existed here, unless registers were opened that day. */
+async function checkStoreExisted(ctx: DayCloseContext, date: string, openedOn: string | null): Promise<void> {
+  if (!openedOn || date >= openedOn) return;
+  const day = await readDay(ctx, date);
+  if (day.shifts.length === 0) {
+    throw badRequest('before_store_opened', `businessDate: ${date} is before the store opened here (${openedOn}) and no register was opened that day.`);
+  }
 }
 
 /** The day close routes; mount with `app.use(dayCloseRouter(deps))` before the relay's /api 404 handler. */
@@ -56,11 +67,12 @@ export function dayCloseRouter(deps: DayCloseDeps): Router {
     route(async (req, res) => {
       const actor = authorize(deps, req, 'register.close');
       const ctx = context(deps);
-      const body = (req.body ?? {}) as { businessDate?: unknown; counts?: unknown };
+      const body = parse(DayCloseRequest, req.body ?? {});
       const at = now();
       const today = todayIn(deps.timeZone(), at);
       const date = checkBusinessDate(body.businessDate ?? today, today);
-      const result = await closeDay(ctx, { businessDate: date, actor, now: at, counts: validCounts(body.counts) });
+      await checkStoreExisted(ctx, date, deps.openedOn?.() ?? null);
+      const result = await closeDay(ctx, { businessDate: date, actor, now: at, ...(body.counts ? { counts: body.counts } : {}) });
       res.status(201).json(result);
     }),
   );

@@ -85,9 +85,20 @@ export const TERMINAL_BOOTSTRAP_ID = 'terminal-pull';
  * pull with `since: result.since` when it is defined (see startTerminalPull). A terminal that already took
  * over gets `since: undefined` back at once, so calling this on every start is cheap.
  */
-export function bootstrapTerminal(local: PouchDB.Database, remote: PouchDB.Database, selector: MangoSelector, opts: { pageSize?: number; signal?: AbortSignal } = {}): Promise<BootstrapResult> {
+export function bootstrapTerminal(
+  local: PouchDB.Database,
+  remote: PouchDB.Database,
+  selector: MangoSelector,
+  opts: { pageSize?: number; signal?: AbortSignal; onDocs?: (docs: Array<Record<string, unknown>>) => void } = {},
+): Promise<BootstrapResult> {
   // Pages of 2000: the write side is the terminal's own database (no HTTP body limit, no validation).
-  return bootstrapSnapshot(remote, local, { id: TERMINAL_BOOTSTRAP_ID, selector, pageSize: opts.pageSize ?? 2000, ...(opts.signal ? { signal: opts.signal } : {}) });
+  return bootstrapSnapshot(remote, local, {
+    id: TERMINAL_BOOTSTRAP_ID,
+    selector,
+    pageSize: opts.pageSize ?? 2000,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onDocs ? { onDocs: opts.onDocs } : {}),
+  });
 }
 
 /**

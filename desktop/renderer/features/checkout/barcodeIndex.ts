@@ -5,7 +5,7 @@
 // The same feed keeps the small pricing facts (tax rates and groups, specials, tenders, store config and
 // store price overrides) in memory too, so ringing a sale reads nothing from the database but the shift.
 import { ean13CheckDigit } from '../../../../shared/model/ids';
-import type { Product, Special, StoreConfig, StorePrice, TaxGroup, TaxRate, TenderType } from '../../../../shared/model/types';
+import type { Department, Product, Special, StoreConfig, StorePrice, TaxGroup, TaxRate, TenderType } from '../../../../shared/model/types';
 import type { PricingCatalog } from '../../../../shared/pos/sale';
 import { getOrNull, type LiveFeed, type LocalDb } from './localDb';
 
@@ -17,8 +17,9 @@ export interface ScanResult {
   qty?: number;
 }
 
-// Documents the index follows, by id prefix (ids carry their type).
-const FOLLOWED = ['product:', 'price:', 'taxrate:', 'taxgroup:', 'special:', 'tender:', 'config:'] as const;
+// Documents the index follows, by id prefix (ids carry their type). Departments are few and the till browses
+// them, so they are kept here too rather than queried.
+const FOLLOWED = ['product:', 'price:', 'taxrate:', 'taxgroup:', 'special:', 'tender:', 'config:', 'department:'] as const;
 
 function followed(id: string): boolean {
   return FOLLOWED.some((p) => id.startsWith(p));
@@ -33,6 +34,8 @@ export class BarcodeIndex {
   private readonly groups = new Map<string, TaxGroup>();
   private readonly specials = new Map<string, Special>();
   private readonly tenderTypes = new Map<string, TenderType>();
+  private readonly depts = new Map<string, Department>();
+  private readonly listeners = new Set<() => void>();
   private storeConfig: StoreConfig | null = null;
   private feed: LiveFeed | null = null;
   private pricingCache: PricingCatalog | null = null;
@@ -110,13 +113,39 @@ export class BarcodeIndex {
             ? this.specials
             : id.startsWith('tender:')
               ? this.tenderTypes
-              : null;
+              : id.startsWith('department:')
+                ? this.depts
+                : null;
       if (!map) return;
       if (gone) map.delete(id);
       else map.set(id, d);
       this.pricingCache = null;
     }
-    if (live) this.changesApplied += 1;
+    if (live) {
+      this.changesApplied += 1;
+      for (const l of this.listeners) l();
+    }
+  }
+
+  /** Calls `listener` after each change applied from the live feed (the till refreshes what it shows); returns an unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every product in the index (search and department browsing scan these in memory). */
+  products(): IterableIterator<Product> {
+    return this.byId.values();
+  }
+
+  /** The departments replicated to this terminal. */
+  departments(): Department[] {
+    return [...this.depts.values()];
+  }
+
+  /** Every tender type replicated to this terminal. */
+  tenders(): TenderType[] {
+    return [...this.tenderTypes.values()];
   }
 
   /**

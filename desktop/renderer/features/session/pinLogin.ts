@@ -5,7 +5,7 @@
 import type { LockoutState } from '../../../../shared/auth/lockout';
 import { checkLocked, recordFailure, recordSuccess } from '../../../../shared/auth/lockout';
 import type { Permission } from '../../../../shared/auth/permissions';
-import { hasPermission } from '../../../../shared/auth/permissions';
+import { canApproveDiscount, hasPermission } from '../../../../shared/auth/permissions';
 import { verifySecret } from '../../../../shared/auth/secrets';
 import type { Approval, StoreUser } from '../../../../shared/model/types';
 
@@ -83,12 +83,16 @@ export async function approveOverride(
   username: string,
   pin: string,
   action: Permission,
-  extra: { reason?: string; lineNo?: number } = {},
+  extra: { reason?: string; lineNo?: number; requestedBp?: number } = {},
   now = Date.now(),
 ): Promise<ApprovalResult> {
   const login = await loginWithPin(db, username, pin, now);
   if (!login.ok) return { ok: false, reason: login.reason };
   if (!hasPermission(login.user, action)) return { ok: false, reason: 'denied' };
+  // A supervisor approves a discount only up to their own limit (a 20 % approver cannot grant 100 %).
+  if (action === 'discount.over_limit' && extra.requestedBp !== undefined && !canApproveDiscount(login.user, extra.requestedBp)) {
+    return { ok: false, reason: 'denied' };
+  }
   return {
     ok: true,
     approval: {

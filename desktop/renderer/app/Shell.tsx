@@ -1,0 +1,105 @@
+// The frame around the cashier's screens: the store and terminal, the always-visible sync indicator, the
+// language switch and who is logged in on top; the screens on a rail at the left, each with its F-key.
+import { AppShell, Badge, Button, Group, Kbd, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { IconCash, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
+import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { JournalView } from '../features/journal/JournalView';
+import { RegisterView } from '../features/register/RegisterView';
+import { loadShift } from '../features/register/registerSlice';
+import { ReturnsView } from '../features/returns/ReturnsView';
+import { SaleView } from '../features/sale/SaleView';
+import { loggedOut } from '../features/session/sessionSlice';
+import { SyncIndicator } from '../features/sync/SyncIndicator';
+import { LanguageSwitch } from './LanguageSwitch';
+import { useAppDispatch, useAppSelector } from './store';
+import { screenChosen, type Screen } from './uiSlice';
+
+const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' }> = [
+  { screen: 'sale', key: 'F1', icon: <IconShoppingCart size={26} />, label: 'nav.sale' },
+  { screen: 'journal', key: 'F3', icon: <IconListDetails size={26} />, label: 'nav.journal' },
+  { screen: 'returns', key: 'F4', icon: <IconReceiptRefund size={26} />, label: 'nav.returns' },
+  { screen: 'register', key: 'F6', icon: <IconCash size={26} />, label: 'nav.register' },
+];
+
+export function Shell() {
+  const { t } = useTranslation();
+  const dispatch = useAppDispatch();
+  const screen = useAppSelector((s) => s.ui.screen);
+  const user = useAppSelector((s) => s.session.user);
+  const terminal = useAppSelector((s) => s.setup.terminal);
+  const config = useAppSelector((s) => s.catalog.config);
+  const shift = useAppSelector((s) => s.register.shift);
+
+  useEffect(() => {
+    void dispatch(loadShift());
+  }, [dispatch]);
+
+  const lock = () => dispatch(loggedOut());
+  // F-keys work in every field: a cashier's hands stay on the keyboard (tagsToIgnore: none).
+  useHotkeys([...NAV.map((n) => [n.key, () => dispatch(screenChosen(n.screen))] as [string, () => void]), ['alt+L', lock]], []);
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 120, breakpoint: 0 }} padding="sm">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Text fw={800} size="xl" c="blue.7">
+              Caja
+            </Text>
+            <Stack gap={0} style={{ minWidth: 0 }}>
+              <Text fw={600} truncate="end">
+                {config?.name ?? terminal?.storeCode}
+              </Text>
+              <Text size="xs" c="dimmed" truncate="end">
+                {t('shell.terminal', { id: terminal?.terminalId ?? '' })}
+                {' · '}
+                {shift ? t('shell.registerOpen') : t('shell.registerClosed')}
+              </Text>
+            </Stack>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <SyncIndicator />
+            <LanguageSwitch />
+            <Badge size="lg" variant="light" style={{ textTransform: 'none' }} aria-label={t('shell.cashier')}>
+              {user?.displayName}
+            </Badge>
+            <Button variant="default" leftSection={<IconLock size={18} />} onClick={lock} h={44} rightSection={<Kbd size="xs">Alt+L</Kbd>}>
+              {t('shell.lock')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p={6}>
+        <nav aria-label={t('nav.label')}>
+          <Stack gap={6}>
+            {NAV.map((n) => (
+              <UnstyledButton
+                key={n.screen}
+                onClick={() => dispatch(screenChosen(n.screen))}
+                aria-current={screen === n.screen ? 'page' : undefined}
+                className="caja-nav"
+                data-active={screen === n.screen || undefined}
+              >
+                <Stack gap={2} align="center">
+                  {n.icon}
+                  <Text size="sm" fw={600} ta="center" lh={1.1} style={{ overflowWrap: 'anywhere' }}>
+                    {t(n.label)}
+                  </Text>
+                  <Kbd size="xs">{n.key}</Kbd>
+                </Stack>
+              </UnstyledButton>
+            ))}
+          </Stack>
+        </nav>
+      </AppShell.Navbar>
+      <AppShell.Main className="caja-main">
+        {screen === 'sale' && <SaleView />}
+        {screen === 'journal' && <JournalView />}
+        {screen === 'returns' && <ReturnsView />}
+        {screen === 'register' && <RegisterView />}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

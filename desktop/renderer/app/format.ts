@@ -1,0 +1,58 @@
+// Money, quantities and dates as the till shows them: in the store's currency and time zone (from its replicated
+// configuration), in the cashier's language, through shared/ helpers so the screen and the receipt agree.
+import { useMemo } from 'react';
+import { parseMoney, type Money } from '../../../shared/money';
+import { localDateTime } from '../../../shared/pos/clock';
+import { formatQty } from '../../../shared/pos/i18n';
+import { useAppSelector } from './store';
+import type { Lang } from './uiSlice';
+
+// The region a currency is used in, for number conventions ("$1,234.56" in Mexico, "1.234,56 €" in Spain).
+const REGION: Record<string, string> = { MXN: 'MX', USD: 'US', EUR: 'ES', GTQ: 'GT', COP: 'CO', CLP: 'CL', PEN: 'PE', ARS: 'AR' };
+
+/** The BCP 47 locale of a language in the store's country. */
+export function localeOf(lang: Lang, currency: string): string {
+  const region = REGION[currency];
+  return region ? `${lang}-${region}` : lang;
+}
+
+export interface Formatters {
+  lang: Lang;
+  currency: string;
+  timeZone: string;
+  money(amount: Money | number): string;
+  qty(q: number): string;
+  /** YYYY-MM-DD HH:mm in the store's zone (as on receipts). */
+  dateTime(iso: string): string;
+  /** HH:mm in the store's zone. */
+  time(iso: string): string;
+  /** Parses an amount typed by the cashier ("12.5", "12,50") into minor units. */
+  parseMoney(text: string): Money | null;
+}
+
+export function formatters(lang: Lang, currency: string, timeZone: string): Formatters {
+  const locale = localeOf(lang, currency);
+  // As shared/money.ts formatMoney (Intl over minor units / 100), but with the narrow symbol: a till shows its
+  // own currency as "$", where CLDR's English for MXN is "MX$". Foreign tenders are shown with their ISO code.
+  const moneyFmt = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' });
+  const digits = moneyFmt.resolvedOptions().maximumFractionDigits ?? 2;
+  const timeFmt = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return {
+    lang,
+    currency,
+    timeZone,
+    money: (amount) => moneyFmt.format(amount / 10 ** digits),
+    qty: (q) => formatQty(q, lang),
+    dateTime: (iso) => localDateTime(iso, timeZone),
+    time: (iso) => timeFmt.format(new Date(iso)),
+    parseMoney: (text) => parseMoney(text),
+  };
+}
+
+/** Formatters for the current language and the store's configuration (defaults until the config arrives). */
+export function useFormat(): Formatters {
+  const lang = useAppSelector((s) => s.ui.lang);
+  const currency = useAppSelector((s) => s.catalog.config?.currency ?? 'MXN');
+  const timeZone = useAppSelector((s) => s.catalog.config?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+  return useMemo(() => formatters(lang, currency, timeZone), [lang, currency, timeZone]);
+}

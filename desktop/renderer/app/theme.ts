@@ -1,0 +1,13 @@
+// The till's Mantine theme: readable at arm's length (larger base text), touch-sized controls by default.
+import { createTheme } from '@mantine/core';
+
+export const theme = createTheme({
+  primaryColor: 'blue',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
+  fontFamilyMonospace: '"DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace',
+  defaultRadius: 'md',
+  fontSizes: { xs: '0.8rem', sm: '0.9rem', md: '1rem', lg: '1.15rem', xl: '1.3rem' },
+  components: {
+    Button: { defaultProps: { size: 'md' } },
+  },
+});

@@ -1,0 +1,28 @@
+// What the till shows: the current screen and the language. The language is a terminal preference, kept in
+// localStorage by main.tsx so the next start (even offline) opens in it.
+import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
+
+export type Screen = 'sale' | 'journal' | 'returns' | 'register';
+export type Lang = 'en' | 'es';
+
+export interface UiState {
+  screen: Screen;
+  lang: Lang;
+}
+
+const initialState: UiState = { screen: 'sale', lang: 'en' };
+
+export const uiSlice = createSlice({
+  name: 'ui',
+  initialState,
+  reducers: {
+    screenChosen(state, action: PayloadAction<Screen>) {
+      state.screen = action.payload;
+    },
+    languageChosen(state, action: PayloadAction<Lang>) {
+      state.lang = action.payload;
+    },
+  },
+});
+
+export const { screenChosen, languageChosen } = uiSlice.actions;

@@ -1,0 +1,239 @@
+// The terminal's live sync, run in the renderer and reported to the screen: the first sync (snapshot bootstrap,
+// with progress), then the live pull and push with the relay (terminalSync.ts options), the count of documents
+// waiting to go up, refused documents, and the health report to the relay. It lives outside Redux (it holds
+// PouchDB handles and timers) and tells the store what happened through `events`.
+import { TERMINAL_TYPES } from '../../../shared/model/types';
+import { businessDate } from '../../../shared/pos/clock';
+import { reportHealth } from './health';
+import { openRemoteDb } from './localDatabase';
+import { bootstrapTerminal, startTerminalPull, terminalSyncOptions, terminalTokens, type Pairing } from './terminalSync';
+
+export type SyncState = 'connecting' | 'connected' | 'syncing' | 'offline' | 'error';
+
+export interface SyncStatus {
+  state: SyncState;
+  /** Documents written here and not yet pushed (null until known). */
+  pendingUp: number | null;
+  /** When the relay last answered a replication request (ISO). */
+  lastSyncAt: string | null;
+  /** Why the relay refuses us, when it does (e.g. the terminal was unpaired). */
+  error: string | null;
+}
+
+export interface Refusal {
+  id: string;
+  reason: string;
+  at: string;
+}
+
+export interface SyncEvents {
+  /** First sync progress: documents copied so far, of about `total` (the relay's doc_count; null if unknown). */
+  bootstrapProgress(p: { written: number; total: number | null }): void;
+  /** The catalog is in the local database: the till can open (called on every start, at once after the first). */
+  catalogReady(): void;
+  status(s: SyncStatus): void;
+  refused(r: Refusal): void;
+}
+
+// The push filter, as a selector for counting what waits locally (the same types the push sends).
+const PUSH_SELECTOR = { type: { $in: [...TERMINAL_TYPES] } };
+const HEALTH_INTERVAL_MS = 60_000;
+const RETRY_MS = [1000, 2000, 5000, 10000];
+
+type Replication = PouchDB.Replication.Replication<object>;
+
+export class TerminalSync {
+  private readonly abort = new AbortController();
+  private readonly tokens: ReturnType<typeof terminalTokens>;
+  private readonly remote: PouchDB.Database;
+  private pull: Replication | null = null;
+  private push: Replication | null = null;
+  private localFeed: PouchDB.Core.Changes<object> | null = null;
+  private healthTimer: ReturnType<typeof setInterval> | null = null;
+  private pendingTimer: ReturnType<typeof setTimeout> | null = null;
+  private status: SyncStatus = { state: 'connecting', pendingUp: null, lastSyncAt: null, error: null };
+  private active = { pull: false, push: false };
+  private readonly markKey: string;
+
+  constructor(
+    private readonly local: PouchDB.Database,
+    private readonly pairing: Pairing,
+    private readonly events: SyncEvents,
+  ) {
+    const tokens = terminalTokens(pairing);
+    // A refused token (terminal unpaired, secret rotated) is not a network fault: say so instead of "offline".
+    const watch = <T>(p: Promise<T>): Promise<T> =>
+      p.then(
+        (v) => {
+          if (this.status.error) this.update({ error: null });
+          return v;
+        },
+        (err: unknown) => {
+          const status = (err as { status?: number }).status;
+          if (status === 401 || status === 403) this.update({ state: 'error', error: err instanceof Error ? err.message : String(err) });
+          throw err;
+        },
+      );
+    this.tokens = { sync: () => watch(tokens.sync()), api: () => watch(tokens.api()) };
+    this.remote = openRemoteDb(pairing, this.tokens.sync);
+    this.markKey = `caja.pushMark.${local.name}`;
+  }
+
+  /** Starts (or resumes) the first sync, then the live replications; never throws, retries while it cannot. */
+  start(): void {
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
+    if (!navigator.onLine) this.update({ state: 'offline' });
+    void this.run();
+    this.watchLocal();
+    this.healthTimer = setInterval(() => void this.sendHealth(), HEALTH_INTERVAL_MS);
+  }
+
+  stop(): void {
+    this.abort.abort();
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
+    this.pull?.cancel();
+    this.push?.cancel();
+    this.localFeed?.cancel();
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+  }
+
+  private readonly onOffline = () => this.update({ state: 'offline' });
+  private readonly onOnline = () => {
+    this.update({ state: 'connecting' });
+    // PouchDB retries on its own back-off (at most 5 s, terminalSyncOptions); nothing to restart here.
+  };
+
+  private update(patch: Partial<SyncStatus>): void {
+    this.status = { ...this.status, ...patch };
+    this.events.status(this.status);
+  }
+
+  private async today(): Promise<string> {
+    // The history window is computed in the store's zone once its configuration is here; UTC before that.
+    try {
+      const config = (await this.local.get('config:hq')) as { timeZone?: string };
+      if (config.timeZone) return businessDate(new Date(), config.timeZone);
+    } catch {
+      // not replicated yet
+    }
+    return new Date().toISOString().slice(0, 10);
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        const options = terminalSyncOptions(this.pairing.storeCode, await this.today());
+        let total: number | null = null;
+        let written = 0;
+        // The relay's document count is the denominator of the first sync's progress: it also counts what the
+        // terminal does not take (other days' sales, audit entries), so the bar is an estimate that ends at 100.
+        this.remote.info().then((i) => (total = i.doc_count), () => undefined);
+        const boot = await bootstrapTerminal(this.local, this.remote, options.pull.selector, {
+          signal,
+          onDocs: (docs) => {
+            written += docs.length;
+            this.events.bootstrapProgress({ written, total });
+          },
+        });
+        if (boot.state === 'copied') this.update({ lastSyncAt: new Date().toISOString() });
+        this.events.catalogReady();
+        const { replication } = await startTerminalPull(this.local, this.remote, options.pull, { signal });
+        this.pull = replication;
+        this.follow(replication, 'pull');
+        this.push = this.local.replicate.to(this.remote, options.push as PouchDB.Replication.ReplicateOptions);
+        this.follow(this.push, 'push');
+        void this.sendHealth();
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        if (this.status.state !== 'error') this.update({ state: 'offline' });
+        console.warn('caja: first sync attempt failed, retrying', err);
+        await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
+      }
+    }
+  }
+
+  private follow(rep: Replication, which: 'pull' | 'push'): void {
+    rep.on('active', () => {
+      this.active[which] = true;
+      this.update({ state: 'syncing' });
+    });
+    rep.on('change', () => {
+      this.update({ lastSyncAt: new Date().toISOString() });
+      if (which === 'push') this.schedulePending();
+    });
+    rep.on('paused', (err: unknown) => {
+      this.active[which] = false;
+      if (err) {
+        if (this.status.state !== 'error') this.update({ state: 'offline' });
+        return;
+      }
+      if (which === 'push') void this.markPushed();
+      const busy = this.active.pull || this.active.push;
+      this.update({ state: busy ? 'syncing' : navigator.onLine ? 'connected' : 'offline', lastSyncAt: new Date().toISOString(), error: null });
+    });
+    // `checkpoint` reports the local sequence the push has safely written up to.
+    (rep as unknown as { on(e: 'checkpoint', l: (c: { checkpoint?: number | string }) => void): void }).on('checkpoint', (c) => {
+      if (which === 'push' && c.checkpoint !== undefined) this.raiseMark(Number(c.checkpoint));
+    });
+    rep.on('denied', (e: unknown) => {
+      const d = e as { id?: string; reason?: string; message?: string };
+      this.events.refused({ id: String(d.id ?? '?'), reason: String(d.reason ?? d.message ?? 'refused'), at: new Date().toISOString() });
+    });
+    rep.on('error', (err: unknown) => {
+      // With retry on, only a fatal error ends a live replication (e.g. the relay refusing our token for good).
+      this.update({ state: 'error', error: err instanceof Error ? err.message : String(err) });
+    });
+  }
+
+  // ---------- documents waiting to go up ----------
+
+  private mark(): number {
+    return Number(localStorage.getItem(this.markKey) ?? '0') || 0;
+  }
+
+  private raiseMark(seq: number): void {
+    if (Number.isFinite(seq) && seq > this.mark()) localStorage.setItem(this.markKey, String(seq));
+    this.schedulePending();
+  }
+
+  private async markPushed(): Promise<void> {
+    // A caught-up push has sent everything written before it paused. A write landing between the pause and this
+    // read makes the push active again, and its next pause moves the mark again.
+    const info = await this.local.info();
+    this.raiseMark(Number(info.update_seq));
+  }
+
+  private watchLocal(): void {
+    this.localFeed = this.local.changes({ live: true, since: 'now' });
+    this.localFeed.on('change', () => this.schedulePending());
+    this.schedulePending();
+  }
+
+  private schedulePending(): void {
+    if (this.pendingTimer) return;
+    this.pendingTimer = setTimeout(() => {
+      this.pendingTimer = null;
+      void this.countPending();
+    }, 200);
+  }
+
+  private async countPending(): Promise<void> {
+    try {
+      const res = await this.local.changes({ since: this.mark(), selector: PUSH_SELECTOR, return_docs: true, limit: 10_000 } as PouchDB.Core.ChangesOptions);
+      if (this.status.pendingUp !== res.results.length) this.update({ pendingUp: res.results.length });
+    } catch {
+      // the database is closing
+    }
+  }
+
+  private async sendHealth(): Promise<void> {
+    if (!navigator.onLine) return;
+    const estimate = await navigator.storage?.estimate?.().catch(() => null);
+    await reportHealth(this.pairing, this.tokens.api, { pendingUp: this.status.pendingUp, dbSizeBytes: estimate?.usage ?? null });
+  }
+}

@@ -1,0 +1,339 @@
+// The sale screen: find products (search by name in either language, SKU or barcode; departments for touch) on
+// the left, the cart with its lines and totals on the right. Scans arrive from any screen (App.tsx). Every figure
+// is computed by shared/pos computeTotals, the same function that builds the Sale document.
+import { ActionIcon, Alert, Badge, Button, Group, Kbd, Paper, ScrollArea, SimpleGrid, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { IconArrowLeft, IconBarcode, IconDiscount2, IconMinus, IconPlayerPause, IconPlus, IconReceipt, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Product } from '../../../../shared/model/types';
+import { computeTotals, type CartTotals } from '../../../../shared/pos/cart';
+import { totalsContext } from '../../../../shared/pos/sale';
+import { useErrorText } from '../../app/errorText';
+import { KeyButton } from '../../app/KeyButton';
+import { useFormat } from '../../app/format';
+import { useServices } from '../../app/servicesContext';
+import { useAppDispatch, useAppSelector } from '../../app/store';
+import { screenChosen } from '../../app/uiSlice';
+import { productsInDepartment, searchProducts } from '../catalog/productSearch';
+import { ReceiptDialog } from '../receipt/ReceiptDialog';
+import { DiscountDialog, ParkedDialog, PriceDialog, QtyDialog, WeighDialog } from './dialogs';
+import { PaymentDialog } from './PaymentDialog';
+import { errorCleared, lineRemoved, lineSelected, loadParked, parkCurrentSale, paymentOpened, pickProduct, qtyChanged, saleCancelled } from './saleSlice';
+
+/** The cart's totals now (specials are evaluated at this instant, as the commit will). */
+export function useCartTotals(): CartTotals | null {
+  const services = useServices();
+  const cart = useAppSelector((s) => s.sale.cart);
+  const config = useAppSelector((s) => s.catalog.config);
+  const version = useAppSelector((s) => s.catalog.version);
+  return useMemo(() => {
+    if (!config || !services.index) return null;
+    void version; // recomputed when the catalog (prices, taxes, specials) changes
+    return computeTotals(cart, totalsContext(config, services.index.pricing(), new Date()));
+  }, [cart, config, version, services]);
+}
+
+type Dialog = null | 'qty' | 'lineDiscount' | 'cartDiscount' | 'price' | 'parked';
+
+export function SaleView() {
+  const { t } = useTranslation();
+  const dispatch = useAppDispatch();
+  const { cart, selectedLine, error } = useAppSelector((s) => s.sale);
+  const shift = useAppSelector((s) => s.register.shift);
+  const shiftLoaded = useAppSelector((s) => s.register.loaded);
+  const parkedCount = useAppSelector((s) => s.sale.parked.length);
+  const errorText = useErrorText();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    void dispatch(loadParked());
+    searchRef.current?.focus();
+  }, [dispatch]);
+
+  const hasLines = cart.lines.length > 0;
+  const pay = () => hasLines && dispatch(paymentOpened());
+  const withLine = (d: Dialog) => () => selectedLine !== null && setDialog(d);
+  useHotkeys(
+    [
+      ['F2', () => searchRef.current?.focus()],
+      ['F7', withLine('qty')],
+      ['F8', withLine('lineDiscount')],
+      ['shift+F8', () => hasLines && setDialog('cartDiscount')],
+      ['F9', () => (hasLines ? void dispatch(parkCurrentSale()) : setDialog('parked'))],
+      ['F10', pay],
+    ],
+    [],
+  );
+
+  return (
+    <div className="caja-sale">
+      <ProductPanel searchRef={searchRef} />
+      <Paper withBorder p="sm" className="caja-cart" aria-label={t('sale.cart')} component="section">
+        {shiftLoaded && !shift && (
+          <Alert color="orange" mb="xs" title={t('sale.registerClosed')} role="alert">
+            <Group justify="space-between" wrap="nowrap">
+              <Text size="sm">{t('sale.registerClosedHelp')}</Text>
+              <Button size="sm" onClick={() => dispatch(screenChosen('register'))}>
+                {t('sale.openRegister')}
+              </Button>
+            </Group>
+          </Alert>
+        )}
+        <CartLines />
+        {error && (
+          <Alert color="red" mt="xs" role="alert" withCloseButton closeButtonLabel={t('common.dismiss')} onClose={() => dispatch(errorCleared())}>
+            {errorText(error)}
+          </Alert>
+        )}
+        <LineActions onDialog={setDialog} />
+        <Totals />
+        <Group grow gap={6} mt="xs">
+          {hasLines ? (
+            <KeyButton label={t('sale.park')} shortcut="F9" icon={<IconPlayerPause size={18} />} onClick={() => void dispatch(parkCurrentSale())} />
+          ) : (
+            <KeyButton label={t('sale.recall', { count: parkedCount })} shortcut="F9" onClick={() => setDialog('parked')} disabled={parkedCount === 0} />
+          )}
+          <KeyButton label={t('sale.cartDiscount')} shortcut="Shift+F8" icon={<IconDiscount2 size={18} />} onClick={() => setDialog('cartDiscount')} disabled={!hasLines} />
+          <KeyButton label={t('sale.cancel')} icon={<IconX size={18} />} color="red" onClick={() => dispatch(saleCancelled())} disabled={!hasLines} />
+        </Group>
+        <Button fullWidth mt="xs" h={64} size="xl" color="green" leftSection={<IconReceipt />} rightSection={<Kbd>F10</Kbd>} onClick={pay} disabled={!hasLines}>
+          {t('sale.pay')}
+        </Button>
+      </Paper>
+      <PaymentDialog />
+      <ReceiptDialog />
+      <WeighDialog />
+      {dialog === 'qty' && <QtyDialog onClose={() => setDialog(null)} />}
+      {(dialog === 'lineDiscount' || dialog === 'cartDiscount') && <DiscountDialog scope={dialog === 'lineDiscount' ? 'line' : 'cart'} onClose={() => setDialog(null)} />}
+      {dialog === 'price' && <PriceDialog onClose={() => setDialog(null)} />}
+      {dialog === 'parked' && <ParkedDialog onClose={() => setDialog(null)} />}
+    </div>
+  );
+}
+
+function ProductPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
+  const { t } = useTranslation();
+  const dispatch = useAppDispatch();
+  const services = useServices();
+  const fmt = useFormat();
+  const lang = useAppSelector((s) => s.ui.lang);
+  const version = useAppSelector((s) => s.catalog.version);
+  const departments = useAppSelector((s) => s.catalog.departments);
+  const [query, setQuery] = useState('');
+  const [dept, setDept] = useState<string | null>(null);
+  // Results render at low priority: keystrokes (a scanner types one every few ms) are never held up by them.
+  const shownQuery = useDeferredValue(query);
+
+  const results = useMemo(() => {
+    void version;
+    const index = services.index;
+    if (!index) return [];
+    if (shownQuery.trim()) return searchProducts(index, shownQuery, lang, 48);
+    if (dept) return productsInDepartment(index, departments, dept, lang, 48);
+    return [];
+  }, [shownQuery, dept, lang, version, departments, services]);
+
+  const current = departments.find((d) => d._id === dept) ?? null;
+  const shownDepartments = departments.filter((d) => d.parentId === (dept ?? null)).sort((a, b) => a.name[lang].localeCompare(b.name[lang], lang));
+
+  const pick = (p: Product) => {
+    dispatch(pickProduct(p._id));
+    setQuery('');
+    searchRef.current?.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter' && query.trim() && services.index) {
+      // Enter acts on what was typed, even if the deferred results have not caught up yet.
+      const first = searchProducts(services.index, query, lang, 1)[0];
+      if (first) {
+        e.preventDefault();
+        pick(first);
+      }
+    } else if (e.key === 'Escape') setQuery('');
+  };
+
+  return (
+    <Paper withBorder p="sm" className="caja-products" component="section" aria-label={t('sale.products')}>
+      <TextInput
+        ref={searchRef}
+        size="lg"
+        label={t('sale.search')}
+        placeholder={t('sale.searchPlaceholder')}
+        leftSection={<IconSearch />}
+        rightSection={<Kbd size="xs">F2</Kbd>}
+        rightSectionWidth={44}
+        value={query}
+        onChange={(e) => setQuery(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+        autoComplete="off"
+      />
+      {!query.trim() && (
+        <Group gap={6} mt="xs" role="group" aria-label={t('sale.departments')}>
+          {current && (
+            <Button variant="light" h={44} leftSection={<IconArrowLeft size={18} />} onClick={() => setDept(current.parentId)}>
+              {current.name[lang]}
+            </Button>
+          )}
+          {shownDepartments.map((d) => (
+            <Button key={d._id} variant="default" h={44} onClick={() => setDept(d._id)}>
+              {d.name[lang]}
+            </Button>
+          ))}
+        </Group>
+      )}
+      <ScrollArea className="caja-results" mt="xs" type="auto">
+        {results.length === 0 ? (
+          <Stack align="center" gap={4} mt="xl" c="dimmed">
+            <IconBarcode size={48} />
+            <Text>{query.trim() ? t('sale.noResults') : t('sale.scanOrSearch')}</Text>
+          </Stack>
+        ) : (
+          <SimpleGrid cols={{ base: 2, lg: 3 }} spacing={6} role="list" aria-label={t('sale.results')}>
+            {results.map((p) => {
+              const price = services.index?.storePrice(p.sku)?.price ?? p.price;
+              return (
+                <UnstyledButton key={p._id} className="caja-tile" onClick={() => pick(p)} disabled={!p.active} role="listitem" aria-label={`${p.name[lang]} ${fmt.money(price)}`}>
+                  <Text fw={600} lineClamp={2} lh={1.2}>
+                    {p.name[lang]}
+                  </Text>
+                  <Group justify="space-between" gap={4} mt={4} wrap="nowrap">
+                    <Text size="xs" c="dimmed" truncate="end">
+                      {p.sku}
+                    </Text>
+                    <Text fw={700}>
+                      {fmt.money(price)}
+                      {p.weighed ? ` ${t('sale.perKg')}` : ''}
+                    </Text>
+                  </Group>
+                  {!p.active && (
+                    <Badge color="gray" size="xs">
+                      {t('sale.inactive')}
+                    </Badge>
+                  )}
+                </UnstyledButton>
+              );
+            })}
+          </SimpleGrid>
+        )}
+      </ScrollArea>
+    </Paper>
+  );
+}
+
+function CartLines() {
+  const { t } = useTranslation();
+  const dispatch = useAppDispatch();
+  const fmt = useFormat();
+  const lang = useAppSelector((s) => s.ui.lang);
+  const { cart, selectedLine, lastAddedLine } = useAppSelector((s) => s.sale);
+  const totals = useCartTotals();
+  const viewport = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    viewport.current?.querySelector(`[data-line="${String(lastAddedLine)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [lastAddedLine, cart.lines.length]);
+
+  if (cart.lines.length === 0) {
+    return (
+      <Stack className="caja-lines" align="center" justify="center" c="dimmed">
+        <IconBarcode size={48} />
+        <Text>{t('sale.empty')}</Text>
+      </Stack>
+    );
+  }
+  return (
+    <ScrollArea className="caja-lines" viewportRef={viewport} type="auto">
+      <Stack gap={4} role="listbox" aria-label={t('sale.lines')}>
+        {cart.lines.map((l) => {
+          const priced = totals?.lines.find((x) => x.lineNo === l.lineNo);
+          const selected = l.lineNo === selectedLine;
+          return (
+            <UnstyledButton key={l.lineNo} data-line={l.lineNo} className="caja-line" data-active={selected || undefined} role="option" aria-selected={selected} onClick={() => dispatch(lineSelected(l.lineNo))}>
+              <Group justify="space-between" wrap="nowrap" gap="xs" align="flex-start">
+                <div style={{ minWidth: 0 }}>
+                  <Text fw={600} truncate="end">
+                    {l.name[lang]}
+                  </Text>
+                  <Text size="sm" c="dimmed">
+                    {fmt.qty(l.qty)}
+                    {l.weighed ? ' kg' : ''} × {fmt.money(l.unitPrice)}
+                    {l.priceSource === 'override' ? ` (${t('sale.priceChanged')})` : ''}
+                  </Text>
+                  {priced?.discounts.map((d, i) => (
+                    <Text key={i} size="sm" c="green.8">
+                      {d.kind === 'special' ? t('sale.offer', { code: d.reason ?? '' }) : t('sale.lineDiscount')} −{fmt.money(d.amount)}
+                    </Text>
+                  ))}
+                </div>
+                <Text fw={700} style={{ whiteSpace: 'nowrap' }}>
+                  {fmt.money(priced?.grossAmount ?? 0)}
+                </Text>
+              </Group>
+            </UnstyledButton>
+          );
+        })}
+      </Stack>
+    </ScrollArea>
+  );
+}
+
+function LineActions({ onDialog }: { onDialog: (d: Dialog) => void }) {
+  const { t } = useTranslation();
+  const dispatch = useAppDispatch();
+  const { cart, selectedLine } = useAppSelector((s) => s.sale);
+  const line = cart.lines.find((l) => l.lineNo === selectedLine);
+  if (!line) return null;
+  const step = (delta: number) => {
+    const next = line.qty + delta;
+    if (next <= 0) dispatch(lineRemoved(line.lineNo));
+    else dispatch(qtyChanged({ lineNo: line.lineNo, qty: next }));
+  };
+  return (
+    <Group gap={6} mt="xs" wrap="nowrap" role="group" aria-label={t('sale.lineActions')} grow preventGrowOverflow={false}>
+      <ActionIcon variant="default" size={56} onClick={() => step(-1)} disabled={line.weighed} aria-label={t('sale.less')} style={{ flex: '0 0 48px' }}>
+        <IconMinus />
+      </ActionIcon>
+      <ActionIcon variant="default" size={56} onClick={() => step(1)} disabled={line.weighed} aria-label={t('sale.more')} style={{ flex: '0 0 48px' }}>
+        <IconPlus />
+      </ActionIcon>
+      <KeyButton label={t('sale.qty')} shortcut="F7" onClick={() => onDialog('qty')} />
+      <KeyButton label={t('sale.discount')} shortcut="F8" onClick={() => onDialog('lineDiscount')} />
+      <KeyButton label={t('sale.price')} onClick={() => onDialog('price')} />
+      <ActionIcon variant="light" color="red" size={56} onClick={() => dispatch(lineRemoved(line.lineNo))} aria-label={t('sale.remove')} style={{ flex: '0 0 48px' }}>
+        <IconTrash />
+      </ActionIcon>
+    </Group>
+  );
+}
+
+function Totals() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const totals = useCartTotals();
+  if (!totals) return null;
+  const taxLabel = totals.taxMode === 'inclusive' ? t('sale.taxIncluded') : t('sale.tax');
+  return (
+    <Stack gap={2} mt="xs" className="caja-totals">
+      <Row label={t('sale.subtotal')} value={fmt.money(totals.subtotal)} />
+      {totals.discountTotal > 0 && <Row label={t('sale.discounts')} value={`−${fmt.money(totals.discountTotal)}`} />}
+      <Row label={taxLabel} value={fmt.money(totals.taxTotal)} />
+      <Group justify="space-between" mt={4}>
+        <Title order={2}>{t('sale.total')}</Title>
+        <Title order={1} aria-label={t('sale.totalDue')}>
+          {fmt.money(totals.total)}
+        </Title>
+      </Group>
+    </Stack>
+  );
+}
+
+function Row({ label, value }: { label: string; value: string }) {
+  return (
+    <Group justify="space-between">
+      <Text c="dimmed">{label}</Text>
+      <Text fw={600}>{value}</Text>
+    </Group>
+  );
+}

@@ -1,0 +1,89 @@
+// Always on screen: is the till connected to its relay, syncing or offline; how many documents wait to go up;
+// when it last synced; and warnings that need a manager (a document the relay refused, storage the browser may
+// evict, a quota running out). Selling never waits for any of it.
+import { Badge, Group, List, Popover, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { IconAlertTriangle, IconCloudCheck, IconCloudOff, IconRefresh } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../app/format';
+import { useAppSelector } from '../../app/store';
+import { QUOTA_WARNING } from './syncSlice';
+
+export function SyncIndicator() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const { status, refused, storage } = useAppSelector((s) => s.sync);
+  const color = status.state === 'connected' ? 'green' : status.state === 'syncing' || status.state === 'connecting' ? 'blue' : status.state === 'offline' ? 'orange' : 'red';
+  const icon = status.state === 'connected' ? <IconCloudCheck size={20} /> : status.state === 'offline' || status.state === 'error' ? <IconCloudOff size={20} /> : <IconRefresh size={20} />;
+  const quotaLow = storage.usage !== null && storage.quota ? storage.usage / storage.quota > QUOTA_WARNING : false;
+  const warnings = refused.length > 0 || storage.persisted === false || quotaLow || status.error !== null;
+  const label = t(`sync.state.${status.state}`);
+  const pending = status.pendingUp ?? 0;
+
+  return (
+    <div role="status" aria-label={t('sync.label')} aria-live="polite">
+      <Popover width={340} position="bottom-end" shadow="md" withArrow>
+        <Popover.Target>
+          <UnstyledButton aria-label={t('sync.details')} aria-haspopup="dialog" className="caja-sync" data-state={status.state}>
+            <Group gap={6} wrap="nowrap">
+              <ThemeIcon color={color} variant="light" size={32} radius="xl">
+                {icon}
+              </ThemeIcon>
+              <Stack gap={0}>
+                <Text size="sm" fw={700} c={`${color}.8`} lh={1.2}>
+                  {label}
+                </Text>
+                <Text size="xs" c="dimmed" lh={1.2}>
+                  {pending > 0 ? t('sync.pending', { count: pending }) : status.lastSyncAt ? t('sync.lastSync', { time: fmt.time(status.lastSyncAt) }) : t('sync.never')}
+                </Text>
+              </Stack>
+              {warnings && (
+                <ThemeIcon color="red" variant="filled" size={24} radius="xl" aria-label={t('sync.warnings')}>
+                  <IconAlertTriangle size={16} />
+                </ThemeIcon>
+              )}
+            </Group>
+          </UnstyledButton>
+        </Popover.Target>
+        <Popover.Dropdown>
+          <Stack gap="xs">
+            <Text fw={700}>{label}</Text>
+            <Text size="sm">{t('sync.pendingLong', { count: pending })}</Text>
+            <Text size="sm">{status.lastSyncAt ? t('sync.lastSyncLong', { time: fmt.dateTime(status.lastSyncAt) }) : t('sync.never')}</Text>
+            {status.error && (
+              <Text size="sm" c="red">
+                {t('sync.relayRefuses', { reason: status.error })}
+              </Text>
+            )}
+            {storage.persisted === false && (
+              <Badge color="orange" variant="light" size="lg" style={{ textTransform: 'none', whiteSpace: 'normal', height: 'auto' }}>
+                {t('sync.persistDenied')}
+              </Badge>
+            )}
+            {quotaLow && (
+              <Text size="sm" c="red">
+                {t('sync.quotaLow', { percent: Math.round(((storage.usage ?? 0) / (storage.quota ?? 1)) * 100) })}
+              </Text>
+            )}
+            {refused.length > 0 && (
+              <>
+                <Text size="sm" fw={700} c="red">
+                  {t('sync.refused', { count: refused.length })}
+                </Text>
+                <List size="sm" spacing={2}>
+                  {refused.slice(0, 5).map((r) => (
+                    <List.Item key={r.id}>
+                      <Text size="xs" ff="monospace">
+                        {r.id}
+                      </Text>
+                      <Text size="xs">{r.reason}</Text>
+                    </List.Item>
+                  ))}
+                </List>
+              </>
+            )}
+          </Stack>
+        </Popover.Dropdown>
+      </Popover>
+    </div>
+  );
+}

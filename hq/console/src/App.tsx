@@ -1,0 +1,56 @@
+// Routes of the console. Everything but the login page is behind a session; pages that need a permission
+// say so instead of failing request by request.
+import type { ReactNode } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import type { Permission } from '../../../shared/auth/permissions';
+import { Forbidden, Loading, NotFound, RouteError } from './components/PageState';
+import { ProductEditor } from './features/catalog/ProductEditor';
+import { ProductsView } from './features/catalog/ProductsView';
+import { Shell } from './features/layout/Shell';
+import { PeopleView, PersonDrawer } from './features/people/PeopleView';
+import { LoginView } from './features/session/LoginView';
+import { usePermissions } from './features/session/permissions';
+import { RequireSession } from './features/session/RequireSession';
+import { StoresView } from './features/stores/StoresView';
+import { StoreView } from './features/stores/StoreView';
+
+function NeedsPermission({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const { can, loading } = usePermissions();
+  if (loading) return <Loading />;
+  return can(permission) ? children : <Forbidden permission={permission} />;
+}
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginView />, errorElement: <RouteError /> },
+  {
+    path: '/',
+    errorElement: <RouteError />,
+    element: (
+      <RequireSession>
+        <Shell />
+      </RequireSession>
+    ),
+    children: [
+      {
+        // Errors inside a page keep the header and navigation around them.
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <Navigate to="/stores" replace /> },
+          { path: 'stores', element: <StoresView /> },
+          { path: 'stores/:code', element: <StoreView /> },
+          { path: 'catalog', element: <ProductsView />, children: [{ path: ':sku', element: <ProductEditor /> }] },
+          {
+            path: 'people',
+            element: (
+              <NeedsPermission permission="users.manage">
+                <PeopleView />
+              </NeedsPermission>
+            ),
+            children: [{ path: ':id', element: <PersonDrawer /> }],
+          },
+          { path: '*', element: <NotFound /> },
+        ],
+      },
+    ],
+  },
+]);
