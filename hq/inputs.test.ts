@@ -5,7 +5,10 @@
 // (Finding 7, pairing-code limits, is proven in store-relay/limits.test.ts: "checks 5 of 25 parallel wrong
 // codes from one address..." and "stops code pairing at the relay for everyone after 10 wrong codes".)
 import { expect } from 'chai';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import fc from 'fast-check';
+import { realCouchAvailable, startRealCouch } from '../tests/support/realCouch';
 import type { CouchHandle } from '../common/couch';
 import { splitCouchUrl } from '../common/couch';
 import { apiApp, listen } from '../common/http';
@@ -247,6 +250,26 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
       expect(split.url).to.equal('http://127.0.0.71:5971');
       expect(split.basic).to.equal(`Basic ${Buffer.from('admin:s@cret').toString('base64')}`);
       expect(splitCouchUrl('http://127.0.0.71:5971')).to.deep.equal({ url: 'http://127.0.0.71:5971', basic: null });
+    });
+
+    it('#10.9 HQ starts on a real CouchDB named with credentials in COUCHDB_URL, and never shows them', async function () {
+      if (!realCouchAvailable) this.skip();
+      const real = await startRealCouch();
+      const tmp = await tempDir('caja-inputs-realcouch-');
+      try {
+        const onReal = await startHq(testConfig(tmp.dir, { couchdbUrl: real.adminUrl, couchJwtSecret: real.secret }), testLogger());
+        try {
+          expect(onReal.couch.url).to.equal(real.url);
+          expect((await http<{ couchdb: { ok: boolean } }>('GET', `${onReal.url}/api/v1/health`)).body.couchdb.ok).to.equal(true);
+          const runtime = JSON.parse(await readFile(path.join(tmp.dir, 'runtime.json'), 'utf8')) as { couchdbUrl: string };
+          expect(runtime.couchdbUrl).not.to.contain('admin:');
+        } finally {
+          await onReal.close();
+        }
+      } finally {
+        await tmp.cleanup();
+        await real.stop();
+      }
     });
 
     it("#10.9 relays are handed HQ's own gateway at the host the operator configured, never HQ's CouchDB", async () => {

@@ -58,9 +58,3 @@ export async function ensureAdmin(couch: CouchHandle, adminPassword: string | nu
   log.info('bootstrap.admin_created', { username: ADMIN_USERNAME, passwordFrom: adminPassword ? 'HQ_ADMIN_PASSWORD' : 'generated' });
   return { generatedAdminPassword: adminPassword ? null : password };
 }
-
-/** Both steps at once, for callers that do not listen on a port (tools, tests). */
-export async function bootstrapHq(couch: CouchHandle, adminPassword: string | null, log: Logger): Promise<BootstrapResult> {
-  await ensureDefaultRoles(couch, log);
-  return ensureAdmin(couch, adminPassword, log);
-}
