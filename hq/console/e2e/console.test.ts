@@ -269,7 +269,11 @@ describe('HQ console in a browser: sign in, provision a store, watch it sync, ed
     await chooseLanguage('Español');
     await page.getByRole('heading', { name: 'Catálogo', level: 1 }).waitFor();
     await page.getByText('1 producto', { exact: true }).waitFor();
+    await page.getByLabel('Buscar productos').fill('');
+    await page.getByText('400 productos', { exact: true }).waitFor();
     await shot('es-products');
+    await page.getByLabel('Buscar productos').fill(product.sku);
+    await page.getByText('1 producto', { exact: true }).waitFor();
     await page.getByRole('table', { name: 'Productos' }).getByRole('link', { name: product.sku, exact: true }).click();
     await page.getByRole('dialog', { name: `Editar ${product.sku}` }).getByRole('textbox', { name: 'Precio (MXN)' }).waitFor();
     await shot('es-editor');

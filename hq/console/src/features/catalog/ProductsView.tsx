@@ -19,7 +19,7 @@ import { useProductsInfiniteQuery } from './catalogApi';
 const ROW_HEIGHT = 56;
 /** Ask for the next page when this few loaded rows remain below the screen. */
 const PREFETCH_ROWS = 60;
-const COLUMNS = '150px minmax(220px, 1fr) 170px 140px 110px 220px';
+const COLUMNS = '130px minmax(220px, 1fr) 160px 130px 100px 260px';
 
 function HeaderCell({ children, align }: { children: string; align?: 'right' }) {
   return (

@@ -1,6 +1,7 @@
 // People: staff accounts with their HQ roles and store assignments; a drawer per person (route
 // /people/:id) resets their till PIN and sets their roles in each store. Needs `users.manage`.
 import { useState } from 'react';
+import type { FormEvent } from 'react';
 import { Alert, Anchor, Badge, Button, Drawer, Group, MultiSelect, Paper, PasswordInput, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconUsersGroup } from '@tabler/icons-react';
@@ -26,7 +27,9 @@ function PinReset({ user }: { user: PublicUser }) {
   const [pin, setPin] = useState('');
   const [reset, resetting] = useResetPinMutation();
   const valid = PIN.test(pin);
-  const submit = async () => {
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!valid) return;
     const result = await reset({ id: user.id, pin });
     if ('data' in result) {
       setPin('');
@@ -34,7 +37,7 @@ function PinReset({ user }: { user: PublicUser }) {
     }
   };
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" component="form" onSubmit={(e: FormEvent) => void submit(e)}>
       <Title order={3} size="h4">
         {t('people.pinTitle')}
       </Title>
@@ -57,7 +60,7 @@ function PinReset({ user }: { user: PublicUser }) {
           error={pin && !valid ? errorMessage('invalid_pin', lang) : undefined}
           w={200}
         />
-        <Button leftSection={<IconKey size={18} />} disabled={!valid} loading={resetting.isLoading} onClick={() => void submit()}>
+        <Button type="submit" leftSection={<IconKey size={18} />} disabled={!valid} loading={resetting.isLoading}>
           {t('people.resetPin')}
         </Button>
       </Group>
@@ -126,7 +129,8 @@ export function PersonDrawer() {
       {user && stores.data && roles.data && (
         <Stack gap="xl">
           <PinReset user={user} />
-          <StoreRoles key={user.updatedAt} user={user} stores={stores.data} roles={roles.data} />
+          {/* Keyed by the person only: a PIN reset (which changes updatedAt) must not wipe role picks not yet saved. */}
+          <StoreRoles key={user.id} user={user} stores={stores.data} roles={roles.data} />
         </Stack>
       )}
     </Drawer>

@@ -33,7 +33,7 @@ export function TokenDialog({ code, issued, timeZone, onClose }: { code: string;
           onFocus={(e) => e.currentTarget.select()}
         />
         <Text size="sm" c="dimmed">
-          {t('provision.tokenExpires', { time: f.dateTime(issued.expiresAt, timeZone) })} {t('provision.tokenUsage')} <Code>caja relay --token …</Code>
+          {t('provision.tokenExpires', { time: f.dateTime(issued.expiresAt, timeZone) })} {t('provision.tokenUsage')} <Code style={{ whiteSpace: 'nowrap' }}>caja relay --token …</Code>
         </Text>
         <Group justify="space-between">
           <CopyButton value={issued.token} timeout={4000}>
