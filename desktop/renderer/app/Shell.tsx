@@ -41,7 +41,7 @@ export function Shell() {
   useHotkeys([...NAV.map((n) => [n.key, () => dispatch(screenChosen(n.screen))] as [string, () => void]), ['alt+L', lock]], []);
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 120, breakpoint: 0 }} padding="sm">
+    <AppShell header={{ height: 60 }} navbar={{ width: 132, breakpoint: 0 }} padding="sm">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
           <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>

@@ -9,5 +9,7 @@ export const theme = createTheme({
   fontSizes: { xs: '0.8rem', sm: '0.9rem', md: '1rem', lg: '1.15rem', xl: '1.3rem' },
   components: {
     Button: { defaultProps: { size: 'md' } },
+    // Dialog titles are the dialog's heading (an h2): sized like one, so no heading is nested inside it.
+    Modal: { styles: { title: { fontSize: 'var(--mantine-font-size-xl)', fontWeight: 700 } } },
   },
 });

@@ -231,6 +231,18 @@ describe('terminal app in Chromium (issue #11)', function () {
     expect(sale?.tenders.map((x) => [x.kind, x.reference ?? null])).to.deep.equal([['card', '4242'], ['cash', null]]);
     expect(await receipt.getByLabel('Change to give').innerText()).to.contain(formatAmount(sale?.change ?? -1, 'en'));
     await shot('06-receipt-en');
+    // Printing in the browser build: the system dialog (a no-op in headless Chromium), laid out by print.css so
+    // only the receipt reaches the paper.
+    await receipt.getByRole('button', { name: /Print receipt/ }).click();
+    const title = await page.getByRole('heading', { name: 'Sale complete' }).elementHandle();
+    await page.emulateMedia({ media: 'print' });
+    await shot('06-receipt-print-en');
+    // On paper: the receipt alone, from the top-left corner of the 80 mm page; the dialog is not printed.
+    const paper = page.getByRole('document', { name: 'Receipt' });
+    expect(await paper.innerText()).to.contain(`S001-${terminalId}-1`);
+    expect(await paper.boundingBox()).to.include({ x: 0, y: 0 });
+    expect(await title?.evaluate((e) => e.getClientRects().length)).to.equal(0);
+    await page.emulateMedia({ media: 'screen' });
     await receipt.getByRole('button', { name: /New sale/ }).click();
     await receipt.waitFor({ state: 'hidden' });
   });
@@ -442,6 +454,34 @@ describe('terminal app in Chromium (issue #11)', function () {
     await page.getByRole('button', { name: 'Close register' }).click();
     await page.getByRole('status').filter({ hasText: `difference ${await moneyText(-left)}` }).waitFor();
     await page.getByRole('heading', { name: 'Register closed' }).waitFor();
+  });
+
+
+  it('pairs a second terminal with a pairing code; its first sync waits for the relay, says so, and opens the till when it can', async () => {
+    const code = await fetch(`${relayUrl}/api/v1/terminals/pairing-code`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'mgr.s001', pin: '9999' }),
+    }).then((r) => r.json() as Promise<{ code: string }>);
+    // A context of its own (a second device); no service worker, so every request is the page's to route.
+    const second = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'en-US', timezoneId: 'America/Mexico_City', serviceWorkers: 'block' });
+    try {
+      const p2 = await second.newPage();
+      // The relay's replication gateway is unreachable: pairing works (API), the first sync cannot start.
+      await p2.route('**/couch/**', (route) => route.abort('connectionrefused'));
+      await p2.goto(relayUrl);
+      await p2.getByRole('radiogroup', { name: 'How to pair' }).getByText('Pairing code', { exact: true }).click();
+      await p2.getByRole('textbox', { name: 'Pairing code' }).fill(code.code);
+      await p2.getByRole('button', { name: 'Pair this terminal' }).click();
+      await p2.getByRole('heading', { name: 'First sync' }).waitFor();
+      await p2.getByText('Waiting for the store server').waitFor();
+      await p2.screenshot({ path: `${SHOTS}/00-first-sync-waiting-en.png` });
+      await p2.unroute('**/couch/**');
+      await p2.getByRole('heading', { name: 'Who is at the till?' }).waitFor({ timeout: 60_000 });
+      await p2.getByRole('button', { name: 'cash.s001' }).waitFor();
+    } finally {
+      await second.close();
+    }
   });
 
   it('locks a cashier out after 5 wrong PINs, and says so', async () => {

@@ -6,6 +6,7 @@ export const en = {
   'common.close': 'Close',
   'common.dismiss': 'Dismiss',
   'common.loading': 'Loading…',
+  'common.keyEnter': 'Enter',
   'common.refresh': 'Refresh',
 
   'nav.label': 'Screens',
@@ -186,7 +187,7 @@ export const en = {
   'receipt.total': 'Total {{total}}',
   'receipt.preview': 'Receipt',
   'receipt.print': 'Print receipt',
-  'receipt.printFailed': 'The receipt did not print ({{error}}). The sale is kept: reprint it from the journal.',
+  'receipt.printFailed': 'The receipt did not print. {{error}} The sale is kept: reprint it from the journal.',
   'receipt.next': 'New sale',
 
   'approval.title': 'Manager approval',

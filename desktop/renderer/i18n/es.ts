@@ -7,6 +7,7 @@ export const es: Strings = {
   'common.close': 'Cerrar',
   'common.dismiss': 'Descartar',
   'common.loading': 'Cargando…',
+  'common.keyEnter': 'Intro',
   'common.refresh': 'Actualizar',
 
   'nav.label': 'Pantallas',
@@ -187,7 +188,7 @@ export const es: Strings = {
   'receipt.total': 'Total {{total}}',
   'receipt.preview': 'Ticket',
   'receipt.print': 'Imprimir ticket',
-  'receipt.printFailed': 'El ticket no se imprimió ({{error}}). La venta está guardada: reimprímalo desde el diario.',
+  'receipt.printFailed': 'El ticket no se imprimió. {{error}} La venta está guardada: reimprímalo desde el diario.',
   'receipt.next': 'Nueva venta',
 
   'approval.title': 'Autorización de gerente',

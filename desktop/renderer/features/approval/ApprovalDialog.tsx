@@ -1,6 +1,6 @@
 // A manager approves at the till with their PIN: what needs approving, who may approve it (users holding the
 // permission), the PIN. Checked offline; the Approval is recorded on the document the action writes.
-import { Alert, Button, Group, Modal, PasswordInput, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Group, Modal, PasswordInput, SimpleGrid, Stack, Text, UnstyledButton } from '@mantine/core';
 import { IconShieldCheck, IconUser } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -33,7 +33,7 @@ export function ApprovalDialog() {
     });
   };
   return (
-    <Modal opened onClose={close} title={<Title order={3}>{t('approval.title')}</Title>} centered size={620} closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal opened onClose={close} title={t('approval.title')} centered size={620} closeButtonProps={{ 'aria-label': t('common.close') }}>
       <form onSubmit={submit}>
         <Stack>
           <Alert color="blue" icon={<IconShieldCheck />}>

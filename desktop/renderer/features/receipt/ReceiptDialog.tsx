@@ -1,6 +1,6 @@
 // After payment: the change to give, large, and the receipt on screen with Print and New sale. The sale is
 // already kept; closing this (or scanning the next item) starts the next customer.
-import { Alert, Button, Group, Kbd, Modal, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Kbd, Modal, ScrollArea, Stack, Text } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { IconPrinter, IconShoppingCartPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -16,7 +16,9 @@ export function ReceiptDialog() {
   const dispatch = useAppDispatch();
   const fmt = useFormat();
   const sale = useAppSelector((s) => s.sale.completed);
-  const [printError, setPrintError] = useState<string | null>(null);
+  const autoPrintError = useAppSelector((s) => s.sale.printError);
+  const [reprintError, setPrintError] = useState<string | null>(null);
+  const printError = reprintError ?? autoPrintError;
   const close = () => {
     setPrintError(null);
     dispatch(receiptClosed());
@@ -26,7 +28,7 @@ export function ReceiptDialog() {
   };
   useHotkeys(sale ? [['ctrl+P', print]] : [], []);
   return (
-    <Modal opened={sale !== null} onClose={close} title={<Title order={3}>{t('receipt.title')}</Title>} size={640} centered closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal opened={sale !== null} onClose={close} title={t('receipt.title')} size={640} centered closeButtonProps={{ 'aria-label': t('common.close') }}>
       {sale && (
         <Stack gap="sm">
           <div className="caja-due-box" data-done>
@@ -45,7 +47,7 @@ export function ReceiptDialog() {
               {t('receipt.printFailed', { error: printError })}
             </Alert>
           )}
-          <ScrollArea.Autosize mah="calc(100dvh - 420px)" type="auto">
+          <ScrollArea.Autosize mah="calc(100vh - 420px)" type="auto">
             <ReceiptPreview doc={sale} label={t('receipt.preview')} />
           </ScrollArea.Autosize>
           <Group grow>

@@ -1,6 +1,8 @@
-// The receipt as printed (shared/pos/receipt.ts, 48 columns of 80 mm paper), shown on screen. The element marked
-// `data-print` is the only thing print.css lets through to paper in the browser build.
+// The receipt as printed (shared/pos/receipt.ts, 48 columns of 80 mm paper), shown on screen. A printable
+// preview also puts a copy straight under <body>, outside any dialog: print.css prints only that copy, so
+// the dialog's position, transforms and scroll area never move or clip the paper.
 import { useMemo } from 'react';
+import { createPortal } from 'react-dom';
 import type { Return, Sale } from '../../../../shared/model/types';
 import { renderText } from '../../../../shared/pos/receipt';
 import { useServices } from '../../app/servicesContext';
@@ -19,9 +21,16 @@ export function ReceiptPreview({ doc, originalSale, printable = true, label }: {
   }, [doc, originalSale, config, lang, users, services]);
   return (
     <div className="caja-receipt-fit">
-      <pre className="caja-receipt" data-print={printable ? 'receipt' : undefined} aria-label={label} role="document">
+      <pre className="caja-receipt" aria-label={label} role="document">
         {text}
       </pre>
+      {printable &&
+        createPortal(
+          <pre className="caja-print-area" data-print="receipt" aria-label={label} role="document">
+            {text}
+          </pre>,
+          document.body,
+        )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
-// Printing a receipt and opening the drawer. In Electron the receipt goes to the receipt printer as ESC/POS bytes
-// through the preload API; in the browser to the system print dialog, where print.css lays the on-screen receipt
-// out for 80 mm paper. A printer fault never undoes a sale: the sale is already kept when this runs.
+// Printing a receipt and opening the drawer. In Electron the receipt model goes to the shell, which encodes it as
+// ESC/POS for the configured printer and kicks the drawer in the same job (desktop/shared/ipc.ts printReceipt); in
+// the browser it goes to the system print dialog, where print.css lays the receipt out for 80 mm paper. A printer
+// fault never undoes a sale: the sale is already kept when this runs.
 import type { Return, Sale, StoreConfig } from '../../../../shared/model/types';
 import { buildReceipt, type ReceiptModel } from '../../../../shared/pos/receipt';
 import type { AppThunk } from '../../app/store';
@@ -13,32 +14,29 @@ export function receiptModel(doc: Sale | Return, config: StoreConfig, lang: Lang
   return buildReceipt(doc, config, lang, { tenderNames, ...extra });
 }
 
-/** Prints `doc`: ESC/POS through the shell, or the browser's print dialog. Resolves to an error code or null. */
+/** Whether a sale was paid with a tender that opens the drawer (cash). */
+function opensDrawer(doc: Sale | Return, services: Services): boolean {
+  const tenders = doc.type === 'sale' ? doc.tenders : doc.refunds;
+  return tenders.some((t) => services.index?.tender(t.tenderId)?.opensDrawer);
+}
+
+/**
+ * Prints `doc`: through the shell (with the drawer kick when a cash tender asks for it), or the browser's print
+ * dialog. Resolves to the message to show the cashier when the printer failed, else null.
+ */
 export const printReceipt =
-  (doc: Sale | Return, originalSale?: Sale): AppThunk<Promise<string | null>> =>
+  (doc: Sale | Return, opts: { originalSale?: Sale; kickDrawer?: boolean } = {}): AppThunk<Promise<string | null>> =>
   async (_dispatch, getState, services) => {
     const { catalog, ui, session } = getState();
     const shell = services.preload;
     if (!shell) {
-      // print.css shows only the receipt marked for printing; the dialog is modal, so this returns after it.
+      // print.css prints only the receipt kept for printing; the dialog is modal, so this returns after it.
       window.print();
       return null;
     }
-    if (!catalog.config) return 'no_config';
+    if (!catalog.config) return null;
     const cashier = session.users.find((u) => u.userId === doc.cashierId)?.displayName;
-    const model = receiptModel(doc, catalog.config, ui.lang, services, { ...(cashier ? { cashierName: cashier } : {}), ...(originalSale ? { originalSale } : {}) });
-    // Loaded on first use: the encoder is needed only in the shell, not in every browser till.
-    const { encodeEscPos } = await import('../../../../shared/pos/escpos');
-    const res = await shell.printReceipt(encodeEscPos(model, 48)).catch((err: unknown) => ({ ok: false, error: String(err) }));
-    return res.ok ? null : (res.error ?? 'printer_failed');
-  };
-
-/** Opens the cash drawer when a tender of the sale opens it (cash), in the shell; nothing in the browser. */
-export const openDrawerFor =
-  (sale: Sale): AppThunk<Promise<void>> =>
-  async (_dispatch, _getState, services) => {
-    const shell = services.preload;
-    if (!shell) return;
-    const opens = sale.tenders.some((t) => services.index?.tender(t.tenderId)?.opensDrawer);
-    if (opens) await shell.openDrawer().catch(() => undefined);
+    const receipt = receiptModel(doc, catalog.config, ui.lang, services, { ...(cashier ? { cashierName: cashier } : {}), ...(opts.originalSale ? { originalSale: opts.originalSale } : {}) });
+    const res = await shell.printReceipt({ receipt, openDrawer: opts.kickDrawer === true && opensDrawer(doc, services) });
+    return res.ok ? null : res.error.message[ui.lang];
   };

@@ -54,7 +54,7 @@ export function ReturnsView() {
             {st.done.kind === 'void' && <Text size="lg">{t('returns.voidDone', { receipt: doc.receiptNumber, total: fmt.money(doc.total) })}</Text>}
             <Group grow>
               {st.done.kind === 'return' && st.done.doc.type === 'return' && (
-                <Button size="lg" variant="default" onClick={() => st.done?.doc.type === 'return' && void dispatch(printReceipt(st.done.doc, st.sale ?? undefined))}>
+                <Button size="lg" variant="default" onClick={() => st.done?.doc.type === 'return' && void dispatch(printReceipt(st.done.doc, st.sale ? { originalSale: st.sale } : {}))}>
                   {t('receipt.print')}
                 </Button>
               )}

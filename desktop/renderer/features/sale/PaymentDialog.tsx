@@ -107,7 +107,7 @@ export function PaymentDialog() {
   const needsReference = tender?.kind === 'card' || tender?.kind === 'giftcard' || tender?.kind === 'storecredit';
 
   return (
-    <Modal opened={paying} onClose={() => dispatch(paymentClosed())} title={<Title order={3}>{t('payment.title')}</Title>} size={860} centered closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal opened={paying} onClose={() => dispatch(paymentClosed())} title={t('payment.title')} size={860} centered closeButtonProps={{ 'aria-label': t('common.close') }}>
       <Group align="stretch" grow wrap="nowrap" gap="lg">
         <form onSubmit={add}>
           <Stack gap="sm">
@@ -128,7 +128,7 @@ export function PaymentDialog() {
               inputMode="decimal"
               size="xl"
               autoComplete="off"
-              rightSection={<Kbd size="xs">Enter</Kbd>}
+              rightSection={<Kbd size="xs">{t('common.keyEnter')}</Kbd>}
               rightSectionWidth={64}
             />
             {needsReference && (

@@ -1,5 +1,5 @@
 // The small dialogs of the sale screen: weight of a weighed item, quantity, discounts, price change, parked sales.
-import { Button, Group, Modal, SegmentedControl, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { Button, Group, Modal, SegmentedControl, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../app/format';
@@ -15,7 +15,7 @@ function parseNumber(text: string): number | null {
 function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {
   const { t } = useTranslation();
   return (
-    <Modal opened onClose={onClose} title={<Title order={3}>{title}</Title>} centered size="md" closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal opened onClose={onClose} title={title} centered size="md" closeButtonProps={{ 'aria-label': t('common.close') }}>
       {children}
     </Modal>
   );

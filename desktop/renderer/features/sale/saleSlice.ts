@@ -18,7 +18,7 @@ import { withStrictDurability } from '../../data/localDatabase';
 import { approvalRequested } from '../approval/approvalSlice';
 import { commitSale } from '../checkout/commit';
 import { listParked, parkSale, recallParked } from '../checkout/parked';
-import { printReceipt, openDrawerFor } from '../receipt/printing';
+import { printReceipt } from '../receipt/printing';
 
 /** A tender as the cashier entered it (plain data; turned into a TenderInput with its TenderType at commit). */
 export interface TenderEntry {
@@ -44,6 +44,8 @@ export interface SaleState {
   committing: boolean;
   /** The sale just committed: the receipt screen shows it until the next sale starts. */
   completed: Sale | null;
+  /** Why the shell could not print the completed sale's receipt (in the cashier's language). */
+  printError: string | null;
   error: UiError | null;
   parked: ParkedSummary[];
   /** A weighed product picked by hand waits for its weight. */
@@ -59,6 +61,7 @@ const initialState: SaleState = {
   tenders: [],
   committing: false,
   completed: null,
+  printError: null,
   error: null,
   parked: [],
   weighing: null,
@@ -157,6 +160,7 @@ export const saleSlice = createSlice({
       state.committing = false;
       state.paying = false;
       state.completed = action.payload;
+      state.printError = null;
       state.cart = emptyCart();
       state.tenders = [];
       state.selectedLine = null;
@@ -167,6 +171,10 @@ export const saleSlice = createSlice({
     },
     receiptClosed(state) {
       state.completed = null;
+      state.printError = null;
+    },
+    receiptPrintFailed(state, action: PayloadAction<string>) {
+      state.printError = action.payload;
     },
     errorShown(state, action: PayloadAction<UiError>) {
       state.error = action.payload;
@@ -194,7 +202,7 @@ export const saleSlice = createSlice({
 export const {
   itemAdded, weighingAsked, weighingCancelled, lineSelected, qtyChanged, lineRemoved, lineDiscounted, cartDiscounted, priceOverridden,
   saleCancelled, paymentOpened, paymentClosed, tenderAdded, tenderRemoved, saleCommitStarted, saleCompleted, saleFailed, receiptClosed,
-  errorShown, errorCleared, parkedListed, saleParked, saleRecalled,
+  receiptPrintFailed, errorShown, errorCleared, parkedListed, saleParked, saleRecalled,
 } = saleSlice.actions;
 
 // ---------- thunks ----------
@@ -207,7 +215,9 @@ export const scanCode =
   (code: string): AppThunk<boolean> =>
   (dispatch, getState, services) => {
     const index = services.index;
-    if (!index || !getState().session.user) return false;
+    const state = getState();
+    // Not while taking payment or waiting for a manager: the cart on screen must be the one being paid/approved.
+    if (!index || !state.session.user || state.sale.paying || state.approval.request) return false;
     const hit = index.lookup(code) ?? index.lookupSku(code);
     if (!hit) {
       dispatch(errorShown({ code: 'unknown_barcode', params: { barcode: code } }));
@@ -307,9 +317,13 @@ export const completeSale = (): AppThunk<Promise<void>> => async (dispatch, getS
       return;
     }
     dispatch(saleCompleted(res.value));
-    // The drawer and an Electron receipt printer answer after the sale is kept: a jammed printer never loses it.
-    void dispatch(openDrawerFor(res.value));
-    if (services.preload) void dispatch(printReceipt(res.value));
+    // In the shell the receipt prints and the drawer opens on its own, after the sale is kept: a jammed printer
+    // never loses it, and says so on the receipt screen. The browser prints when the cashier asks.
+    if (services.preload) {
+      void dispatch(printReceipt(res.value, { kickDrawer: true })).then((problem) => {
+        if (problem) dispatch(receiptPrintFailed(problem));
+      });
+    }
   } catch (err) {
     dispatch(saleFailed(unexpected(err)));
   }

@@ -2,7 +2,7 @@
 // the sync and, once the catalog is in (at once after the first sync, with or without network), opens the
 // in-memory catalog index and shows the PIN login.
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
-import { clearPairing, loadPairing, pairWithRelay, savePairing, type PairError, type PairWith, type StoredPairing } from '../../data/pairing';
+import { loadPairing, pairWithRelay, savePairing, type PairError, type PairWith, type StoredPairing } from '../../data/pairing';
 import { openLocalDb } from '../../data/localDatabase';
 import { TerminalSync } from '../../data/syncService';
 import type { AppThunk } from '../../app/store';
@@ -124,15 +124,3 @@ export const pairTerminal =
     savePairing(res.pairing);
     dispatch(openTerminal(res.pairing));
   };
-
-/** Forgets this terminal's pairing (the local database stays until a new pairing replaces it). */
-export const forgetPairing = (): AppThunk => (dispatch, _getState, services) => {
-  services.sync?.stop();
-  services.index?.close();
-  services.sync = null;
-  services.index = null;
-  services.db = null;
-  services.pairing = null;
-  clearPairing();
-  dispatch(foundUnpaired());
-};
