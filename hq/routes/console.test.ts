@@ -91,7 +91,18 @@ describe('console endpoints: product list and stale-safe edit (issue #12)', func
     const bad = await api<{ error: string }>('PATCH', `/console/products/${sku}`, { _rev: saved.body._rev, price: 1.5 });
     expect([bad.status, bad.body.error]).to.deep.equal([400, 'invalid_price']);
     const field = await api<{ error: string }>('PATCH', `/console/products/${sku}`, { _rev: saved.body._rev, type: 'sale' });
-    expect([field.status, field.body.error]).to.deep.equal([400, 'invalid_field']);
+    expect([field.status, field.body.error]).to.deep.equal([400, 'unknown_field']);
+    const elsewhere = await api<{ error: string }>('PATCH', `/console/products/${sku}`, { _rev: saved.body._rev, departmentId: opened.departmentId });
+    expect([elsewhere.status, elsewhere.body.error]).to.deep.equal([400, 'invalid_field']);
+    const repeated = await api<{ error: string }>('GET', '/console/products?q=a&q=b');
+    expect([repeated.status, repeated.body.error]).to.deep.equal([400, 'invalid_input']);
+  });
+
+  it("refuses a barcode another product carries", async () => {
+    const [a, b] = (await api<ProductPage>('GET', '/console/products?limit=2')).body.items;
+    if (!a || !b) throw new Error('two products');
+    const taken = await api<{ error: string; details: { sku: string } }>('PATCH', `/console/products/${a.sku}`, { _rev: a._rev, barcodes: [...a.barcodes, ...b.barcodes.slice(0, 1)] });
+    expect([taken.status, taken.body.error, taken.body.details.sku]).to.deep.equal([409, 'barcode_taken', b.sku]);
   });
 
   it('refuses the list without a session and the edit without catalog.edit', async () => {

@@ -10,7 +10,10 @@ import type { Express, Request, Response, NextFunction } from 'express';
 import { getDoc, putDoc } from '../../common/docs';
 import { badRequest, conflict, notFound } from '../../common/errors';
 import { route } from '../../common/http';
-import { productId } from '../../shared/model/ids';
+import { ProductPatch } from '../../shared/api/bodies';
+import type { ProductPatchBody } from '../../shared/api/bodies';
+import { int, object, optional, parse, string } from '../../shared/api/parse';
+import { isKey, productId } from '../../shared/model/ids';
 import type { Product } from '../../shared/model/types';
 import { validateDoc } from '../../shared/model/validate';
 import type { HqContext } from '../context';
@@ -22,27 +25,50 @@ import { ProductIndex } from './consoleProductIndex';
 /** Where `npx vite build --config hq/console/vite.config.ts` writes the console. */
 export const CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../console/dist');
 
-const MAX_PAGE = 500;
-const EDITABLE = ['name', 'price', 'cost', 'active', 'barcodes'] as const;
+/** What the list takes: a search, a page size and where the previous page ended (one value each). */
+const ProductListQuery = object({
+  q: optional(string({ min: 0, max: 100 })),
+  limit: optional(int({ min: 1, max: 500 })),
+  cursor: optional(string({ min: 0, max: 64 })),
+});
 
-function isMinorUnits(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-}
+/**
+ * The editor's fields. Department, tax group and supplier stay with PATCH /products/:sku, which checks that
+ * they exist; this route takes what the console edits and nothing it would have to check again.
+ */
+const EDITABLE: ReadonlyArray<keyof ProductPatchBody> = ['name', 'price', 'cost', 'active', 'barcodes'];
 
 async function currentProduct(ctx: HqContext, sku: string): Promise<Product> {
-  const p = await getDoc<Product>(ctx.couch, CATALOG_DB, productId(sku));
-  if (!p) throw notFound('product_not_found', `No product ${sku}.`);
+  const p = isKey(sku) && !sku.includes('/') ? await getDoc<Product>(ctx.couch, CATALOG_DB, productId(sku)) : null;
+  if (!p) throw notFound('product_not_found', `No product ${sku.slice(0, 40)}.`);
   return p;
 }
 
-/** Checks an edit's fields and merges it into `current` (names merge per language). */
-function applyEdit(current: Product, patch: Record<string, unknown>): Product {
-  const unknownFields = Object.keys(patch).filter((k) => !(EDITABLE as readonly string[]).includes(k));
-  if (unknownFields.length) throw badRequest('invalid_field', `Cannot change: ${unknownFields.join(', ')}.`);
-  if (patch.price !== undefined && !isMinorUnits(patch.price)) throw badRequest('invalid_price', 'price is a non-negative integer of minor units (cents).');
-  if (patch.cost !== undefined && !isMinorUnits(patch.cost)) throw badRequest('invalid_price', 'cost is a non-negative integer of minor units (cents).');
-  const name = patch.name === undefined ? current.name : { ...current.name, ...(patch.name as object) };
-  const next = { ...current, ...patch, name, updatedAt: new Date().toISOString() } as Product;
+/** Refuses barcodes another product carries already (one scan, one product), by the catalog's barcode view. */
+async function checkBarcodesFree(ctx: HqContext, sku: string, barcodes: readonly string[]): Promise<void> {
+  if (!barcodes.length) return;
+  const res = await ctx.couch.request<{ rows: Array<{ key: string; value: string }> }>(`/${CATALOG_DB}/_design/products_by_barcode/_view/products_by_barcode`, {
+    method: 'POST',
+    body: { keys: barcodes },
+  });
+  const taken = res.rows.find((r) => r.value !== sku);
+  if (taken) throw conflict('barcode_taken', `barcodes[${barcodes.indexOf(taken.key)}]: ${taken.key} already belongs to product ${taken.value}.`, { barcode: taken.key, sku: taken.value });
+}
+
+/** The edit merged into `current` (names merge per language), checked by the shared validator. */
+function applyEdit(current: Product, patch: ProductPatchBody): Product {
+  const outside = Object.keys(patch).filter((k) => !(EDITABLE as readonly string[]).includes(k));
+  if (outside.length) throw badRequest('invalid_field', `${outside[0]}: change it with PATCH /api/v1/products/:sku.`);
+  const { name, price, cost, active, barcodes } = patch;
+  const next: Product = {
+    ...current,
+    ...(price !== undefined ? { price } : {}),
+    ...(cost !== undefined ? { cost } : {}),
+    ...(active !== undefined ? { active } : {}),
+    ...(barcodes !== undefined ? { barcodes } : {}),
+    name: name ? { ...current.name, ...name } : current.name,
+    updatedAt: new Date().toISOString(),
+  };
   const errors = validateDoc(next);
   if (errors.length) throw badRequest('invalid_document', errors.join('; '), { errors });
   return next;
@@ -55,9 +81,10 @@ export function consoleRoutes(ctx: HqContext, products: ProductIndex): Router {
   r.get(
     '/products',
     route(async (req, res) => {
-      const q = req.query as Record<string, string | undefined>;
-      const limit = Math.min(Math.max(Number(q.limit ?? 100) || 100, 1), MAX_PAGE);
-      res.json(await products.search({ q: q.q ?? '', limit, cursor: q.cursor || null }));
+      const raw = req.query as Record<string, unknown>;
+      // A repeated key arrives as a list and is refused by the parser; the page size arrives as text.
+      const q = parse(ProductListQuery, { ...raw, ...(typeof raw.limit === 'string' ? { limit: raw.limit.trim() === '' ? NaN : Number(raw.limit) } : {}) });
+      res.json(await products.search({ q: q.q ?? '', limit: q.limit ?? 100, cursor: q.cursor || null }));
     }),
   );
   r.patch(
@@ -65,11 +92,14 @@ export function consoleRoutes(ctx: HqContext, products: ProductIndex): Router {
     requirePermission('catalog.edit'),
     route(async (req, res) => {
       const sku = String(req.params.sku);
-      const { _rev: rev, ...patch } = (req.body ?? {}) as Record<string, unknown>;
-      if (typeof rev !== 'string' || !rev) throw badRequest('rev_required', 'Send the _rev of the product version you edited.');
+      const body: unknown = req.body ?? {};
+      const { _rev: rev, ...fields } = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+      if (typeof rev !== 'string' || !rev || rev.length > 64) throw badRequest('rev_required', 'Send the _rev of the product version you edited.');
+      const patch = parse(ProductPatch, fields);
       const current = await currentProduct(ctx, sku);
       const stale = () => conflict('stale_edit', `Product ${sku} was changed by someone else after you opened it.`, { current });
       if (current._rev !== rev) throw stale();
+      if (patch.barcodes) await checkBarcodesFree(ctx, sku, patch.barcodes);
       let saved: Product;
       try {
         // Written with the editor's revision: CouchDB itself refuses it if another edit landed in between.
