@@ -10,6 +10,10 @@ export const theme = createTheme({
   components: {
     Button: { defaultProps: { size: 'md' } },
     // Dialog titles are the dialog's heading (an h2): sized like one, so no heading is nested inside it.
+    // Every text field is a touch target: 44 px high whatever its size.
+    Input: { styles: { input: { minHeight: 44 } } },
+    // Segmented choices (language, refund method, cash in/out) are touch targets too: 44 px high.
+    SegmentedControl: { styles: { label: { minHeight: 44, display: 'flex', alignItems: 'center', justifyContent: 'center' } } },
     Modal: { styles: { title: { fontSize: 'var(--mantine-font-size-xl)', fontWeight: 700 } } },
   },
 });

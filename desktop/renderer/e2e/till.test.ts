@@ -128,6 +128,15 @@ describe('terminal app in Chromium (issue #11)', function () {
   /** How the app shows an amount (the store's currency, English). */
   const moneyText = (minor: number): Promise<string> => page.evaluate((m) => new Intl.NumberFormat('en-MX', { style: 'currency', currency: 'MXN', currencyDisplay: 'narrowSymbol' }).format(m / 100), minor);
   const ringOnAnotherTerminal = () => ringOnAnotherTerminalWith(chain, product);
+  /** Visible controls smaller than a fingertip (44 px either way), as "name WxH". */
+  const smallTargets = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('button, [role="button"], [role="option"], [role="radio"], a[href], input:not([type="hidden"]):not([type="checkbox"]), .mantine-SegmentedControl-label')]
+        .filter((e) => e.offsetParent !== null && !e.closest('[aria-hidden="true"]'))
+        .map((e) => ({ name: (e.getAttribute('aria-label') ?? e.textContent ?? e.tagName).trim().slice(0, 30), r: e.getBoundingClientRect() }))
+        .filter(({ r }) => r.width > 0 && (r.height < 44 || r.width < 44))
+        .map(({ name, r }) => `${name} ${Math.round(r.width)}x${Math.round(r.height)}`),
+    );
 
   before(async function () {
     this.timeout(600_000);
@@ -207,6 +216,8 @@ describe('terminal app in Chromium (issue #11)', function () {
     await scan(barcode);
     await line.filter({ hasText: '2 ×' }).waitFor();
     await shot('04-sale-en');
+    // Touch targets: every control on the sale screen is at least 44 px high and wide.
+    expect(await smallTargets()).to.deep.equal([]);
     await page.keyboard.press('F10');
     const pay = dialog('Payment');
     await pay.waitFor();
@@ -439,6 +450,7 @@ describe('terminal app in Chromium (issue #11)', function () {
     await page.getByRole('status').filter({ hasText: 'Recorded' }).waitFor();
     await x.getByRole('row', { name: /Cash out/ }).filter({ hasText: '100.00' }).waitFor();
     await shot('11-register-x-en');
+    expect(await smallTargets()).to.deep.equal([]);
     const expectedText = await x.getByLabel('Cash expected in drawer').innerText();
     const expectedCents = Number(expectedText.replace(/[^0-9]/g, ''));
     // Count the drawer note by note, as a cashier would; centavos below 50 cannot be counted and show as a difference.

@@ -33,7 +33,7 @@ export function ApprovalDialog() {
     });
   };
   return (
-    <Modal opened onClose={close} title={t('approval.title')} centered size={620} closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal opened onClose={close} title={t('approval.title')} centered size={620} closeButtonProps={{ 'aria-label': t('common.close'), size: 'xl' }}>
       <form onSubmit={submit}>
         <Stack>
           <Alert color="blue" icon={<IconShieldCheck />}>

@@ -28,7 +28,7 @@ export function ReceiptDialog() {
   };
   useHotkeys(sale ? [['ctrl+P', print]] : [], []);
   return (
-    <Modal opened={sale !== null} onClose={close} title={t('receipt.title')} size={640} centered closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal opened={sale !== null} onClose={close} title={t('receipt.title')} size={640} centered closeButtonProps={{ 'aria-label': t('common.close'), size: 'xl' }}>
       {sale && (
         <Stack gap="sm">
           <div className="caja-due-box" data-done>

@@ -107,7 +107,7 @@ export function PaymentDialog() {
   const needsReference = tender?.kind === 'card' || tender?.kind === 'giftcard' || tender?.kind === 'storecredit';
 
   return (
-    <Modal opened={paying} onClose={() => dispatch(paymentClosed())} title={t('payment.title')} size={860} centered closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal opened={paying} onClose={() => dispatch(paymentClosed())} title={t('payment.title')} size={860} centered closeButtonProps={{ 'aria-label': t('common.close'), size: 'xl' }}>
       <Group align="stretch" grow wrap="nowrap" gap="lg">
         <form onSubmit={add}>
           <Stack gap="sm">

@@ -15,7 +15,7 @@ function parseNumber(text: string): number | null {
 function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {
   const { t } = useTranslation();
   return (
-    <Modal opened onClose={onClose} title={title} centered size="md" closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal opened onClose={onClose} title={title} centered size="md" closeButtonProps={{ 'aria-label': t('common.close'), size: 'xl' }}>
       {children}
     </Modal>
   );
