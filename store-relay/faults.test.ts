@@ -1,6 +1,6 @@
 // Issue #4 part 6: fault tolerance proven on real processes. HQ and each store relay run as `caja hq` /
 // `caja relay` child processes configured by environment, as an operator runs them; the relay reaches HQ's
-// API and HQ's CouchDB only through a TCP proxy standing for the WAN (HQ_URL and HQ_COUCHDB_PUBLIC_URL name
+// API and its replication gateway (HQ_URL/couch) only through a TCP proxy standing for the WAN (HQ_URL names
 // the proxy). Terminals are Node PouchDB replicas paired through the relay API and synced with the options
 // of the terminal app. Every scenario ends with the design's invariant (design.md "Testing layers"): every
 // sale rung appears at HQ exactly once, byte-identical, and stock adds up.
@@ -229,7 +229,6 @@ class Hq {
         HQ_ADMIN_PASSWORD: ADMIN_PASSWORD,
         // What HQ writes into sync tokens and tells relays: the WAN side of the proxies.
         HQ_URL: wanApi.url,
-        HQ_COUCHDB_PUBLIC_URL: wanCouch.url,
         STORE_TOKEN_TTL_S: String(STORE_TOKEN_TTL_S),
         LOG_LEVEL: 'warn',
       },
