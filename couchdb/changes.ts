@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserCtx } from './jwt';
 import type { DesignDoc, Sandbox } from './sandbox';
 import { CouchError, badRequest, isPlainObject, queryJson, sendJson } from './http';
-import { compileSelector } from '../common/replication/selector';
+import { compileSelector } from '../shared/sync/selector';
 
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>) => void;

@@ -9,7 +9,7 @@ import jwt from 'jsonwebtoken';
 import { startEmbeddedCouch, adminToken } from '../couchdb/index';
 import type { EmbeddedCouch } from '../couchdb/index';
 import { deployDesignDocs } from './deploy';
-import * as fx from '../shared/model/fixtures';
+import * as fx from '../scripts/seed/documents';
 import { creditId, creditLinkToken, returnId } from '../shared/model/ids';
 
 const SECRET = 'credit-view-test-secret';

@@ -8,7 +8,7 @@ import jwt from 'jsonwebtoken';
 import { startEmbeddedCouch, adminToken } from '../couchdb/index';
 import type { EmbeddedCouch } from '../couchdb/index';
 import { compileDesignDocs, deployDesignDocs } from './deploy';
-import * as fx from '../shared/model/fixtures';
+import * as fx from '../scripts/seed/documents';
 
 const SECRET = 'deploy-test-secret';
 

@@ -7,7 +7,7 @@ import { compileDesignDocs, functionSource, KIND_FOLDERS } from './deploy';
 import type { DbKind, DesignDoc } from './deploy';
 import { terminalPullSelector, upstreamSelector, catalogPullSelector, storePullSelector } from './selectors';
 import { matchesSelector } from 'pouchdb-selector-core';
-import * as fx from '../shared/model/fixtures';
+import * as fx from '../scripts/seed/documents';
 import type { CajaDoc } from '../shared/model/types';
 
 type Row = [unknown, unknown];

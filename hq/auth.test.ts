@@ -1,7 +1,7 @@
 // Issue #3: HQ authentication (login, refresh rotation, rate limits, me, change-credential), user and
 // role administration with store projection, and the audit log.
 import { expect } from 'chai';
-import { http, tempDir, testConfig, testLogger } from '../common/testing';
+import { http, tempDir, testConfig, testLogger } from '../tests/support/testing';
 import { startHq } from './server';
 import type { HqServer } from './server';
 import { storeDbName } from './services/dbs';

@@ -1,15 +1,15 @@
 // What every HQ route needs, passed explicitly (no globals): CouchDB, configuration, logger, and the
 // URL HQ is reachable at (known only once listening, so it is a function).
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
-import type { CajaConfig } from '../common/config';
-import type { CouchHandle } from '../common/couch';
-import { forbidden, unauthorized } from '../common/errors';
-import type { Logger } from '../common/log';
-import type { ProcessSecrets } from '../common/secrets';
+import type { CajaConfig } from '../server-kit/config';
+import type { CouchHandle } from '../server-kit/couch';
+import { forbidden, unauthorized } from '../server-kit/errors';
+import type { Logger } from '../server-kit/log';
+import type { ProcessSecrets } from '../server-kit/secrets';
 import type { Actor } from './services/audit';
 import { getUser, hqPermissions } from './services/users';
 import { verifyAccessToken } from './services/tokens';
-import { bearer } from '../common/tokens';
+import { bearer } from '../server-kit/tokens';
 
 export interface HqContext {
   couch: CouchHandle;

@@ -2,9 +2,9 @@
 // HQ runs as a real child process with its embedded CouchDB; the load goes to that CouchDB over HTTP.
 import { expect } from 'chai';
 import path from 'node:path';
-import { signCouchToken } from '../common/couch';
-import { CajaProcess, freePort } from '../common/testing/proc';
-import { tempDir, TEST_SECRET } from '../common/testing';
+import { signCouchToken } from '../server-kit/couch';
+import { CajaProcess, freePort } from '../tests/support/proc';
+import { tempDir, TEST_SECRET } from '../tests/support/testing';
 
 describe('durability of caja hq (issue #2)', function () {
   this.timeout(120_000);

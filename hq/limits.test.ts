@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:http';
 import { expect } from 'chai';
-import { tempDir, testConfig, testLogger } from '../common/testing';
+import { tempDir, testConfig, testLogger } from '../tests/support/testing';
 import { HQ_LOGIN_LIMITS } from '../shared/auth/lockout';
 import { startHq } from './server';
 import type { HqServer } from './server';

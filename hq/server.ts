@@ -1,16 +1,16 @@
 // HQ process: the Express API and console over HQ's CouchDB (embedded unless COUCHDB_URL is set).
 // It keeps nothing in memory that a second HQ instance would need: state lives in CouchDB.
 import type express from 'express';
-import type { CajaConfig } from '../common/config';
-import { openCouch, ensureDb, principalCouchAuth, publicUrl as publicCouchUrl, setSecurity } from '../common/couch';
-import { processSecrets } from '../common/secrets';
-import { bearer } from '../common/tokens';
-import { couchGateway } from '../common/gateway';
-import { isLedgerDoc } from '../common/ledger';
-import type { CouchHandle } from '../common/couch';
-import { apiApp, listen, route } from '../common/http';
-import type { Listening } from '../common/http';
-import type { Logger } from '../common/log';
+import type { CajaConfig } from '../server-kit/config';
+import { openCouch, ensureDb, principalCouchAuth, publicUrl as publicCouchUrl, setSecurity } from '../server-kit/couch';
+import { processSecrets } from '../server-kit/secrets';
+import { bearer } from '../server-kit/tokens';
+import { couchGateway } from '../server-kit/gateway';
+import { isLedgerDoc } from '../server-kit/ledger';
+import type { CouchHandle } from '../server-kit/couch';
+import { apiApp, listen, route } from '../server-kit/http';
+import type { Listening } from '../server-kit/http';
+import type { Logger } from '../server-kit/log';
 import { deployDesignDocs } from '../design-docs/deploy';
 import { CATALOG_DB, HQ_DB, storeDbName } from './services/dbs';
 import { verifyStoreSyncToken } from './services/tokens';
@@ -25,7 +25,7 @@ import { mountConsole } from './routes/console';
 import { recentAudit } from './services/audit';
 import type { BootstrapResult } from './services/bootstrap';
 import { ensureAdmin, ensureDefaultRoles } from './services/bootstrap';
-import { writeRuntime } from '../common/runtime';
+import { writeRuntime } from '../server-kit/runtime';
 import { HQ_ROUTES } from '../shared/api/routes';
 import { TransferRouter } from './jobs/transferRouter';
 import { listStores } from './services/stores';

@@ -2,8 +2,8 @@
 // store projects a user document (with the PIN hash) into that store's database, which its relay pulls.
 // On real servers over loopback: HQ and two provisioned relays on embedded CouchDB servers.
 import { expect } from 'chai';
-import type { CouchHandle } from '../common/couch';
-import { http, tempDir, testConfig, testLogger, waitFor } from '../common/testing';
+import type { CouchHandle } from '../server-kit/couch';
+import { http, tempDir, testConfig, testLogger, waitFor } from '../tests/support/testing';
 import { generateCatalog } from '../scripts/seed';
 import { startRelay } from '../store-relay/server';
 import type { RelayServer } from '../store-relay/server';

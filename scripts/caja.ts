@@ -1,11 +1,11 @@
 // The `caja` CLI: one entry for every process and admin verb (design "Processes, ports, commands").
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../common/config';
-import type { CajaConfig } from '../common/config';
-import { publicUrl } from '../common/couch';
-import { createLogger } from '../common/log';
-import type { Logger } from '../common/log';
-import { VERSION } from '../common/version';
+import { loadConfig } from '../server-kit/config';
+import type { CajaConfig } from '../server-kit/config';
+import { publicUrl } from '../server-kit/couch';
+import { createLogger } from '../server-kit/log';
+import type { Logger } from '../server-kit/log';
+import { VERSION } from '../server-kit/version';
 
 const USAGE = `caja ${VERSION}
 

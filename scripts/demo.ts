@@ -2,8 +2,8 @@
 // HQ with a seeded catalog, two stores created and provisioned through the real path (HQ API -> sync
 // token -> relay presents it), staff assigned per store. Restarting reuses the data in DATA_DIR/demo.
 import path from 'node:path';
-import type { CajaConfig } from '../common/config';
-import type { Logger } from '../common/log';
+import type { CajaConfig } from '../server-kit/config';
+import type { Logger } from '../server-kit/log';
 import { CATALOG_DB, storeDbName } from '../hq/services/dbs';
 import { startHq } from '../hq/server';
 import type { HqServer } from '../hq/server';

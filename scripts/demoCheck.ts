@@ -5,9 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { CajaConfig } from '../common/config';
-import type { Logger } from '../common/log';
-import { PouchDB, remoteDb } from '../common/replication/pouch';
+import type { CajaConfig } from '../server-kit/config';
+import type { Logger } from '../server-kit/log';
+import { PouchDB, remoteDb } from '../server-kit/replication/pouch';
 import type { Pairing } from '../desktop/renderer/data/terminalSync';
 import { terminalSyncOptions, terminalTokenSource } from '../desktop/renderer/data/terminalSync';
 import { BarcodeIndex } from '../desktop/renderer/features/checkout/barcodeIndex';
@@ -18,7 +18,7 @@ import { addItem, emptyCart } from '../shared/pos/cart';
 import { businessDate } from '../shared/pos/clock';
 import { money } from '../shared/money';
 import { hqClient, startDemo } from './demo';
-import { waitFor } from '../common/testing';
+import { waitFor } from '../server-kit/wait';
 
 const LIMIT_MS = 1000;
 

@@ -7,9 +7,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:http';
 import { expect } from 'chai';
-import type { Chain } from '../common/testChain';
-import { startChain } from '../common/testChain';
-import { waitFor } from '../common/testing';
+import type { Chain } from '../tests/support/chain';
+import { startChain } from '../tests/support/chain';
+import { waitFor } from '../tests/support/testing';
 import { DEFAULT_LOCKOUT, PAIRING_LIMITS } from '../shared/auth/lockout';
 import type { RelayServer } from './server';
 

@@ -2,31 +2,31 @@
 // database its terminals sync with, provisioning with a one-time token, the replications to and from
 // HQ, and terminal pairing.
 import type express from 'express';
-import type { CajaConfig } from '../common/config';
-import { openCouch, ensureDb, principalCouchAuth, setSecurity } from '../common/couch';
-import { couchGateway } from '../common/gateway';
-import { isLedgerDoc } from '../common/ledger';
-import { processSecrets } from '../common/secrets';
-import type { ProcessSecrets } from '../common/secrets';
-import { forbidden, isErrorCode, notFound } from '../common/errors';
-import { writeRuntime } from '../common/runtime';
+import type { CajaConfig } from '../server-kit/config';
+import { openCouch, ensureDb, principalCouchAuth, setSecurity } from '../server-kit/couch';
+import { couchGateway } from '../server-kit/gateway';
+import { isLedgerDoc } from '../server-kit/ledger';
+import { processSecrets } from '../server-kit/secrets';
+import type { ProcessSecrets } from '../server-kit/secrets';
+import { forbidden, isErrorCode, notFound } from '../server-kit/errors';
+import { writeRuntime } from '../server-kit/runtime';
 import { parse } from '../shared/api/parse';
 import { NoBody, PairingCodeRequest, PairRequest, RelayLogin, RelayProvision, TerminalHealth, TerminalTokenRequest } from '../shared/api/bodies';
 import { RELAY_ROUTES } from '../shared/api/routes';
 import { businessDate as businessDateAt } from '../shared/pos/clock';
 import { isLoopback, loadSetupCode, setupCodeMatches } from './services/setupCode';
-import type { CouchHandle } from '../common/couch';
-import { badRequest } from '../common/errors';
-import { apiApp, listen, route } from '../common/http';
-import type { Listening } from '../common/http';
-import type { Logger } from '../common/log';
-import type { ReplicationJob, SyncErrorEntry } from '../common/replication/job';
-import { activeTaskOf } from '../common/replication/job';
-import { authorizedDb } from '../common/replication/pouch';
+import type { CouchHandle } from '../server-kit/couch';
+import { badRequest } from '../server-kit/errors';
+import { apiApp, listen, route } from '../server-kit/http';
+import type { Listening } from '../server-kit/http';
+import type { Logger } from '../server-kit/log';
+import type { ReplicationJob, SyncErrorEntry } from '../server-kit/replication/job';
+import { activeTaskOf } from '../server-kit/replication/job';
+import { authorizedDb } from '../server-kit/replication/pouch';
 import { deployDesignDocs } from '../design-docs/deploy';
 import type { ProvisionState, RelayIdentity } from './services/identity';
 import { identityFile, loadIdentity, ProvisionError, provisionWithToken } from './services/identity';
-import { writeJsonAtomic } from '../common/files';
+import { writeJsonAtomic } from '../server-kit/files';
 import { createHqJobs, StoreTokenSource } from './services/hqLink';
 import { decodeSyncToken } from '../shared/sync/syncToken';
 import {

@@ -3,8 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import express from 'express';
-import { listen } from '../common/http';
-import { tempDir } from '../common/testing';
+import { listen } from '../server-kit/http';
+import { tempDir } from '../tests/support/testing';
 import { mountTerminalApp } from './terminalApp';
 
 async function serve(dir: string) {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from '../../common/testing';
+import { tempDir } from '../../tests/support/testing';
 import { buildDesktop, MAIN_EXTERNALS } from './build';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

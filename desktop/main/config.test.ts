@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { tempDir } from '../../common/testing';
+import { tempDir } from '../../tests/support/testing';
 import { DEFAULT_PRINTER_SETTINGS } from '../shared/ipc';
 import { CONFIG_FILE, createConfigStore, DEFAULT_CONFIG, parseDesktopConfig, readConfigFile } from './config';
 

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { tempDir, waitFor } from '../../common/testing';
+import { tempDir, waitFor } from '../../tests/support/testing';
 import { createCajaApi, type Invoke } from '../preload/api';
 import type { ApiName, PrinterSettings } from '../shared/ipc';
 import { API_NAMES, DEFAULT_PRINTER_SETTINGS } from '../shared/ipc';
 import { createConfigStore, DEFAULT_CONFIG, readConfigFile } from './config';
 import { forbidden, handlers, invoke, type HandlerContext } from './ipc';
-import { fixtureSaleReceipt } from './printing/fixtures';
+import { fixtureSaleReceipt } from '../../tests/support/receiptFixtures';
 import { createPrinterService } from './printing/printer';
 import { tcpTransport } from './printing/tcp';
 import { startTestPrinter } from './printing/testPrinter';

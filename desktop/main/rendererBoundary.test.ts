@@ -10,7 +10,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { tempDir } from '../../common/testing';
+import { tempDir } from '../../tests/support/testing';
 
 const RENDERER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { tempDir } from '../../common/testing';
+import { tempDir } from '../../tests/support/testing';
 import { serveAppFile, resolveAppFile } from './appProtocol';
 import { DEFAULT_CONFIG } from './config';
 import { APP_ORIGIN, buildCsp, isAllowedNavigation, isPermissionAllowed, isTrustedSender, mainWindowOptions, originOf, PARTITION, withCsp } from './security';

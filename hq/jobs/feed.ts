@@ -1,11 +1,11 @@
 // HQ jobs over store databases (cht-core style: a job is `{ name, selector, onMatch }`, apart from the
-// feed plumbing in common/changesFeed.ts). The position lives in CouchDB (`_local/feed:<job>:<db>` in
+// feed plumbing in server-kit/changesFeed.ts). The position lives in CouchDB (`_local/feed:<job>:<db>` in
 // caja-hq), so a second HQ instance or a restart resumes where the last one stopped; onMatch must be
 // idempotent, since a crash between handling and checkpointing replays the last batch.
-import { ChangesFollower } from '../../common/changesFeed';
-import type { CouchHandle } from '../../common/couch';
-import { getDoc, updateDoc } from '../../common/docs';
-import type { Logger } from '../../common/log';
+import { ChangesFollower } from '../../server-kit/changesFeed';
+import type { CouchHandle } from '../../server-kit/couch';
+import { getDoc, updateDoc } from '../../server-kit/docs';
+import type { Logger } from '../../server-kit/log';
 import { HQ_DB } from '../services/dbs';
 
 export interface FeedJob {

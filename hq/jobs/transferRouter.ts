@@ -3,12 +3,12 @@
 // The copy keeps the document's revision history (`new_edits: false` with `_revisions`), so the routed
 // document is byte-identical, replicates to B's relay like any downstream document, and comes back up as
 // a no-op. Copying twice is harmless: the same revision is already there.
-import type { CouchHandle } from '../../common/couch';
-import type { Logger } from '../../common/log';
+import type { CouchHandle } from '../../server-kit/couch';
+import type { Logger } from '../../server-kit/log';
 import { storeDbName } from '../services/dbs';
 import type { FeedJob } from './feed';
 import { feedRunner } from './feed';
-import type { ChangesFollower } from '../../common/changesFeed';
+import type { ChangesFollower } from '../../server-kit/changesFeed';
 
 async function copyWithHistory(couch: CouchHandle, fromDb: string, toDb: string, id: string): Promise<void> {
   const doc = await couch.request<Record<string, unknown>>(`/${encodeURIComponent(fromDb)}/${encodeURIComponent(id)}?revs=true`);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { route } from '../../common/http';
+import { route } from '../../server-kit/http';
 import { ChangeCredential, Login, Refresh } from '../../shared/api/bodies';
 import { parse } from '../../shared/api/parse';
 import type { HqContext } from '../context';

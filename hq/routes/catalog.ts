@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Request } from 'express';
-import { notFound } from '../../common/errors';
-import { route } from '../../common/http';
+import { notFound } from '../../server-kit/errors';
+import { route } from '../../server-kit/http';
 import { ProductPatch, ProductQuery, StorePrice } from '../../shared/api/bodies';
 import { parse } from '../../shared/api/parse';
 import { isKey } from '../../shared/model/ids';

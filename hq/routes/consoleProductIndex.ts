@@ -9,8 +9,8 @@
 // Search cost at 100k: a SKU prefix is a binary search in the SKU-sorted list; a barcode a map lookup; a
 // name one `indexOf` pass over a single string of every name (the engine's fast substring search) instead of
 // 100k small ones, then the other words checked on the hits only.
-import type { CouchHandle } from '../../common/couch';
-import type { Logger } from '../../common/log';
+import type { CouchHandle } from '../../server-kit/couch';
+import type { Logger } from '../../server-kit/log';
 import type { Product } from '../../shared/model/types';
 import { CATALOG_DB } from '../services/dbs';
 

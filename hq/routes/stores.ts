@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Request } from 'express';
-import { badRequest, notFound } from '../../common/errors';
-import { route } from '../../common/http';
+import { badRequest, notFound } from '../../server-kit/errors';
+import { route } from '../../server-kit/http';
 import { NoBody, ProvisionRequest, StoreCreate, StoreUpdate } from '../../shared/api/bodies';
 import { parse } from '../../shared/api/parse';
 import { STORE_CODE_RE } from '../../shared/model/ids';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { route } from '../../common/http';
+import { route } from '../../server-kit/http';
 import { Heartbeat, SyncProvision, SyncTokenRequest } from '../../shared/api/bodies';
 import { parse } from '../../shared/api/parse';
 import type { HqContext } from '../context';
@@ -7,7 +7,7 @@ import { audit } from '../services/audit';
 import { CATALOG_DB, storeDbName } from '../services/dbs';
 import { authenticateStore, redeemSyncToken } from '../services/stores';
 import { signStoreTokens, storeTokenTtlS, verifyStoreToken } from '../services/tokens';
-import { bearer } from '../../common/tokens';
+import { bearer } from '../../server-kit/tokens';
 import { authenticate, requirePermission } from '../context';
 import { acknowledgeResync, dashboard, listSyncErrors, recordHeartbeat } from '../services/monitoring';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { badRequest, notFound } from '../../common/errors';
-import { route } from '../../common/http';
+import { badRequest, notFound } from '../../server-kit/errors';
+import { route } from '../../server-kit/http';
 import { NoBody, RoleUpsert, StoreRoles, UserCreate, UserUpdate, roleCode } from '../../shared/api/bodies';
 import { parse } from '../../shared/api/parse';
 import { PERMISSIONS } from '../../shared/auth/permissions';

@@ -1,7 +1,7 @@
 // Audit log: every write through the HQ API records who, what, when and from where, as an immutable
 // document in HQ's database (store-side writes are audited by the relay into the store's database).
 import { randomUUID } from 'node:crypto';
-import type { CouchHandle } from '../../common/couch';
+import type { CouchHandle } from '../../server-kit/couch';
 import type { AuditEntry } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { HQ_DB } from './dbs';

@@ -4,10 +4,10 @@
 // serialised in this process, so a parallel burst cannot all pass the check before the first failure is
 // recorded; every login costs one PBKDF2 whether or not the username exists.
 import { randomBytes } from 'node:crypto';
-import { sha256 } from '../../common/secretHash';
-import type { CouchHandle } from '../../common/couch';
-import { getDoc, putDoc, updateHotDoc } from '../../common/docs';
-import { badRequest, tooMany, unauthorized } from '../../common/errors';
+import { sha256 } from '../../server-kit/secretHash';
+import type { CouchHandle } from '../../server-kit/couch';
+import { getDoc, putDoc, updateHotDoc } from '../../server-kit/docs';
+import { badRequest, tooMany, unauthorized } from '../../server-kit/errors';
 import type { LoginAttempt, LoginLimitState } from '../../shared/auth/lockout';
 import { checkLoginAllowed, emptyLoginLimits, loginLimitKeys, pruneLoginLimits, recordLoginFailure } from '../../shared/auth/lockout';
 import { KeyedMutex } from '../../shared/auth/keyedMutex';

@@ -6,8 +6,8 @@
 // no account with a password nobody saw. And until the admin has signed in once, HQ_ADMIN_PASSWORD is
 // honoured at every start: an operator who missed or lost the generated password sets it and restarts.
 import { randomBytes } from 'node:crypto';
-import type { CouchHandle } from '../../common/couch';
-import type { Logger } from '../../common/log';
+import type { CouchHandle } from '../../server-kit/couch';
+import type { Logger } from '../../server-kit/log';
 import { defaultRoleDocs } from '../../shared/auth/permissions';
 import { verifySecret } from '../../shared/auth/secrets';
 import { CATALOG_DB } from './dbs';

@@ -4,10 +4,10 @@
 // API keeps the catalog whole: a barcode belongs to one product, and a product names a department, tax
 // group and supplier that exist. A write that changes nothing is not made: each catalog revision travels to
 // every store and every till.
-import type { CouchHandle } from '../../common/couch';
-import { getDoc, putDoc, updateDoc } from '../../common/docs';
+import type { CouchHandle } from '../../server-kit/couch';
+import { getDoc, putDoc, updateDoc } from '../../server-kit/docs';
 import { tombstone } from './users';
-import { badRequest, conflict, notFound } from '../../common/errors';
+import { badRequest, conflict, notFound } from '../../server-kit/errors';
 import type { ProductPatchBody } from '../../shared/api/bodies';
 import { KeyedMutex } from '../../shared/auth/keyedMutex';
 import { priceId, productId } from '../../shared/model/ids';

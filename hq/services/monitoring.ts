@@ -3,9 +3,9 @@
 // history, never replicated) and each reported error as its own immutable document, then builds the
 // dashboard from those plus the stores' report views. Nothing lives in process memory.
 import { randomUUID } from 'node:crypto';
-import type { CouchHandle } from '../../common/couch';
-import { getDoc, updateDoc } from '../../common/docs';
-import { forbidden, notFound } from '../../common/errors';
+import type { CouchHandle } from '../../server-kit/couch';
+import { getDoc, updateDoc } from '../../server-kit/docs';
+import { forbidden, notFound } from '../../server-kit/errors';
 import type { HeartbeatBody } from '../../shared/api/bodies';
 import { businessDate } from '../../shared/pos/clock';
 import { HQ_DB, storeDbName } from './dbs';

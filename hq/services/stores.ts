@@ -1,12 +1,12 @@
 // Stores and their provisioning (design "Provisioning and auth"): pending -> sync token -> relay redeems it
 // once -> active with a store credential; revoke suspends; a new token re-provisions.
 import { randomBytes } from 'node:crypto';
-import { matchesHash, sha256 } from '../../common/secretHash';
-import type { CouchHandle } from '../../common/couch';
-import { setSecurity } from '../../common/couch';
-import { getDoc, listByPrefix, updateDoc, putDoc } from '../../common/docs';
-import type { Logger } from '../../common/log';
-import { badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../../common/errors';
+import { matchesHash, sha256 } from '../../server-kit/secretHash';
+import type { CouchHandle } from '../../server-kit/couch';
+import { setSecurity } from '../../server-kit/couch';
+import { getDoc, listByPrefix, updateDoc, putDoc } from '../../server-kit/docs';
+import type { Logger } from '../../server-kit/log';
+import { badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../../server-kit/errors';
 import { deployDesignDocs } from '../../design-docs/deploy';
 import type { StoreConfig } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
@@ -14,7 +14,7 @@ import { money } from '../../shared/money';
 import { decodeSyncToken, encodeSyncToken } from '../../shared/sync/syncToken';
 import type { StoreCreateBody, StoreUpdateBody } from '../../shared/api/bodies';
 import { isTimeZone } from '../../shared/api/parse';
-import { CouchRequestError } from '../../common/couch';
+import { CouchRequestError } from '../../server-kit/couch';
 import { HQ_DB, storeDbName } from './dbs';
 import type { StoreRecord } from './model';
 import { storeKey } from './model';

@@ -1,8 +1,8 @@
-// JWTs issued by HQ, signed with HQ's own API secret (common/secrets.ts) and each naming one audience
-// (common/tokens.ts): staff access tokens for the HQ API; for a store, an API token (heartbeats) and a
+// JWTs issued by HQ, signed with HQ's own API secret (server-kit/secrets.ts) and each naming one audience
+// (server-kit/tokens.ts): staff access tokens for the HQ API; for a store, an API token (heartbeats) and a
 // replication token for HQ's gateway. None carries CouchDB roles: nobody but HQ holds a credential for
-// HQ's CouchDB, and the gateway acts there as the store (common/gateway.ts).
-import { AUDIENCE, signToken, verifyToken } from '../../common/tokens';
+// HQ's CouchDB, and the gateway acts there as the store (server-kit/gateway.ts).
+import { AUDIENCE, signToken, verifyToken } from '../../server-kit/tokens';
 
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 /**

@@ -2,9 +2,9 @@
 // store projects a StoreUser document (PIN hash and resolved permissions, never the password hash) into
 // that store's database, and unassigning deletes it, so the store's tills stop accepting the PIN.
 import { randomUUID } from 'node:crypto';
-import type { CouchHandle } from '../../common/couch';
-import { getDoc, listByPrefix, putDoc, updateDoc } from '../../common/docs';
-import { badRequest, conflict, notFound } from '../../common/errors';
+import type { CouchHandle } from '../../server-kit/couch';
+import { getDoc, listByPrefix, putDoc, updateDoc } from '../../server-kit/docs';
+import { badRequest, conflict, notFound } from '../../server-kit/errors';
 import { ALL_PERMISSIONS, isPermission, resolvePermissions } from '../../shared/auth/permissions';
 import { hashPin, hashSecret, isValidPin, PASSWORD_ITERATIONS } from '../../shared/auth/secrets';
 import type { Role, StoreUser } from '../../shared/model/types';
@@ -14,7 +14,7 @@ import type { UserCreateBody, UserUpdateBody, RoleUpsertBody } from '../../share
 import { LIMITS } from '../../shared/api/bodies';
 import { emptyLoginLimits } from '../../shared/auth/lockout';
 import type { LoginLimitState } from '../../shared/auth/lockout';
-import type { Logger } from '../../common/log';
+import type { Logger } from '../../server-kit/log';
 import { CATALOG_DB, HQ_DB, storeDbName } from './dbs';
 import type { HqUser } from './model';
 import { hqUserKey, storeKey } from './model';

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PouchDB } from '../../common/replication/pouch';
+import { PouchDB } from '../../server-kit/replication/pouch';
 import { BarcodeIndex } from '../../desktop/renderer/features/checkout/barcodeIndex';
 import { commitSale } from '../../desktop/renderer/features/checkout/commit';
 import { openRegister } from '../../desktop/renderer/features/register/register';

@@ -12,8 +12,16 @@
 //
 // All servers share one Node thread here, so the figures include every hop's CPU on one core; in production
 // HQ, relay and terminal are separate machines. Wall-clock figures on a loaded CI machine vary run to run.
-import { tempDir, testConfig, testLogger, http, waitFor } from '../../common/testing';
-import { PouchDB, remoteDb } from '../../common/replication/pouch';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../server-kit/config';
+import type { CajaConfig } from '../../server-kit/config';
+import { jsonRequest as http } from '../../server-kit/jsonRequest';
+import { memoryLogger } from '../../server-kit/log';
+import { waitFor } from '../../server-kit/wait';
+import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
 import { catalogPullSelector, storePullSelector, upstreamSelector } from '../../design-docs/selectors';
 import { deployDesignDocs } from '../../design-docs/deploy';
 import { startTerminalPull, terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
@@ -22,7 +30,7 @@ import { startHq } from '../../hq/server';
 import { CATALOG_DB, storeDbName } from '../../hq/services/dbs';
 import { startRelay, RELAY_DB } from '../../store-relay/server';
 import { generateCatalog } from '../seed';
-import { price as priceFixture, sale as saleFixture } from '../../shared/model/fixtures';
+import { price as priceFixture, sale as saleFixture } from '../seed/documents';
 import type { BenchLine, Suite } from './index';
 import { percentile, sizedMetric } from './index';
 
@@ -180,12 +188,22 @@ async function createDb(url: string, token: string): Promise<void> {
 }
 
 /** Runs the sync suite with the given sizes; `log` gets progress lines (stderr in the CLI). */
+/** A bench process's configuration: free loopback ports, the given data folder, its own secrets, quiet logs. */
+function benchConfig(dataDir: string, adminPassword: string, overrides: Partial<CajaConfig> = {}): CajaConfig {
+  return loadConfig(
+    { hqPort: 0, relayPort: 0, couchdbPort: 0, couchdbUrl: null, dataDir, jwtSecret: null, couchJwtSecret: null, syncToken: null, hqAdminPassword: adminPassword, logLevel: 'warn', ...overrides },
+    {},
+  );
+}
+
 export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncSizes, log: Log): Promise<void> {
-  const tmp = await tempDir('caja-bench-sync-');
+  const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'caja-bench-sync-'));
+  const tmp = { dir: tmpDir, cleanup: () => rm(tmpDir, { recursive: true, force: true }) };
+  const adminPassword = randomBytes(12).toString('base64url');
   const closers: Array<() => Promise<unknown>> = [];
   try {
     // ---- HQ with the catalog, a store, a manager (to pair the terminal) and a provisioning token ----
-    const hq = await startHq(testConfig(`${tmp.dir}/hq`), testLogger());
+    const hq = await startHq(benchConfig(`${tmp.dir}/hq`, adminPassword), memoryLogger('bench'));
     closers.push(() => hq.close());
     const hqToken = () => hq.couch.authHeader().slice('Bearer '.length);
     const catalog = generateCatalog({ products: sizes.products });
@@ -193,7 +211,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     let t = performance.now();
     await bulkLoad(remoteDb(`${hq.couch.url}/${CATALOG_DB}`, hqToken), catalog.docs, 2000, true);
     log(`loaded ${catalogCount} catalog docs at HQ in ${seconds(performance.now() - t)} s`);
-    const login = await http<{ accessToken: string }>('POST', `${hq.url}/api/v1/auth/login`, { username: 'admin', password: 'admin-password-1' });
+    const login = await http<{ accessToken: string }>('POST', `${hq.url}/api/v1/auth/login`, { username: 'admin', password: adminPassword });
     const adminToken = login.body.accessToken;
     const api = (method: string, path: string, body?: unknown) => http<Record<string, unknown>>(method, hq.url + path, body, { Authorization: `Bearer ${adminToken}` });
     const created = await api('POST', '/api/v1/stores', { code: STORE, name: 'Bench store', address: 'Loopback 1', timeZone: 'America/Mexico_City' });
@@ -208,7 +226,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     // Timed: the relay's start with the token until its catalog-down job is live and caught up, plus the
     // terminal's bootstrap and live pull until caught up. Not timed: pairing (a person at the till).
     t = performance.now();
-    const relay = await startRelay(testConfig(`${tmp.dir}/relay`, { syncToken }), testLogger());
+    const relay = await startRelay(benchConfig(`${tmp.dir}/relay`, adminPassword, { syncToken }), memoryLogger('bench'));
     closers.push(() => relay.close());
     const catalogJob = () => relay.jobs().find((j) => j.id === 'catalog-down')?.snapshot();
     await waitFor(() => catalogJob()?.bootstrap?.state === 'live' && catalogJob()?.state === 'idle', { what: 'catalog at the relay', timeoutMs: 600_000, intervalMs: 50 });

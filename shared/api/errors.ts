@@ -1,6 +1,6 @@
 // The one table of errors the HQ and relay APIs answer with (pouchdb-errors style): each code has its HTTP
 // status and a message for people in every language the apps speak. Routes throw ApiError with a code from
-// this table (and a reason naming what was wrong); common/errors.ts turns it into `{error, reason}`; the apps
+// this table (and a reason naming what was wrong); server-kit/errors.ts turns it into `{error, reason}`; the apps
 // show `message[lang]` for the code. A code missing here is a type error, so no module can invent one.
 // Pure: no I/O, runs in Node, the browser and the CLI.
 

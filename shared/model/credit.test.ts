@@ -9,7 +9,7 @@ import {
 import { checkWrite, authorizeWrite, LEDGER_TYPES } from './access';
 import type { UserCtx } from './access';
 import { readCustomer } from './customers';
-import * as fx from './fixtures';
+import * as fx from '../../scripts/seed/documents';
 import { TERMINAL_TYPES, UPSTREAM_TYPES } from './types';
 import type { CreditEntry, Customer } from './types';
 import { validateDoc } from './validate';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { validateDoc, validateSale, VALIDATORS, DOC_TYPES, validateEnvelope } from './validate';
 import { authorizeWrite, checkWrite, principalOf, sameContent } from './access';
 import type { UserCtx } from './access';
-import * as fx from './fixtures';
+import * as fx from '../../scripts/seed/documents';
 import type { CajaDoc } from './types';
 import { CURRENT_SCHEMA } from './types';
 

@@ -14,7 +14,7 @@ import {
 import { buildReturn, buildVoid } from './returns';
 import { buildSale } from './sale';
 import type { TenderInput } from './tenders';
-import { CARD, CASH, CASHIER, catalog, CREDIT, GIFT, m, MANAGER, must, NOW, product, storeConfig } from './test-fixtures';
+import { CARD, CASH, CASHIER, catalog, CREDIT, GIFT, m, MANAGER, must, NOW, product, storeConfig } from '../../tests/support/posFixtures';
 
 const config = storeConfig();
 const ANA = 'customer:ana';

@@ -4,7 +4,7 @@ import type { Approval, StorePrice } from '../model/types';
 import { allocate, extend } from './arith';
 import { addItem, changeQty, computeTotals, emptyCart, overridePrice, removeLine, setCartDiscount, setLineDiscount } from './cart';
 import { bestSpecial, resolveUnitPrice, specialDiscount } from './pricing';
-import { CASHIER, ctx, m, MANAGER, must, NONE, NOW, product, special } from './test-fixtures';
+import { CASHIER, ctx, m, MANAGER, must, NONE, NOW, product, special } from '../../tests/support/posFixtures';
 
 const approval = (action: string, lineNo?: number): Approval => ({
   action,

@@ -9,7 +9,7 @@ import { buildReturn, computeReturnLines } from './returns';
 import { validateDoc } from '../model/validate';
 import { buildSale } from './sale';
 import { settle, type TenderInput } from './tenders';
-import { CARD, CASH, CASHIER, catalog, ctx, GROUPS, m, must, NONE, product, QC, RATES, RED, special, STD, storeConfig, USD, user } from './test-fixtures';
+import { CARD, CASH, CASHIER, catalog, ctx, GROUPS, m, must, NONE, product, QC, RATES, RED, special, STD, storeConfig, USD, user } from '../../tests/support/posFixtures';
 
 const BOSS: StoreUser = user('u-boss', ['price.override'], 10000);
 

@@ -6,7 +6,7 @@ import { formatAmount } from './i18n';
 import { buildReceipt, renderText, width, wrap } from './receipt';
 import { buildReturn } from './returns';
 import { buildSale } from './sale';
-import { CARD, CASH, CASHIER, catalog, m, MANAGER, must, product, QC, special, storeConfig, USD } from './test-fixtures';
+import { CARD, CASH, CASHIER, catalog, m, MANAGER, must, product, QC, special, storeConfig, USD } from '../../tests/support/posFixtures';
 
 const config = storeConfig({ cashRounding: m(5) });
 const SHIFT = 'shift:S001:T1:00000001';

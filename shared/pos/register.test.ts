@@ -9,7 +9,7 @@ import { mergeFigures, cashMovement, closeShift, openShift, registerFigures, xRe
 import { buildReturn, buildVoid } from './returns';
 import { buildSale } from './sale';
 import type { TenderInput } from './tenders';
-import { CARD, CASH, CASHIER, catalog, m, MANAGER, must, product, storeConfig, USD } from './test-fixtures';
+import { CARD, CASH, CASHIER, catalog, m, MANAGER, must, product, storeConfig, USD } from '../../tests/support/posFixtures';
 import { buildZReport, zTotals, zzReport } from './zreport';
 
 const config = storeConfig(); // MXN, VAT 21 % exclusive, variance alert 5.00

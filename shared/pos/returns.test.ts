@@ -5,7 +5,7 @@ import { addItem, emptyCart, setCartDiscount, setLineDiscount, type Cart } from 
 import { buildExchange, buildReturn, buildVoid, returnable, type BuildReturnInput } from './returns';
 import { buildSale } from './sale';
 import type { TenderInput } from './tenders';
-import { CARD, CASH, CASHIER, catalog, CREDIT, m, MANAGER, must, NOW, product, storeConfig, user } from './test-fixtures';
+import { CARD, CASH, CASHIER, catalog, CREDIT, m, MANAGER, must, NOW, product, storeConfig, user } from '../../tests/support/posFixtures';
 
 const config = storeConfig();
 const SHIFT = 'shift:S001:T1:00000001';

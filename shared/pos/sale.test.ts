@@ -3,7 +3,7 @@ import { validateDoc } from '../model/validate';
 import { addItem, emptyCart, setCartDiscount, setCustomer, setLineDiscount, type Cart } from './cart';
 import { businessDate } from './clock';
 import { buildSale, park, recall } from './sale';
-import { CARD, CASH, CASHIER, catalog, m, MANAGER, must, product, QC, special, storeConfig } from './test-fixtures';
+import { CARD, CASH, CASHIER, catalog, m, MANAGER, must, product, QC, special, storeConfig } from '../../tests/support/posFixtures';
 
 function cart(): Cart {
   let c = must(addItem(emptyCart(), product('A', 1000), 2, { salesRepId: 'rep-1' }));

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { money } from '../money';
 import { addItem, computeTotals, emptyCart, setCustomer } from './cart';
 import { computeLineTaxes, inclusiveShares, taxExclusive, taxInclusive } from './tax';
-import { ctx, GST, must, product, QC, QST, STD, VAT21 } from './test-fixtures';
+import { ctx, GST, must, product, QC, QST, STD, VAT21 } from '../../tests/support/posFixtures';
 
 describe('pos/tax', () => {
   it('compound tax: GST 5 % then QST 9.5 % on price + GST (Quebec 2012), half up per rate', () => {

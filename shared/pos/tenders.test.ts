@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { cashDue, foreignToBase, settle } from './tenders';
-import { CARD, CASH, CREDIT, GIFT, m, must, tender, USD } from './test-fixtures';
+import { CARD, CASH, CREDIT, GIFT, m, must, tender, USD } from '../../tests/support/posFixtures';
 
 const due = (n: number) => ({ total: m(n) });
 

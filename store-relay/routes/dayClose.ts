@@ -6,10 +6,10 @@
 //   GET  /api/v1/zz?from=&to=     -> the Z reports of the period summed
 import { Router } from 'express';
 import type { Request } from 'express';
-import type { CouchHandle } from '../../common/couch';
-import { badRequest } from '../../common/errors';
-import { route } from '../../common/http';
-import type { Logger } from '../../common/log';
+import type { CouchHandle } from '../../server-kit/couch';
+import { badRequest } from '../../server-kit/errors';
+import { route } from '../../server-kit/http';
+import type { Logger } from '../../server-kit/log';
 import { isBusinessDate } from '../../shared/model/ids';
 import type { Permission } from '../../shared/auth/permissions';
 import { checkBusinessDate, closeDay, getZReport, previewDay, readDay, todayIn, zzOf, type DayCloseContext } from '../services/dayClose';

@@ -2,10 +2,10 @@
 // following the relay's `caja-store` changes feed, with its position and state in a `_local` document.
 // Views would be the obvious tool, but the relay's database holds the whole catalog: building one
 // JavaScript view over 100k products took ~70 s on the embedded server (measured), for a heartbeat field.
-import type { CouchHandle } from '../../common/couch';
-import { getDoc, updateDoc } from '../../common/docs';
-import type { Logger } from '../../common/log';
-import { ChangesFollower } from '../../common/changesFeed';
+import type { CouchHandle } from '../../server-kit/couch';
+import { getDoc, updateDoc } from '../../server-kit/docs';
+import type { Logger } from '../../server-kit/log';
+import { ChangesFollower } from '../../server-kit/changesFeed';
 
 const STATE_DOC = '_local/store-activity';
 

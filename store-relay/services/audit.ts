@@ -1,7 +1,7 @@
 // Audit at the store: every write through the relay API records who, what, when and from where as an
 // immutable `audit` document in `caja-store`; it replicates up to HQ with the store's transactions.
 import { randomUUID } from 'node:crypto';
-import type { CouchHandle } from '../../common/couch';
+import type { CouchHandle } from '../../server-kit/couch';
 import { auditId } from '../../shared/model/ids';
 import type { AuditEntry } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';

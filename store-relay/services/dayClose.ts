@@ -8,11 +8,11 @@
 // documents of a shift (sales, returns, cash movements, its close) by shiftId. A Z covers the shifts OPENED
 // that business day, and each shift's documents whatever their own date (a sale after midnight belongs to
 // the shift it was rung in). Voids are read by id (`void:<saleId>`).
-import type { CouchHandle } from '../../common/couch';
-import { CouchRequestError } from '../../common/couch';
-import { getDoc, putDoc } from '../../common/docs';
-import { badRequest, conflict } from '../../common/errors';
-import type { Logger } from '../../common/log';
+import type { CouchHandle } from '../../server-kit/couch';
+import { CouchRequestError } from '../../server-kit/couch';
+import { getDoc, putDoc } from '../../server-kit/docs';
+import { badRequest, conflict } from '../../server-kit/errors';
+import type { Logger } from '../../server-kit/log';
 import { CONFIG_ID, isBusinessDate, RELAY_STORE_DB, voidId, zreportId } from '../../shared/model/ids';
 import type { CashMovement, Return, Sale, Shift, ShiftClose, StoreConfig, Void, ZReport } from '../../shared/model/types';
 import { businessDate as businessDateAt } from '../../shared/pos/clock';

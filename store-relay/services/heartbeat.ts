@@ -8,11 +8,11 @@
 // (starting -> running, running -> retrying) sends a heartbeat soon (debounced, so a busy replication does
 // not flood HQ), and a heartbeat HQ refuses (a revoked store) is kept as `refused` for the relay's health.
 import { randomUUID } from 'node:crypto';
-import type { CouchHandle } from '../../common/couch';
-import { getDoc, updateHotDoc } from '../../common/docs';
-import type { Logger } from '../../common/log';
-import type { JobStatus, ReplicationJob, SyncErrorEntry } from '../../common/replication/job';
-import { VERSION } from '../../common/version';
+import type { CouchHandle } from '../../server-kit/couch';
+import { getDoc, updateHotDoc } from '../../server-kit/docs';
+import type { Logger } from '../../server-kit/log';
+import type { JobStatus, ReplicationJob, SyncErrorEntry } from '../../server-kit/replication/job';
+import { VERSION } from '../../server-kit/version';
 import type { RelayIdentity } from './identity';
 import type { StoreTokenSource } from './hqLink';
 import type { StoreActivity } from './activity';

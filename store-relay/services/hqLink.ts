@@ -1,10 +1,10 @@
 // The relay's link to HQ: a short-lived store token refreshed with the store credential, and the three
 // replication jobs of the design: catalog down, the store's own documents down, transactions up.
-import type { Logger } from '../../common/log';
-import type { SyncErrorEntry } from '../../common/replication/job';
-import { ReplicationJob } from '../../common/replication/job';
-import { remoteDb } from '../../common/replication/pouch';
-import type { PouchDB } from '../../common/replication/pouch';
+import type { Logger } from '../../server-kit/log';
+import type { SyncErrorEntry } from '../../server-kit/replication/job';
+import { ReplicationJob } from '../../server-kit/replication/job';
+import { remoteDb } from '../../server-kit/replication/pouch';
+import type { PouchDB } from '../../server-kit/replication/pouch';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { catalogPullSelector, storePullSelector, upstreamSelector } from '../../design-docs/selectors';
 import type { RelayIdentity } from './identity';

@@ -1,8 +1,8 @@
 // The relay's identity: provisioned once with a sync token, then kept in its data folder so a restart
 // needs no token. Only the store credential is kept; replication tokens are short-lived and refreshed.
 import path from 'node:path';
-import { readJson, writeJsonAtomic } from '../../common/files';
-import type { Logger } from '../../common/log';
+import { readJson, writeJsonAtomic } from '../../server-kit/files';
+import type { Logger } from '../../server-kit/log';
 import { decodeSyncToken } from '../../shared/sync/syncToken';
 
 export interface RelayIdentity {

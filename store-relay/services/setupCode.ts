@@ -4,8 +4,8 @@
 // machine, and re-provisioning (possibly to another HQ) once provisioned.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { matchesHash, sha256 } from '../../common/secretHash';
-import { readJson, writeJsonAtomic } from '../../common/files';
+import { matchesHash, sha256 } from '../../server-kit/secretHash';
+import { readJson, writeJsonAtomic } from '../../server-kit/files';
 
 export const setupCodeFile = (dataDir: string) => path.join(dataDir, 'setup-code');
 

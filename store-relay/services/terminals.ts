@@ -2,10 +2,10 @@
 // hash HQ replicated down) pairs a till directly or issues a short one-time pairing code. A paired
 // terminal gets an id unique in the store and a credential it trades for short-lived CouchDB tokens.
 import { randomBytes, randomInt } from 'node:crypto';
-import { matchesHash, sha256 } from '../../common/secretHash';
-import type { CouchHandle } from '../../common/couch';
-import { getDoc, listByPrefix, putDoc, updateDoc, updateHotDoc } from '../../common/docs';
-import { badRequest, CajaError, forbidden, notFound, tooMany, unauthorized } from '../../common/errors';
+import { matchesHash, sha256 } from '../../server-kit/secretHash';
+import type { CouchHandle } from '../../server-kit/couch';
+import { getDoc, listByPrefix, putDoc, updateDoc, updateHotDoc } from '../../server-kit/docs';
+import { badRequest, CajaError, forbidden, notFound, tooMany, unauthorized } from '../../server-kit/errors';
 import type { LockoutState, PairingLimitState } from '../../shared/auth/lockout';
 import { checkLocked, checkPairingAllowed, emptyPairingLimits, pruneLockout, recordFailure, recordPairingFailure, recordSuccess } from '../../shared/auth/lockout';
 import { KeyedMutex } from '../../shared/auth/keyedMutex';
@@ -13,7 +13,7 @@ import { hasPermission } from '../../shared/auth/permissions';
 import type { Permission } from '../../shared/auth/permissions';
 import { DUMMY_PIN_HASH, verifySecret } from '../../shared/auth/secrets';
 import type { StoreUser } from '../../shared/model/types';
-import { AUDIENCE, bearer, signToken, verifyToken } from '../../common/tokens';
+import { AUDIENCE, bearer, signToken, verifyToken } from '../../server-kit/tokens';
 
 export const RELAY_PRIVATE_DB = 'caja-relay';
 export const TERMINAL_TOKEN_TTL_S = 3600;

@@ -8,13 +8,13 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Chain, Terminal } from '../../common/testChain';
-import { startChain } from '../../common/testChain';
-import { signCouchToken } from '../../common/couch';
-import type { CouchHandle } from '../../common/couch';
-import { http, waitFor } from '../../common/testing';
+import type { Chain, Terminal } from '../support/chain';
+import { startChain } from '../support/chain';
+import { signCouchToken } from '../../server-kit/couch';
+import type { CouchHandle } from '../../server-kit/couch';
+import { http, waitFor } from '../support/testing';
 import { encodeSyncToken } from '../../shared/sync/syncToken';
-import { sale as saleFixture, voidOf, shift as shiftFixture, customer as customerFixture } from '../../shared/model/fixtures';
+import { sale as saleFixture, voidOf, shift as shiftFixture, customer as customerFixture } from '../../scripts/seed/documents';
 import { terminalTokens } from '../../desktop/renderer/data/terminalSync';
 import { CATALOG_DB } from '../../hq/services/dbs';
 import { rawRequest } from '../support/rawHttp';
@@ -244,7 +244,7 @@ for (const server of SERVERS) {
         const r = await http<Array<{ ok?: boolean; error?: string }>>('POST', `${hqGw}/_bulk_docs`, { docs: [doc] }, bearer(storeTokenA.token));
         expect(r.status, JSON.stringify(r.body)).to.equal(201);
       }
-      for (const doc of [sale, v, sh] as Array<Record<string, unknown> & { _id: string }>) {
+      for (const doc of [sale, v, sh] as unknown as Array<Record<string, unknown> & { _id: string }>) {
         const forged = { ...doc, total: 1, _rev: '9-aaaa', _revisions: { start: 9, ids: ['aaaa', 'bbbb'] } };
         const res = await http<Array<{ error?: string }>>('POST', `${hqGw}/_bulk_docs`, { new_edits: false, docs: [forged] }, bearer(storeTokenA.token));
         attempt(`store at HQ: new branch of ${doc._id}`, res.status >= 400 || Boolean(res.body[0]?.error), res.body);
@@ -349,8 +349,8 @@ for (const server of SERVERS) {
         ['HQ login reads the catalog on HQ’s CouchDB', `${chain.hq.couch.url}/${CATALOG_DB}`],
         ['HQ login through HQ’s gateway', `${hqUrl}/couch/caja-store-s002`],
         ['HQ login at a relay’s gateway', `${relayUrl('S002')}/couch/caja-store`],
-      ]) {
-        const res = await http('GET', url as string, undefined, bearer(access));
+      ] as const) {
+        const res = await http('GET', url, undefined, bearer(access));
         attempt(label, res.status >= 400, res.status);
       }
       // PIN hashes reach only the stores a user works at.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PRINTER_SETTINGS } from '../../shared/ipc';
 import { encodeDrawerKick, encodeReceipt, encodeTestPage, type EncodeSettings } from './encode';
-import { fixtureReturnReceipt, fixtureSaleReceipt } from './fixtures';
+import { fixtureReturnReceipt, fixtureSaleReceipt } from '../../../tests/support/receiptFixtures';
 
 const GOLDEN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '__golden__');
 // UPDATE_GOLDEN=1 rewrites the files (see __golden__/README.md); otherwise a missing file is a failure, so a golden

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { waitFor } from '../../../common/testing';
+import { waitFor } from '../../../tests/support/testing';
 import type { PrinterSettings } from '../../shared/ipc';
 import { DEFAULT_PRINTER_SETTINGS } from '../../shared/ipc';
 import { encodeDrawerKick, encodeReceipt } from './encode';
-import { fixtureSaleReceipt } from './fixtures';
+import { fixtureSaleReceipt } from '../../../tests/support/receiptFixtures';
 import { createPrinterService, type PrinterService } from './printer';
 import { PAPER_STATUS_REQUEST } from './status';
 import { tcpTransport } from './tcp';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { PrinterSettings } from '../../shared/ipc';
 import { DEFAULT_PRINTER_SETTINGS } from '../../shared/ipc';
 import { encodeReceipt } from './encode';
-import { fixtureSaleReceipt } from './fixtures';
+import { fixtureSaleReceipt } from '../../../tests/support/receiptFixtures';
 import { createPrinterService } from './printer';
 import { PAPER_STATUS_REQUEST, PrinterFailure } from './status';
 import { tcpTransport } from './tcp';

@@ -5,8 +5,8 @@
 import { terminalPullSelector } from '../../../design-docs/selectors';
 import type { MangoSelector } from '../../../design-docs/selectors';
 import { TERMINAL_TYPES } from '../../../shared/model/types';
-import { bootstrapSnapshot, confirmLive } from '../../../common/replication/bootstrap';
-import type { BootstrapResult } from '../../../common/replication/bootstrap';
+import { bootstrapSnapshot, confirmLive } from '../../../shared/sync/bootstrap';
+import type { BootstrapResult } from '../../../shared/sync/bootstrap';
 
 export interface Pairing {
   storeCode: string;

@@ -3,8 +3,8 @@
 // the register's X report and close.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { PouchDB } from '../../../../common/replication/pouch';
-import { tempDir, waitFor } from '../../../../common/testing';
+import { PouchDB } from '../../../../server-kit/replication/pouch';
+import { tempDir, waitFor } from '../../../../tests/support/testing';
 import { money } from '../../../../shared/money';
 import { ean13CheckDigit, priceId, saleId } from '../../../../shared/model/ids';
 import type { Product, Sale, StorePrice } from '../../../../shared/model/types';
@@ -12,7 +12,7 @@ import { CURRENT_SCHEMA } from '../../../../shared/model/types';
 import { addItem, emptyCart, type Cart } from '../../../../shared/pos/cart';
 import { buildSale } from '../../../../shared/pos/sale';
 import type { TenderInput } from '../../../../shared/pos/tenders';
-import { CARD, CASH, GROUPS, MANAGER, RATES, RED, STD, USD, must, product, storeConfig, user } from '../../../../shared/pos/test-fixtures';
+import { CARD, CASH, GROUPS, MANAGER, RATES, RED, STD, USD, must, product, storeConfig, user } from '../../../../tests/support/posFixtures';
 import { closeRegister, commitCashMovement, currentShift, openRegister, xReportOf } from '../register/register';
 import { BarcodeIndex } from './barcodeIndex';
 import { commitExchange, commitReturn, commitSale, commitVoid, findSale } from './commit';

@@ -2,7 +2,7 @@
 // ledger in the terminal's database (never from the caller), the redeem entry is written with the sale under an
 // id derived from it, returns and voids give credit back, and a crash between the two writes is repaired.
 import { expect } from 'chai';
-import { PouchDB } from '../../../../common/replication/pouch';
+import { PouchDB } from '../../../../server-kit/replication/pouch';
 import { money } from '../../../../shared/money';
 import { checkWrite } from '../../../../shared/model/access';
 import { creditHolderPrefix, giftCardId } from '../../../../shared/model/ids';
@@ -12,7 +12,7 @@ import { addItem, emptyCart, setCustomer, type Cart } from '../../../../shared/p
 import { saleCreditEntries } from '../../../../shared/pos/credit';
 import { buildSale } from '../../../../shared/pos/sale';
 import type { TenderInput } from '../../../../shared/pos/tenders';
-import { CASH, CREDIT, GIFT, GROUPS, MANAGER, RATES, STD, must, product, storeConfig, user } from '../../../../shared/pos/test-fixtures';
+import { CASH, CREDIT, GIFT, GROUPS, MANAGER, RATES, STD, must, product, storeConfig, user } from '../../../../tests/support/posFixtures';
 import { openRegister } from '../register/register';
 import { commitReturn, commitSale, commitVoid, creditBalanceOf } from './commit';
 import type { LocalDb } from './localDb';

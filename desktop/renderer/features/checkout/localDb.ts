@@ -1,5 +1,5 @@
 // The part of a PouchDB database the checkout and register code needs. Structural, so the renderer passes its
-// `indexeddb` PouchDB and Node tests a memory or LevelDB one (common/replication/pouch.ts) without this folder
+// `indexeddb` PouchDB and Node tests a memory or LevelDB one (server-kit/replication/pouch.ts) without this folder
 // importing PouchDB or any Node API.
 
 /** A document as stored: id and revision plus whatever it holds. */

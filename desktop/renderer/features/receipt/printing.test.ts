@@ -4,11 +4,11 @@
 // shell; the catalog index is a real BarcodeIndex over a real (memory) PouchDB.
 import { expect } from 'chai';
 import type { ApiInput, IpcResult, PrintReport } from '../../../shared/ipc';
-import { PouchDB } from '../../../../common/replication/pouch';
+import { PouchDB } from '../../../../server-kit/replication/pouch';
 import { money } from '../../../../shared/money';
 import { addItem, emptyCart } from '../../../../shared/pos/cart';
 import { buildSale } from '../../../../shared/pos/sale';
-import { CARD, CASH, GROUPS, RATES, STD, must, product, storeConfig } from '../../../../shared/pos/test-fixtures';
+import { CARD, CASH, GROUPS, RATES, STD, must, product, storeConfig } from '../../../../tests/support/posFixtures';
 import { createServices } from '../../app/services';
 import type { AppDispatch, RootState } from '../../app/store';
 import { BarcodeIndex } from '../checkout/barcodeIndex';

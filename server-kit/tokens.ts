@@ -1,6 +1,6 @@
 // The one signer and verifier of the tokens Caja's own APIs issue (HQ API, HQ gateway, a relay's API, a
 // relay's gateway). Every token names exactly one audience, carries `exp`, a `typ` and — where it belongs
-// to a store — that store, and each process signs with a secret of its own (common/secrets.ts). A token
+// to a store — that store, and each process signs with a secret of its own (server-kit/secrets.ts). A token
 // is therefore refused anywhere but the one place it was made for: a manager session of relay A is not
 // valid at relay B (another secret), a terminal's replication token is not an API token (another
 // audience), and a token without `exp` is refused as CouchDB refuses it.

@@ -1,14 +1,14 @@
 // Issue #4: heartbeats, the sync dashboard and error list, force resync, transfer routing between
 // stores, and live propagation HQ -> terminal and terminal -> HQ — on a real chain over loopback.
 import { expect } from 'chai';
-import type { Chain } from '../common/testChain';
-import { startChain } from '../common/testChain';
-import { waitFor } from '../common/testing';
-import { sale as saleFixture, shift as shiftFixture, shiftClose as shiftCloseFixture, transfer as transferFixture, transferReceipt as receiptFixture } from '../shared/model/fixtures';
-import { businessDate } from '../shared/pos/clock';
-import { CATALOG_DB, storeDbName } from './services/dbs';
-import { pendingUp, reportHealth } from '../desktop/renderer/data/health';
-import { terminalTokens } from '../desktop/renderer/data/terminalSync';
+import type { Chain } from '../support/chain';
+import { startChain } from '../support/chain';
+import { waitFor } from '../support/testing';
+import { sale as saleFixture, shift as shiftFixture, shiftClose as shiftCloseFixture, transfer as transferFixture, transferReceipt as receiptFixture } from '../../scripts/seed/documents';
+import { businessDate } from '../../shared/pos/clock';
+import { CATALOG_DB, storeDbName } from '../../hq/services/dbs';
+import { pendingUp, reportHealth } from '../../desktop/renderer/data/health';
+import { terminalTokens } from '../../desktop/renderer/data/terminalSync';
 
 type DashRow = {
   store: { code: string };

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { adminToken, startEmbeddedCouch } from '../../couchdb/index';
 import type { EmbeddedCouch } from '../../couchdb/index';
-import { tempDir, TEST_SECRET, waitFor } from '../testing';
+import { tempDir, TEST_SECRET, waitFor } from '../../tests/support/testing';
 import { ReplicationJob } from './job';
 import type { SyncErrorEntry } from './job';
 import { PouchDB, remoteDb } from './pouch';

@@ -1,14 +1,14 @@
 // A relay follows HQ's CouchDB to a new URL (HQ restarted with its embedded CouchDB on another free port,
 // as `npm start` does on every restart): replication resumes without re-provisioning.
 import { expect } from 'chai';
-import { freePort } from '../common/testing/proc';
-import { http, tempDir, testConfig, testLogger, waitFor } from '../common/testing';
-import { startHq } from '../hq/server';
-import type { HqServer } from '../hq/server';
-import { CATALOG_DB } from '../hq/services/dbs';
-import { generateCatalog } from '../scripts/seed';
-import { startRelay } from './server';
-import type { RelayServer } from './server';
+import { freePort } from '../support/proc';
+import { http, tempDir, testConfig, testLogger, waitFor } from '../support/testing';
+import { startHq } from '../../hq/server';
+import type { HqServer } from '../../hq/server';
+import { CATALOG_DB } from '../../hq/services/dbs';
+import { generateCatalog } from '../../scripts/seed';
+import { startRelay } from '../../store-relay/server';
+import type { RelayServer } from '../../store-relay/server';
 
 describe('relay follows a moved HQ CouchDB', function () {
   this.timeout(90_000);

@@ -51,9 +51,9 @@ export interface GatewayOptions {
   upstreamUrl: string;
   /** Authorization header value for acting upstream AS this principal (a short-lived CouchDB JWT with its roles). */
   upstreamAuth(p: GatewayPrincipal): string | Promise<string>;
-  /** Throws an error carrying `status` 401 (common/errors.ts) when the header does not authenticate. */
+  /** Throws an error carrying `status` 401 (server-kit/errors.ts) when the header does not authenticate. */
   authenticate(authorizationHeader: string | undefined): GatewayPrincipal | Promise<GatewayPrincipal>;
-  /** Ledger ids/types are immutable (common/ledger.ts isLedgerDoc). */
+  /** Ledger ids/types are immutable (server-kit/ledger.ts isLedgerDoc). */
   isLedger(id: string, type: unknown): boolean;
   /** Largest request body; 413 beyond. Default 64 MiB (CouchDB's max_http_request_size). */
   maxBodyBytes?: number;

@@ -5,18 +5,18 @@
 // of the terminal app. Every scenario ends with the design's invariant (design.md "Testing layers"): every
 // sale rung appears at HQ exactly once, byte-identical, and stock adds up.
 import { expect } from 'chai';
-import { connectCouch } from '../common/couch';
-import type { CouchHandle } from '../common/couch';
-import { http, tempDir, TEST_SECRET, waitFor } from '../common/testing';
-import { CajaProcess, freePort } from '../common/testing/proc';
-import { TcpProxy } from '../common/testing/proxy';
-import { PouchDB, remoteDb } from '../common/replication/pouch';
-import type { Pairing } from '../desktop/renderer/data/terminalSync';
-import { historySince, terminalSyncOptions, terminalTokenSource } from '../desktop/renderer/data/terminalSync';
-import { storeDbName } from '../hq/services/dbs';
-import { sale as saleFixture, voidOf } from '../shared/model/fixtures';
-import { moveId } from '../shared/model/ids';
-import type { Sale, StockMovement, Void } from '../shared/model/types';
+import { connectCouch } from '../../server-kit/couch';
+import type { CouchHandle } from '../../server-kit/couch';
+import { http, tempDir, TEST_SECRET, waitFor } from '../support/testing';
+import { CajaProcess, freePort } from '../support/proc';
+import { TcpProxy } from '../support/proxy';
+import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
+import type { Pairing } from '../../desktop/renderer/data/terminalSync';
+import { historySince, terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
+import { storeDbName } from '../../hq/services/dbs';
+import { sale as saleFixture, voidOf } from '../../scripts/seed/documents';
+import { moveId } from '../../shared/model/ids';
+import type { Sale, StockMovement, Void } from '../../shared/model/types';
 
 const ADMIN_PASSWORD = 'admin-password-1';
 /**

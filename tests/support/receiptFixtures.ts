@@ -1,12 +1,12 @@
 // Test support: receipts built the way the till builds them — a cart priced by shared/pos, a Sale or Return
 // document, then `buildReceipt` — from the shared/pos test fixtures, with fixed times so the bytes are stable.
-import type { Product, Return, Sale } from '../../../shared/model/types';
-import { addItem, emptyCart, setLineDiscount } from '../../../shared/pos/cart';
-import type { Lang } from '../../../shared/pos/i18n';
-import { buildReceipt, type ReceiptModel } from '../../../shared/pos/receipt';
-import { buildReturn } from '../../../shared/pos/returns';
-import { buildSale } from '../../../shared/pos/sale';
-import { CARD, CASH, CASHIER, catalog, m, must, product, RED, storeConfig } from '../../../shared/pos/test-fixtures';
+import type { Product, Return, Sale } from '../../shared/model/types';
+import { addItem, emptyCart, setLineDiscount } from '../../shared/pos/cart';
+import type { Lang } from '../../shared/pos/i18n';
+import { buildReceipt, type ReceiptModel } from '../../shared/pos/receipt';
+import { buildReturn } from '../../shared/pos/returns';
+import { buildSale } from '../../shared/pos/sale';
+import { CARD, CASH, CASHIER, catalog, m, must, product, RED, storeConfig } from './posFixtures';
 
 const config = storeConfig({ cashRounding: m(50) });
 const SHIFT = 'shift:S001:T1:00000001';

@@ -4,9 +4,9 @@ import type {
   CashMovement, CreditEntry, Customer, Department, Product, Return, Role, Sale, Shift, ShiftClose, Special, StockMovement,
   StoreConfig, StorePrice, StoreUser, Supplier, TaxGroup, TaxRate, TenderType, Transfer, TransferReceipt, Void,
   ZReport, AuditEntry, CajaDoc,
-} from './types';
-import type { Money } from '../money';
-import { auditId, cashId, creditId, creditLinkToken, customerId, giftCardId, moveId, receiptNumber, returnId, saleId, shiftCloseId, shiftId, transferId, transferReceiptId, voidId, zreportId } from './ids';
+} from '../../shared/model/types';
+import type { Money } from '../../shared/money';
+import { auditId, cashId, creditId, creditLinkToken, customerId, giftCardId, moveId, receiptNumber, returnId, saleId, shiftCloseId, shiftId, transferId, transferReceiptId, voidId, zreportId } from '../../shared/model/ids';
 
 const m = (n: number): Money => n as Money;
 const T0 = '2024-05-01T15:04:05.000Z';

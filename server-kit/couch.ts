@@ -119,7 +119,7 @@ export async function openCouch(cfg: CajaConfig, couchSecret: string, component:
   const server = await startEmbeddedCouch({
     port: cfg.couchdbPort,
     // Loopback only, whatever BIND_ADDRESS says: relays and terminals reach data through this process's
-    // gateway (common/gateway.ts), never the CouchDB itself.
+    // gateway (server-kit/gateway.ts), never the CouchDB itself.
     host: '127.0.0.1',
     dataDir: path.join(cfg.dataDir, dataSubdir),
     jwtSecret: couchSecret,

@@ -7,11 +7,11 @@ import { startEmbeddedCouch, adminToken } from '../../couchdb/index';
 import type { EmbeddedCouch } from '../../couchdb/index';
 import { catalogPullSelector } from '../../design-docs/selectors';
 import { generateCatalog } from '../../scripts/seed';
-import { sale as saleFixture } from '../../shared/model/fixtures';
-import { tempDir, TEST_SECRET, waitFor } from '../testing';
-import { bootstrapMarkerId, bootstrapSnapshot, confirmLive } from './bootstrap';
-import { ReplicationJob } from './job';
-import { PouchDB, remoteDb } from './pouch';
+import { sale as saleFixture } from '../../scripts/seed/documents';
+import { tempDir, TEST_SECRET, waitFor } from '../support/testing';
+import { bootstrapMarkerId, bootstrapSnapshot, confirmLive } from '../../shared/sync/bootstrap';
+import { ReplicationJob } from '../../server-kit/replication/job';
+import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
 
 const PRODUCTS = 20_000;
 const SALES = 50; // present in the source, outside the catalog selector

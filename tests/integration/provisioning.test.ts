@@ -3,19 +3,19 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import jwt from 'jsonwebtoken';
-import { signCouchToken } from '../common/couch';
-import { http, tempDir, testConfig, testLogger, waitFor } from '../common/testing';
-import { PouchDB, remoteDb } from '../common/replication/pouch';
-import { loginWithPin, approveOverride } from '../desktop/renderer/features/session/pinLogin';
-import type { Pairing } from '../desktop/renderer/data/terminalSync';
-import { terminalSyncOptions, terminalTokenSource } from '../desktop/renderer/data/terminalSync';
-import { generateCatalog } from '../scripts/seed';
-import { sale as saleFixture } from '../shared/model/fixtures';
-import { startRelay } from '../store-relay/server';
-import type { RelayServer } from '../store-relay/server';
-import { startHq } from './server';
-import type { HqServer } from './server';
-import { CATALOG_DB, storeDbName } from './services/dbs';
+import { signCouchToken } from '../../server-kit/couch';
+import { http, tempDir, testConfig, testLogger, waitFor } from '../support/testing';
+import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
+import { loginWithPin, approveOverride } from '../../desktop/renderer/features/session/pinLogin';
+import type { Pairing } from '../../desktop/renderer/data/terminalSync';
+import { terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
+import { generateCatalog } from '../../scripts/seed';
+import { sale as saleFixture } from '../../scripts/seed/documents';
+import { startRelay } from '../../store-relay/server';
+import type { RelayServer } from '../../store-relay/server';
+import { startHq } from '../../hq/server';
+import type { HqServer } from '../../hq/server';
+import { CATALOG_DB, storeDbName } from '../../hq/services/dbs';
 
 const PRODUCTS = 150;
 

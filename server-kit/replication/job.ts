@@ -7,8 +7,8 @@
 //  - optionally, a snapshot bootstrap before the first live start on an empty target (bootstrap.ts): the
 //    first sync of a 100k-product catalog copies pages of `_all_docs` instead of walking the history.
 import { randomUUID } from 'node:crypto';
-import { bootstrapSnapshot, confirmLive } from './bootstrap';
-import type { Seq } from './bootstrap';
+import { bootstrapSnapshot, confirmLive } from '../../shared/sync/bootstrap';
+import type { Seq } from '../../shared/sync/bootstrap';
 import type { PouchDB } from './pouch';
 
 export type Direction = 'pull' | 'push';

@@ -1,9 +1,9 @@
 // Measures what validate_doc_update costs per document in the design-document sandbox, with the real
 // caja_validate design document of a relay store and sale fixtures, in batches the way replication sends
-// them. Usage: node --import tsx couchdb/testing/bench-sandbox.ts [docsPerBatch] [batches]
+// them. Usage: node --import tsx tests/tools/benchSandbox.ts [docsPerBatch] [batches]
 import { compileDesignDocs } from '../../design-docs/deploy';
-import * as fx from '../../shared/model/fixtures';
-import { Sandbox, type DesignDoc } from '../sandbox';
+import * as fx from '../../scripts/seed/documents';
+import { Sandbox, type DesignDoc } from '../../couchdb/sandbox';
 
 const perBatch = Number(process.argv[2] ?? 500);
 const batches = Number(process.argv[3] ?? 20);

@@ -8,7 +8,7 @@ import http from 'node:http';
 import jwt from 'jsonwebtoken';
 import { adminToken, startEmbeddedCouch } from '../couchdb/index';
 import { deployDesignDocs } from '../design-docs/deploy';
-import { product, sale } from '../shared/model/fixtures';
+import { product, sale } from '../scripts/seed/documents';
 import { couchGateway, LEDGER_IMMUTABLE, namespacedLocalId, parseGatewayPath, principalKey } from './gateway';
 import type { GatewayHandler, GatewayPrincipal, TamperEvent } from './gateway';
 import { unauthorized } from './errors';
@@ -17,7 +17,7 @@ import type { Listening } from './http';
 import { isLedgerDoc } from './ledger';
 import { PouchDB } from './replication/pouch';
 import { realCouchAvailable, startRealCouch } from '../tests/support/realCouch';
-import { tempDir, TEST_SECRET, testLogger, waitFor } from './testing';
+import { tempDir, TEST_SECRET, testLogger, waitFor } from '../tests/support/testing';
 
 const DB = 'caja-store';
 type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 // Each process signs with secrets of its own: one for the tokens its API and gateway issue
-// (common/tokens.ts), one its CouchDB trusts (CouchDB JWTs with `_couchdb.roles`, minted only inside this
+// (server-kit/tokens.ts), one its CouchDB trusts (CouchDB JWTs with `_couchdb.roles`, minted only inside this
 // process). HQ and every relay therefore hold different keys, and a token made by one is worthless at
 // another. Secrets come from the environment (JWT_SECRET, COUCHDB_JWT_SECRET) or, when unset, are
 // generated once and kept in the process's data folder (mode 0600), so tokens survive a restart and a

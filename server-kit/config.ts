@@ -13,7 +13,7 @@ export interface CajaConfig {
   /** Embedded CouchDB port (0 = any free port). */
   couchdbPort: number;
   dataDir: string;
-  /** Signs this process's API tokens (JWT_SECRET); null = generated once and kept in DATA_DIR (common/secrets.ts). */
+  /** Signs this process's API tokens (JWT_SECRET); null = generated once and kept in DATA_DIR (server-kit/secrets.ts). */
   jwtSecret: string | null;
   /** The secret this process's CouchDB trusts (COUCHDB_JWT_SECRET); required with COUCHDB_URL, else kept in DATA_DIR. */
   couchJwtSecret: string | null;

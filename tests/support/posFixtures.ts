@@ -1,9 +1,9 @@
 // Catalog, store and users shared by the shared/pos tests. Plain documents as they replicate to a terminal.
-import { money, type Money } from '../money';
-import type { Product, Special, StoreConfig, StoreUser, TaxGroup, TaxRate, TenderType } from '../model/types';
-import { CURRENT_SCHEMA } from '../model/types';
-import type { PricingCatalog } from './sale';
-import type { TotalsContext } from './cart';
+import { money, type Money } from '../../shared/money';
+import type { Product, Special, StoreConfig, StoreUser, TaxGroup, TaxRate, TenderType } from '../../shared/model/types';
+import { CURRENT_SCHEMA } from '../../shared/model/types';
+import type { PricingCatalog } from '../../shared/pos/sale';
+import type { TotalsContext } from '../../shared/pos/cart';
 
 /** A tax rate document. */
 export function rate(code: string, rateBp: number, compound = false, name?: string): TaxRate {

@@ -2,16 +2,16 @@
 // and provisioned through HQ's API, relays presenting their sync tokens, terminals paired through the
 // relay API and syncing as PouchDB replicas. Everything on 127.0.0.1 with free ports.
 import { expect } from 'chai';
-import type { Pairing } from '../desktop/renderer/data/terminalSync';
-import { terminalSyncOptions, terminalTokenSource } from '../desktop/renderer/data/terminalSync';
-import { startHq } from '../hq/server';
-import type { HqServer } from '../hq/server';
-import { CATALOG_DB } from '../hq/services/dbs';
-import { generateCatalog } from '../scripts/seed';
-import { startRelay } from '../store-relay/server';
-import type { RelayServer } from '../store-relay/server';
-import type { CajaConfig } from './config';
-import { PouchDB, remoteDb } from './replication/pouch';
+import type { Pairing } from '../../desktop/renderer/data/terminalSync';
+import { terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
+import { startHq } from '../../hq/server';
+import type { HqServer } from '../../hq/server';
+import { CATALOG_DB } from '../../hq/services/dbs';
+import { generateCatalog } from '../../scripts/seed';
+import { startRelay } from '../../store-relay/server';
+import type { RelayServer } from '../../store-relay/server';
+import type { CajaConfig } from '../../server-kit/config';
+import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
 import { http, tempDir, testConfig, testLogger } from './testing';
 
 export interface Terminal {
