@@ -253,7 +253,7 @@ export async function handleChanges(
     return_docs: true,
   };
   if (limit !== undefined) base.limit = Math.max(limit, 1);
-  if (filter) base.filter = filter as unknown as string; // PouchDB accepts a function; its types say string
+  if (filter) base.filter = filter;
   if (docIds) base.doc_ids = docIds;
 
   if (feed === 'normal') {

@@ -68,7 +68,7 @@ function clientDb(dbName: string, token: string): PouchDB.Database {
     return fetch(url, { ...init, headers });
   };
   // `fetch` is a documented PouchDB http option that @types/pouchdb does not list.
-  return new PouchDB(`${couch.url}/${dbName}`, { fetch: authFetch } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+  return new PouchDB(`${couch.url}/${dbName}`, { fetch: authFetch });
 }
 
 describe('embedded CouchDB compatibility', function () {
@@ -304,7 +304,7 @@ describe('embedded CouchDB compatibility', function () {
       let found: string[] = [];
       for (let i = 0; i < 10 && found.length === 0; i++) {
         const next = await call('POST', `/${big}/_changes?feed=longpoll&filter=_selector&since=${since}&timeout=1`, { body: selector });
-        expect(next.body.last_seq as number).to.be.at.least(since);
+        expect(next.body.last_seq).to.be.at.least(since);
         since = next.body.last_seq as number;
         found = (next.body.results as Array<{ id: string }>).map((r) => r.id);
       }
@@ -484,7 +484,7 @@ describe('embedded CouchDB compatibility', function () {
 
     it('keeps acknowledged writes when the server process is killed with SIGKILL', async () => {
       const dir = path.join(dataDir, 'killed');
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'testing', 'serve.ts'), dir, SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', 'tests', 'tools', 'serveCouch.ts'), dir, SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
       const exited = new Promise((r) => child.once('exit', r));
       try {
         const url = await new Promise<string>((resolve, reject) => {

@@ -606,7 +606,7 @@ describe('embedded CouchDB security', function () {
           headers.set('Authorization', `Bearer ${S001}`);
           return fetch(url, { ...init, headers });
         },
-      } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+      });
       const a = new PouchDB(`sec-till-a-${Date.now()}`, { adapter: 'memory' });
       const b = new PouchDB(`sec-till-b-${Date.now()}`, { adapter: 'memory' });
       try {

@@ -305,7 +305,7 @@ export async function writeDocs(ctx: WriteContext, input: unknown[], newEdits: b
     if (id.startsWith('_local/') && raw._attachments !== undefined) {
       return fail({ status: 400, error: 'bad_request', reason: 'Attachments are not supported on _local documents' }, id);
     }
-    return { ...raw, _id: id } as Doc;
+    return { ...raw, _id: id };
   });
   const live = docs.map((d, i) => (failures.has(i) ? null : d._id)).filter((id): id is string => id !== null);
   return ctx.locks.run(

@@ -5,15 +5,15 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jwt from 'jsonwebtoken';
 import { startEmbeddedCouch, adminToken } from '../couchdb/index';
 import type { EmbeddedCouch } from '../couchdb/index';
 import { deployDesignDocs } from './deploy';
+import { signCouchToken } from '../server-kit/couch';
 import * as fx from '../scripts/seed/documents';
-import { creditId, creditLinkToken, returnId } from '../shared/model/ids';
+import { creditId, creditLinkUnique, returnId } from '../shared/model/ids';
 
 const SECRET = 'credit-view-test-secret';
-const bearer = (sub: string, roles: string[]) => 'Bearer ' + jwt.sign({ sub, '_couchdb.roles': roles }, SECRET, { algorithm: 'HS256', expiresIn: 300 });
+const bearer = (sub: string, roles: string[]) => 'Bearer ' + signCouchToken(SECRET, sub, roles, 300);
 
 describe('design-docs: credit_balance in the embedded server', function () {
   let couch: EmbeddedCouch;
@@ -47,7 +47,7 @@ describe('design-docs: credit_balance in the embedded server', function () {
 
   it('sums each holder\'s entries; the store writes only its own and never edits one', async () => {
     const refund = {
-      ...fx.credit(), _id: creditId('customer:cust-1', 'S001', 'T2', creditLinkToken('return', 5, 0)), terminalId: 'T2',
+      ...fx.credit(), _id: creditId('customer:cust-1', 'S001', 'T2', creditLinkUnique('return', 5, 0)), terminalId: 'T2',
       amount: 3000, reason: 'refund', returnId: returnId('S001', 'T2', 5),
     } as Record<string, unknown>;
     delete refund.saleId;

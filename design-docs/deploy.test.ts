@@ -4,16 +4,16 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jwt from 'jsonwebtoken';
 import { startEmbeddedCouch, adminToken } from '../couchdb/index';
 import type { EmbeddedCouch } from '../couchdb/index';
 import { compileDesignDocs, deployDesignDocs } from './deploy';
+import { signCouchToken } from '../server-kit/couch';
 import * as fx from '../scripts/seed/documents';
 
 const SECRET = 'deploy-test-secret';
 
 function bearer(sub: string, roles: string[]): string {
-  return 'Bearer ' + jwt.sign({ sub, '_couchdb.roles': roles }, SECRET, { algorithm: 'HS256', expiresIn: 300 });
+  return 'Bearer ' + signCouchToken(SECRET, sub, roles, 300);
 }
 
 describe('design-docs: deploy into the embedded server', function () {

@@ -26,7 +26,7 @@ async function ddocsOf(kind: DbKind): Promise<DesignDoc[]> {
 }
 
 async function view(kind: DbKind, name: string): Promise<{ map: string; reduce?: string }> {
-  for (const d of await ddocsOf(kind)) if (d.views && d.views[name]) return d.views[name]!;
+  for (const d of await ddocsOf(kind)) if (d.views && d.views[name]) return d.views[name];
   throw new Error('no view ' + name + ' in ' + kind);
 }
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { http, tempDir, testConfig, testLogger } from '../tests/support/testing';
 import { startHq } from './server';
 import type { HqServer } from './server';
-import { storeDbName } from './services/dbs';
+import { hqStoreDbName } from '../shared/model/names';
 
 describe('HQ auth, users, roles and audit (issue #3)', function () {
   this.timeout(60_000);
@@ -67,7 +67,7 @@ describe('HQ auth, users, roles and audit (issue #3)', function () {
     expect((await api('POST', '/api/v1/users', { username: 'x', password: 'short' })).status).to.equal(400);
     expect((await api('PUT', `/api/v1/users/${created.body.id}/store-roles`, { S001: ['role:nope'] })).status).to.equal(400);
     expect((await api('PUT', `/api/v1/users/${created.body.id}/store-roles`, { S001: ['role:cashier'] })).status).to.equal(200);
-    const db = hq.couch.nano.use(storeDbName('S001'));
+    const db = hq.couch.nano.use(hqStoreDbName('S001'));
     const doc = (await db.get(`user:${created.body.id}`)) as unknown as { permissions: string[]; pin: unknown; username: string };
     expect(doc.username).to.equal('rosa');
     expect(doc.permissions).to.include('sale.ring');

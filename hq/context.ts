@@ -10,6 +10,7 @@ import type { Actor } from './services/audit';
 import { getUser, hqPermissions } from './services/users';
 import { verifyAccessToken } from './services/tokens';
 import { bearer } from '../server-kit/tokens';
+import { hqUserActor } from '../shared/model/names';
 
 export interface HqContext {
   couch: CouchHandle;
@@ -41,7 +42,7 @@ export function session(res: Response): Session {
 /** Who did it and from where, for the audit log. */
 export function actorOf(req: Request, res: Response): Actor {
   const s = res.locals.session as Session | undefined;
-  return { id: s ? `hq:${s.userId}` : 'anonymous', from: req.ip ?? 'unknown' };
+  return { id: s ? hqUserActor(s.userId) : 'anonymous', from: req.ip ?? 'unknown' };
 }
 
 /** Verifies the bearer token and loads the user's current permissions (a deactivated user is out at once). */

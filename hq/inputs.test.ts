@@ -18,7 +18,7 @@ import { generateCatalog } from '../scripts/seed';
 import { HQ_ROUTES, writeRoutes } from '../shared/api/routes';
 import { ean13CheckDigit } from '../shared/model/ids';
 import type { Product } from '../shared/model/types';
-import { CATALOG_DB, HQ_DB } from './services/dbs';
+import { CATALOG_DB, HQ_DB } from '../shared/model/names';
 import { startHq } from './server';
 import type { HqServer } from './server';
 
@@ -46,7 +46,7 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
   let products: Product[] = [];
   const api = <T = Body>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     http<T>(method, hq.url + path, body, { Authorization: `Bearer ${token}`, ...headers });
-  const docRev = async (db: string, id: string) => (await hq.couch.nano.use(db).get(id).then((d) => d._rev, () => null)) as string | null;
+  const docRev = async (db: string, id: string) => await hq.couch.nano.use(db).get(id).then<string | null, null>((d) => d._rev, () => null);
   const dbExists = async (db: string) => (await hq.couch.request<string[]>('/_all_dbs')).includes(db);
 
   before(async () => {
@@ -377,6 +377,9 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
         'POST /api/v1/stores/:id/revoke': fc.tuple(id('FZ1'), fc.oneof(fc.constant({}), bodies({}))).map(([c, body]) => ({ path: `/api/v1/stores/${seg(c)}/revoke`, body })),
         'POST /api/v1/stores/:id/resync': fc.tuple(id('F001'), fc.oneof(fc.constant({}), bodies({}))).map(([c, body]) => ({ path: `/api/v1/stores/${seg(c)}/resync`, body })),
         'PATCH /api/v1/products/:sku': fc.tuple(id(sku), bodies({ price: 1234, cost: 99, name: { en: 'Fuzzed' }, active: true, barcodes: [barcode], departmentId: products[5]?.departmentId, taxGroupId: products[5]?.taxGroupId, supplierId: null })).map(([s, body]) => ({ path: `/api/v1/products/${seg(s)}`, body })),
+        'PATCH /api/v1/console/products/:sku': fc
+          .tuple(id(sku), fc.constantFrom(products[5]?._rev ?? '', '1-stale'), bodies({ price: 1234, name: { en: 'Fuzzed' }, active: true, barcodes: [barcode] }))
+          .map(([s, rev, body]) => ({ path: `/api/v1/console/products/${seg(s)}`, body: typeof body === 'object' && body !== null && !Array.isArray(body) ? { _rev: rev, ...body } : body })),
         'PUT /api/v1/store-prices/:store/:sku': fc.tuple(id('F001'), id(sku), bodies({ price: 555 })).map(([c, s, body]) => ({ path: `/api/v1/store-prices/${seg(c)}/${seg(s)}`, body })),
         'POST /api/v1/sync/provision': bodies({ token: spare }).map((body) => ({ path: '/api/v1/sync/provision', body })),
         'POST /api/v1/sync/token': bodies(credential).map((body) => ({ path: '/api/v1/sync/token', body })),

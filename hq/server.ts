@@ -8,23 +8,22 @@ import { bearer } from '../server-kit/tokens';
 import { couchGateway } from '../server-kit/gateway';
 import { isLedgerDoc } from '../server-kit/ledger';
 import type { CouchHandle } from '../server-kit/couch';
-import { apiApp, listen, route } from '../server-kit/http';
+import { apiApp, listen } from '../server-kit/http';
 import type { Listening } from '../server-kit/http';
 import type { Logger } from '../server-kit/log';
 import { deployDesignDocs } from '../design-docs/deploy';
-import { CATALOG_DB, HQ_DB, storeDbName } from './services/dbs';
+import { CATALOG_DB, COUCH_ADMIN_SUBJECT, COUCH_ROLE, HQ_DB, hqStoreDbName, storeCouchRole, storeCouchRoles, storePrincipal } from '../shared/model/names';
 import { verifyStoreSyncToken } from './services/tokens';
 import type { HqContext } from './context';
-import { authenticate, requirePermission } from './context';
 import { authRoutes } from './routes/auth';
 import { productRoutes, storePriceRoutes } from './routes/catalog';
 import { storeRoutes } from './routes/stores';
 import { syncRoutes } from './routes/sync';
 import { roleRoutes, userRoutes } from './routes/users';
 import { mountConsole } from './routes/console';
-import { recentAudit } from './services/audit';
-import type { BootstrapResult } from './services/bootstrap';
-import { ensureAdmin, ensureDefaultRoles } from './services/bootstrap';
+import { auditRoutes } from './routes/audit';
+import type { FirstStartResult } from './services/firstStart';
+import { ensureAdmin, ensureDefaultRoles } from './services/firstStart';
 import { writeRuntime } from '../server-kit/runtime';
 import { HQ_ROUTES } from '../shared/api/routes';
 import { TransferRouter } from './jobs/transferRouter';
@@ -46,7 +45,7 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
   await ensureDb(couch, HQ_DB);
   await ensureDb(couch, CATALOG_DB);
   // Stores read the catalog (through HQ's gateway, which acts as them); only HQ (server admin) writes it.
-  await setSecurity(couch, CATALOG_DB, ['caja-store']);
+  await setSecurity(couch, CATALOG_DB, [COUCH_ROLE.store]);
   // HQ's own database (stores, staff, tokens) is for the HQ process alone: no member roles.
   await setSecurity(couch, HQ_DB, [], []);
   const deployed = await deployDesignDocs(couch.url, CATALOG_DB, 'catalog', couch.authHeader());
@@ -75,9 +74,9 @@ export function createHqApp(ctx: HqContext, ready?: Promise<unknown>): express.E
         authenticate: (header) => {
           const { storeCode } = verifyStoreSyncToken(ctx.secrets.api, bearer(header, 'Send the store replication token.'));
           return {
-            id: `store:${storeCode}`,
-            couchRoles: ['caja-store', `store:${storeCode}`],
-            dbs: { [CATALOG_DB]: 'read', [storeDbName(storeCode)]: 'write' },
+            id: storePrincipal(storeCode),
+            couchRoles: storeCouchRoles(storeCode),
+            dbs: { [CATALOG_DB]: 'read', [hqStoreDbName(storeCode)]: 'write' },
           };
         },
         isLedger: isLedgerDoc,
@@ -94,12 +93,7 @@ export function createHqApp(ctx: HqContext, ready?: Promise<unknown>): express.E
     app.use('/api/v1/sync', syncRoutes(ctx));
     app.use('/api/v1/products', productRoutes(ctx));
     app.use('/api/v1/store-prices', storePriceRoutes(ctx));
-    app.get(
-      '/api/v1/audit',
-      authenticate(ctx),
-      requirePermission('users.manage'),
-      route(async (req, res) => res.json(await recentAudit(couch, Math.min(1000, Number(req.query.limit ?? 100) || 100)))),
-    );
+    app.use('/api/v1/audit', auditRoutes(ctx));
     // Last: the console's own endpoints, then the built console at `/` for every other GET (SPA fallback).
     mountConsole(app, ctx);
   });
@@ -108,9 +102,9 @@ export function createHqApp(ctx: HqContext, ready?: Promise<unknown>): express.E
 /** Starts HQ: CouchDB (embedded or external), databases, design documents, then the HTTP API. */
 export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
   const secrets = await processSecrets(cfg);
-  const couch = await openCouch(cfg, secrets.couch, 'caja-hq', 'hq-couchdb', log);
+  const couch = await openCouch(cfg, secrets.couch, COUCH_ADMIN_SUBJECT.hq, 'hq-couchdb', log);
   let http: Listening | null = null;
-  let boot: BootstrapResult;
+  let boot: FirstStartResult;
   let publicUrl = cfg.hqUrl ?? '';
   const router = new TransferRouter(couch, log.child('router'));
   // Requests that arrive between binding the port and creating the admin wait for the admin.
@@ -135,12 +129,12 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     };
     const stores = await listStores(couch);
     // Older data gave HQ staff a CouchDB role on every store database; only the store's own role stays.
-    for (const s of stores) await setSecurity(couch, storeDbName(s.code), [`store:${s.code}`]);
+    for (const s of stores) await setSecurity(couch, hqStoreDbName(s.code), [storeCouchRole(s.code)]);
     router.ensure(stores.map((s) => s.code));
     http = await listen(createHqApp(ctx, ready), cfg.hqPort, cfg.bindAddress);
     publicUrl ||= publicCouchUrl(http.url, cfg.publicHost);
     // The admin only once the port is ours: a start that cannot listen leaves no account whose generated
-    // password nobody saw (services/bootstrap.ts).
+    // password nobody saw (services/firstStart.ts).
     boot = await ensureAdmin(couch, cfg.hqAdminPassword, log);
     started();
   } catch (err) {

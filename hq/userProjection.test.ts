@@ -9,7 +9,7 @@ import { startRelay } from '../store-relay/server';
 import type { RelayServer } from '../store-relay/server';
 import { startHq } from './server';
 import type { HqServer } from './server';
-import { CATALOG_DB, HQ_DB, storeDbName } from './services/dbs';
+import { CATALOG_DB, HQ_DB, hqStoreDbName } from '../shared/model/names';
 import type { HqUser } from './services/model';
 
 const RELAY_DB = 'caja-store';
@@ -95,7 +95,7 @@ describe('user projection: PIN hashes only at the stores a user works at', funct
     // A user of S002 assigned afterwards: once S002's relay has it, it has seen everything written before it.
     const max = await newUser('max', '1357', { S002: ['role:cashier'] });
 
-    const atS001 = await lookup(hq.couch, storeDbName('S001'), `user:${pia}`);
+    const atS001 = await lookup(hq.couch, hqStoreDbName('S001'), `user:${pia}`);
     expect(atS001).to.deep.include({ type: 'user', storeId: 'S001', userId: pia });
     expect(JSON.stringify(atS001)).to.contain(hash);
     await waitFor(async () => typeof (await lookup(s1.couch, RELAY_DB, `user:${pia}`)) === 'object', { what: 'pia at the S001 relay', timeoutMs: 30_000 });
@@ -103,7 +103,7 @@ describe('user projection: PIN hashes only at the stores a user works at', funct
     expect(await relayAcceptsPin('S001', 'pia', '2468')).to.equal(true);
 
     // Not at S002: not the document, not a revision of it, not the hash anywhere, at HQ or at the relay.
-    for (const [couch, db] of [[hq.couch, storeDbName('S002')], [s2.couch, RELAY_DB]] as const) {
+    for (const [couch, db] of [[hq.couch, hqStoreDbName('S002')], [s2.couch, RELAY_DB]] as const) {
       expect(await lookup(couch, db, `user:${pia}`), db).to.equal('missing');
       const all = await everything(couch, db);
       expect(all.ids, db).to.not.include(`user:${pia}`);
@@ -119,9 +119,9 @@ describe('user projection: PIN hashes only at the stores a user works at', funct
 
     // Unassigned: a tombstone that keeps type and store (so it replicates) and drops the PIN hash.
     expect((await api('PUT', `/api/v1/users/${pia}/store-roles`, {})).status).to.equal(200);
-    expect(await lookup(hq.couch, storeDbName('S001'), `user:${pia}`)).to.equal('deleted');
+    expect(await lookup(hq.couch, hqStoreDbName('S001'), `user:${pia}`)).to.equal('deleted');
     const tombstone = (await hq.couch.request<{ results: Array<{ id: string; deleted?: boolean; doc: Record<string, unknown> }> }>(
-      `/${storeDbName('S001')}/_changes?include_docs=true`,
+      `/${hqStoreDbName('S001')}/_changes?include_docs=true`,
     )).results.find((r) => r.id === `user:${pia}`);
     expect(tombstone?.deleted).to.equal(true);
     expect(tombstone?.doc).to.deep.include({ _deleted: true, type: 'user', storeId: 'S001' });
@@ -129,15 +129,15 @@ describe('user projection: PIN hashes only at the stores a user works at', funct
     await waitFor(async () => (await lookup(s1.couch, RELAY_DB, `user:${pia}`)) === 'deleted', { what: 'pia deleted at the S001 relay', timeoutMs: 30_000 });
     expect(await relayAcceptsPin('S001', 'pia', '2468')).to.equal(false);
     // S002 never had her, so it gets no tombstone either.
-    expect(await lookup(hq.couch, storeDbName('S002'), `user:${pia}`)).to.equal('missing');
+    expect(await lookup(hq.couch, hqStoreDbName('S002'), `user:${pia}`)).to.equal('missing');
   });
 
   it('moving a user between stores, and concurrent reassignments, leave the PIN hash only where the user ends up', async () => {
     const cruz = await newUser('cruz', '8642', { S001: ['role:cashier'] });
     const hash = await pinHashOf(cruz);
     expect((await api('PUT', `/api/v1/users/${cruz}/store-roles`, { S002: ['role:cashier'] })).status).to.equal(200);
-    expect(await lookup(hq.couch, storeDbName('S001'), `user:${cruz}`)).to.equal('deleted');
-    expect(await lookup(hq.couch, storeDbName('S002'), `user:${cruz}`)).to.deep.include({ storeId: 'S002' });
+    expect(await lookup(hq.couch, hqStoreDbName('S001'), `user:${cruz}`)).to.equal('deleted');
+    expect(await lookup(hq.couch, hqStoreDbName('S002'), `user:${cruz}`)).to.deep.include({ storeId: 'S002' });
 
     // Requests racing on one user: each projects the user as stored when it finishes, so the slower one cannot
     // write the document back into the store the faster one removed it from.
@@ -149,8 +149,8 @@ describe('user projection: PIN hashes only at the stores a user works at', funct
     const final = Object.keys((await api('GET', `/api/v1/users/${cruz}/store-roles`)).body);
     expect(final).to.have.length(1);
     const [kept, left] = final[0] === 'S001' ? ['S001', 'S002'] : ['S002', 'S001'];
-    expect(await lookup(hq.couch, storeDbName(kept), `user:${cruz}`)).to.deep.include({ storeId: kept });
-    expect(await lookup(hq.couch, storeDbName(left), `user:${cruz}`)).to.equal('deleted');
+    expect(await lookup(hq.couch, hqStoreDbName(kept), `user:${cruz}`)).to.deep.include({ storeId: kept });
+    expect(await lookup(hq.couch, hqStoreDbName(left), `user:${cruz}`)).to.equal('deleted');
     const relayLeft = relays.get(left) as RelayServer;
     await waitFor(async () => (await lookup(relayLeft.couch, RELAY_DB, `user:${cruz}`)) === 'deleted', { what: `cruz deleted at the ${left} relay`, timeoutMs: 30_000 });
     const current = await lookup(relayLeft.couch, RELAY_DB, `user:${cruz}`);
@@ -158,8 +158,8 @@ describe('user projection: PIN hashes only at the stores a user works at', funct
 
     // Deactivated: gone from every store.
     expect((await api('DELETE', `/api/v1/users/${cruz}`)).status).to.equal(200);
-    for (const code of ['S001', 'S002']) expect(await lookup(hq.couch, storeDbName(code), `user:${cruz}`), code).to.equal('deleted');
-    const winning = await hq.couch.request<{ results: Array<{ id: string; doc: unknown }> }>(`/${storeDbName(kept)}/_changes?include_docs=true`);
+    for (const code of ['S001', 'S002']) expect(await lookup(hq.couch, hqStoreDbName(code), `user:${cruz}`), code).to.equal('deleted');
+    const winning = await hq.couch.request<{ results: Array<{ id: string; doc: unknown }> }>(`/${hqStoreDbName(kept)}/_changes?include_docs=true`);
     expect(JSON.stringify(winning.results.filter((r) => r.id === `user:${cruz}`))).to.not.contain(hash);
   });
 });

@@ -23,11 +23,16 @@ import { readRuntime } from '../server-kit/runtime';
 import { secretsFile } from '../server-kit/secrets';
 import { NoBody, ProvisionRequest, StoreCreate, UserCreate, password as passwordField, storeCode, username as usernameField } from '../shared/api/bodies';
 import { ApiError } from '../shared/api/errors';
+import { createClient } from '../shared/api/client';
+import type { FetchLike, SendArgs } from '../shared/api/client';
+import type { HqApi, RelayApi, RouteKey } from '../shared/api/routes';
 import type { Parser } from '../shared/api/parse';
 import { parse } from '../shared/api/parse';
 import type { LockoutState } from '../shared/auth/lockout';
 import { clearLockout } from '../shared/auth/lockout';
 import type { StoreUser } from '../shared/model/types';
+import { COUCH_ADMIN_SUBJECT, COUCH_ROLE, LOCAL_ID, RELAY_PRIVATE_DB, RELAY_STORE_DB } from '../shared/model/names';
+import { typePrefix } from '../shared/model/ids';
 
 export const ADMIN_USAGE = `Through the HQ API (common flags: --hq URL  --username U  --password P):
   caja admin create-user --new-username U [--new-password P] [--pin 1234] [--name "Full Name"] [--role role:hq_admin ...] [--store S001 --store-role role:cashier ...]
@@ -91,35 +96,36 @@ export function hqBase(cfg: CajaConfig, given?: string): string {
   return raw;
 }
 
-/** A small JSON client for the HQ API that says which HQ it could not reach. */
+/** The typed HQ client (shared/api/client.ts), saying which HQ it could not reach and what HQ refused. */
 function hqApi(base: string) {
-  let token = '';
-  const call = async <T>(method: string, p: string, payload?: unknown): Promise<{ status: number; body: T }> => {
-    let res: Response;
+  const reach: FetchLike = async (url, init) => {
     try {
-      res = await fetch(base + p, {
-        method,
-        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-        ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}),
-        signal: AbortSignal.timeout(30_000),
-      });
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new Error(`HQ at ${base} did not answer (${cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err))}); is it running? Give its URL with --hq or HQ_URL.`);
     }
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as T };
   };
+  const client = createClient<HqApi>(base, { fetch: reach });
   return {
     async login(username: string, password: string) {
-      const res = await call<{ accessToken?: string; reason?: string; error?: string }>('POST', '/api/v1/auth/login', { username, password });
-      if (res.status === 404) throw new Error(`no Caja HQ API at ${base} (404 on /api/v1/auth/login); check --hq`);
-      if (!res.body.accessToken) throw new Error(`login to ${base} failed: ${res.body.reason ?? res.status}`);
-      token = res.body.accessToken;
+      try {
+        client.setToken((await client.send('POST /api/v1/auth/login', { body: { username, password } })).body.accessToken);
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        if (err.status === 404) throw new Error(`no Caja HQ API at ${base} (404 on /api/v1/auth/login); check --hq`);
+        throw new Error(`login to ${base} failed: ${err.message}`);
+      }
     },
-    async ok<T>(method: string, p: string, payload?: unknown): Promise<T> {
-      const res = await call<T & { reason?: string; requestId?: string }>(method, p, payload);
-      if (res.status >= 400) throw new Error(`${method} ${p}: ${res.status} ${res.body.reason ?? ''}${res.body.requestId ? ` (request ${res.body.requestId})` : ''}`);
-      return res.body;
+    /** Sends one call; a refusal is an Error naming the route, the status, HQ's reason and its request id. */
+    async ok<K extends RouteKey<HqApi>>(key: K, ...req: SendArgs<HqApi, K>) {
+      try {
+        return (await client.send(key, ...req)).body;
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        const requestId = err.details?.requestId;
+        throw new Error(`${key}: ${err.status} ${err.message}${typeof requestId === 'string' ? ` (request ${requestId})` : ''}`);
+      }
     },
   };
 }
@@ -151,22 +157,20 @@ export async function localCouch(cfg: CajaConfig, component: 'hq' | 'relay', dat
   if (!secret) throw new Error(`no Caja data in ${dataDir} (no secrets.json): give the ${component === 'hq' ? "HQ's" : "relay's"} data folder with --data-dir or DATA_DIR`);
   const running = await readRuntime(dataDir);
   if (running && running.component !== component) throw new Error(`${dataDir} belongs to a ${running.component}, not a ${component}`);
-  if (cfg.couchdbUrl) return connectCouch(cfg.couchdbUrl, secret, 'caja-operator');
-  if (running?.embedded) return connectCouch(running.couchdbUrl, secret, 'caja-operator');
+  if (cfg.couchdbUrl) return connectCouch(cfg.couchdbUrl, secret, COUCH_ADMIN_SUBJECT.operator);
+  if (running?.embedded) return connectCouch(running.couchdbUrl, secret, COUCH_ADMIN_SUBJECT.operator);
   const subdir = component === 'hq' ? 'hq-couchdb' : 'relay-couchdb';
   if (!existsSync(path.join(dataDir, subdir))) throw new Error(`no ${component} database in ${dataDir} (no ${subdir}/): give its data folder with --data-dir or DATA_DIR`);
   // Stopped: open its embedded CouchDB for the moment (quietly, on a free loopback port).
-  return openCouch({ ...cfg, dataDir, couchdbPort: 0 }, secret, 'caja-operator', subdir, createLogger('caja-operator', 'error'));
+  return openCouch({ ...cfg, dataDir, couchdbPort: 0 }, secret, COUCH_ADMIN_SUBJECT.operator, subdir, createLogger('caja-operator', 'error'));
 }
 
-/** The relay's PIN lockouts (store-relay/services/terminals.ts keeps them in this document of caja-relay). */
-const RELAY_PRIVATE_DB = 'caja-relay';
-const RELAY_STORE_DB = 'caja-store';
-const PIN_LOCKOUT_DOC = '_local/pin-lockout';
+/** The relay's PIN lockouts: store-relay/services/terminals.ts keeps them in PIN_LOCKOUT_DOC of caja-relay. */
+const PIN_LOCKOUT_DOC = LOCAL_ID.pinLockout;
 
 /** Lifts a store user's PIN lockout at the relay; returns the user's id. */
 export async function unlockPin(couch: CouchHandle, username: string): Promise<string> {
-  const users = await listByPrefix<StoreUser & { _id: string }>(couch, RELAY_STORE_DB, 'user:');
+  const users = await listByPrefix<StoreUser & { _id: string }>(couch, RELAY_STORE_DB, typePrefix('user'));
   const user = users.find((u) => u.username === username.toLowerCase());
   // An unknown username is locked under this key (terminals.ts), so it can be lifted too.
   const key = user?.userId ?? `unknown:${username.toLowerCase()}`;
@@ -220,19 +224,14 @@ async function relayProvisionVerb(args: string[], cfg: CajaConfig): Promise<numb
   if (typeof setupCode !== 'string') throw new Error(`no setup code in ${dataDir} (setup-code): give the relay's data folder with --data-dir or DATA_DIR`);
   const running = await readRuntime(dataDir);
   const base = (values.relay ?? running?.apiUrl ?? `http://127.0.0.1:${cfg.relayPort}`).replace(/\/+$/, '');
-  let res: Response;
+  const relay = createClient<RelayApi>(base, { fetch: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }) });
+  let answer: { store?: string | undefined };
   try {
-    res = await fetch(`${base}/api/v1/provision`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ token: values.token.trim(), setupCode, ...(values['change-hq'] ? { changeHq: true } : {}) }),
-      signal: AbortSignal.timeout(60_000),
-    });
+    answer = (await relay.send('POST /api/v1/provision', { body: { token: values.token.trim(), setupCode, ...(values['change-hq'] ? { changeHq: true } : {}) } })).body;
   } catch (err) {
+    if (err instanceof ApiError) throw new Error(`the relay at ${base} refused: ${err.status} ${err.message}`);
     throw new Error(`the relay at ${base} did not answer (${err instanceof Error ? err.message : String(err)}); is it running? Give its URL with --relay.`);
   }
-  const answer = (await res.json().catch(() => ({}))) as { store?: string; reason?: string };
-  if (!res.ok) throw new Error(`the relay at ${base} refused: ${res.status} ${answer.reason ?? ''}`);
   console.log(`relay at ${base} provisioned for store ${answer.store ?? '?'}`);
   return 0;
 }
@@ -252,7 +251,7 @@ export async function couchUrlVerb(args: string[], cfg: CajaConfig): Promise<num
   const stored = (await readJson<{ couch?: string }>(secretsFile(dataDir))) ?? {};
   const secret = cfg.couchJwtSecret ?? stored.couch;
   if (!secret) throw new Error(`no secrets.json in ${dataDir}`);
-  const token = signCouchToken(secret, 'caja-operator', ['_admin'], minutes * 60);
+  const token = signCouchToken(secret, COUCH_ADMIN_SUBJECT.operator, [COUCH_ROLE.admin], minutes * 60);
   console.log(running.couchdbUrl);
   console.error(`${running.component} CouchDB (listens on 127.0.0.1 only). A server-admin token valid ${minutes} minutes:`);
   console.error(`  curl -H "Authorization: Bearer ${token}" ${running.couchdbUrl}/_all_dbs`);
@@ -308,7 +307,7 @@ export async function runAdmin(group: 'admin' | 'store', args: string[], cfg: Ca
       USER_FLAGS,
     );
     const api = await signedIn(cfg, values);
-    const created = await api.ok<{ id: string; username: string }>('POST', '/api/v1/users', user);
+    const created = await api.ok('POST /api/v1/users', { body: user });
     console.log(JSON.stringify({ id: created.id, username: created.username }));
     return 0;
   }
@@ -319,7 +318,7 @@ export async function runAdmin(group: 'admin' | 'store', args: string[], cfg: Ca
   });
   if (verb === 'list') {
     const api = await signedIn(cfg, values);
-    for (const s of await api.ok<Array<{ code: string; name: string; status: string }>>('GET', '/api/v1/stores')) console.log(`${s.code}\t${s.status}\t${s.name}`);
+    for (const s of await api.ok('GET /api/v1/stores')) console.log(`${s.code}\t${s.status}\t${s.name}`);
     return 0;
   }
   if (values.code === undefined) throw new UsageError(`caja store ${verb}: give --code`);
@@ -338,7 +337,7 @@ export async function runAdmin(group: 'admin' | 'store', args: string[], cfg: Ca
       STORE_FLAGS,
     );
     const api = await signedIn(cfg, values);
-    const s = await api.ok<{ code: string; status: string }>('POST', '/api/v1/stores', input);
+    const s = await api.ok('POST /api/v1/stores', { body: input });
     console.log(`store ${s.code} created (${s.status})`);
     return 0;
   }
@@ -346,13 +345,13 @@ export async function runAdmin(group: 'admin' | 'store', args: string[], cfg: Ca
     const ttl = values['ttl-hours'];
     const request = body(ProvisionRequest, ttl !== undefined ? { ttlHours: ttl.trim() === '' ? NaN : Number(ttl) } : {}, { ttlHours: '--ttl-hours' });
     const api = await signedIn(cfg, values);
-    const t = await api.ok<{ token: string; expiresAt: string }>('POST', `/api/v1/stores/${code}/provision`, request);
+    const t = await api.ok('POST /api/v1/stores/:id/provision', { params: { id: code }, body: request });
     console.log(t.token);
     console.error(`one-time sync token for ${code}, expires ${t.expiresAt}; start the relay with SYNC_TOKEN=<token> caja relay`);
     return 0;
   }
   const api = await signedIn(cfg, values);
-  const s = await api.ok<{ code: string; status: string }>('POST', `/api/v1/stores/${code}/revoke`, body(NoBody, {}, {}));
+  const s = await api.ok('POST /api/v1/stores/:id/revoke', { params: { id: code }, body: body(NoBody, {}, {}) });
   console.log(`store ${s.code} ${s.status}`);
   return 0;
 }

@@ -4,12 +4,16 @@
 import path from 'node:path';
 import type { CajaConfig } from '../server-kit/config';
 import type { Logger } from '../server-kit/log';
-import { CATALOG_DB, storeDbName } from '../hq/services/dbs';
+import { CATALOG_DB, hqStoreDbName } from '../shared/model/names';
 import { startHq } from '../hq/server';
 import type { HqServer } from '../hq/server';
 import { startRelay } from '../store-relay/server';
 import type { RelayServer } from '../store-relay/server';
 import { generateCatalog, generateStoreDocs } from './seed';
+import { createClient } from '../shared/api/client';
+import type { Client } from '../shared/api/client';
+import type { HqApi } from '../shared/api/routes';
+import { catalogId } from '../shared/model/ids';
 
 export const DEMO_ADMIN_PASSWORD = 'caja-demo-admin';
 
@@ -19,8 +23,8 @@ export const DEMO_STORES = [
 ];
 
 export const DEMO_STAFF = [
-  { suffix: 'cajero', displayName: 'Cajero', role: 'role:cashier', pin: '1234' },
-  { suffix: 'gerente', displayName: 'Gerente', role: 'role:store_manager', pin: '9999' },
+  { suffix: 'cajero', displayName: 'Cajero', role: catalogId('role', 'cashier'), pin: '1234' },
+  { suffix: 'gerente', displayName: 'Gerente', role: catalogId('role', 'store_manager'), pin: '9999' },
 ];
 
 export interface Demo {
@@ -29,30 +33,12 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-/** A small JSON client for the HQ API, used the way the console or a script would use it. */
-export function hqClient(baseUrl: string) {
-  let token = '';
-  const call = async <T>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await fetch(baseUrl + p, {
-      method,
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as T };
-  };
-  return {
-    call,
-    async login(username: string, password: string) {
-      const res = await call<{ accessToken?: string; reason?: string }>('POST', '/api/v1/auth/login', { username, password });
-      if (!res.body.accessToken) throw new Error(`login failed: ${res.body.reason ?? res.status}`);
-      token = res.body.accessToken;
-    },
-    async ok<T>(method: string, p: string, body?: unknown): Promise<T> {
-      const res = await call<T & { reason?: string }>(method, p, body);
-      if (res.status >= 400) throw new Error(`${method} ${p}: ${res.status} ${res.body.reason ?? ''}`);
-      return res.body;
-    },
-  };
+/** The typed HQ client (shared/api/client.ts), signed in as `username`: used the way the console or a script would. */
+export async function hqClient(baseUrl: string, username: string, password: string): Promise<Client<HqApi>> {
+  const api = createClient<HqApi>(baseUrl, { fetch });
+  const login = await api.send('POST /api/v1/auth/login', { body: { username, password } });
+  api.setToken(login.body.accessToken);
+  return api;
 }
 
 async function seedCatalog(hq: HqServer, log: Logger): Promise<void> {
@@ -79,26 +65,22 @@ export async function startDemo(cfg: CajaConfig, log: Logger): Promise<Demo> {
   };
   try {
     await seedCatalog(hq, log);
-    const api = hqClient(hq.url);
-    await api.login('admin', adminPassword);
-    const stores = await api.ok<Array<{ code: string; status: string }>>('GET', '/api/v1/stores');
+    const api = await hqClient(hq.url, 'admin', adminPassword);
+    const stores = (await api.send('GET /api/v1/stores')).body;
     for (const spec of DEMO_STORES) {
       let token: string | null = null;
       if (!stores.some((s) => s.code === spec.code)) {
-        await api.ok('POST', '/api/v1/stores', { code: spec.code, name: spec.name, address: spec.address, timeZone: spec.timeZone, locale: spec.locale, currency: 'MXN' });
+        await api.send('POST /api/v1/stores', { body: { code: spec.code, name: spec.name, address: spec.address, timeZone: spec.timeZone, locale: spec.locale, currency: 'MXN' } });
         const seeded = await generateStoreDocs(spec.code, { timeZone: spec.timeZone, currency: 'MXN', locale: spec.locale });
-        await hq.couch.nano.use(storeDbName(spec.code)).bulk({ docs: seeded.prices });
+        await hq.couch.nano.use(hqStoreDbName(spec.code)).bulk({ docs: seeded.prices });
         for (const staff of DEMO_STAFF) {
           const username = `${staff.suffix}.${spec.code.toLowerCase()}`;
-          const user = await api.ok<{ id: string }>('POST', '/api/v1/users', {
-            username,
-            displayName: `${staff.displayName} ${spec.name}`,
-            password: `${username}-demo`,
-            pin: staff.pin,
+          const user = await api.send('POST /api/v1/users', {
+            body: { username, displayName: `${staff.displayName} ${spec.name}`, password: `${username}-demo`, pin: staff.pin },
           });
-          await api.ok('PUT', `/api/v1/users/${user.id}/store-roles`, { [spec.code]: [staff.role] });
+          await api.send('PUT /api/v1/users/:id/store-roles', { params: { id: user.body.id }, body: { [spec.code]: [staff.role] } });
         }
-        token = (await api.ok<{ token: string }>('POST', `/api/v1/stores/${spec.code}/provision`, {})).token;
+        token = (await api.send('POST /api/v1/stores/:id/provision', { params: { id: spec.code }, body: {} })).body.token;
       }
       const relay = await startRelay(
         {

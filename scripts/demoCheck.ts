@@ -10,15 +10,19 @@ import type { Logger } from '../server-kit/log';
 import { PouchDB, remoteDb } from '../server-kit/replication/pouch';
 import type { Pairing } from '../desktop/renderer/data/terminalSync';
 import { terminalSyncOptions, terminalTokenSource } from '../desktop/renderer/data/terminalSync';
-import { BarcodeIndex } from '../desktop/renderer/features/checkout/barcodeIndex';
+import { LocalCatalog } from '../desktop/renderer/features/checkout/localCatalog';
 import { commitSale } from '../desktop/renderer/features/checkout/commit';
-import { openRegister } from '../desktop/renderer/features/register/register';
+import { commitShiftOpen } from '../desktop/renderer/features/register/register';
 import { loginWithPin } from '../desktop/renderer/features/session/pinLogin';
 import { addItem, emptyCart } from '../shared/pos/cart';
 import { businessDate } from '../shared/pos/clock';
 import { money } from '../shared/money';
 import { hqClient, startDemo } from './demo';
+import { createClient } from '../shared/api/client';
+import type { RelayApi } from '../shared/api/routes';
 import { waitFor } from '../server-kit/wait';
+import { hqStoreDbName, RELAY_STORE_DB } from '../shared/model/names';
+import { CASH_TENDER_ID, CONFIG_ID, productId, typePrefix } from '../shared/model/ids';
 
 const LIMIT_MS = 1000;
 
@@ -39,48 +43,43 @@ export async function demoCheck(cfg: CajaConfig, log: Logger): Promise<number> {
   try {
     const relay = demo.relays[0];
     if (!relay) throw new Error('no relay');
-    const res = await fetch(`${relay.url}/api/v1/terminals/pair`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'gerente.s001', pin: '9999', name: 'demo check' }),
-    });
-    if (!res.ok) throw new Error(`pairing refused: ${res.status} ${await res.text()}`);
-    const pairing: Pairing = { ...((await res.json()) as Omit<Pairing, 'relayUrl'>), relayUrl: relay.url };
+    const relayApi = createClient<RelayApi>(relay.url, { fetch });
+    const paired = await relayApi.send('POST /api/v1/terminals/pair', { body: { username: 'gerente.s001', pin: '9999', name: 'demo check' } });
+    const pairing: Pairing = { ...paired.body, relayUrl: relay.url };
     const remote = remoteDb(`${pairing.couchdbUrl}/${pairing.db}`, terminalTokenSource(pairing));
     const opts = terminalSyncOptions('S001', businessDate(new Date(), 'America/Mexico_City'));
-    const pull = local.replicate.from(remote, opts.pull as PouchDB.Replication.ReplicateOptions);
-    const push = local.replicate.to(remote, opts.push as PouchDB.Replication.ReplicateOptions);
+    const pull = local.replicate.from(remote, opts.pull);
+    const push = local.replicate.to(remote, opts.push);
     stopSync = () => {
       pull.cancel();
       push.cancel();
     };
     const started = Date.now();
-    await until(async () => (await local.allDocs({ startkey: 'product:', endkey: 'product:\ufff0', limit: 0 })) && (await local.get('config:hq')) && (await local.allDocs({ startkey: 'product:', endkey: 'product:\ufff0' })).rows.length >= 2000, 120_000);
+    await until(async () => (await local.allDocs({ startkey: typePrefix('product'), endkey: typePrefix('product') + '\ufff0', limit: 0 })) && (await local.get(CONFIG_ID)) && (await local.allDocs({ startkey: typePrefix('product'), endkey: typePrefix('product') + '\ufff0' })).rows.length >= 2000, 120_000);
     console.log(JSON.stringify({ metric: 'demo_catalog_to_terminal', value: Date.now() - started, unit: 'ms' }));
 
-    const api = hqClient(demo.hq.url);
-    await api.login('admin', cfg.hqAdminPassword ?? 'caja-demo-admin');
-    const products = await api.ok<Array<{ sku: string; price: number }>>('GET', '/api/v1/products?limit=5');
+    const api = await hqClient(demo.hq.url, 'admin', cfg.hqAdminPassword ?? 'caja-demo-admin');
+    const products = (await api.send('GET /api/v1/products', { query: { limit: 5 } })).body;
     for (const p of products) {
       const price = p.price + 100;
       const t0 = Date.now();
-      await api.ok('PATCH', `/api/v1/products/${p.sku}`, { price });
-      await until(async () => (await local.get<{ price: number }>(`product:${p.sku}`)).price === price, 10_000);
+      await api.send('PATCH /api/v1/products/:sku', { params: { sku: p.sku }, body: { price } });
+      await until(async () => (await local.get<{ price: number }>(productId(p.sku))).price === price, 10_000);
       report('price_hq_api_to_terminal', Date.now() - t0);
     }
 
-    const index = await BarcodeIndex.open(local);
+    const index = await LocalCatalog.open(local);
     const config = index.config();
     if (!config) throw new Error('no store config on the terminal');
     const login = await loginWithPin(local, 'cajero.s001', '1234');
     if (!login.ok) throw new Error(`PIN login failed: ${login.reason}`);
-    const shift = await openRegister(local, { config, terminalId: pairing.terminalId, user: login.user, openingFloat: money(50000) });
+    const shift = await commitShiftOpen(local, { config, terminalId: pairing.terminalId, user: login.user, openingFloat: money(50000) });
     if (!shift.ok) throw new Error(`register: ${JSON.stringify(shift.error)}`);
     // The opened register reaches the relay first, as it would long before a customer is at the till.
-    await until(async () => relay.couch.nano.use('caja-store').get(shift.value._id).then(() => true, () => false), 10_000);
+    await until(async () => relay.couch.nano.use(RELAY_STORE_DB).get(shift.value._id).then(() => true, () => false), 10_000);
     const dash = async () =>
-      (await api.ok<{ stores: Array<{ store: { code: string }; today: { salesCount: number } | null }> }>('GET', '/api/v1/sync/dashboard')).stores.find((s) => s.store.code === 'S001')?.today?.salesCount ?? 0;
-    const cashTender = index.tender('tender:cash');
+      (await api.send('GET /api/v1/sync/dashboard')).body.stores.find((s) => s.store.code === 'S001')?.today?.salesCount ?? 0;
+    const cashTender = index.tender(CASH_TENDER_ID);
     if (!cashTender) throw new Error('no cash tender');
     for (let i = 0; i < 3; i++) {
       const before = await dash();
@@ -96,7 +95,7 @@ export async function demoCheck(cfg: CajaConfig, log: Logger): Promise<number> {
       // Where the time goes, hop by hop (printed, not judged): terminal -> relay -> HQ -> dashboard.
       const at = (couch: { nano: { use(db: string): { get(id: string): Promise<unknown> } } }, db: string) =>
         until(async () => couch.nano.use(db).get(sale.value._id).then(() => Date.now(), () => null), 10_000);
-      const [atRelay, atHq] = await Promise.all([at(relay.couch, 'caja-store'), at(demo.hq.couch, 'caja-store-s001')]);
+      const [atRelay, atHq] = await Promise.all([at(relay.couch, RELAY_STORE_DB), at(demo.hq.couch, hqStoreDbName('S001'))]);
       await until(async () => (await dash()) === before + 1, 10_000);
       report('sale_terminal_to_hq_dashboard', Date.now() - t0);
       console.log(JSON.stringify({ metric: 'sale_hops', terminalToRelay: atRelay - t0, relayToHq: atHq - atRelay, unit: 'ms' }));

@@ -54,7 +54,7 @@ export class ChangesFollower {
   private async run(): Promise<void> {
     const { couch, db } = this.opts;
     const opts = this.opts;
-    let since = await opts.since().catch(() => 0 as string | number);
+    let since = await opts.since().catch(() => 0);
     let backoff = 250;
     while (!this.stopped) {
       try {

@@ -1,17 +1,24 @@
 // One way to talk to "a CouchDB URL", embedded or real. Server processes (HQ, relay) act as CouchDB server
 // admins through a short-lived JWT carrying the top-level "_couchdb.roles": ["_admin"] claim, which both
 // the embedded server and CouchDB 3's jwt_authentication_handler accept, so no admin password is stored.
+// signCouchToken is the one signer of CouchDB JWTs; what a CouchDB accepts is verified by CouchDB itself
+// (couchdb/jwt.ts for the embedded server, which also owns the claim's name).
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import nano from 'nano';
+import { ROLES_CLAIM } from '../couchdb/jwt';
+import { COUCH_ROLE } from '../shared/model/names';
 import type { CajaConfig } from './config';
 import type { Logger } from './log';
 
 const ADMIN_TOKEN_TTL_S = 15 * 60;
 
-/** Signs a CouchDB-compatible JWT (HS256, `sub`, top-level "_couchdb.roles", `exp`). */
+/**
+ * Signs a CouchDB-compatible JWT (HS256, `sub`, top-level "_couchdb.roles", `exp`). `sub` is a principal
+ * or an admin subject and `roles` CouchDB roles, as built in shared/model/names.ts.
+ */
 export function signCouchToken(secret: string, sub: string, roles: string[], ttlSeconds: number): string {
-  return jwt.sign({ sub, '_couchdb.roles': roles }, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
+  return jwt.sign({ sub, [ROLES_CLAIM]: roles }, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
 }
 
 export interface CouchHandle {
@@ -49,7 +56,7 @@ function adminSession(url: string, secret: string, sub: string, basic: string | 
     const now = Date.now();
     // Renew at half-life so a request in flight never carries an expired token.
     if (now > expiresAt - (ADMIN_TOKEN_TTL_S * 1000) / 2) {
-      token = signCouchToken(secret, sub, ['_admin'], ADMIN_TOKEN_TTL_S);
+      token = signCouchToken(secret, sub, [COUCH_ROLE.admin], ADMIN_TOKEN_TTL_S);
       expiresAt = now + ADMIN_TOKEN_TTL_S * 1000;
       headers.Authorization = `Bearer ${token}`;
     }

@@ -14,7 +14,7 @@ function status(err: unknown): number | undefined {
 /** The document, or null when it does not exist (or was deleted). */
 export async function getDoc<T extends StoredDoc>(couch: CouchHandle, db: string, id: string): Promise<T | null> {
   try {
-    return (await couch.nano.use<T>(db).get(id)) as T;
+    return await couch.nano.use<T>(db).get(id);
   } catch (err) {
     if (status(err) === 404) return null;
     throw err;

@@ -4,12 +4,12 @@
 // `requestId` on a 500, the same id the log line carries, so a person can quote it and an operator find it.
 import { randomBytes } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
-import { ApiError, apiError, ERRORS, isErrorCode } from '../shared/api/errors';
+import { ApiError, ERRORS, isErrorCode } from '../shared/api/errors';
 import type { ErrorCode } from '../shared/api/errors';
 import type { Logger } from './log';
 
 /** The error class routes throw (an ApiError of the shared table; the old name is kept for its callers). */
-export { ApiError as CajaError, apiError, isErrorCode };
+export { ApiError as CajaError, isErrorCode };
 export type { ErrorCode };
 
 export const badRequest = (code: ErrorCode, message?: string, details?: Record<string, unknown>) => new ApiError(400, code, message, details);

@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import express from 'express';
 import http from 'node:http';
-import jwt from 'jsonwebtoken';
 import { adminToken, startEmbeddedCouch } from '../couchdb/index';
 import { deployDesignDocs } from '../design-docs/deploy';
 import { product, sale } from '../scripts/seed/documents';
@@ -13,6 +12,7 @@ import { couchGateway, LEDGER_IMMUTABLE, namespacedLocalId, parseGatewayPath, pr
 import type { GatewayHandler, GatewayPrincipal, TamperEvent } from './gateway';
 import { unauthorized } from './errors';
 import { listen } from './http';
+import { signCouchToken } from './couch';
 import type { Listening } from './http';
 import { isLedgerDoc } from './ledger';
 import { PouchDB } from './replication/pouch';
@@ -101,7 +101,7 @@ function gatewayDb(url: string, token: string, seen: string[] = []): PouchDB.Dat
       headers.set('Authorization', `Bearer ${token}`);
       return PouchDB.fetch(input, { ...init, headers });
     },
-  } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+  });
 }
 
 /**
@@ -198,7 +198,7 @@ for (const server of SERVERS) {
       await deployDesignDocs(upstream.url, DB, 'relay-store', upstream.adminAuth);
       gw = couchGateway({
         upstreamUrl: upstream.url,
-        upstreamAuth: (p) => `Bearer ${jwt.sign({ sub: p.id, '_couchdb.roles': p.couchRoles }, TEST_SECRET, { expiresIn: 300 })}`,
+        upstreamAuth: (p) => `Bearer ${signCouchToken(TEST_SECRET, p.id, p.couchRoles, 300)}`,
         authenticate: (header) => {
           const p = PRINCIPALS[header?.replace(/^Bearer /, '') ?? ''];
           if (!p) throw unauthorized('token_invalid', 'Send a valid replication token.');
@@ -361,7 +361,7 @@ for (const server of SERVERS) {
       // control is about CouchDB, where validate_doc_update sees oldDoc = null and cannot.
       if (!server.real) this.skip();
       const original = sale(12, 'S001', 'T1');
-      const t1Couch = `Bearer ${jwt.sign({ sub: 'terminal:S001:T1', '_couchdb.roles': terminal('T1').couchRoles }, TEST_SECRET, { expiresIn: 300 })}`;
+      const t1Couch = `Bearer ${signCouchToken(TEST_SECRET, 'terminal:S001:T1', terminal('T1').couchRoles, 300)}`;
       const direct = (body: unknown) =>
         fetch(`${upstream.url}/${DB}/_bulk_docs`, { method: 'POST', headers: { Authorization: t1Couch, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
       expect((await direct({ docs: [original] })).status).to.equal(201);

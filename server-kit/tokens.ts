@@ -6,7 +6,8 @@
 // audience), and a token without `exp` is refused as CouchDB refuses it.
 //
 // CouchDB tokens (the `_couchdb.roles` claim, signed with the CouchDB's own secret) are a separate
-// family: couchdb/jwt.ts verifies them and only the process that owns that CouchDB mints them.
+// family: couchdb/jwt.ts verifies them and only the process that owns that CouchDB mints them, with
+// signCouchToken (server-kit/couch.ts).
 import jwt from 'jsonwebtoken';
 import { unauthorized } from './errors';
 

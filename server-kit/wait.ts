@@ -8,7 +8,7 @@ export async function waitFor<T>(probe: () => Promise<T> | T, opts: { timeoutMs?
   for (;;) {
     try {
       const value = await probe();
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
       last = value;
     } catch (err) {
       last = err;

@@ -1,13 +1,9 @@
-// Money is an integer count of minor units (cents), branded so that a quantity or a plain number
+// Money is an integer count of minor units (cents), branded so that a plain number (a quantity, a rate)
 // cannot be passed where an amount is expected. Every amount in documents, views and the UI is a Money.
 
 declare const moneyBrand: unique symbol;
 /** An integer amount of minor units of the store's currency (e.g. cents). */
 export type Money = number & { readonly [moneyBrand]: 'Money' };
-
-declare const qtyBrand: unique symbol;
-/** A quantity of a product: integer for counted goods, up to 3 decimals for weighed goods. */
-export type Quantity = number & { readonly [qtyBrand]: 'Quantity' };
 
 /** Brands an integer as Money; throws on a fraction, NaN or an unsafe integer so a float never becomes money. */
 export function money(minorUnits: number): Money {
@@ -17,38 +13,11 @@ export function money(minorUnits: number): Money {
   return (minorUnits === 0 ? 0 : minorUnits) as Money; // normalise -0
 }
 
-export const ZERO = money(0);
-
-/** True when a value is usable as Money (a safe integer). */
-export function isMoney(value: unknown): value is Money {
-  return typeof value === 'number' && Number.isSafeInteger(value);
-}
-
 /** Sum of amounts, exact. */
 export function sum(amounts: readonly Money[]): Money {
   let total = 0;
   for (const a of amounts) total += a;
   return money(total);
-}
-
-export function add(a: Money, b: Money): Money {
-  return money(a + b);
-}
-
-export function sub(a: Money, b: Money): Money {
-  return money(a - b);
-}
-
-export function neg(a: Money): Money {
-  return money(-a);
-}
-
-/** Brands a quantity, rejecting more than 3 decimals (weighed goods are measured to the gram). */
-export function quantity(value: number): Quantity {
-  if (!Number.isFinite(value) || Math.round(value * 1000) / 1000 !== value) {
-    throw new RangeError(`quantity must have at most 3 decimals, got ${value}`);
-  }
-  return value as Quantity;
 }
 
 /** Rounds a rational number of minor units half away from zero, the one rounding rule of Caja. */

@@ -19,7 +19,7 @@ import { http, tempDir, testConfig, testLogger, waitFor } from '../tests/support
 import { terminalTokens } from '../desktop/renderer/data/terminalSync';
 import { startHq } from '../hq/server';
 import type { HqServer } from '../hq/server';
-import { CATALOG_DB } from '../hq/services/dbs';
+import { CATALOG_DB } from '../shared/model/names';
 import { generateCatalog } from '../scripts/seed';
 import { RELAY_ROUTES, writeRoutes } from '../shared/api/routes';
 import { businessDate } from '../shared/pos/clock';

@@ -8,20 +8,17 @@ import { couchGateway } from '../server-kit/gateway';
 import { isLedgerDoc } from '../server-kit/ledger';
 import { processSecrets } from '../server-kit/secrets';
 import type { ProcessSecrets } from '../server-kit/secrets';
-import { forbidden, isErrorCode, notFound } from '../server-kit/errors';
+import { isErrorCode } from '../server-kit/errors';
 import { writeRuntime } from '../server-kit/runtime';
-import { parse } from '../shared/api/parse';
-import { NoBody, PairingCodeRequest, PairRequest, RelayLogin, RelayProvision, TerminalHealth, TerminalTokenRequest } from '../shared/api/bodies';
 import { RELAY_ROUTES } from '../shared/api/routes';
 import { businessDate as businessDateAt } from '../shared/pos/clock';
-import { isLoopback, loadSetupCode, setupCodeMatches } from './services/setupCode';
+import { loadSetupCode } from './services/setupCode';
 import type { CouchHandle } from '../server-kit/couch';
 import { badRequest } from '../server-kit/errors';
-import { apiApp, listen, route } from '../server-kit/http';
+import { apiApp, listen } from '../server-kit/http';
 import type { Listening } from '../server-kit/http';
 import type { Logger } from '../server-kit/log';
 import type { ReplicationJob, SyncErrorEntry } from '../server-kit/replication/job';
-import { activeTaskOf } from '../server-kit/replication/job';
 import { authorizedDb } from '../server-kit/replication/pouch';
 import { deployDesignDocs } from '../design-docs/deploy';
 import type { ProvisionState, RelayIdentity } from './services/identity';
@@ -29,30 +26,21 @@ import { identityFile, loadIdentity, ProvisionError, provisionWithToken } from '
 import { writeJsonAtomic } from '../server-kit/files';
 import { createHqJobs, StoreTokenSource } from './services/hqLink';
 import { decodeSyncToken } from '../shared/sync/syncToken';
-import {
-  consumePairingCode,
-  createPairingCode,
-  listTerminals,
-  pairTerminal,
-  publicTerminal,
-  RELAY_PRIVATE_DB,
-  signManagerToken,
-  terminalCouchRoles,
-  terminalToken,
-  unpairTerminal,
-  verifyManager,
-  verifyManagerToken,
-  verifyTerminalSyncToken,
-  verifyTerminalToken,
-} from './services/terminals';
+import { verifyTerminalSyncToken } from './services/terminals';
+import { COUCH_ADMIN_SUBJECT, RELAY_PRIVATE_DB, RELAY_STORE_DB, storeCouchRole, terminalCouchRoles, terminalPrincipal } from '../shared/model/names';
 import { auditAtStore } from './services/audit';
 import { dayCloseRouter } from './routes/dayClose';
+import { authRoutes } from './routes/auth';
+import { requireIdentity } from './routes/context';
+import { relayHealthExtra, relayHealthProblems } from './routes/health';
+import { provisioningRoutes } from './routes/provisioning';
+import { syncStatusRoutes } from './routes/syncStatus';
+import { terminalRoutes } from './routes/terminals';
 import { mountTerminalApp } from './terminalApp';
 import { ErrorOutbox, Heartbeat } from './services/heartbeat';
 import { StoreActivity } from './services/activity';
 import type { TerminalHealthReport } from './services/heartbeat';
 
-export const RELAY_DB = 'caja-store';
 const MAX_ERRORS_KEPT = 200;
 
 export interface RelayServer {
@@ -70,7 +58,8 @@ export interface RelayServer {
   close(): Promise<void>;
 }
 
-class Relay {
+/** The running relay: its identity, replication, heartbeat and tills (what store-relay/routes/* serve). */
+export class Relay {
   identity: RelayIdentity | null = null;
   provision: ProvisionState = { state: 'unprovisioned', error: null };
   jobs: ReplicationJob[] = [];
@@ -105,7 +94,7 @@ class Relay {
     this.identity = given;
     this.provision = { state: 'provisioned', error: null };
     // Paired terminals of this store are members; what each may write is checked by validate_doc_update.
-    await setSecurity(this.couch, RELAY_DB, [`store:${given.storeCode}`]);
+    await setSecurity(this.couch, RELAY_STORE_DB, [storeCouchRole(given.storeCode)]);
     const { identity, tokens } = await this.withCurrentHqCouch(given);
     this.identity = identity;
     this.tokens = tokens;
@@ -120,12 +109,12 @@ class Relay {
         .then(() => this.activate(moved))
         .catch((err: unknown) => this.log.error('relay.reactivate_failed', { err: err instanceof Error ? err : String(err) }));
     };
-    const local = authorizedDb(`${this.couch.url}/${RELAY_DB}`, () => this.couch.authHeader());
-    this.jobs = createHqJobs({ identity, local, localLabel: `${this.couch.url}/${RELAY_DB}`, log: this.log, onError: this.recordError }, this.tokens);
+    const local = authorizedDb(`${this.couch.url}/${RELAY_STORE_DB}`, () => this.couch.authHeader());
+    this.jobs = createHqJobs({ identity, local, localLabel: `${this.couch.url}/${RELAY_STORE_DB}`, log: this.log, onError: this.recordError }, this.tokens);
     for (const job of this.jobs) job.start();
     this.log.info('relay.replication_started', { store: identity.storeCode, jobs: this.jobs.map((j) => j.id) });
     await this.heartbeat?.stop();
-    this.activity ??= new StoreActivity(this.couch, RELAY_DB, this.log);
+    this.activity ??= new StoreActivity(this.couch, RELAY_STORE_DB, this.log);
     this.activity.start();
     this.outbox ??= new ErrorOutbox(this.couch, RELAY_PRIVATE_DB, this.log);
     this.heartbeat = new Heartbeat({
@@ -167,7 +156,7 @@ class Relay {
   /** Records an audit entry for a write made through the relay API. */
   async audit(action: string, actor: string, target: string, from: string | undefined, detail?: Record<string, unknown>): Promise<void> {
     if (!this.identity) return;
-    await auditAtStore(this.couch, RELAY_DB, this.identity.storeCode, { actor, action, target, from: from ?? 'unknown', ...(detail ? { detail } : {}) });
+    await auditAtStore(this.couch, RELAY_STORE_DB, this.identity.storeCode, { actor, action, target, from: from ?? 'unknown', ...(detail ? { detail } : {}) });
   }
 
   /**
@@ -219,11 +208,6 @@ class Relay {
   }
 }
 
-function requireIdentity(relay: Relay): RelayIdentity {
-  if (!relay.identity) throw badRequest('not_provisioned', 'This relay is not provisioned yet: start it with a sync token from HQ.');
-  return relay.identity;
-}
-
 /** Builds the relay's Express app. */
 export function createRelayApp(relay: Relay): express.Express {
   const { couch, log, cfg, secrets } = relay;
@@ -256,7 +240,7 @@ export function createRelayApp(relay: Relay): express.Express {
         authenticate: (header) => {
           const storeCode = store();
           const { terminalId } = verifyTerminalSyncToken(apiSecret, storeCode, header);
-          return { id: `terminal:${storeCode}:${terminalId}`, couchRoles: terminalCouchRoles(storeCode, terminalId), dbs: { [RELAY_DB]: 'write' } };
+          return { id: terminalPrincipal(storeCode, terminalId), couchRoles: terminalCouchRoles(storeCode, terminalId), dbs: { [RELAY_STORE_DB]: 'write' } };
         },
         isLedger: isLedgerDoc,
         log: log.child('gateway'),
@@ -264,133 +248,14 @@ export function createRelayApp(relay: Relay): express.Express {
       }),
     );
   };
-  const healthExtra = () => {
-    const refused = relay.hqRefusal();
-    return {
-      store: relay.identity?.storeCode ?? null,
-      provision: relay.provision.state,
-      // Provisioned but refused by HQ (revoked): the tills keep selling, but nothing reaches HQ until an
-      // operator provisions the relay again (README "Operator recovery").
-      hq: relay.identity ? { credential: refused ? 'refused' : 'ok', ...(refused ? { refusal: refused } : {}) } : null,
-    };
-  };
-  const healthProblems = () => (relay.hqRefusal() ? ['hq_credential_refused'] : []);
+  const healthExtra = () => relayHealthExtra(relay);
+  const healthProblems = () => relayHealthProblems(relay);
   return apiApp({ component: 'relay', couch, log, jsonLimit: '1mb', prepare, healthExtra, healthProblems, routeMap: RELAY_ROUTES }, (app) => {
     relayHome(app);
-    app.get('/api/v1/sync/status', (_req, res) => {
-      res.json({
-        store: relay.identity?.storeCode ?? null,
-        provision: relay.provision,
-        lastProvisionError: relay.lastProvisionError,
-        tokenError: relay.tokens?.lastError ?? null,
-        jobs: relay.jobs.map((j) => activeTaskOf(j.snapshot(), j.pid)),
-        heartbeat: { lastSentAt: relay.heartbeat?.lastSentAt ?? null, lastError: relay.heartbeat?.lastError ?? null, refused: relay.heartbeat?.refused ?? null, unacknowledgedErrors: relay.outbox?.size ?? 0 },
-        terminals: [...relay.terminalHealth.values()],
-        errors: relay.errors.slice(-50),
-      });
-    });
-    app.post(
-      '/api/v1/provision',
-      route(async (req, res) => {
-        const body = parse(RelayProvision, req.body ?? {});
-        // A fresh relay is provisioned from its own machine or with its setup code; a provisioned one only
-        // with the setup code (an operator's action), never by whoever reaches the API on the LAN.
-        const local = !relay.identity && isLoopback(req.socket.remoteAddress);
-        if (!local && !setupCodeMatches(relay.setupCode, body.setupCode)) {
-          log.warn('relay.provision_refused', { from: req.socket.remoteAddress, provisioned: relay.identity !== null });
-          throw forbidden('setup_code_required', `Provisioning ${relay.identity ? 'a provisioned relay' : 'from another machine'} needs this relay's setup code (printed at start, and in ${cfg.dataDir}/setup-code).`);
-        }
-        await relay.provisionWith(body.token, { changeHq: body.changeHq === true });
-        res.status(201).json({ store: relay.identity?.storeCode, provision: relay.provision });
-      }),
-    );
-    app.post(
-      '/api/v1/auth/login',
-      route(async (req, res) => {
-        requireIdentity(relay);
-        const body = parse(RelayLogin, req.body ?? {});
-        const user = await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage');
-        res.json({ token: signManagerToken(apiSecret, store(), user), user: { id: user.userId, username: user.username, permissions: user.permissions } });
-      }),
-    );
-    app.post(
-      '/api/v1/terminals/pairing-code',
-      route(async (req, res) => {
-        requireIdentity(relay);
-        const body = parse(PairingCodeRequest, req.body ?? {});
-        const by = req.get('authorization')
-          ? verifyManagerToken(apiSecret, store(), req.get('authorization'), 'terminals.manage').userId
-          : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
-        const created = await createPairingCode(couch, by);
-        await relay.audit('terminal.pairing_code', `user:${by}`, 'pairing-code', req.ip, { expiresAt: created.expiresAt });
-        res.status(201).json(created);
-      }),
-    );
-    app.post(
-      '/api/v1/terminals/pair',
-      route(async (req, res) => {
-        const identity = requireIdentity(relay);
-        const body = parse(PairRequest, req.body ?? {});
-        const pairedBy = body.code !== undefined ? await consumePairingCode(couch, body.code, req.ip ?? 'unknown') : (await verifyManager(couch, RELAY_DB, body.username, body.pin, 'terminals.manage')).userId;
-        const { terminal, secret } = await pairTerminal(couch, pairedBy, body.name);
-        log.info('terminal.paired', { terminal: terminal.terminalId, by: pairedBy });
-        await relay.audit('terminal.pair', `user:${pairedBy}`, `terminal:${terminal.terminalId}`, req.ip, { name: terminal.name });
-        res.status(201).json({
-          storeCode: identity.storeCode,
-          terminalId: terminal.terminalId,
-          name: terminal.name,
-          secret,
-          // The gateway on this very server, at the address the terminal reached it by.
-          couchdbUrl: `${req.protocol}://${req.get('host') ?? `127.0.0.1:${String(req.socket.localPort)}`}/couch`,
-          db: RELAY_DB,
-        });
-      }),
-    );
-    app.post(
-      '/api/v1/terminals/token',
-      route(async (req, res) => {
-        const identity = requireIdentity(relay);
-        const body = parse(TerminalTokenRequest, req.body ?? {});
-        res.json(await terminalToken(couch, apiSecret, identity.storeCode, body.terminalId, body.secret));
-      }),
-    );
-    app.post(
-      '/api/v1/terminals/health',
-      route(async (req, res) => {
-        const identity = requireIdentity(relay);
-        const { terminalId } = verifyTerminalToken(apiSecret, identity.storeCode, req.get('authorization'));
-        // Non-negative whole numbers (or null where the terminal cannot measure): they are shown at HQ.
-        const body = parse(TerminalHealth, req.body ?? {});
-        relay.terminalHealth.set(terminalId, {
-          terminalId,
-          lastSeenAt: new Date().toISOString(),
-          pendingUp: body.pendingUp ?? null,
-          dbSizeBytes: body.dbSizeBytes ?? null,
-        });
-        res.json({ ok: true });
-      }),
-    );
-    app.get(
-      '/api/v1/terminals',
-      route(async (req, res) => {
-        verifyManagerToken(apiSecret, store(), req.get('authorization'), 'terminals.manage');
-        res.json((await listTerminals(couch)).map(publicTerminal));
-      }),
-    );
-    app.delete(
-      '/api/v1/terminals/:id',
-      route(async (req, res) => {
-        const { userId } = verifyManagerToken(apiSecret, store(), req.get('authorization'), 'terminals.manage');
-        parse(NoBody, req.body ?? {});
-        const terminalId = String(req.params.id);
-        // Terminal ids are T1, T2, ...: anything else is not found, and never reaches CouchDB as an odd id.
-        if (!/^T[0-9]{1,4}$/.test(terminalId)) throw notFound('terminal_not_found', `No terminal ${terminalId.slice(0, 20)}.`);
-        const t = await unpairTerminal(couch, terminalId, userId);
-        log.info('terminal.unpaired', { terminal: t.terminalId, by: userId });
-        await relay.audit('terminal.unpair', `user:${userId}`, `terminal:${t.terminalId}`, req.ip);
-        res.json(publicTerminal(t));
-      }),
-    );
+    app.use(syncStatusRoutes(relay));
+    app.use(provisioningRoutes(relay));
+    app.use(authRoutes(relay));
+    app.use(terminalRoutes(relay));
     app.use(
       dayCloseRouter({
         couch,
@@ -416,14 +281,14 @@ function relayHome(app: express.Express): void {
 /** Starts a relay: CouchDB, its databases and design documents, provisioning if needed, then the API. */
 export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelayServer> {
   const secrets = await processSecrets(cfg);
-  const couch = await openCouch(cfg, secrets.couch, 'caja-relay', 'relay-couchdb', log);
+  const couch = await openCouch(cfg, secrets.couch, COUCH_ADMIN_SUBJECT.relay, 'relay-couchdb', log);
   const relay = new Relay(cfg, secrets, couch, log, await loadSetupCode(cfg.dataDir));
   let http: Listening | null = null;
   try {
-    await ensureDb(couch, RELAY_DB);
+    await ensureDb(couch, RELAY_STORE_DB);
     await ensureDb(couch, RELAY_PRIVATE_DB);
     await setSecurity(couch, RELAY_PRIVATE_DB, []);
-    await deployDesignDocs(couch.url, RELAY_DB, 'relay-store', couch.authHeader());
+    await deployDesignDocs(couch.url, RELAY_STORE_DB, 'relay-store', couch.authHeader());
     // What an earlier run could not deliver to HQ is delivered by this one.
     relay.outbox = new ErrorOutbox(couch, RELAY_PRIVATE_DB, log);
     await relay.outbox.load();

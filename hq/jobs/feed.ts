@@ -6,7 +6,7 @@ import { ChangesFollower } from '../../server-kit/changesFeed';
 import type { CouchHandle } from '../../server-kit/couch';
 import { getDoc, updateDoc } from '../../server-kit/docs';
 import type { Logger } from '../../server-kit/log';
-import { HQ_DB } from '../services/dbs';
+import { feedCheckpointId, HQ_DB } from '../../shared/model/names';
 
 export interface FeedJob {
   name: string;
@@ -19,7 +19,7 @@ type Checkpoint = { _id: string; _rev?: string; seq: string | number };
 
 /** Follows one database for one job. */
 export function feedRunner(couch: CouchHandle, job: FeedJob, db: string, log: Logger): ChangesFollower {
-  const cpId = `_local/feed:${job.name}:${db}`;
+  const cpId = feedCheckpointId(job.name, db);
   return new ChangesFollower({
     couch,
     db,

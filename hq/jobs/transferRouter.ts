@@ -5,7 +5,8 @@
 // a no-op. Copying twice is harmless: the same revision is already there.
 import type { CouchHandle } from '../../server-kit/couch';
 import type { Logger } from '../../server-kit/log';
-import { storeDbName } from '../services/dbs';
+import { typePrefix } from '../../shared/model/ids';
+import { hqStoreDbName } from '../../shared/model/names';
 import type { FeedJob } from './feed';
 import { feedRunner } from './feed';
 import type { ChangesFollower } from '../../server-kit/changesFeed';
@@ -15,22 +16,25 @@ async function copyWithHistory(couch: CouchHandle, fromDb: string, toDb: string,
   await couch.request(`/${encodeURIComponent(toDb)}/_bulk_docs`, { method: 'POST', body: { docs: [doc], new_edits: false } });
 }
 
+const TRANSFER_PREFIX = typePrefix('transfer');
+const TRANSFER_RECEIPT_PREFIX = typePrefix('receipt');
+
 /** The routing job for one store's database. */
 export function transferRoutingJob(couch: CouchHandle): FeedJob {
   return {
     name: 'transfer-router',
-    wants: (id) => id.startsWith('transfer:') || id.startsWith('receipt:'),
+    wants: (id) => id.startsWith(TRANSFER_PREFIX) || id.startsWith(TRANSFER_RECEIPT_PREFIX),
     async onMatch(doc, db) {
       if (doc.type === 'transfer') {
         const to = String(doc.toStoreId ?? '');
         // Only a store's own transfers are routed from its database (routed copies also live in B's db).
-        if (to && storeDbName(String(doc.fromStoreId)) === db) await copyWithHistory(couch, db, storeDbName(to), String(doc._id));
+        if (to && hqStoreDbName(String(doc.fromStoreId)) === db) await copyWithHistory(couch, db, hqStoreDbName(to), String(doc._id));
       } else if (doc.type === 'receipt') {
         const transfer = await couch
           .request<{ fromStoreId?: string }>(`/${encodeURIComponent(db)}/${encodeURIComponent(String(doc.transferId))}`)
           .catch(() => null);
-        if (transfer?.fromStoreId && storeDbName(String(doc.storeId)) === db) {
-          await copyWithHistory(couch, db, storeDbName(transfer.fromStoreId), String(doc._id));
+        if (transfer?.fromStoreId && hqStoreDbName(String(doc.storeId)) === db) {
+          await copyWithHistory(couch, db, hqStoreDbName(transfer.fromStoreId), String(doc._id));
         }
       }
     },
@@ -48,7 +52,7 @@ export class TransferRouter {
   /** Makes sure a runner follows each of these stores' databases. */
   ensure(storeCodes: string[]): void {
     for (const code of storeCodes) {
-      const db = storeDbName(code);
+      const db = hqStoreDbName(code);
       if (this.runners.has(db)) continue;
       const runner = feedRunner(this.couch, transferRoutingJob(this.couch), db, this.log);
       this.runners.set(db, runner);

@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import type { Request } from 'express';
 import { notFound } from '../../server-kit/errors';
-import { route } from '../../server-kit/http';
-import { ProductPatch, ProductQuery, StorePrice } from '../../shared/api/bodies';
+import { mountRoutes } from '../../server-kit/apiRoutes';
+import { ProductQuery } from '../../shared/api/bodies';
 import { parse } from '../../shared/api/parse';
-import { isKey } from '../../shared/model/ids';
+import { HQ_API } from '../../shared/api/routes';
+import { isKey, priceId } from '../../shared/model/ids';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, requirePermission } from '../context';
 import { audit } from '../services/audit';
@@ -31,34 +32,28 @@ function queryOf(req: Request): Record<string, unknown> {
 export function productRoutes(ctx: HqContext): Router {
   const r = Router();
   r.use(authenticate(ctx));
-  r.get(
-    '/',
-    route(async (req, res) => {
-      const q = parse(ProductQuery, queryOf(req));
-      const limit = q.limit ?? 50;
-      const page = await searchProducts(ctx.couch, { ...(q.sku !== undefined ? { sku: q.sku } : {}), ...(q.barcode ? { barcode: q.barcode } : {}), ...(q.after !== undefined ? { after: q.after } : {}), limit });
-      if (page.next !== null) {
-        // The body stays a list (its long-standing shape); where the next page starts is in the headers.
-        const next = new URLSearchParams({ ...(q.sku ? { sku: q.sku } : {}), limit: String(limit), after: page.next });
-        res.set('Link', `</api/v1/products?${next.toString()}>; rel="next"`);
-        res.set('X-Next-After', page.next);
-      }
-      res.json(page.products);
-    }),
-  );
-  r.get('/:sku', route(async (req, res) => res.json(await getProduct(ctx.couch, skuParam(req)))));
-  r.patch(
-    '/:sku',
-    requirePermission('catalog.edit'),
-    route(async (req, res) => {
-      const sku = skuParam(req);
-      const patch = parse(ProductPatch, req.body ?? {});
-      const { product, changed } = await updateProduct(ctx.couch, sku, patch);
-      // An edit to the same values wrote nothing: no revision to replicate, nothing to audit.
-      if (changed) await audit(ctx.couch, actorOf(req, res), 'product.update', product._id, { fields: Object.keys(patch), ...(patch.price !== undefined ? { price: patch.price } : {}) });
-      res.json(product);
-    }),
-  );
+  const on = mountRoutes(HQ_API, r, '/api/v1/products');
+  on('GET /api/v1/products', async ({ req, res }) => {
+    const q = parse(ProductQuery, queryOf(req));
+    const limit = q.limit ?? 50;
+    const page = await searchProducts(ctx.couch, { ...(q.sku !== undefined ? { sku: q.sku } : {}), ...(q.barcode ? { barcode: q.barcode } : {}), ...(q.after !== undefined ? { after: q.after } : {}), limit });
+    if (page.next !== null) {
+      // The body stays a list (its long-standing shape); where the next page starts is in the headers.
+      const next = new URLSearchParams({ ...(q.sku ? { sku: q.sku } : {}), limit: String(limit), after: page.next });
+      res.set('Link', `</api/v1/products?${next.toString()}>; rel="next"`);
+      res.set('X-Next-After', page.next);
+    }
+    return page.products;
+  });
+  on('GET /api/v1/products/:sku', async ({ req }) => getProduct(ctx.couch, skuParam(req)));
+  on('PATCH /api/v1/products/:sku', [requirePermission('catalog.edit')], async ({ req, res, body }) => {
+    const sku = skuParam(req);
+    const patch = body();
+    const { product, changed } = await updateProduct(ctx.couch, sku, patch);
+    // An edit to the same values wrote nothing: no revision to replicate, nothing to audit.
+    if (changed) await audit(ctx.couch, actorOf(req, res), 'product.update', product._id, { fields: Object.keys(patch), ...(patch.price !== undefined ? { price: patch.price } : {}) });
+    return product;
+  });
   return r;
 }
 
@@ -66,16 +61,14 @@ export function productRoutes(ctx: HqContext): Router {
 export function storePriceRoutes(ctx: HqContext): Router {
   const r = Router();
   r.use(authenticate(ctx), requirePermission('catalog.edit'));
-  r.put(
-    '/:store/:sku',
-    route(async (req, res) => {
-      const store = storeParam(req, 'store');
-      const sku = skuParam(req);
-      const { price } = parse(StorePrice, req.body ?? {});
-      const saved = await setStorePrice(ctx.couch, store, sku, price);
-      await audit(ctx.couch, actorOf(req, res), saved ? 'store_price.set' : 'store_price.remove', `${store}/price:${sku}`, { price });
-      res.json(saved ?? { removed: true });
-    }),
-  );
+  const on = mountRoutes(HQ_API, r, '/api/v1/store-prices');
+  on('PUT /api/v1/store-prices/:store/:sku', async ({ req, res, body }) => {
+    const store = storeParam(req, 'store');
+    const sku = skuParam(req);
+    const { price } = body();
+    const saved = await setStorePrice(ctx.couch, store, sku, price);
+    await audit(ctx.couch, actorOf(req, res), saved ? 'store_price.set' : 'store_price.remove', `${store}/${priceId(sku)}`, { price });
+    return saved ?? { removed: true as const };
+  });
   return r;
 }

@@ -10,7 +10,7 @@ import { generateCatalog } from '../../scripts/seed';
 import type { Product } from '../../shared/model/types';
 import { startHq } from '../server';
 import type { HqServer } from '../server';
-import { CATALOG_DB } from '../services/dbs';
+import { CATALOG_DB } from '../../shared/model/names';
 import type { ProductPage } from './consoleProductIndex';
 import { consoleStatic } from './console';
 

@@ -9,28 +9,22 @@ import express, { Router } from 'express';
 import type { Express, Request, Response, NextFunction } from 'express';
 import { getDoc, putDoc } from '../../server-kit/docs';
 import { badRequest, conflict, notFound } from '../../server-kit/errors';
-import { route } from '../../server-kit/http';
-import { ProductPatch } from '../../shared/api/bodies';
+import { mountRoutes } from '../../server-kit/apiRoutes';
+import { ConsoleProductQuery } from '../../shared/api/bodies';
 import type { ProductPatchBody } from '../../shared/api/bodies';
-import { int, object, optional, parse, string } from '../../shared/api/parse';
+import { parse } from '../../shared/api/parse';
+import { HQ_API } from '../../shared/api/routes';
 import { isKey, productId } from '../../shared/model/ids';
 import type { Product } from '../../shared/model/types';
 import { validateDoc } from '../../shared/model/validate';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, requirePermission } from '../context';
 import { audit } from '../services/audit';
-import { CATALOG_DB } from '../services/dbs';
+import { CATALOG_DB } from '../../shared/model/names';
 import { ProductIndex } from './consoleProductIndex';
 
 /** Where `npx vite build --config hq/console/vite.config.ts` writes the console. */
 export const CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../console/dist');
-
-/** What the list takes: a search, a page size and where the previous page ended (one value each). */
-const ProductListQuery = object({
-  q: optional(string({ min: 0, max: 100 })),
-  limit: optional(int({ min: 1, max: 500 })),
-  cursor: optional(string({ min: 0, max: 64 })),
-});
 
 /**
  * The editor's fields. Department, tax group and supplier stay with PATCH /products/:sku, which checks that
@@ -78,41 +72,32 @@ function applyEdit(current: Product, patch: ProductPatchBody): Product {
 export function consoleRoutes(ctx: HqContext, products: ProductIndex): Router {
   const r = Router();
   r.use(authenticate(ctx));
-  r.get(
-    '/products',
-    route(async (req, res) => {
-      const raw = req.query as Record<string, unknown>;
-      // A repeated key arrives as a list and is refused by the parser; the page size arrives as text.
-      const q = parse(ProductListQuery, { ...raw, ...(typeof raw.limit === 'string' ? { limit: raw.limit.trim() === '' ? NaN : Number(raw.limit) } : {}) });
-      res.json(await products.search({ q: q.q ?? '', limit: q.limit ?? 100, cursor: q.cursor || null }));
-    }),
-  );
-  r.patch(
-    '/products/:sku',
-    requirePermission('catalog.edit'),
-    route(async (req, res) => {
-      const sku = String(req.params.sku);
-      const body: unknown = req.body ?? {};
-      const { _rev: rev, ...fields } = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
-      if (typeof rev !== 'string' || !rev || rev.length > 64) throw badRequest('rev_required', 'Send the _rev of the product version you edited.');
-      const patch = parse(ProductPatch, fields);
-      const current = await currentProduct(ctx, sku);
-      const stale = () => conflict('stale_edit', `Product ${sku} was changed by someone else after you opened it.`, { current });
-      if (current._rev !== rev) throw stale();
-      if (patch.barcodes) await checkBarcodesFree(ctx, sku, patch.barcodes);
-      let saved: Product;
-      try {
-        // Written with the editor's revision: CouchDB itself refuses it if another edit landed in between.
-        saved = await putDoc(ctx.couch, CATALOG_DB, { ...applyEdit(current, patch), _rev: rev });
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode !== 409) throw err;
-        const latest = await currentProduct(ctx, sku);
-        throw conflict('stale_edit', `Product ${sku} was changed by someone else after you opened it.`, { current: latest });
-      }
-      await audit(ctx.couch, actorOf(req, res), 'product.update', saved._id, { fields: Object.keys(patch), ...(patch.price !== undefined ? { price: patch.price } : {}), via: 'console' });
-      res.json(saved);
-    }),
-  );
+  const on = mountRoutes(HQ_API, r, '/api/v1/console');
+  on('GET /api/v1/console/products', async ({ req }) => {
+    const raw = req.query as Record<string, unknown>;
+    // A repeated key arrives as a list and is refused by the parser; the page size arrives as text.
+    const q = parse(ConsoleProductQuery, { ...raw, ...(typeof raw.limit === 'string' ? { limit: raw.limit.trim() === '' ? NaN : Number(raw.limit) } : {}) });
+    return products.search({ q: q.q ?? '', limit: q.limit ?? 100, cursor: q.cursor || null });
+  });
+  on('PATCH /api/v1/console/products/:sku', [requirePermission('catalog.edit')], async ({ req, res, params, body }) => {
+    const sku = params.sku;
+    const { _rev: rev, ...patch } = body();
+    const current = await currentProduct(ctx, sku);
+    const stale = () => conflict('stale_edit', `Product ${sku} was changed by someone else after you opened it.`, { current });
+    if (current._rev !== rev) throw stale();
+    if (patch.barcodes) await checkBarcodesFree(ctx, sku, patch.barcodes);
+    let saved: Product;
+    try {
+      // Written with the editor's revision: CouchDB itself refuses it if another edit landed in between.
+      saved = await putDoc(ctx.couch, CATALOG_DB, { ...applyEdit(current, patch), _rev: rev });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+      const latest = await currentProduct(ctx, sku);
+      throw conflict('stale_edit', `Product ${sku} was changed by someone else after you opened it.`, { current: latest });
+    }
+    await audit(ctx.couch, actorOf(req, res), 'product.update', saved._id, { fields: Object.keys(patch), ...(patch.price !== undefined ? { price: patch.price } : {}), via: 'console' });
+    return saved;
+  });
   return r;
 }
 

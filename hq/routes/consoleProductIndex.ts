@@ -12,7 +12,10 @@
 import type { CouchHandle } from '../../server-kit/couch';
 import type { Logger } from '../../server-kit/log';
 import type { Product } from '../../shared/model/types';
-import { CATALOG_DB } from '../services/dbs';
+import { CATALOG_DB } from '../../shared/model/names';
+import { typePrefix } from '../../shared/model/ids';
+
+const PRODUCT_PREFIX = typePrefix('product');
 
 /** What a row of the console's product list shows; the editor reads the whole document. */
 export interface ProductRow {
@@ -127,7 +130,7 @@ export class ProductIndex {
         `/${CATALOG_DB}/_changes?since=${encodeURIComponent(String(since))}&limit=${BATCH}&include_docs=true`,
       );
       for (const c of res.results) {
-        if (!c.id.startsWith('product:')) continue;
+        if (!c.id.startsWith(PRODUCT_PREFIX)) continue;
         if (c.deleted || !c.doc) this.remove(c.id);
         else this.put(c.id, toEntry(c.doc));
       }
@@ -159,7 +162,7 @@ export class ProductIndex {
   private list(): Built {
     if (!this.built) {
       const list = [...this.entries.values()].sort((a, b) => (a.row.sku < b.row.sku ? -1 : a.row.sku > b.row.sku ? 1 : 0));
-      this.built = { list, position: new Map(list.map((e, i) => [`product:${e.row.sku}`, i])), hay: null, starts: null, barcodes: null };
+      this.built = { list, position: new Map(list.map((e, i) => [PRODUCT_PREFIX + e.row.sku, i])), hay: null, starts: null, barcodes: null };
     }
     return this.built;
   }

@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { badRequest, notFound } from '../../server-kit/errors';
-import { route } from '../../server-kit/http';
-import { NoBody, RoleUpsert, StoreRoles, UserCreate, UserUpdate, roleCode } from '../../shared/api/bodies';
-import { parse } from '../../shared/api/parse';
+import { mountRoutes } from '../../server-kit/apiRoutes';
+import { roleCode } from '../../shared/api/bodies';
+import { HQ_API } from '../../shared/api/routes';
 import { PERMISSIONS } from '../../shared/auth/permissions';
+import type { Permission } from '../../shared/auth/permissions';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, requirePermission } from '../context';
 import { audit } from '../services/audit';
@@ -20,46 +21,35 @@ function userParam(raw: unknown): string {
 export function userRoutes(ctx: HqContext): Router {
   const r = Router();
   r.use(authenticate(ctx), requirePermission('users.manage'));
-  r.get('/', route(async (_req, res) => res.json((await listUsers(ctx.couch)).map(publicUser))));
-  r.post(
-    '/',
-    route(async (req, res) => {
-      const input = parse(UserCreate, req.body ?? {});
-      const user = await createUser(ctx.couch, input, { log: ctx.log });
-      await audit(ctx.couch, actorOf(req, res), 'user.create', user._id, { username: user.username, ...(input.storeRoles ? { storeRoles: user.storeRoles } : {}) });
-      res.status(201).json(publicUser(user));
-    }),
-  );
-  r.get('/:id', route(async (req, res) => res.json(publicUser(await getUser(ctx.couch, userParam(req.params.id))))));
-  r.patch(
-    '/:id',
-    route(async (req, res) => {
-      const input = parse(UserUpdate, req.body ?? {});
-      if (Object.keys(input).length === 0) throw badRequest('nothing_to_change', 'Send at least one field to change.');
-      const user = await updateUser(ctx.couch, userParam(req.params.id), input);
-      await audit(ctx.couch, actorOf(req, res), 'user.update', user._id, { fields: Object.keys(input).filter((k) => k !== 'password' && k !== 'pin') });
-      res.json(publicUser(user));
-    }),
-  );
-  r.delete(
-    '/:id',
-    route(async (req, res) => {
-      parse(NoBody, req.body ?? {});
-      const user = await deactivateUser(ctx.couch, userParam(req.params.id));
-      await audit(ctx.couch, actorOf(req, res), 'user.deactivate', user._id);
-      res.json(publicUser(user));
-    }),
-  );
-  r.get('/:id/store-roles', route(async (req, res) => res.json((await getUser(ctx.couch, userParam(req.params.id))).storeRoles)));
-  r.put(
-    '/:id/store-roles',
-    route(async (req, res) => {
-      const storeRoles = parse(StoreRoles, req.body ?? {});
-      const user = await setStoreRoles(ctx.couch, userParam(req.params.id), storeRoles);
-      await audit(ctx.couch, actorOf(req, res), 'user.store_roles', user._id, { storeRoles: user.storeRoles });
-      res.json(user.storeRoles);
-    }),
-  );
+  const on = mountRoutes(HQ_API, r, '/api/v1/users');
+  on('GET /api/v1/users', async () => (await listUsers(ctx.couch)).map(publicUser));
+  on('POST /api/v1/users', async ({ req, res, body }) => {
+    const input = body();
+    const user = await createUser(ctx.couch, input, { log: ctx.log });
+    await audit(ctx.couch, actorOf(req, res), 'user.create', user._id, { username: user.username, ...(input.storeRoles ? { storeRoles: user.storeRoles } : {}) });
+    return publicUser(user);
+  });
+  on('GET /api/v1/users/:id', async ({ params }) => publicUser(await getUser(ctx.couch, userParam(params.id))));
+  on('PATCH /api/v1/users/:id', async ({ req, res, params, body }) => {
+    const input = body();
+    if (Object.keys(input).length === 0) throw badRequest('nothing_to_change', 'Send at least one field to change.');
+    const user = await updateUser(ctx.couch, userParam(params.id), input);
+    await audit(ctx.couch, actorOf(req, res), 'user.update', user._id, { fields: Object.keys(input).filter((k) => k !== 'password' && k !== 'pin') });
+    return publicUser(user);
+  });
+  on('DELETE /api/v1/users/:id', async ({ req, res, params, body }) => {
+    body();
+    const user = await deactivateUser(ctx.couch, userParam(params.id));
+    await audit(ctx.couch, actorOf(req, res), 'user.deactivate', user._id);
+    return publicUser(user);
+  });
+  on('GET /api/v1/users/:id/store-roles', async ({ params }) => (await getUser(ctx.couch, userParam(params.id))).storeRoles);
+  on('PUT /api/v1/users/:id/store-roles', async ({ req, res, params, body }) => {
+    const storeRoles = body();
+    const user = await setStoreRoles(ctx.couch, userParam(params.id), storeRoles);
+    await audit(ctx.couch, actorOf(req, res), 'user.store_roles', user._id, { storeRoles: user.storeRoles });
+    return user.storeRoles;
+  });
   return r;
 }
 
@@ -67,20 +57,15 @@ export function userRoutes(ctx: HqContext): Router {
 export function roleRoutes(ctx: HqContext): Router {
   const r = Router();
   r.use(authenticate(ctx));
-  r.get('/', route(async (_req, res) => res.json(await listRoles(ctx.couch))));
-  r.get('/permissions', (_req, res) => {
-    res.json(Object.entries(PERMISSIONS).map(([name, info]) => ({ name, ...info })));
+  const on = mountRoutes(HQ_API, r, '/api/v1/roles');
+  on('GET /api/v1/roles', () => listRoles(ctx.couch));
+  on('GET /api/v1/roles/permissions', () => Object.entries(PERMISSIONS).map(([name, info]) => ({ name: name as Permission, ...info })));
+  on('PUT /api/v1/roles/:code', [requirePermission('users.manage')], async ({ req, res, params, body }) => {
+    const code = roleCode()(String(params.code), 'code');
+    const input = body();
+    const role = await upsertRole(ctx.couch, code, input);
+    await audit(ctx.couch, actorOf(req, res), 'role.upsert', role._id, { permissions: role.permissions });
+    return role;
   });
-  r.put(
-    '/:code',
-    requirePermission('users.manage'),
-    route(async (req, res) => {
-      const code = roleCode()(String(req.params.code), 'code');
-      const input = parse(RoleUpsert, req.body ?? {});
-      const role = await upsertRole(ctx.couch, code, input);
-      await audit(ctx.couch, actorOf(req, res), 'role.upsert', role._id, { permissions: role.permissions });
-      res.json(role);
-    }),
-  );
   return r;
 }

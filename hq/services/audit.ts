@@ -4,10 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { CouchHandle } from '../../server-kit/couch';
 import type { AuditEntry } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
-import { HQ_DB } from './dbs';
+import { auditId, auditOwnerPrefix, HQ_AUDIT_OWNER } from '../../shared/model/ids';
+import { HQ_DB } from '../../shared/model/names';
 
 export interface Actor {
-  id: string; // 'hq:<userId>', 'store:<CODE>', 'system'
+  /** hqUserActor(id), storeActor(code) or 'system' (shared/model/names.ts). */
+  id: string;
   from: string; // remote address
 }
 
@@ -25,7 +27,7 @@ export async function audit(couch: CouchHandle, actor: Actor, action: string, ta
   const at = new Date().toISOString();
   detail = detail && boundedDetail(detail);
   const entry: AuditEntry = {
-    _id: `audit:hq:${at}:${randomUUID()}`,
+    _id: auditId(HQ_AUDIT_OWNER, at, randomUUID()),
     type: 'audit',
     schema: CURRENT_SCHEMA,
     at,
@@ -41,8 +43,8 @@ export async function audit(couch: CouchHandle, actor: Actor, action: string, ta
 /** The most recent audit entries, newest first (ids sort by time). */
 export async function recentAudit(couch: CouchHandle, limit = 100): Promise<AuditEntry[]> {
   const res = await couch.nano.use<AuditEntry>(HQ_DB).list({
-    startkey: 'audit:hq:\ufff0',
-    endkey: 'audit:hq:',
+    startkey: auditOwnerPrefix(HQ_AUDIT_OWNER) + '\ufff0',
+    endkey: auditOwnerPrefix(HQ_AUDIT_OWNER),
     descending: true,
     include_docs: true,
     limit,

@@ -12,14 +12,12 @@ import type { LoginAttempt, LoginLimitState } from '../../shared/auth/lockout';
 import { checkLoginAllowed, emptyLoginLimits, loginLimitKeys, pruneLoginLimits, recordLoginFailure } from '../../shared/auth/lockout';
 import { KeyedMutex } from '../../shared/auth/keyedMutex';
 import { DUMMY_PASSWORD_HASH, verifySecret } from '../../shared/auth/secrets';
-import { HQ_DB } from './dbs';
+import { HQ_DB, hqUserRecordId, LOCAL_ID, refreshTokenRecordId } from '../../shared/model/names';
 import type { HqUser, RefreshToken } from './model';
-import { hqUserKey } from './model';
 import { signAccessToken } from './tokens';
 import { findUserByUsername, getUser, updateUser } from './users';
 
 const REFRESH_TTL_DAYS = 30;
-const LIMITS_DOC = '_local/login-limits';
 
 type LimitsDoc = { _id: string; _rev?: string; state: LoginLimitState };
 
@@ -27,15 +25,15 @@ type LimitsDoc = { _id: string; _rev?: string; state: LoginLimitState };
 const loginLock = new KeyedMutex();
 
 async function limiterState(couch: CouchHandle): Promise<LoginLimitState> {
-  return (await getDoc<LimitsDoc>(couch, HQ_DB, LIMITS_DOC))?.state ?? emptyLoginLimits();
+  return (await getDoc<LimitsDoc>(couch, HQ_DB, LOCAL_ID.loginLimits))?.state ?? emptyLoginLimits();
 }
 
 async function recordFailure(couch: CouchHandle, attempt: LoginAttempt): Promise<void> {
   const now = Date.now();
   // One document holds every limit, so failures for other users and addresses collide on it: retry until
   // saved (or throw, refusing the login with an error) rather than lose the count.
-  await updateHotDoc<LimitsDoc>(couch, HQ_DB, LIMITS_DOC, (cur) => ({
-    _id: LIMITS_DOC,
+  await updateHotDoc<LimitsDoc>(couch, HQ_DB, LOCAL_ID.loginLimits, (cur) => ({
+    _id: LOCAL_ID.loginLimits,
     state: pruneLoginLimits(recordLoginFailure(cur?.state ?? emptyLoginLimits(), attempt, now), now),
   }));
 }
@@ -44,7 +42,7 @@ async function issueTokens(couch: CouchHandle, secret: string, user: HqUser) {
   const refresh = `rt_${randomBytes(32).toString('base64url')}`;
   const now = Date.now();
   const doc: RefreshToken = {
-    _id: `refresh:${sha256(refresh)}`,
+    _id: refreshTokenRecordId(sha256(refresh)),
     type: 'refresh',
     userId: user.id,
     createdAt: new Date(now).toISOString(),
@@ -85,7 +83,7 @@ export async function login(couch: CouchHandle, secret: string, username: unknow
 /** Exchanges a refresh token for new tokens; the old refresh token is consumed (rotation). */
 export async function refresh(couch: CouchHandle, secret: string, token: unknown) {
   if (typeof token !== 'string' || !token.startsWith('rt_')) throw unauthorized('refresh_invalid', 'The refresh token is not valid.');
-  const id = `refresh:${sha256(token)}`;
+  const id = refreshTokenRecordId(sha256(token));
   const doc = await getDoc<RefreshToken>(couch, HQ_DB, id);
   if (!doc) throw unauthorized('refresh_invalid', 'The refresh token is not valid or was already used.');
   try {
@@ -95,7 +93,7 @@ export async function refresh(couch: CouchHandle, secret: string, token: unknown
     throw unauthorized('refresh_invalid', 'The refresh token was already used.');
   }
   if (Date.parse(doc.expiresAt) <= Date.now()) throw unauthorized('refresh_expired', 'The session has expired; log in again.');
-  const user = await getDoc<HqUser>(couch, HQ_DB, hqUserKey(doc.userId));
+  const user = await getDoc<HqUser>(couch, HQ_DB, hqUserRecordId(doc.userId));
   if (!user?.active) throw unauthorized('refresh_invalid', 'The user is no longer active.');
   return issueTokens(couch, secret, user);
 }

@@ -10,13 +10,13 @@ import { tombstone } from './users';
 import { badRequest, conflict, notFound } from '../../server-kit/errors';
 import type { ProductPatchBody } from '../../shared/api/bodies';
 import { KeyedMutex } from '../../shared/auth/keyedMutex';
-import { priceId, productId } from '../../shared/model/ids';
+import { priceId, productId, typePrefix } from '../../shared/model/ids';
 import type { Product, StorePrice } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { validateDoc } from '../../shared/model/validate';
 import type { Money } from '../../shared/money';
 import { money } from '../../shared/money';
-import { CATALOG_DB, storeDbName } from './dbs';
+import { CATALOG_DB, hqStoreDbName } from '../../shared/model/names';
 import { getStore } from './stores';
 
 /**
@@ -55,7 +55,7 @@ export async function searchProducts(couch: CouchHandle, q: { sku?: string; barc
     );
     return { products: res.rows.flatMap((r) => (r.doc ? [r.doc] : [])), next: null };
   }
-  const prefix = `product:${q.sku ?? ''}`;
+  const prefix = typePrefix('product') + (q.sku ?? '');
   const afterId = q.after !== undefined ? productId(q.after) : null;
   const startkey = afterId && afterId > prefix ? afterId : prefix;
   // One more row than the page: the page after `after` may start with `after` itself, and the extra row
@@ -141,7 +141,7 @@ export async function updateProduct(couch: CouchHandle, sku: string, patch: Prod
 export async function setStorePrice(couch: CouchHandle, storeCode: string, sku: string, price: Money | null): Promise<StorePrice | null> {
   await getStore(couch, storeCode);
   await getProduct(couch, sku);
-  const db = storeDbName(storeCode);
+  const db = hqStoreDbName(storeCode);
   const id = priceId(sku);
   if (price === null) {
     const cur = await getDoc<StorePrice>(couch, db, id);
@@ -156,5 +156,5 @@ export async function setStorePrice(couch: CouchHandle, storeCode: string, sku: 
     checkValid(doc);
     return doc;
   });
-  return saved as StorePrice;
+  return saved;
 }

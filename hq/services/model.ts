@@ -1,6 +1,6 @@
 // HQ's private documents (database caja-hq): stores, staff accounts and refresh tokens. They never
 // replicate to stores; what a store needs of them is projected into its own database.
-import type { PinHash } from '../../shared/model/types';
+import type { SecretHash } from '../../shared/model/types';
 
 export type StoreStatus = 'pending' | 'active' | 'suspended';
 
@@ -34,8 +34,8 @@ export interface HqUser {
   username: string;
   displayName: string;
   email?: string;
-  passwordHash: PinHash | null;
-  pinHash: PinHash | null;
+  passwordHash: SecretHash | null;
+  pinHash: SecretHash | null;
   /** Roles at HQ (role ids), e.g. ['role:hqadmin']. */
   roles: string[];
   /** Roles per store: store code -> role ids. Assignment projects a user doc into that store's database. */
@@ -55,5 +55,3 @@ export interface RefreshToken {
   expiresAt: string;
 }
 
-export const storeKey = (code: string) => `store:${code}`;
-export const hqUserKey = (id: string) => `hquser:${id}`;

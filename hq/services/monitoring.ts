@@ -8,9 +8,8 @@ import { getDoc, updateDoc } from '../../server-kit/docs';
 import { forbidden, notFound } from '../../server-kit/errors';
 import type { HeartbeatBody } from '../../shared/api/bodies';
 import { businessDate } from '../../shared/pos/clock';
-import { HQ_DB, storeDbName } from './dbs';
+import { HQ_DB, heartbeatLocalId, hqStoreDbName, hqStoreRecordId } from '../../shared/model/names';
 import type { StoreRecord } from './model';
-import { storeKey } from './model';
 import { listStores } from './stores';
 
 export const MISSED_HEARTBEATS_DISCONNECTED = 3;
@@ -37,6 +36,7 @@ export interface TerminalHealth {
 export interface Heartbeat {
   at: string;
   intervalS: number;
+  /** Open shifts at the store (the wire keeps the name `openRegisters`). */
   openRegisters: number;
   lastSaleAt: string | null;
   jobs: JobReport[];
@@ -60,7 +60,6 @@ export interface SyncErrorDoc {
   receivedAt: string;
 }
 
-const heartbeatId = (code: string) => `_local/heartbeat:${code}`;
 
 /** The id an error is kept under: deterministic when the relay names the error, so a resent one is stored once. */
 const syncErrorId = (code: string, at: string, id: string) => `syncerror:${code}:${at}:${id}`;
@@ -79,7 +78,7 @@ export interface HeartbeatAnswer {
  * already): the relay keeps it queued until then, across outages and restarts.
  */
 export async function recordHeartbeat(couch: CouchHandle, storeCode: string, heartbeat: HeartbeatBody, from: string): Promise<HeartbeatAnswer> {
-  const store = await getDoc<StoreRecord & { resyncRequestedAt?: string | null }>(couch, HQ_DB, storeKey(storeCode));
+  const store = await getDoc<StoreRecord & { resyncRequestedAt?: string | null }>(couch, HQ_DB, hqStoreRecordId(storeCode));
   if (!store || store.status !== 'active') {
     throw forbidden('store_suspended', `Store ${storeCode} is ${store?.status ?? 'unknown'} at HQ: its heartbeats are refused until it is provisioned again.`);
   }
@@ -94,7 +93,7 @@ export async function recordHeartbeat(couch: CouchHandle, storeCode: string, hea
     terminals: heartbeat.terminals ?? [],
     ...(heartbeat.version ? { version: heartbeat.version } : {}),
   };
-  await updateDoc<HeartbeatDoc>(couch, HQ_DB, heartbeatId(storeCode), () => ({ _id: heartbeatId(storeCode), storeCode, receivedAt, from, heartbeat: beat }));
+  await updateDoc<HeartbeatDoc>(couch, HQ_DB, heartbeatLocalId(storeCode), () => ({ _id: heartbeatLocalId(storeCode), storeCode, receivedAt, from, heartbeat: beat }));
   const reported = heartbeat.errors ?? [];
   const acknowledged: string[] = [];
   if (reported.length) {
@@ -122,7 +121,7 @@ export async function recordHeartbeat(couch: CouchHandle, storeCode: string, hea
 /** Asks a store's relay to replay all its replications from sequence 0 at its next heartbeat. */
 export async function requestResync(couch: CouchHandle, storeCode: string): Promise<string> {
   const at = new Date().toISOString();
-  await updateDoc<StoreRecord & { resyncRequestedAt?: string | null }>(couch, HQ_DB, storeKey(storeCode), (s) => {
+  await updateDoc<StoreRecord & { resyncRequestedAt?: string | null }>(couch, HQ_DB, hqStoreRecordId(storeCode), (s) => {
     if (!s) throw notFound('store_not_found', `No store ${storeCode}.`);
     return { ...s, resyncRequestedAt: at };
   });
@@ -131,7 +130,7 @@ export async function requestResync(couch: CouchHandle, storeCode: string): Prom
 
 /** The relay confirms it started the resync HQ asked for at `requestedAt`. */
 export async function acknowledgeResync(couch: CouchHandle, storeCode: string, requestedAt: string): Promise<void> {
-  await updateDoc<StoreRecord & { resyncRequestedAt?: string | null; lastResyncAt?: string }>(couch, HQ_DB, storeKey(storeCode), (s) =>
+  await updateDoc<StoreRecord & { resyncRequestedAt?: string | null; lastResyncAt?: string }>(couch, HQ_DB, hqStoreRecordId(storeCode), (s) =>
     s && s.resyncRequestedAt === requestedAt ? { ...s, resyncRequestedAt: null, lastResyncAt: new Date().toISOString() } : null,
   );
 }
@@ -155,7 +154,7 @@ type SumRow = { key: unknown[]; value: number[] };
 
 async function todaysActivity(couch: CouchHandle, store: StoreRecord, now: Date) {
   const today = businessDate(now, store.timeZone);
-  const db = storeDbName(store.code);
+  const db = hqStoreDbName(store.code);
   const range = (view: string) =>
     couch.request<{ rows: SumRow[] }>(
       `/${db}/_design/${view}/_view/${view}?group_level=2&startkey=${encodeURIComponent(JSON.stringify([store.code, today]))}&endkey=${encodeURIComponent(JSON.stringify([store.code, today, {}]))}`,
@@ -186,7 +185,7 @@ export async function dashboard(couch: CouchHandle, now = new Date()) {
   const rows = await Promise.all(
     stores.map(async (store) => {
       const [hb, activity, errorCount] = await Promise.all([
-        getDoc<HeartbeatDoc>(couch, HQ_DB, heartbeatId(store.code)),
+        getDoc<HeartbeatDoc>(couch, HQ_DB, heartbeatLocalId(store.code)),
         todaysActivity(couch, store, now).catch(() => null),
         countErrors(couch, store.code),
       ]);

@@ -15,11 +15,10 @@ import { decodeSyncToken, encodeSyncToken } from '../../shared/sync/syncToken';
 import type { StoreCreateBody, StoreUpdateBody } from '../../shared/api/bodies';
 import { isTimeZone } from '../../shared/api/parse';
 import { CouchRequestError } from '../../server-kit/couch';
-import { HQ_DB, storeDbName } from './dbs';
+import { CONFIG_ID, isStoreCode } from '../../shared/model/ids';
+import { HQ_DB, hqStoreDbName, hqStoreRecordId, PRIVATE_PREFIX, storeCouchRole } from '../../shared/model/names';
 import type { StoreRecord } from './model';
-import { storeKey } from './model';
 
-export const STORE_CODE = /^[A-Z0-9]{2,12}$/;
 const DEFAULT_TOKEN_TTL_H = 24;
 
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -43,7 +42,7 @@ export function publicStore(s: StoreRecord) {
 /** The store's configuration document that travels down to it. */
 function storeConfigDoc(s: StoreRecord): StoreConfig {
   return {
-    _id: 'config:hq',
+    _id: CONFIG_ID,
     type: 'config',
     schema: CURRENT_SCHEMA,
     storeId: s.code,
@@ -69,7 +68,7 @@ function storeConfigDoc(s: StoreRecord): StoreConfig {
  * this call created the database, so a failed store creation can remove what it made and nothing else.
  */
 export async function prepareStoreDb(couch: CouchHandle, code: string): Promise<{ created: boolean }> {
-  const db = storeDbName(code);
+  const db = hqStoreDbName(code);
   let created = true;
   try {
     await couch.request(`/${encodeURIComponent(db)}`, { method: 'PUT' });
@@ -80,17 +79,17 @@ export async function prepareStoreDb(couch: CouchHandle, code: string): Promise<
   }
   // Only this store's credential (and HQ staff) may read it; writes are further checked by validate_doc_update.
   // Only the store's own role: HQ staff reach store data through the API, never with a CouchDB credential.
-  await setSecurity(couch, db, [`store:${code}`]);
+  await setSecurity(couch, db, [storeCouchRole(code)]);
   await deployDesignDocs(couch.url, db, 'hq-store', couch.authHeader());
   return { created };
 }
 
 export async function listStores(couch: CouchHandle): Promise<StoreRecord[]> {
-  return listByPrefix<StoreRecord>(couch, HQ_DB, 'store:');
+  return listByPrefix<StoreRecord>(couch, HQ_DB, PRIVATE_PREFIX.hqStore);
 }
 
 export async function getStore(couch: CouchHandle, code: string): Promise<StoreRecord> {
-  const store = await getDoc<StoreRecord>(couch, HQ_DB, storeKey(code));
+  const store = await getDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(code));
   if (!store) throw notFound('store_not_found', `No store with code ${code}.`);
   return store;
 }
@@ -103,15 +102,15 @@ export async function getStore(couch: CouchHandle, code: string): Promise<StoreR
  */
 export async function createStore(couch: CouchHandle, input: StoreInput, log?: Logger): Promise<StoreRecord> {
   const code = input.code.trim().toUpperCase();
-  if (!STORE_CODE.test(code)) throw badRequest('invalid_store_code', 'A store code is 2 to 12 letters A-Z or digits, e.g. S001.');
+  if (!isStoreCode(code)) throw badRequest('invalid_store_code', 'A store code is 2 to 12 letters A-Z or digits, e.g. S001.');
   const name = input.name.trim();
   if (!name) throw badRequest('invalid_store_name', 'A store needs a name.');
   const timeZone = input.timeZone ?? 'America/Mexico_City';
   if (!isTimeZone(timeZone)) throw badRequest('invalid_time_zone', `"${timeZone}" is not an IANA time zone.`);
-  if (await getDoc<StoreRecord>(couch, HQ_DB, storeKey(code))) throw conflict('store_exists', `A store with code ${code} already exists.`);
+  if (await getDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(code))) throw conflict('store_exists', `A store with code ${code} already exists.`);
   const now = new Date().toISOString();
   const record: StoreRecord = {
-    _id: storeKey(code),
+    _id: hqStoreRecordId(code),
     type: 'store',
     code,
     name,
@@ -140,7 +139,7 @@ export async function createStore(couch: CouchHandle, input: StoreInput, log?: L
   let createdDb = false;
   try {
     createdDb = (await prepareStoreDb(couch, code)).created;
-    await updateDoc<StoreConfig>(couch, storeDbName(code), 'config:hq', () => storeConfigDoc(saved));
+    await updateDoc<StoreConfig>(couch, hqStoreDbName(code), CONFIG_ID, () => storeConfigDoc(saved));
   } catch (err) {
     await undoCreateStore(couch, saved, createdDb).catch((undoErr: unknown) =>
       log?.error('store.create_undo_failed', { store: code, err: undoErr instanceof Error ? undoErr : String(undoErr) }),
@@ -152,7 +151,7 @@ export async function createStore(couch: CouchHandle, input: StoreInput, log?: L
 
 /** Removes what a failed store creation wrote: its record, and its database when this creation made it. */
 async function undoCreateStore(couch: CouchHandle, saved: StoreRecord, createdDb: boolean): Promise<void> {
-  if (createdDb) await couch.request(`/${encodeURIComponent(storeDbName(saved.code))}`, { method: 'DELETE' });
+  if (createdDb) await couch.request(`/${encodeURIComponent(hqStoreDbName(saved.code))}`, { method: 'DELETE' });
   if (saved._rev) await couch.nano.use(HQ_DB).destroy(saved._id, saved._rev);
 }
 
@@ -179,7 +178,7 @@ function updatedStore(s: StoreRecord, input: StoreUpdateBody): StoreRecord | nul
 export async function updateStore(couch: CouchHandle, code: string, input: StoreUpdateBody): Promise<StoreRecord> {
   if (input.timeZone && !isTimeZone(input.timeZone)) throw badRequest('invalid_time_zone', `"${input.timeZone}" is not an IANA time zone.`);
   let previous: StoreRecord | null = null;
-  const saved = await updateDoc<StoreRecord>(couch, HQ_DB, storeKey(code), (s) => {
+  const saved = await updateDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(code), (s) => {
     if (!s) throw notFound('store_not_found', `No store with code ${code}.`);
     previous = s;
     return updatedStore(s, input);
@@ -188,7 +187,7 @@ export async function updateStore(couch: CouchHandle, code: string, input: Store
   const before = previous as StoreRecord | null;
   if (!before || store._rev === before._rev) return store;
   try {
-    await updateDoc<StoreConfig>(couch, storeDbName(code), 'config:hq', (cur) => ({ ...storeConfigDoc(store), ...(cur?._rev ? { _rev: cur._rev } : {}) }));
+    await updateDoc<StoreConfig>(couch, hqStoreDbName(code), CONFIG_ID, (cur) => ({ ...storeConfigDoc(store), ...(cur?._rev ? { _rev: cur._rev } : {}) }));
   } catch (err) {
     const { _rev: _old, ...content } = before;
     await putDoc(couch, HQ_DB, { ...content, _rev: store._rev }).catch(() => undefined);
@@ -207,7 +206,7 @@ export async function issueSyncToken(couch: CouchHandle, code: string, hqUrl: st
   const secret = newSecret();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + ttlHours * 3600_000).toISOString();
-  await updateDoc<StoreRecord>(couch, HQ_DB, storeKey(code), (s) => {
+  await updateDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(code), (s) => {
     if (!s) throw notFound('store_not_found', `No store with code ${code}.`);
     return {
       ...s,
@@ -221,7 +220,7 @@ export async function issueSyncToken(couch: CouchHandle, code: string, hqUrl: st
 /** Suspends a store: its credential can no longer refresh replication tokens; an unused token is revoked. */
 export async function revokeStore(couch: CouchHandle, code: string): Promise<StoreRecord> {
   const now = new Date().toISOString();
-  const saved = await updateDoc<StoreRecord>(couch, HQ_DB, storeKey(code), (s) => {
+  const saved = await updateDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(code), (s) => {
     if (!s) throw notFound('store_not_found', `No store with code ${code}.`);
     return {
       ...s,
@@ -251,7 +250,7 @@ export async function redeemSyncToken(couch: CouchHandle, token: string): Promis
   const secret = newSecret();
   const credentialId = randomBytes(9).toString('base64url');
   const now = new Date().toISOString();
-  const saved = await updateDoc<StoreRecord>(couch, HQ_DB, storeKey(payload.store), (s) => {
+  const saved = await updateDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(payload.store), (s) => {
     if (!s) throw unauthorized('token_unknown', `Store ${payload.store} does not exist at this HQ.`);
     const t = s.syncToken;
     if (!t || t.id !== payload.id) throw unauthorized('token_revoked', 'This sync token was revoked: a newer token was generated for the store.');
@@ -275,7 +274,7 @@ export async function redeemSyncToken(couch: CouchHandle, token: string): Promis
 
 /** Checks a store credential; only an active store with the current credential passes. */
 export async function authenticateStore(couch: CouchHandle, storeCode: string, credentialId: string, secret: string): Promise<StoreRecord> {
-  const store = await getDoc<StoreRecord>(couch, HQ_DB, storeKey(String(storeCode)));
+  const store = await getDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(String(storeCode)));
   const cred = store?.credential;
   if (!store || !cred || cred.id !== credentialId || !matchesHash(String(secret), cred.secretHash)) {
     throw unauthorized('store_credential_invalid', 'The store credential is not valid (revoked or re-provisioned).');

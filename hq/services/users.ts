@@ -9,15 +9,14 @@ import { ALL_PERMISSIONS, isPermission, resolvePermissions } from '../../shared/
 import { hashPin, hashSecret, isValidPin, PASSWORD_ITERATIONS } from '../../shared/auth/secrets';
 import type { Role, StoreUser } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
-import { userDocId } from '../../shared/model/ids';
+import { catalogId, typePrefix, userDocId } from '../../shared/model/ids';
 import type { UserCreateBody, UserUpdateBody, RoleUpsertBody } from '../../shared/api/bodies';
 import { LIMITS } from '../../shared/api/bodies';
 import { emptyLoginLimits } from '../../shared/auth/lockout';
 import type { LoginLimitState } from '../../shared/auth/lockout';
 import type { Logger } from '../../server-kit/log';
-import { CATALOG_DB, HQ_DB, storeDbName } from './dbs';
+import { CATALOG_DB, HQ_DB, hqStoreDbName, hqStoreRecordId, hqUserRecordId, LOCAL_ID, PRIVATE_PREFIX } from '../../shared/model/names';
 import type { HqUser } from './model';
-import { hqUserKey, storeKey } from './model';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 export const MIN_PASSWORD_LENGTH = LIMITS.passwordMin;
@@ -29,7 +28,7 @@ export const MIN_PASSWORD_LENGTH = LIMITS.passwordMin;
  */
 export type HqUserDoc = HqUser & {
   firstLoginAt?: string;
-  /** `bootstrap`: HQ's first start (generated or HQ_ADMIN_PASSWORD); `staff`: through the API; `operator`: `caja admin reset-password`. */
+  /** `bootstrap` (the stored value, kept for existing records): HQ's first start (generated or HQ_ADMIN_PASSWORD); `staff`: through the API; `operator`: `caja admin reset-password`. */
   passwordSetBy?: 'bootstrap' | 'staff' | 'operator';
 };
 
@@ -63,7 +62,7 @@ function checkPin(pin: unknown): string {
 }
 
 export async function listRoles(couch: CouchHandle): Promise<Role[]> {
-  return listByPrefix<Role>(couch, CATALOG_DB, 'role:');
+  return listByPrefix<Role>(couch, CATALOG_DB, typePrefix('role'));
 }
 
 async function rolesById(couch: CouchHandle, ids: string[]): Promise<Role[]> {
@@ -80,17 +79,17 @@ export async function hqPermissions(couch: CouchHandle, user: HqUser): Promise<s
   return resolvePermissions(await rolesById(couch, user.roles)).permissions;
 }
 
-export async function listUsers(couch: CouchHandle): Promise<HqUser[]> {
-  return listByPrefix<HqUser>(couch, HQ_DB, 'hquser:');
+export async function listUsers(couch: CouchHandle): Promise<HqUserDoc[]> {
+  return listByPrefix<HqUserDoc>(couch, HQ_DB, PRIVATE_PREFIX.hqUser);
 }
 
 export async function getUser(couch: CouchHandle, id: string): Promise<HqUser> {
-  const u = await getDoc<HqUser>(couch, HQ_DB, hqUserKey(id));
+  const u = await getDoc<HqUser>(couch, HQ_DB, hqUserRecordId(id));
   if (!u) throw notFound('user_not_found', `No user ${id}.`);
   return u;
 }
 
-export async function findUserByUsername(couch: CouchHandle, username: string): Promise<HqUser | null> {
+export async function findUserByUsername(couch: CouchHandle, username: string): Promise<HqUserDoc | null> {
   const wanted = username.normalize('NFKC').toLowerCase();
   return (await listUsers(couch)).find((u) => u.username === wanted) ?? null;
 }
@@ -101,7 +100,7 @@ export type UserInput = UserCreateBody;
 /** Checks a store -> roles assignment against what exists; nothing is written. */
 async function checkStoreRoles(couch: CouchHandle, storeRoles: Record<string, string[]>): Promise<void> {
   for (const [code, roles] of Object.entries(storeRoles)) {
-    if (!(await getDoc(couch, HQ_DB, storeKey(code)))) throw badRequest('unknown_store', `Unknown store ${code}.`);
+    if (!(await getDoc(couch, HQ_DB, hqStoreRecordId(code)))) throw badRequest('unknown_store', `Unknown store ${code}.`);
     await rolesById(couch, roles);
   }
 }
@@ -126,7 +125,7 @@ export async function createUser(couch: CouchHandle, input: UserInput, opts: { p
   const now = new Date().toISOString();
   const id = randomUUID();
   const user: HqUserDoc = {
-    _id: hqUserKey(id),
+    _id: hqUserRecordId(id),
     type: 'hquser',
     id,
     username,
@@ -183,7 +182,7 @@ export async function updateUser(couch: CouchHandle, id: string, input: UserUpda
   const pinHash = input.pin !== undefined ? await hashPin(checkPin(input.pin)) : undefined;
   let replaced: string[] = [];
   let before: HqUser | null = null;
-  const saved = (await updateDoc<HqUserDoc>(couch, HQ_DB, hqUserKey(id), (u) => {
+  const saved = (await updateDoc<HqUserDoc>(couch, HQ_DB, hqUserRecordId(id), (u) => {
     if (!u) throw notFound('user_not_found', `No user ${id}.`);
     before = u;
     replaced = Object.keys(u.storeRoles);
@@ -227,13 +226,13 @@ export async function resetPassword(couch: CouchHandle, username: string, newPas
   return saved;
 }
 
-/** The login limiter's document (hq/services/auth.ts keeps failed logins per username and address there). */
-const LOGIN_LIMITS_DOC = '_local/login-limits';
-
-/** Forgets a username's failed logins (its address budgets are left alone). */
+/**
+ * Forgets a username's failed logins (its address budgets are left alone) in LOCAL_ID.loginLimits, where
+ * hq/services/auth.ts keeps failed logins per username and address.
+ */
 async function clearLoginFailures(couch: CouchHandle, username: string): Promise<void> {
   const key = username.normalize('NFKC').toLowerCase();
-  await updateDoc<{ _id: string; _rev?: string; state: LoginLimitState }>(couch, HQ_DB, LOGIN_LIMITS_DOC, (cur) => {
+  await updateDoc<{ _id: string; _rev?: string; state: LoginLimitState }>(couch, HQ_DB, LOCAL_ID.loginLimits, (cur) => {
     if (!cur || !Object.hasOwn(cur.state?.users ?? {}, key)) return null;
     const users = Object.fromEntries(Object.entries(cur.state.users).filter(([k]) => k !== key));
     return { ...cur, state: { ...emptyLoginLimits(), ...cur.state, users } };
@@ -242,23 +241,23 @@ async function clearLoginFailures(couch: CouchHandle, username: string): Promise
 
 /**
  * Notes a user's first successful sign-in (written once, never again): until then an operator may still set
- * the bootstrap admin's password through HQ_ADMIN_PASSWORD.
+ * the first-start admin's password through HQ_ADMIN_PASSWORD.
  */
 export async function recordFirstLogin(couch: CouchHandle, username: string): Promise<void> {
-  const user = (await findUserByUsername(couch, username)) as HqUserDoc | null;
+  const user = await findUserByUsername(couch, username);
   if (!user || user.firstLoginAt) return;
   await updateDoc<HqUserDoc>(couch, HQ_DB, user._id, (u) => (u && !u.firstLoginAt ? { ...u, firstLoginAt: new Date().toISOString() } : null));
 }
 
-/** Whether an account has never been used: never signed in, password as the bootstrap set it. */
+/** Whether an account has never been used: never signed in, password as HQ's first start set it. */
 export function neverSignedIn(user: HqUserDoc): boolean {
   if (user.firstLoginAt) return false;
   // Accounts from before these markers: untouched since creation means never signed in to change anything.
   return user.passwordSetBy ? user.passwordSetBy === 'bootstrap' : user.updatedAt === user.createdAt;
 }
 
-/** Sets the bootstrap admin's password again (HQ_ADMIN_PASSWORD at a start before anyone signed in). */
-export async function setBootstrapPassword(couch: CouchHandle, user: HqUser, password: string): Promise<void> {
+/** Sets the first-start admin's password again (HQ_ADMIN_PASSWORD at a start before anyone signed in). */
+export async function setFirstStartPassword(couch: CouchHandle, user: HqUser, password: string): Promise<void> {
   const passwordHash = await hashSecret(checkPassword(password), { iterations: PASSWORD_ITERATIONS });
   await updateDoc<HqUserDoc>(couch, HQ_DB, user._id, (u) => (u ? { ...u, passwordHash, passwordSetBy: 'bootstrap' } : null));
   await clearLoginFailures(couch, user.username);
@@ -267,7 +266,7 @@ export async function setBootstrapPassword(couch: CouchHandle, user: HqUser, pas
 /** Deactivates a user (kept for the audit trail) and removes them from every store. */
 export async function deactivateUser(couch: CouchHandle, id: string): Promise<HqUser> {
   let replaced: string[] = [];
-  const saved = await updateDoc<HqUser>(couch, HQ_DB, hqUserKey(id), (u) => {
+  const saved = await updateDoc<HqUser>(couch, HQ_DB, hqUserRecordId(id), (u) => {
     if (!u) return null;
     replaced = Object.keys(u.storeRoles);
     return { ...u, active: false, storeRoles: {}, updatedAt: new Date().toISOString() };
@@ -291,7 +290,7 @@ export async function setStoreRoles(couch: CouchHandle, id: string, storeRoles: 
   // the user leaves those not assigned any more, and their databases must lose the PIN hash.
   let replaced: string[] = [];
   let before: HqUser | null = null;
-  const saved = await updateDoc<HqUser>(couch, HQ_DB, hqUserKey(id), (u) => {
+  const saved = await updateDoc<HqUser>(couch, HQ_DB, hqUserRecordId(id), (u) => {
     if (!u) return null;
     before = u;
     replaced = Object.keys(u.storeRoles);
@@ -368,7 +367,7 @@ async function projectUser(couch: CouchHandle, user: HqUser, alsoStores: readonl
 /** Writes or deletes the user's document in one store database so it matches the user's roles there. */
 async function projectIntoStore(couch: CouchHandle, user: HqUser, code: string): Promise<void> {
   const roleIds = user.active ? (user.storeRoles[code] ?? []) : [];
-  const db = storeDbName(code);
+  const db = hqStoreDbName(code);
   const docId = userDocId(user.id);
   if (roleIds.length === 0) {
     // The tombstone keeps `type` and `storeId` (and drops the PIN hash): replication selectors match on
@@ -397,10 +396,10 @@ export async function upsertRole(couch: CouchHandle, code: string, input: RoleUp
   const limit = input.discountLimitBp ?? 0;
   if (!Number.isInteger(limit) || limit < 0 || limit > 10000) throw badRequest('invalid_discount_limit', 'discountLimitBp is 0..10000.');
   let previous: Role | null = null;
-  const saved = (await updateDoc<Role>(couch, CATALOG_DB, `role:${code}`, (cur) => {
+  const saved = (await updateDoc<Role>(couch, CATALOG_DB, catalogId('role', code), (cur) => {
     previous = cur;
     const next: Role = {
-      _id: `role:${code}`,
+      _id: catalogId('role', code),
       type: 'role',
       schema: CURRENT_SCHEMA,
       code,
@@ -431,7 +430,7 @@ export async function upsertRole(couch: CouchHandle, code: string, input: RoleUp
 /** Re-projects every user holding a role into the stores where they hold it. */
 async function reprojectHolders(couch: CouchHandle, code: string): Promise<void> {
   for (const user of await listUsers(couch)) {
-    const stores = Object.entries(user.storeRoles).filter(([, roles]) => roles.includes(`role:${code}`)).map(([s]) => s);
+    const stores = Object.entries(user.storeRoles).filter(([, roles]) => roles.includes(catalogId('role', code))).map(([s]) => s);
     if (stores.length) await projectUser(couch, user, stores);
   }
 }

@@ -3,7 +3,7 @@
 //                                     check, the receipt number and the put (desktop/renderer/features/checkout).
 //                                     Baseline: a bare `put` of an already built sale with PouchDB defaults, the
 //                                     floor any commit path pays (the design's "single put" row).
-//   barcode_lookup_p50_ms / _p99_ms   scan -> product from the in-memory BarcodeIndex. Baseline: pouchdb-find by
+//   barcode_lookup_p50_ms / _p99_ms   scan -> product from the in-memory LocalCatalog. Baseline: pouchdb-find by
 //                                     barcode with a Mango index (the naive approach), same codes, same database.
 // The database is LevelDB in Node, not the renderer's IndexedDB (the bench runs in Node; notes-ecosystem.md has
 // the adapter ratios): 100k products and a year of sales of 4 terminals (365 days x 150 sales), loaded with
@@ -13,12 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PouchDB } from '../../server-kit/replication/pouch';
-import { BarcodeIndex } from '../../desktop/renderer/features/checkout/barcodeIndex';
+import { LocalCatalog } from '../../desktop/renderer/features/checkout/localCatalog';
 import { commitSale } from '../../desktop/renderer/features/checkout/commit';
-import { openRegister } from '../../desktop/renderer/features/register/register';
+import { commitShiftOpen } from '../../desktop/renderer/features/register/register';
 import { money } from '../../shared/money';
 import { CONFIG_ID, priceId, shiftCloseId, shiftId } from '../../shared/model/ids';
-import type { Product, Shift, ShiftClose, StoreConfig, StorePrice, TenderType } from '../../shared/model/types';
+import type { Product, Shift, ShiftClose, StoreConfig, StorePrice, Tender } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { addItem, emptyCart, type Cart } from '../../shared/pos/cart';
 import { buildSale, type PricingCatalog } from '../../shared/pos/sale';
@@ -67,7 +67,7 @@ function randomCart(rng: Rng, products: readonly Product[]): Cart {
 }
 
 /** A cart as the till builds it: scanned codes resolved by the barcode index. */
-function scannedCart(rng: Rng, codes: readonly string[], index: BarcodeIndex): Cart {
+function scannedCart(rng: Rng, codes: readonly string[], index: LocalCatalog): Cart {
   return cartOf(rng, () => index.lookup(codes[rng.int(0, codes.length - 1)] as string));
 }
 
@@ -87,7 +87,7 @@ function cartOf(rng: Rng, pick: () => { product: Product; storePrice: StorePrice
 interface Loaded {
   config: StoreConfig;
   pricing: PricingCatalog;
-  cash: TenderType;
+  cash: Tender;
   /** The primary barcode of every sellable product: what the timed phases scan. */
   codes: string[];
 }
@@ -110,8 +110,8 @@ async function load(db: PouchDB.Database, sizes: CheckoutBenchSizes, rng: Rng, p
 
   // A year of history: one shift per terminal per day, sales spread over the terminals, each closed.
   const pricing = { rates: Object.fromEntries(catalog.taxRates.map((r) => [r._id, r])), groups: Object.fromEntries(catalog.taxGroups.map((g) => [g._id, g])), specials: catalog.specials };
-  const cash = catalog.tenders.find((t) => t.kind === 'cash') as TenderType;
-  const card = catalog.tenders.find((t) => t.kind === 'card') as TenderType;
+  const cash = catalog.tenders.find((t) => t.kind === 'cash') as Tender;
+  const card = catalog.tenders.find((t) => t.kind === 'card') as Tender;
   const seqs = new Array<number>(sizes.terminals).fill(0);
   const firstDay = Date.parse('2024-06-01T14:00:00.000Z');
   let batch: object[] = [];
@@ -164,19 +164,19 @@ export async function runCheckoutBench(
 ): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'caja-bench-checkout-'));
   const db = new PouchDB(path.join(dir, 'terminal'));
-  let index: BarcodeIndex | null = null;
+  let index: LocalCatalog | null = null;
   try {
     const rng = createRng('bench-checkout');
     const started = performance.now();
     const { config, pricing, cash, codes: allCodes } = await load(db, sizes, rng, progress, started);
 
     const t0 = performance.now();
-    index = await BarcodeIndex.open(db);
+    index = await LocalCatalog.open(db);
     progress(`barcode index: ${index.size} products in ${(performance.now() - t0).toFixed(0)} ms`);
 
     // ---- commit: the full path, on a shift opened now on T1 (continuing its year of numbers) ----
     const till = { config, terminalId: 'T1' };
-    const opened = await openRegister(db, { ...till, user: { userId: 'u-bench', permissions: ['register.open'] }, openingFloat: money(100000) });
+    const opened = await commitShiftOpen(db, { ...till, user: { userId: 'u-bench', permissions: ['register.open'] }, openingFloat: money(100000) });
     if (!opened.ok) throw new Error(`could not open the bench register: ${JSON.stringify(opened.error)}`);
     const commitMs: number[] = [];
     // The first few commits warm the JIT and the caches (receipt number, LevelDB blocks); they are not timed,

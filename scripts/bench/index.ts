@@ -22,7 +22,7 @@ export function meetsTarget(value: number, target: string): boolean {
   const m = /^\s*(<=|<|>=|>|=)?\s*(-?\d+(?:\.\d+)?)\s*$/.exec(target);
   if (!m || !Number.isFinite(value)) return false;
   const bound = Number(m[2]);
-  switch (m[1]) {
+  switch (m[1] ?? '<=') {
     case '<':
       return value < bound;
     case '>=':
@@ -31,7 +31,7 @@ export function meetsTarget(value: number, target: string): boolean {
       return value > bound;
     case '=':
       return value === bound;
-    default:
+    default: // '<=' or a bare number
       return value <= bound;
   }
 }

@@ -27,12 +27,13 @@ import { deployDesignDocs } from '../../design-docs/deploy';
 import { startTerminalPull, terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
 import type { Pairing } from '../../desktop/renderer/data/terminalSync';
 import { startHq } from '../../hq/server';
-import { CATALOG_DB, storeDbName } from '../../hq/services/dbs';
-import { startRelay, RELAY_DB } from '../../store-relay/server';
+import { CATALOG_DB, hqStoreDbName, RELAY_STORE_DB } from '../../shared/model/names';
+import { startRelay } from '../../store-relay/server';
 import { generateCatalog } from '../seed';
 import { price as priceFixture, sale as saleFixture } from '../seed/documents';
 import type { BenchLine, Suite } from './index';
 import { percentile, sizedMetric } from './index';
+import { priceId, terminalTypePrefix, typePrefix, userDocId } from '../../shared/model/ids';
 
 export interface SyncSizes {
   products: number;
@@ -77,7 +78,7 @@ class Arrivals {
   private readonly feed: PouchDB.Core.Changes<object>;
 
   constructor(db: PouchDB.Database) {
-    this.feed = db.changes({ live: true, since: 'now', return_docs: false } as PouchDB.Core.ChangesOptions);
+    this.feed = db.changes({ live: true, since: 'now', return_docs: false });
     this.feed.on('change', (c) => {
       const done = this.waiting.get(c.id);
       if (done) {
@@ -129,7 +130,7 @@ function offlineSales(sizes: SyncSizes): Doc[] {
       for (let k = 0; k < sizes.salesPerDay; k++) {
         seq += 1;
         const createdAt = new Date(start + d * 86_400_000 + 9 * 3600_000 + k * 60_000).toISOString();
-        out.push({ ...saleFixture(seq, STORE, terminal), businessDate, createdAt } as unknown as Doc);
+        out.push({ ...saleFixture(seq, STORE, terminal), businessDate, createdAt });
       }
     }
   }
@@ -150,7 +151,7 @@ async function auditSales(hqStore: PouchDB.Database, written: Doc[], terminals: 
   let lost = 0;
   let duplicated = 0;
   for (let t = 0; t < terminals; t++) {
-    const prefix = `sale:${STORE}:T${OFFLINE_TERMINAL_BASE + t}:`;
+    const prefix = terminalTypePrefix('sale', STORE, `T${OFFLINE_TERMINAL_BASE + t}`);
     let after: string | null = null;
     for (;;) {
       const page: PouchDB.Core.AllDocsResponse<object> = await hqStore.allDocs({ startkey: after ?? prefix, endkey: `${prefix}\ufff0`, include_docs: true, conflicts: true, limit: after ? 2001 : 2000 });
@@ -233,8 +234,8 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     const relayMs = performance.now() - t;
     log(`relay has the catalog in ${seconds(relayMs)} s`);
     const relayToken = () => relay.couch.authHeader().slice('Bearer '.length);
-    const relayDb = remoteDb(`${relay.couch.url}/${RELAY_DB}`, relayToken);
-    await waitFor(async () => (await relayDb.get(`user:${String(user.body.id)}`).then(() => true, () => false)), { what: 'manager at the relay', timeoutMs: 60_000 });
+    const relayDb = remoteDb(`${relay.couch.url}/${RELAY_STORE_DB}`, relayToken);
+    await waitFor(async () => (await relayDb.get(userDocId(String(user.body.id))).then(() => true, () => false)), { what: 'manager at the relay', timeoutMs: 60_000 });
     const paired = await http<Pairing>('POST', `${relay.url}/api/v1/terminals/pair`, { username: MANAGER.username, pin: MANAGER.pin, name: 'Bench till' });
     if (paired.status !== 201) throw new Error(`pair: ${JSON.stringify(paired.body)}`);
     const pairing: Pairing = { ...paired.body, relayUrl: relay.url };
@@ -244,7 +245,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     closers.push(() => terminal.close());
     const terminalRemote = remoteDb(`${pairing.couchdbUrl}/${pairing.db}`, terminalTokenSource(pairing));
     t = performance.now();
-    const { replication: pull } = await startTerminalPull(terminal, terminalRemote, termOpts.pull as typeof termOpts.pull & PouchDB.Replication.ReplicateOptions);
+    const { replication: pull } = await startTerminalPull(terminal, terminalRemote, termOpts.pull);
     closers.push(async () => pull.cancel());
     log(`terminal snapshot copied in ${seconds(performance.now() - t)} s`);
     // Caught up = the live pull's first pause without an error (counting 100k ids in a loop would steal the CPU).
@@ -256,7 +257,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
       };
       pull.on('paused', onPaused);
     });
-    await waitFor(async () => (await countIds(terminal, ['product:'])) === sizes.products, { what: 'catalog on the terminal', timeoutMs: 600_000, intervalMs: 200 });
+    await waitFor(async () => (await countIds(terminal, [typePrefix('product')])) === sizes.products, { what: 'catalog on the terminal', timeoutMs: 600_000, intervalMs: 200 });
     const terminalMs = performance.now() - t;
     log(`terminal has the catalog in ${seconds(terminalMs)} s`);
 
@@ -272,34 +273,34 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     const baseTerminal = new PouchDB(`${tmp.dir}/terminal-baseline`);
     closers.push(() => baseTerminal.close());
     t = performance.now();
-    await baseHqCatalog.replicate.to(baseRelay, { ...DEFAULTS, selector: catalogPullSelector() } as PouchDB.Replication.ReplicateOptions);
-    await baseTerminal.replicate.from(baseRelay, { ...DEFAULTS, selector: termOpts.pull.selector } as PouchDB.Replication.ReplicateOptions);
+    await baseHqCatalog.replicate.to(baseRelay, { ...DEFAULTS, selector: catalogPullSelector() });
+    await baseTerminal.replicate.from(baseRelay, { ...DEFAULTS, selector: termOpts.pull.selector });
     const baseCatalogMs = ((performance.now() - t) * catalogCount) / baseCatalog.docs.length;
     log(`baseline catalog (${baseCatalog.docs.length} docs, scaled to ${catalogCount}) ${seconds(baseCatalogMs)} s`);
     // Named for the catalog size measured: the contract's catalog_100k_to_terminal_s at full size, never at --quick's.
     emit({ metric: sizedMetric('catalog_{size}_to_terminal_s', sizes.products), value: seconds(relayMs + terminalMs), unit: 's', baseline: seconds(baseCatalogMs), target: '<= 30' });
 
     // ---- price_to_terminal: a store price written at HQ -> on the live-synced terminal ----
-    const hqStore = remoteDb(`${hq.couch.url}/${storeDbName(STORE)}`, hqToken);
+    const hqStore = remoteDb(`${hq.couch.url}/${hqStoreDbName(STORE)}`, hqToken);
     const writePrice = (db: PouchDB.Database, offset: number) => async (i: number) => {
-      const id = `price:BENCH${offset + i}`;
+      const id = priceId(`BENCH${offset + i}`);
       await db.put({ ...priceFixture(STORE), _id: id, sku: `BENCH${offset + i}`, price: 1000 + i });
       return id;
     };
-    const priceId = (offset: number) => (i: number) => `price:BENCH${offset + i}`;
+    const benchPriceId = (offset: number) => (i: number) => priceId(`BENCH${offset + i}`);
     let arrivals = new Arrivals(terminal);
-    const priceMs = await latencies(sizes.samples, arrivals, writePrice(hqStore, 0), priceId(0));
+    const priceMs = await latencies(sizes.samples, arrivals, writePrice(hqStore, 0), benchPriceId(0));
     arrivals.cancel();
     // Baseline chain with defaults: HQ store db -> relay baseline db -> baseline terminal, both live.
-    const baseDown1 = hqStore.replicate.to(baseRelay, { ...DEFAULTS, live: true, retry: true, selector: storePullSelector('S001') } as PouchDB.Replication.ReplicateOptions);
-    const baseDown2 = baseTerminal.replicate.from(baseRelay, { ...DEFAULTS, live: true, retry: true, selector: termOpts.pull.selector } as PouchDB.Replication.ReplicateOptions);
+    const baseDown1 = hqStore.replicate.to(baseRelay, { ...DEFAULTS, live: true, retry: true, selector: storePullSelector('S001') });
+    const baseDown2 = baseTerminal.replicate.from(baseRelay, { ...DEFAULTS, live: true, retry: true, selector: termOpts.pull.selector });
     closers.push(async () => {
       baseDown1.cancel();
       baseDown2.cancel();
     });
-    await waitFor(async () => (await baseTerminal.get(priceId(0)(sizes.samples)).then(() => true, () => false)), { what: 'baseline chain caught up', timeoutMs: 120_000, intervalMs: 100 });
+    await waitFor(async () => (await baseTerminal.get(benchPriceId(0)(sizes.samples)).then(() => true, () => false)), { what: 'baseline chain caught up', timeoutMs: 120_000, intervalMs: 100 });
     arrivals = new Arrivals(baseTerminal);
-    const basePriceMs = await latencies(sizes.samples, arrivals, writePrice(hqStore, 100_000), priceId(100_000));
+    const basePriceMs = await latencies(sizes.samples, arrivals, writePrice(hqStore, 100_000), benchPriceId(100_000));
     arrivals.cancel();
     baseDown1.cancel();
     baseDown2.cancel();
@@ -307,7 +308,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     emit({ metric: 'price_to_terminal_p99_ms', value: pct(priceMs, 99), unit: 'ms', baseline: pct(basePriceMs, 99), target: '<= 500' });
 
     // ---- sale_to_hq: a sale written on the terminal -> in HQ's store database ----
-    const push = terminal.replicate.to(terminalRemote, termOpts.push as PouchDB.Replication.ReplicateOptions);
+    const push = terminal.replicate.to(terminalRemote, termOpts.push);
     closers.push(async () => push.cancel());
     const tid = pairing.terminalId;
     const saleId = (offset: number, term: string) => (i: number) => String(saleFixture(offset + i + 1, STORE, term)._id);
@@ -319,8 +320,8 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     arrivals = new Arrivals(hqStore);
     const saleMs = await latencies(sizes.samples, arrivals, writeSale(terminal, 0, tid), saleId(0, tid));
     arrivals.cancel();
-    const baseUp1 = baseTerminal.replicate.to(baseRelay, { ...DEFAULTS, live: true, retry: true, selector: termOpts.push.selector } as PouchDB.Replication.ReplicateOptions);
-    const baseUp2 = baseRelay.replicate.to(hqStore, { ...DEFAULTS, live: true, retry: true, selector: upstreamSelector() } as PouchDB.Replication.ReplicateOptions);
+    const baseUp1 = baseTerminal.replicate.to(baseRelay, { ...DEFAULTS, live: true, retry: true, selector: termOpts.push.selector });
+    const baseUp2 = baseRelay.replicate.to(hqStore, { ...DEFAULTS, live: true, retry: true, selector: upstreamSelector() });
     closers.push(async () => {
       baseUp1.cancel();
       baseUp2.cancel();
@@ -339,7 +340,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     pull.cancel();
     push.cancel();
     const sales = offlineSales(sizes);
-    const prefixes = Array.from({ length: sizes.terminals }, (_, k) => `sale:${STORE}:T${OFFLINE_TERMINAL_BASE + k}:`);
+    const prefixes = Array.from({ length: sizes.terminals }, (_, k) => terminalTypePrefix('sale', STORE, `T${OFFLINE_TERMINAL_BASE + k}`));
     await Promise.all(relay.jobs().map((j) => j.stop()));
     t = performance.now();
     await bulkLoad(relayDb, sales, 1000);
@@ -353,7 +354,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     const audit = await auditSales(hqStore, sales, sizes.terminals);
 
     // Baseline: the same sales pushed with defaults from a relay-side database to a fresh HQ store database.
-    const baseHqName = 'caja-store-bench0';
+    const baseHqName = hqStoreDbName('BENCH0');
     await createDb(`${hq.couch.url}/${baseHqName}`, hqToken());
     await deployDesignDocs(hq.couch.url, baseHqName, 'hq-store', hq.couch.authHeader());
     const baseHqStore = remoteDb(`${hq.couch.url}/${baseHqName}`, hqToken);
@@ -362,7 +363,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     const baseRelayOffline = remoteDb(`${relay.couch.url}/bench-relay-offline`, relayToken);
     await bulkLoad(baseRelayOffline, sales, 1000);
     t = performance.now();
-    await baseRelayOffline.replicate.to(baseHqStore, { ...DEFAULTS, selector: upstreamSelector() } as PouchDB.Replication.ReplicateOptions);
+    await baseRelayOffline.replicate.to(baseHqStore, { ...DEFAULTS, selector: upstreamSelector() });
     const baseCatchupMs = performance.now() - t;
     const baseAudit = await auditSales(baseHqStore, sales, sizes.terminals);
     log(`baseline caught up in ${seconds(baseCatchupMs)} s`);

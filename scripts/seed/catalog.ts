@@ -13,7 +13,7 @@ import type {
   Supplier,
   TaxGroup,
   TaxRate,
-  TenderType,
+  Tender,
 } from '../../shared/model/types';
 import { catalogId, ean13CheckDigit, productId } from '../../shared/model/ids';
 import { defaultRoleDocs } from '../../shared/auth/permissions';
@@ -34,7 +34,7 @@ export interface Catalog {
   taxGroups: TaxGroup[];
   departments: Department[];
   suppliers: Supplier[];
-  tenders: TenderType[];
+  tenders: Tender[];
   roles: Role[];
   products: Product[];
   specials: Special[];
@@ -78,7 +78,7 @@ function taxDocs(): { rates: TaxRate[]; groups: TaxGroup[] } {
   return { rates, groups };
 }
 
-function tenderDocs(): TenderType[] {
+function tenderDocs(): Tender[] {
   const base = { type: 'tender', schema: CURRENT_SCHEMA, active: true } as const;
   return [
     { ...base, _id: catalogId('tender', 'cash'), code: 'cash', name: { en: 'Cash', es: 'Efectivo' }, kind: 'cash', allowChange: true, allowOverTender: true, opensDrawer: true },

@@ -2,7 +2,7 @@
 //   npx tsx scripts/seed/cli.ts [--products 2000] [--seed caja] [--store S001 ...] > seed.ndjson
 // Each store's documents follow the catalog (they carry storeId); its demo logins are printed on stderr.
 import { parseArgs } from 'node:util';
-import { generateCatalog } from './catalog';
+import { BASE_CURRENCY, generateCatalog } from './catalog';
 import { generateStoreDocs } from './store';
 
 async function main(): Promise<void> {
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: 'caja' },
       store: { type: 'string', multiple: true, default: [] },
       'time-zone': { type: 'string', default: 'America/Mexico_City' },
-      currency: { type: 'string', default: 'MXN' },
+      currency: { type: 'string', default: BASE_CURRENCY },
       locale: { type: 'string', default: 'es' },
     },
   });

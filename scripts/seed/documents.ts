@@ -2,11 +2,11 @@
 // rules and the design documents. Each builder returns a fresh object, so a test may mutate it.
 import type {
   CashMovement, CreditEntry, Customer, Department, Product, Return, Role, Sale, Shift, ShiftClose, Special, StockMovement,
-  StoreConfig, StorePrice, StoreUser, Supplier, TaxGroup, TaxRate, TenderType, Transfer, TransferReceipt, Void,
+  StoreConfig, StorePrice, StoreUser, Supplier, TaxGroup, TaxRate, Tender, Transfer, TransferArrival, Void,
   ZReport, AuditEntry, CajaDoc,
 } from '../../shared/model/types';
 import type { Money } from '../../shared/money';
-import { auditId, cashId, creditId, creditLinkToken, customerId, giftCardId, moveId, receiptNumber, returnId, saleId, shiftCloseId, shiftId, transferId, transferReceiptId, voidId, zreportId } from '../../shared/model/ids';
+import { auditId, cashId, catalogId, CONFIG_ID, creditId, creditLinkUnique, customerId, giftCardId, moveId, priceId, productId, receiptNumber, returnId, saleId, shiftCloseId, shiftId, transferId, transferArrivalId, userDocId, voidId, zreportId } from '../../shared/model/ids';
 
 const m = (n: number): Money => n as Money;
 const T0 = '2024-05-01T15:04:05.000Z';
@@ -15,7 +15,7 @@ const name = (en: string) => ({ en, es: en });
 /** A valid product (EAN-13 barcode with a correct check digit). */
 export function product(sku = 'A1', barcodes = ['7501234567893']): Product {
   return {
-    _id: 'product:' + sku, type: 'product', schema: 1, sku, name: name('Apple ' + sku), barcodes,
+    _id: productId(sku), type: 'product', schema: 1, sku, name: name('Apple ' + sku), barcodes,
     departmentId: 'department:FRUIT', taxGroupId: 'taxgroup:STD', price: m(250), unit: 'each', weighed: false,
     active: true, updatedAt: T0,
   };
@@ -121,10 +121,10 @@ export function transfer(from = 'S001', to = 'S002'): Transfer {
   };
 }
 
-export function transferReceipt(from = 'S001', to = 'S002'): TransferReceipt {
+export function transferReceipt(from = 'S001', to = 'S002'): TransferArrival {
   const t = transferId(from, 't-1');
   return {
-    _id: transferReceiptId(t), type: 'receipt', schema: 1, storeId: to, transferId: t,
+    _id: transferArrivalId(t), type: 'receipt', schema: 1, storeId: to, transferId: t,
     lines: [{ productId: 'product:A1', qty: 3 }], createdAt: T0, userId: 'u9',
   };
 }
@@ -137,7 +137,7 @@ export function customer(): Customer {
 export function credit(seq = 1, storeId = 'S001', terminalId = 'T1'): CreditEntry {
   const holder = customerId('cust-1');
   return {
-    _id: creditId(holder, storeId, terminalId, creditLinkToken('sale', seq, 0)), type: 'credit', schema: 1, storeId, terminalId,
+    _id: creditId(holder, storeId, terminalId, creditLinkUnique('sale', seq, 0)), type: 'credit', schema: 1, storeId, terminalId,
     customerId: holder, amount: m(-500), reason: 'redeem', saleId: saleId(storeId, terminalId, seq), createdAt: T0, userId: 'u1', approvals: [],
   };
 }
@@ -159,54 +159,54 @@ export function audit(storeId = 'S001'): AuditEntry {
 }
 
 export function department(): Department {
-  return { _id: 'department:FRUIT', type: 'department', schema: 1, code: 'FRUIT', name: name('Fruit'), parentId: null };
+  return { _id: catalogId('department', 'FRUIT'), type: 'department', schema: 1, code: 'FRUIT', name: name('Fruit'), parentId: null };
 }
 
 export function taxrate(): TaxRate {
-  return { _id: 'taxrate:VAT', type: 'taxrate', schema: 1, code: 'VAT', name: name('VAT'), rateBp: 1600, compound: false };
+  return { _id: catalogId('taxrate', 'VAT'), type: 'taxrate', schema: 1, code: 'VAT', name: name('VAT'), rateBp: 1600, compound: false };
 }
 
 export function taxgroup(): TaxGroup {
-  return { _id: 'taxgroup:STD', type: 'taxgroup', schema: 1, code: 'STD', name: name('Standard'), rateIds: ['taxrate:VAT'] };
+  return { _id: catalogId('taxgroup', 'STD'), type: 'taxgroup', schema: 1, code: 'STD', name: name('Standard'), rateIds: ['taxrate:VAT'] };
 }
 
-export function tender(): TenderType {
+export function tender(): Tender {
   return {
-    _id: 'tender:CASH', type: 'tender', schema: 1, code: 'CASH', name: name('Cash'), kind: 'cash', allowChange: true,
+    _id: catalogId('tender', 'CASH'), type: 'tender', schema: 1, code: 'CASH', name: name('Cash'), kind: 'cash', allowChange: true,
     allowOverTender: true, opensDrawer: true, active: true,
   };
 }
 
 export function supplier(): Supplier {
-  return { _id: 'supplier:ACME', type: 'supplier', schema: 1, code: 'ACME', name: 'Acme', active: true };
+  return { _id: catalogId('supplier', 'ACME'), type: 'supplier', schema: 1, code: 'ACME', name: 'Acme', active: true };
 }
 
 export function special(): Special {
   return {
-    _id: 'special:MAY', type: 'special', schema: 1, code: 'MAY', name: name('May'), kind: 'percent_off',
+    _id: catalogId('special', 'MAY'), type: 'special', schema: 1, code: 'MAY', name: name('May'), kind: 'percent_off',
     target: { departmentIds: ['department:FRUIT'] }, startsAt: T0, endsAt: '2024-05-31T23:59:59.000Z', percentBp: 1000, active: true,
   };
 }
 
 export function role(): Role {
-  return { _id: 'role:cashier', type: 'role', schema: 1, code: 'cashier', name: name('Cashier'), permissions: ['sale.ring'], discountLimitBp: 500 };
+  return { _id: catalogId('role', 'cashier'), type: 'role', schema: 1, code: 'cashier', name: name('Cashier'), permissions: ['sale.ring'], discountLimitBp: 500 };
 }
 
 export function user(storeId = 'S001'): StoreUser {
   return {
-    _id: 'user:u1', type: 'user', schema: 1, userId: 'u1', username: 'ana', displayName: 'Ana', storeId, roles: ['role:cashier'],
+    _id: userDocId('u1'), type: 'user', schema: 1, userId: 'u1', username: 'ana', displayName: 'Ana', storeId, roles: ['role:cashier'],
     permissions: ['sale.ring'], discountLimitBp: 500,
     pin: { algorithm: 'PBKDF2-SHA256', iterations: 100000, salt: 'c2FsdA==', hash: 'aGFzaA==' }, active: true,
   };
 }
 
 export function price(storeId = 'S001'): StorePrice {
-  return { _id: 'price:A1', type: 'price', schema: 1, storeId, sku: 'A1', price: m(240), updatedAt: T0 };
+  return { _id: priceId('A1'), type: 'price', schema: 1, storeId, sku: 'A1', price: m(240), updatedAt: T0 };
 }
 
 export function config(storeId = 'S001'): StoreConfig {
   return {
-    _id: 'config:hq', type: 'config', schema: 1, storeId, code: storeId, name: 'Centro', address: 'Calle 1', timeZone: 'America/Mexico_City',
+    _id: CONFIG_ID, type: 'config', schema: 1, storeId, code: storeId, name: 'Centro', address: 'Calle 1', timeZone: 'America/Mexico_City',
     currency: 'MXN', locale: 'es', taxMode: 'exclusive', cashRounding: m(5), varianceAlert: m(500),
     receiptFooter: { en: 'Thanks', es: 'Gracias' }, returnDays: 30,
   };

@@ -27,5 +27,5 @@ export function authorizedDb(url: string, authorization: () => string | Promise<
       const signal = opts.timeoutMs && !init?.signal ? AbortSignal.timeout(opts.timeoutMs) : init?.signal;
       return PouchDB.fetch(input, { ...init, headers, ...(signal ? { signal } : {}) });
     },
-  } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+  });
 }

@@ -4,7 +4,8 @@
 // Pure: no I/O.
 import { isPermission } from '../auth/permissions';
 import { STORE_CODE_RE } from '../model/ids';
-import type { Infer } from './parse';
+import { apiError } from './errors';
+import type { Infer, Parser } from './parse';
 import {
   array,
   barcode,
@@ -160,6 +161,23 @@ export const ProductQuery = object({
 
 export const StorePrice = object({ price: nullable(moneyOf()) });
 
+/** `GET /console/products`: a search, a page size and where the previous page ended (one value each). */
+export const ConsoleProductQuery = object({
+  q: optional(string({ min: 0, max: 100 })),
+  limit: optional(int({ min: 1, max: 500 })),
+  cursor: optional(string({ min: 0, max: 64 })),
+});
+
+/**
+ * `PATCH /console/products/:sku`: the revision the edit was made on (`rev_required` when missing, before the
+ * fields are looked at), and the changed fields as PATCH /products/:sku takes them.
+ */
+export const ConsoleProductEdit: Parser<ProductPatchBody & { _rev: string }> = (value, path) => {
+  const { _rev: rev, ...fields } = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+  if (typeof rev !== 'string' || !rev || rev.length > 64) throw apiError('rev_required', 'Send the _rev of the product version you edited.');
+  return { ...ProductPatch(fields, path), _rev: rev };
+};
+
 export const SyncProvision = object({ token: string({ max: 4096, trim: false, code: 'token_malformed' }) });
 export const SyncTokenRequest = object({
   storeCode: string({ max: 12, trim: false, code: 'missing_credentials' }),
@@ -186,7 +204,6 @@ export const SyncErrorReport = object(
   },
   reported,
 );
-export type SyncErrorReportBody = Infer<typeof SyncErrorReport>;
 
 export const JobReportBody = object(
   {

@@ -263,5 +263,3 @@ export function isCalendarDate(value: string): boolean {
   return d.toISOString().slice(0, 10) === value;
 }
 
-/** An ISO-8601 timestamp that parses (what relays send as `at`). */
-export const timestamp = (): Parser<string> => refine(string({ max: 40 }), (s) => (Number.isFinite(Date.parse(s)) ? null : `"${s}" is not an ISO-8601 time`));

@@ -4,6 +4,7 @@
 // roles, so a terminal decides offline without looking roles up.
 import type { I18nText, Role, StoreUser } from '../model/types';
 import { CURRENT_SCHEMA } from '../model/types';
+import { catalogId } from '../model/ids';
 
 interface PermissionInfo {
   label: I18nText;
@@ -137,7 +138,7 @@ export const DEFAULT_ROLES: readonly RoleDefinition[] = [
 /** The default roles as Role documents (`role:<code>`). */
 export function defaultRoleDocs(): Role[] {
   return DEFAULT_ROLES.map((r) => ({
-    _id: `role:${r.code}`,
+    _id: catalogId('role', r.code),
     type: 'role',
     schema: CURRENT_SCHEMA,
     code: r.code,

@@ -2,7 +2,7 @@
 // WebCrypto rather than node:crypto so a terminal (browser or Electron renderer) verifies a PIN offline
 // exactly as HQ hashed it (design.md "Provisioning and auth", point 5). The iteration count is stored
 // beside the hash, so raising the default later does not break hashes already replicated to terminals.
-import type { PinHash } from '../model/types';
+import type { SecretHash } from '../model/types';
 
 /** Default PBKDF2 iterations for passwords (OWASP 2023 guidance for PBKDF2-HMAC-SHA256 is 600k; 210k is
  * the older FIPS-aligned figure the brief asks for, and keeps an HQ login under ~100 ms on modest hardware). */
@@ -21,7 +21,7 @@ export const PIN_ITERATIONS = 100_000;
  * attacker which usernames exist. The salt and hash are fixed random bytes, not derived from any secret, so
  * no input is known to match; callers still treat the outcome as a failure whatever it is.
  */
-export const DUMMY_PASSWORD_HASH: Readonly<PinHash> = Object.freeze({
+export const DUMMY_PASSWORD_HASH: Readonly<SecretHash> = Object.freeze({
   algorithm: 'PBKDF2-SHA256',
   iterations: PASSWORD_ITERATIONS,
   salt: 'LCijK0wsCDtyXVqXV2UKkA==',
@@ -29,7 +29,7 @@ export const DUMMY_PASSWORD_HASH: Readonly<PinHash> = Object.freeze({
 });
 
 /** The PIN counterpart of DUMMY_PASSWORD_HASH (PIN_ITERATIONS), for a manager PIN check naming an unknown user. */
-export const DUMMY_PIN_HASH: Readonly<PinHash> = Object.freeze({
+export const DUMMY_PIN_HASH: Readonly<SecretHash> = Object.freeze({
   algorithm: 'PBKDF2-SHA256',
   iterations: PIN_ITERATIONS,
   salt: 'qDuoEecomzd+ZB7XdB6oiw==',
@@ -52,7 +52,7 @@ export interface HashOptions {
 }
 
 /** Hashes a password or PIN with PBKDF2-SHA256 and a random 16-byte salt. */
-export async function hashSecret(secret: string, options: HashOptions = {}): Promise<PinHash> {
+export async function hashSecret(secret: string, options: HashOptions = {}): Promise<SecretHash> {
   const iterations = options.iterations ?? PASSWORD_ITERATIONS;
   if (!Number.isSafeInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
     throw new RangeError(`iterations must be an integer in [${MIN_ITERATIONS}, ${MAX_ITERATIONS}], got ${iterations}`);
@@ -69,7 +69,7 @@ export async function hashSecret(secret: string, options: HashOptions = {}): Pro
 }
 
 /** Hashes a till PIN (4-6 digits) with the PIN iteration count; throws if it is not a valid PIN. */
-export async function hashPin(pin: string, options: HashOptions = {}): Promise<PinHash> {
+export async function hashPin(pin: string, options: HashOptions = {}): Promise<SecretHash> {
   if (!isValidPin(pin)) throw new RangeError('a PIN is 4 to 6 digits');
   return hashSecret(pin, { iterations: PIN_ITERATIONS, ...options });
 }
@@ -83,7 +83,7 @@ export function isValidPin(pin: string): boolean {
  * Checks a secret against a stored hash in constant time. A malformed or out-of-bounds stored hash
  * yields false rather than an exception, so a bad document can never open a till or crash a login.
  */
-export async function verifySecret(secret: string, stored: PinHash | null | undefined): Promise<boolean> {
+export async function verifySecret(secret: string, stored: SecretHash | null | undefined): Promise<boolean> {
   if (!stored || stored.algorithm !== 'PBKDF2-SHA256') return false;
   const { iterations } = stored;
   if (!Number.isSafeInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) return false;
@@ -95,7 +95,7 @@ export async function verifySecret(secret: string, stored: PinHash | null | unde
 }
 
 /** True when a stored hash uses fewer iterations than wanted, so the caller should re-hash on next login. */
-export function needsRehash(stored: PinHash, wantedIterations: number): boolean {
+export function needsRehash(stored: SecretHash, wantedIterations: number): boolean {
   return stored.algorithm !== 'PBKDF2-SHA256' || stored.iterations < wantedIterations;
 }
 

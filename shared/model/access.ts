@@ -2,8 +2,8 @@
 // database and usable by app code before a write. Bundled into design documents like validate.ts: ES2017,
 // pure, no classes, no Intl, no lookbehind.
 import { TERMINAL_TYPES, UPSTREAM_TYPES } from './types';
-import type { DocType } from './types';
-import { isStoreCode, isTerminalId, ownerOf, splitId, storeCodeOfDbName } from './ids';
+import { ownerOf, splitId } from './ids';
+import { COUCH_ROLE, parseStoreCouchRole, parseTerminalCouchRole, storeCodeOfDbName } from './names';
 import { isObj, validateDoc } from './validate';
 import type { Obj } from './validate';
 
@@ -38,29 +38,30 @@ function has(list: readonly string[], v: unknown): boolean {
 /** Reads the writer from userCtx roles: `_admin`, a store credential, a terminal, HQ staff, or unknown. */
 export function principalOf(userCtx: UserCtx | null | undefined): Principal {
   const roles = userCtx && Array.isArray(userCtx.roles) ? userCtx.roles : [];
-  if (roles.indexOf('_admin') >= 0) return { kind: 'admin' };
+  if (roles.indexOf(COUCH_ROLE.admin) >= 0) return { kind: 'admin' };
   const stores: string[] = [];
   const terminals: string[][] = [];
   for (let i = 0; i < roles.length; i++) {
     const r = roles[i];
     if (typeof r !== 'string') continue;
-    const p = r.split(':');
-    if (p.length === 2 && p[0] === 'store' && isStoreCode(p[1])) stores.push(p[1]);
-    if (p.length === 3 && p[0] === 'terminal' && isStoreCode(p[1]) && isTerminalId(p[2])) terminals.push([p[1], p[2]]);
+    const store = parseStoreCouchRole(r);
+    const terminal = parseTerminalCouchRole(r);
+    if (store) stores.push(store);
+    if (terminal) terminals.push(terminal);
   }
   // A credential naming two stores or two terminals is ambiguous, and ambiguity must never widen access.
-  if (roles.indexOf('caja-terminal') >= 0) {
+  if (roles.indexOf(COUCH_ROLE.terminal) >= 0) {
     const t = terminals[0];
     if (terminals.length !== 1 || stores.length !== 1 || !t || t[0] !== stores[0]) {
       return { kind: 'unknown', why: 'a terminal credential must carry exactly one store:<CODE> and one terminal:<CODE>:<TID> role' };
     }
     return { kind: 'terminal', storeId: t[0] as string, terminalId: t[1] as string };
   }
-  if (roles.indexOf('caja-store') >= 0) {
+  if (roles.indexOf(COUCH_ROLE.store) >= 0) {
     if (stores.length !== 1 || terminals.length !== 0) return { kind: 'unknown', why: 'a store credential must carry exactly one store:<CODE> role' };
     return { kind: 'store', storeId: stores[0] as string };
   }
-  if (roles.indexOf('caja-hq') >= 0) return { kind: 'hq' };
+  if (roles.indexOf(COUCH_ROLE.hq) >= 0) return { kind: 'hq' };
   return { kind: 'unknown', why: 'no Caja role' };
 }
 
@@ -218,10 +219,3 @@ function withoutStoreCredit(doc: Obj): Obj {
   return copy;
 }
 
-/** The types a writer may create in a database kind (for UIs and tests; authorizeWrite is the rule). */
-export function writableTypes(dbKind: DbKind, who: Principal): readonly DocType[] | 'all' {
-  if (who.kind === 'admin') return 'all';
-  if (dbKind === 'hq-store' && who.kind === 'store') return UPSTREAM_TYPES;
-  if (dbKind === 'relay-store' && who.kind === 'terminal') return TERMINAL_TYPES;
-  return [];
-}

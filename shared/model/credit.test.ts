@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
-  creditHolderPrefix, creditId, creditLinkToken, customerId, giftCardId, ownerOf, parseCreditId, parseCreditLinkToken, saleId, returnId,
+  creditHolderPrefix, creditId, creditLinkUnique, customerId, giftCardId, ownerOf, parseCreditId, parseCreditLinkUnique, saleId, returnId,
 } from './ids';
 import { checkWrite, authorizeWrite, LEDGER_TYPES } from './access';
 import type { UserCtx } from './access';
@@ -32,11 +32,11 @@ function entry(over: Loose = {}): Loose {
 describe('credit ledger: ids', () => {
   it('builds and parses holder-first ids, with link tokens for entries written with a document', () => {
     expect(giftCardId('6001002003')).to.equal('giftcard:6001002003');
-    expect(creditLinkToken('sale', 42, 1)).to.equal('sale-00000042-1');
-    expect(creditId(ANA, 'S001', 'T1', creditLinkToken('sale', 42, 1))).to.equal('credit:customer:cust-1:S001:T1:sale-00000042-1');
+    expect(creditLinkUnique('sale', 42, 1)).to.equal('sale-00000042-1');
+    expect(creditId(ANA, 'S001', 'T1', creditLinkUnique('sale', 42, 1))).to.equal('credit:customer:cust-1:S001:T1:sale-00000042-1');
     expect(creditHolderPrefix(giftCardId('77'))).to.equal('credit:giftcard:77:');
     expect(parseCreditId('credit:customer:cust-1:S001:T1:sale-00000042-1')).to.deep.equal({
-      holder: ANA, holderType: 'customer', storeId: 'S001', terminalId: 'T1', token: 'sale-00000042-1', link: { link: 'sale', seq: 42, index: 1 },
+      holder: ANA, holderType: 'customer', storeId: 'S001', terminalId: 'T1', unique: 'sale-00000042-1', link: { link: 'sale', seq: 42, index: 1 },
     });
     expect(parseCreditId('credit:giftcard:77:S002:T3:9f1c')).to.deep.include({ holder: 'giftcard:77', storeId: 'S002', terminalId: 'T3', link: null });
     // malformed: unknown holder kind, bad store, a token posing as a link token, too few parts
@@ -45,13 +45,13 @@ describe('credit ledger: ids', () => {
     }
     expect(() => creditId(ANA, 'S001', 'T1', 'void-oops')).to.throw(RangeError);
     expect(() => creditId('customer:a:b', 'S001', 'T1', 'x')).to.throw(RangeError);
-    expect(() => creditLinkToken('sale', 1, 1000)).to.throw(RangeError);
+    expect(() => creditLinkUnique('sale', 1, 1000)).to.throw(RangeError);
     expect(() => giftCardId('12 34')).to.throw(RangeError);
   });
 
   it('names its owner: store and terminal, or only the store for a void (any till of the store voids)', () => {
     expect(ownerOf(fx.credit()._id)).to.deep.equal({ storeId: 'S001', terminalId: 'T1' });
-    expect(ownerOf(creditId(ANA, 'S001', 'T1', creditLinkToken('void', 1, 0)))).to.deep.equal({ storeId: 'S001' });
+    expect(ownerOf(creditId(ANA, 'S001', 'T1', creditLinkUnique('void', 1, 0)))).to.deep.equal({ storeId: 'S001' });
     expect(ownerOf(fx.giftCardIssue('S002', 'T4')._id)).to.deep.equal({ storeId: 'S002', terminalId: 'T4' });
   });
 
@@ -60,9 +60,9 @@ describe('credit ledger: ids', () => {
     const term = fc.integer({ min: 0, max: 9999 }).map((n) => 'T' + n);
     const link = fc.constantFrom('sale' as const, 'return' as const, 'void' as const);
     fc.assert(fc.property(store, term, link, fc.integer({ min: 1, max: 99999999 }), fc.integer({ min: 0, max: 999 }), (s, t, l, seq, i) => {
-      const id = creditId(ANA, s, t, creditLinkToken(l, seq, i));
-      expect(parseCreditId(id)).to.deep.equal({ holder: ANA, holderType: 'customer', storeId: s, terminalId: t, token: creditLinkToken(l, seq, i), link: { link: l, seq, index: i } });
-      expect(parseCreditLinkToken(creditLinkToken(l, seq, i))).to.deep.equal({ link: l, seq, index: i });
+      const id = creditId(ANA, s, t, creditLinkUnique(l, seq, i));
+      expect(parseCreditId(id)).to.deep.equal({ holder: ANA, holderType: 'customer', storeId: s, terminalId: t, unique: creditLinkUnique(l, seq, i), link: { link: l, seq, index: i } });
+      expect(parseCreditLinkUnique(creditLinkUnique(l, seq, i))).to.deep.equal({ link: l, seq, index: i });
     }));
   });
 });
@@ -78,12 +78,12 @@ describe('credit ledger: validation', () => {
     expect(validateDoc(fx.credit())).to.deep.equal([]);
     expect(validateDoc(fx.giftCardIssue())).to.deep.equal([]);
     const refund: CreditEntry = {
-      ...fx.credit(), _id: creditId(ANA, 'S001', 'T1', creditLinkToken('return', 2, 0)), amount: 812 as CreditEntry['amount'], reason: 'refund', returnId: returnId('S001', 'T1', 2),
+      ...fx.credit(), _id: creditId(ANA, 'S001', 'T1', creditLinkUnique('return', 2, 0)), amount: 812 as CreditEntry['amount'], reason: 'refund', returnId: returnId('S001', 'T1', 2),
     };
     delete refund.saleId;
     expect(validateDoc(refund)).to.deep.equal([]);
     // T2 gives back what sale S001-T1-1 redeemed: the id names the sale's terminal, terminalId the writer.
-    const voided = { ...fx.credit(), _id: creditId(ANA, 'S001', 'T1', creditLinkToken('void', 1, 0)), terminalId: 'T2', amount: 500, reason: 'refund' };
+    const voided = { ...fx.credit(), _id: creditId(ANA, 'S001', 'T1', creditLinkUnique('void', 1, 0)), terminalId: 'T2', amount: 500, reason: 'refund' };
     expect(validateDoc(voided)).to.deep.equal([]);
     const adjust = { ...fx.giftCardIssue(), reason: 'adjust', amount: -250, note: 'card damaged, balance moved', approvals: [{ action: 'customers.edit', approvedBy: 'mgr', approvedAt: T0 }] };
     expect(validateDoc(adjust)).to.deep.equal([]);
@@ -110,7 +110,7 @@ describe('credit ledger: validation', () => {
     expect(errorsOf(entry({ _id: creditId(ANA, 'S001', 'T1', 'r-1') }))).to.equal('_id: an entry tied to a sale or return takes the link token of that document');
     expect(errorsOf(entry({ _id: creditId(ANA, 'S001', 'T1', 'r-1'), saleId: undefined }))).to.equal('saleId: a redeem pays a sale: it must name it');
     expect(errorsOf({ ...fx.giftCardIssue(), saleId: saleId('S001', 'T1', 1) })).to.equal('_id: an entry tied to a sale or return takes the link token of that document');
-    const onReturn = creditId(ANA, 'S001', 'T1', creditLinkToken('return', 2, 0));
+    const onReturn = creditId(ANA, 'S001', 'T1', creditLinkUnique('return', 2, 0));
     expect(errorsOf(entry({ _id: onReturn, saleId: undefined, returnId: returnId('S001', 'T1', 2) }))).to.contain('reason: an entry tied to a return is a refund');
     expect(errorsOf(entry({ _id: onReturn, saleId: undefined, reason: 'refund', amount: 100, returnId: returnId('S001', 'T2', 2) }))).to.equal('returnId: must be the return the id names');
     // the id's store and terminal are the document's (and the envelope checks them first)
@@ -139,7 +139,7 @@ describe('credit ledger: who may write it', () => {
   });
 
   it('a void refund may come from any till of the store, but only as itself', () => {
-    const voided = { ...fx.credit(), _id: creditId(ANA, 'S001', 'T1', creditLinkToken('void', 1, 0)), terminalId: 'T2', amount: 500, reason: 'refund' };
+    const voided = { ...fx.credit(), _id: creditId(ANA, 'S001', 'T1', creditLinkUnique('void', 1, 0)), terminalId: 'T2', amount: 500, reason: 'refund' };
     expect(checkWrite('relay-store', voided, null, terminalCtx('S001', 'T2'))).to.equal(null);
     expect(checkWrite('relay-store', voided, null, terminalCtx('S001', 'T3'))).to.match(/^terminal S001:T3 may not write credit .* of terminal T2$/);
     expect(checkWrite('relay-store', { ...voided, storeId: 'S002' }, null, terminalCtx('S002', 'T2'))).to.match(/^store S002 may not write /);

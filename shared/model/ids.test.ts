@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
-  auditId, cashId, customerId, ean13CheckDigit, hqStoreDbName, isValidEan13, moveId, ownerOf, parseAuditId, parseCashId,
-  parseReceiptNumber, parseReturnId, parseSaleId, parseShiftCloseId, parseShiftId, parseTransferReceiptId, parseVoidId,
-  parseZreportId, productId, receiptNumber, returnId, saleId, shiftCloseId, shiftId, storeCodeOfDbName, transferId,
-  transferReceiptId, userDocId, priceId, voidId, zreportId, catalogId, splitId, parseMoveId, parseTransferId, parseCustomerId,
+  auditId, cashId, customerId, ean13CheckDigit, isValidEan13, moveId, ownerOf, parseAuditId, parseCashId,
+  parseReceiptNumber, parseReturnId, parseSaleId, parseShiftCloseId, parseShiftId, parseTransferArrivalId, parseVoidId,
+  parseZreportId, productId, receiptNumber, returnId, saleId, shiftCloseId, shiftId, transferId,
+  transferArrivalId, userDocId, priceId, voidId, zreportId, catalogId, splitId, parseMoveId, parseTransferId, parseCustomerId,
 } from './ids';
+import { hqStoreDbName, storeCodeOfDbName } from './names';
 
 const storeArb = fc.stringMatching(/^[A-Z0-9]{2,12}$/);
 const terminalArb = fc.integer({ min: 0, max: 9999 }).map((n) => 'T' + n);
@@ -27,7 +28,7 @@ describe('ids', () => {
     expect(zreportId('S001', '2024-05-01')).to.equal('zreport:S001:2024-05-01');
     expect(moveId('S001', 'u')).to.equal('move:S001:u');
     expect(transferId('S001', 'u')).to.equal('transfer:S001:u');
-    expect(transferReceiptId('transfer:S001:u')).to.equal('receipt:transfer:S001:u');
+    expect(transferArrivalId('transfer:S001:u')).to.equal('receipt:transfer:S001:u');
     expect(customerId('9b2c')).to.equal('customer:9b2c');
     expect(auditId('hq', '2024-05-01T10:00:00.000Z', 'x')).to.equal('audit:hq:2024-05-01T10:00:00.000Z:x');
   });
@@ -70,7 +71,7 @@ describe('ids', () => {
     expect(parseZreportId('zreport:S001:2024-05-01')).to.deep.equal({ storeId: 'S001', businessDate: '2024-05-01' });
     expect(parseMoveId('move:S001:u')).to.deep.equal({ storeId: 'S001', uuid: 'u' });
     expect(parseTransferId('transfer:S001:u')).to.deep.equal({ storeId: 'S001', uuid: 'u' });
-    expect(parseTransferReceiptId('receipt:transfer:S001:u')).to.deep.equal({ transferId: 'transfer:S001:u', fromStoreId: 'S001' });
+    expect(parseTransferArrivalId('receipt:transfer:S001:u')).to.deep.equal({ transferId: 'transfer:S001:u', fromStoreId: 'S001' });
     expect(parseCustomerId('customer:x-1')).to.deep.equal({ uuid: 'x-1' });
     expect(parseAuditId('audit:S001:2024-05-01T10:00:00.000Z:x')).to.deep.equal({ owner: 'S001', storeId: 'S001', at: '2024-05-01T10:00:00.000Z', uuid: 'x' });
     expect(parseAuditId('audit:hq:2024-05-01T10:00:00Z:x')).to.deep.equal({ owner: 'hq', at: '2024-05-01T10:00:00Z', uuid: 'x' });

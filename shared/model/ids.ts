@@ -1,13 +1,17 @@
 // Deterministic document ids (design.md "Documents (contract)"). An id carries its owner, so a retried write
 // is a conflict, never a duplicate, and validate_doc_update can check ownership from the id alone.
 // This file is bundled into design documents: keep it ES2017, pure, no lookbehind, no Intl.
+// The other names (databases, CouchDB roles, principals, audit actors, `_local` ids) are in names.ts.
 
-/** Store code: the store id everywhere (`S001`). */
+/**
+ * A store's code (`S001`). Code calls it `storeCode`; documents carry it in their `storeId` field (a wire
+ * name, kept), and parsed ids name it `storeId` after that field.
+ */
 export const STORE_CODE_RE = /^[A-Z0-9]{2,12}$/;
 /** Terminal id within a store (`T1`). */
 export const TERMINAL_ID_RE = /^T[0-9]{1,4}$/;
-/** Opaque unique token used in ids (a UUID, or any url-safe random string). */
-export const TOKEN_RE = /^[A-Za-z0-9_-]{1,64}$/;
+/** The unique part of an id (a UUID, or any url-safe random string): not a credential. */
+export const ID_UNIQUE_RE = /^[A-Za-z0-9_-]{1,64}$/;
 /** A business date in the store's time zone. */
 export const BUSINESS_DATE_RE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 /** An ISO-8601 UTC timestamp as written by `Date.prototype.toISOString` (milliseconds optional). */
@@ -16,10 +20,6 @@ export const ISO_UTC_RE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([
 /** Width of zero-padded sequence numbers in ids, so ids sort in ringing order (up to 99,999,999 per terminal). */
 export const SEQ_WIDTH = 8;
 export const MAX_SEQ = 99999999;
-
-export const CATALOG_DB = 'caja-catalog';
-export const RELAY_STORE_DB = 'caja-store';
-const HQ_STORE_DB_PREFIX = 'caja-store-';
 
 /** True for a valid store code. */
 export function isStoreCode(value: unknown): value is string {
@@ -31,9 +31,9 @@ export function isTerminalId(value: unknown): value is string {
   return typeof value === 'string' && TERMINAL_ID_RE.test(value);
 }
 
-/** True for a valid id token (uuid-like). */
-export function isToken(value: unknown): value is string {
-  return typeof value === 'string' && TOKEN_RE.test(value);
+/** True for a valid unique part of an id (uuid-like). */
+export function isIdUnique(value: unknown): value is string {
+  return typeof value === 'string' && ID_UNIQUE_RE.test(value);
 }
 
 /** True for a `YYYY-MM-DD` business date. */
@@ -111,13 +111,18 @@ export function priceId(sku: string): string {
 /** The id of the store configuration document in a store's database. */
 export const CONFIG_ID = 'config:hq';
 
+/** The cash tender every catalog has (`tender:cash`): change is given in it, refunds default to it. */
+export const CASH_TENDER_ID = 'tender:cash';
+/** The tender an exchange carries value in from the returned goods to the new sale (never a catalog document). */
+export const EXCHANGE_TENDER_ID = 'tender:exchange';
+
 // ---------- transactions ----------
 
 /** `sale:<store>:<terminal>:<seq 8 digits>`. */
-export function saleId(storeId: string, terminalId: string, seq: number): string {
-  need(isStoreCode(storeId), 'store code', storeId);
+export function saleId(storeCode: string, terminalId: string, seq: number): string {
+  need(isStoreCode(storeCode), 'store code', storeCode);
   need(isTerminalId(terminalId), 'terminal id', terminalId);
-  return 'sale:' + storeId + ':' + terminalId + ':' + padSeq(seq);
+  return 'sale:' + storeCode + ':' + terminalId + ':' + padSeq(seq);
 }
 
 export interface TerminalSeqRef {
@@ -130,11 +135,11 @@ function parseTerminalSeq(prefix: string, id: string): TerminalSeqRef | null {
   if (typeof id !== 'string') return null;
   const parts = id.split(':');
   if (parts.length !== 4 || parts[0] !== prefix) return null;
-  const storeId = parts[1] as string;
+  const storeCode = parts[1] as string;
   const terminalId = parts[2] as string;
   const seq = parseSeq(parts[3]);
-  if (!isStoreCode(storeId) || !isTerminalId(terminalId) || seq === null) return null;
-  return { storeId, terminalId, seq };
+  if (!isStoreCode(storeCode) || !isTerminalId(terminalId) || seq === null) return null;
+  return { storeId: storeCode, terminalId, seq };
 }
 
 /** Parses a sale id, or null. */
@@ -143,11 +148,11 @@ export function parseSaleId(id: string): TerminalSeqRef | null {
 }
 
 /** `<store>-<terminal>-<seq>`, the number printed on the receipt (seq unpadded, as people read it). */
-export function receiptNumber(storeId: string, terminalId: string, seq: number): string {
-  need(isStoreCode(storeId), 'store code', storeId);
+export function receiptNumber(storeCode: string, terminalId: string, seq: number): string {
+  need(isStoreCode(storeCode), 'store code', storeCode);
   need(isTerminalId(terminalId), 'terminal id', terminalId);
   need(isSeq(seq), 'sequence', seq);
-  return storeId + '-' + terminalId + '-' + seq;
+  return storeCode + '-' + terminalId + '-' + seq;
 }
 
 /** Parses a receipt number (store codes and terminal ids hold no '-', so the split is unambiguous), or null. */
@@ -155,11 +160,11 @@ export function parseReceiptNumber(text: string): TerminalSeqRef | null {
   if (typeof text !== 'string') return null;
   const parts = text.split('-');
   if (parts.length !== 3) return null;
-  const storeId = parts[0] as string;
+  const storeCode = parts[0] as string;
   const terminalId = parts[1] as string;
   const seqText = parts[2] as string;
-  if (!isStoreCode(storeId) || !isTerminalId(terminalId) || !/^[1-9][0-9]{0,7}$/.test(seqText)) return null;
-  return { storeId, terminalId, seq: Number(seqText) };
+  if (!isStoreCode(storeCode) || !isTerminalId(terminalId) || !/^[1-9][0-9]{0,7}$/.test(seqText)) return null;
+  return { storeId: storeCode, terminalId, seq: Number(seqText) };
 }
 
 /** `void:<saleId>`: a sale is voided at most once. */
@@ -180,10 +185,10 @@ export function parseVoidId(id: string): (TerminalSeqRef & { saleId: string }) |
  * `return:<store>:<terminal>:<seq 8 digits>`. Returns draw from the same per-terminal receipt sequence as sales,
  * so a receipt number names exactly one document.
  */
-export function returnId(storeId: string, terminalId: string, seq: number): string {
-  need(isStoreCode(storeId), 'store code', storeId);
+export function returnId(storeCode: string, terminalId: string, seq: number): string {
+  need(isStoreCode(storeCode), 'store code', storeCode);
   need(isTerminalId(terminalId), 'terminal id', terminalId);
-  return 'return:' + storeId + ':' + terminalId + ':' + padSeq(seq);
+  return 'return:' + storeCode + ':' + terminalId + ':' + padSeq(seq);
 }
 
 /** Parses a return id, or null. */
@@ -192,10 +197,10 @@ export function parseReturnId(id: string): TerminalSeqRef | null {
 }
 
 /** `shift:<store>:<terminal>:<n 8 digits>` (n counts the terminal's shifts from 1). */
-export function shiftId(storeId: string, terminalId: string, n: number): string {
-  need(isStoreCode(storeId), 'store code', storeId);
+export function shiftId(storeCode: string, terminalId: string, n: number): string {
+  need(isStoreCode(storeCode), 'store code', storeCode);
   need(isTerminalId(terminalId), 'terminal id', terminalId);
-  return 'shift:' + storeId + ':' + terminalId + ':' + padSeq(n);
+  return 'shift:' + storeCode + ':' + terminalId + ':' + padSeq(n);
 }
 
 /** Parses a shift id (`seq` is the shift number n), or null. */
@@ -218,26 +223,26 @@ export function parseShiftCloseId(id: string): (TerminalSeqRef & { shiftId: stri
 }
 
 /** `cash:<store>:<terminal>:<uuid>`. */
-export function cashId(storeId: string, terminalId: string, uuid: string): string {
-  need(isStoreCode(storeId), 'store code', storeId);
+export function cashId(storeCode: string, terminalId: string, uuid: string): string {
+  need(isStoreCode(storeCode), 'store code', storeCode);
   need(isTerminalId(terminalId), 'terminal id', terminalId);
-  need(isToken(uuid), 'uuid', uuid);
-  return 'cash:' + storeId + ':' + terminalId + ':' + uuid;
+  need(isIdUnique(uuid), 'uuid', uuid);
+  return 'cash:' + storeCode + ':' + terminalId + ':' + uuid;
 }
 
 /** Parses a cash movement id, or null. */
 export function parseCashId(id: string): { storeId: string; terminalId: string; uuid: string } | null {
   if (typeof id !== 'string') return null;
   const p = id.split(':');
-  if (p.length !== 4 || p[0] !== 'cash' || !isStoreCode(p[1]) || !isTerminalId(p[2]) || !isToken(p[3])) return null;
+  if (p.length !== 4 || p[0] !== 'cash' || !isStoreCode(p[1]) || !isTerminalId(p[2]) || !isIdUnique(p[3])) return null;
   return { storeId: p[1], terminalId: p[2], uuid: p[3] };
 }
 
 /** `zreport:<store>:<businessDate>`: one day close per store and day. */
-export function zreportId(storeId: string, businessDate: string): string {
-  need(isStoreCode(storeId), 'store code', storeId);
+export function zreportId(storeCode: string, businessDate: string): string {
+  need(isStoreCode(storeCode), 'store code', storeCode);
   need(isBusinessDate(businessDate), 'business date', businessDate);
-  return 'zreport:' + storeId + ':' + businessDate;
+  return 'zreport:' + storeCode + ':' + businessDate;
 }
 
 /** Parses a Z report id, or null. */
@@ -248,47 +253,50 @@ export function parseZreportId(id: string): { storeId: string; businessDate: str
   return { storeId: p[1], businessDate: p[2] };
 }
 
-function storeToken(prefix: string, storeId: string, uuid: string): string {
-  need(isStoreCode(storeId), 'store code', storeId);
-  need(isToken(uuid), 'uuid', uuid);
-  return prefix + ':' + storeId + ':' + uuid;
+function storeScopedId(prefix: string, storeCode: string, uuid: string): string {
+  need(isStoreCode(storeCode), 'store code', storeCode);
+  need(isIdUnique(uuid), 'uuid', uuid);
+  return prefix + ':' + storeCode + ':' + uuid;
 }
 
-function parseStoreToken(prefix: string, id: string): { storeId: string; uuid: string } | null {
+function parseStoreScopedId(prefix: string, id: string): { storeId: string; uuid: string } | null {
   if (typeof id !== 'string') return null;
   const p = id.split(':');
-  if (p.length !== 3 || p[0] !== prefix || !isStoreCode(p[1]) || !isToken(p[2])) return null;
+  if (p.length !== 3 || p[0] !== prefix || !isStoreCode(p[1]) || !isIdUnique(p[2])) return null;
   return { storeId: p[1], uuid: p[2] };
 }
 
 /** `move:<store>:<uuid>` (stock movement). */
-export function moveId(storeId: string, uuid: string): string {
-  return storeToken('move', storeId, uuid);
+export function moveId(storeCode: string, uuid: string): string {
+  return storeScopedId('move', storeCode, uuid);
 }
 
 /** Parses a stock movement id, or null. */
 export function parseMoveId(id: string): { storeId: string; uuid: string } | null {
-  return parseStoreToken('move', id);
+  return parseStoreScopedId('move', id);
 }
 
 /** `transfer:<from store>:<uuid>`. */
-export function transferId(fromStoreId: string, uuid: string): string {
-  return storeToken('transfer', fromStoreId, uuid);
+export function transferId(fromStoreCode: string, uuid: string): string {
+  return storeScopedId('transfer', fromStoreCode, uuid);
 }
 
 /** Parses a transfer id (`storeId` is the source store), or null. */
 export function parseTransferId(id: string): { storeId: string; uuid: string } | null {
-  return parseStoreToken('transfer', id);
+  return parseStoreScopedId('transfer', id);
 }
 
-/** `receipt:<transferId>`: a transfer is received once, by its destination store. */
-export function transferReceiptId(transferIdValue: string): string {
+/**
+ * `receipt:<transferId>`: a transfer arrives once, at its destination store. Code calls this document a
+ * transfer arrival ("receipt" is the printed slip); its id prefix and `type` stay `receipt` on the wire.
+ */
+export function transferArrivalId(transferIdValue: string): string {
   need(parseTransferId(transferIdValue) !== null, 'transfer id', transferIdValue);
   return 'receipt:' + transferIdValue;
 }
 
-/** Parses a transfer receipt id into the transfer id and its source store, or null. */
-export function parseTransferReceiptId(id: string): { transferId: string; fromStoreId: string } | null {
+/** Parses a transfer arrival id into the transfer id and its source store, or null. */
+export function parseTransferArrivalId(id: string): { transferId: string; fromStoreId: string } | null {
   if (typeof id !== 'string' || id.indexOf('receipt:') !== 0) return null;
   const t = id.slice(8);
   const ref = parseTransferId(t);
@@ -297,7 +305,7 @@ export function parseTransferReceiptId(id: string): { transferId: string; fromSt
 
 /** `customer:<uuid>`. */
 export function customerId(uuid: string): string {
-  need(isToken(uuid), 'uuid', uuid);
+  need(isIdUnique(uuid), 'uuid', uuid);
   return 'customer:' + uuid;
 }
 
@@ -305,7 +313,7 @@ export function customerId(uuid: string): string {
 export function parseCustomerId(id: string): { uuid: string } | null {
   if (typeof id !== 'string') return null;
   const p = id.split(':');
-  if (p.length !== 2 || p[0] !== 'customer' || !isToken(p[1])) return null;
+  if (p.length !== 2 || p[0] !== 'customer' || !isIdUnique(p[1])) return null;
   return { uuid: p[1] };
 }
 
@@ -314,7 +322,7 @@ export function parseCustomerId(id: string): { uuid: string } | null {
 // A balance is never a field: it is the `_sum` of immutable `credit` entries, each written by one terminal
 // (design.md "Single writer per document"). An entry id starts with its holder, so a terminal, which keeps
 // no views, reads one holder's entries as a single id range; it then names the store and terminal that own it
-// and a token. Entries written with a sale, return or void take a token derived from that document, so a
+// and a unique part. Entries written with a sale, return or void take one derived from that document, so a
 // retried commit is a conflict, never a second redeem.
 
 /** The accounts that hold money at the chain: a customer's store credit, a gift card. */
@@ -323,7 +331,7 @@ export type CreditHolderType = (typeof CREDIT_HOLDER_TYPES)[number];
 
 /** `giftcard:<number>`: the account of one gift card, by its printed number (url-safe characters only). */
 export function giftCardId(cardNumber: string): string {
-  need(isToken(cardNumber), 'gift card number', cardNumber);
+  need(isIdUnique(cardNumber), 'gift card number', cardNumber);
   return 'giftcard:' + cardNumber;
 }
 
@@ -331,7 +339,7 @@ export function giftCardId(cardNumber: string): string {
 export function parseGiftCardId(id: string): { cardNumber: string } | null {
   if (typeof id !== 'string') return null;
   const p = id.split(':');
-  if (p.length !== 2 || p[0] !== 'giftcard' || !isToken(p[1])) return null;
+  if (p.length !== 2 || p[0] !== 'giftcard' || !isIdUnique(p[1])) return null;
   return { cardNumber: p[1] };
 }
 
@@ -345,43 +353,43 @@ export function parseCreditHolder(id: string): { holderType: CreditHolderType; k
 
 /** The document an entry is tied to: a sale (redeem), a return (refund) or a void (credit given back). */
 export type CreditLink = 'sale' | 'return' | 'void';
-/** The most tenders one document may carry credit entries for (index 0..999 in the token). */
+/** The most tenders one document may carry credit entries for (index 0..999 in the unique part). */
 export const MAX_CREDIT_INDEX = 999;
 const CREDIT_LINK_RE = /^(sale|return|void)-([0-9]{8})-(0|[1-9][0-9]{0,2})$/;
-/** Tokens starting like a link token are reserved for them: a free-standing entry cannot pose as one. */
+/** Unique parts starting like a link's are reserved for links: a free-standing entry cannot pose as one. */
 const CREDIT_RESERVED_RE = /^(sale|return|void)-/;
 
 /**
- * `<sale|return|void>-<seq 8 digits>-<tender index>`: the token of the entry for tender `index` of a sale or
+ * `<sale|return|void>-<seq 8 digits>-<tender index>`: the unique part of the entry for tender `index` of a sale or
  * return (seq of that document) or of a voided sale (seq of the sale). The store and terminal in the entry id
  * complete the reference: the sale's or return's own, and for a void the voided sale's.
  */
-export function creditLinkToken(link: CreditLink, seq: number, index: number): string {
+export function creditLinkUnique(link: CreditLink, seq: number, index: number): string {
   need(link === 'sale' || link === 'return' || link === 'void', 'credit link', link);
   need(Number.isInteger(index) && index >= 0 && index <= MAX_CREDIT_INDEX, 'tender index', index);
   return link + '-' + padSeq(seq) + '-' + index;
 }
 
-/** Parses a link token; null for a free-standing (uuid) token. */
-export function parseCreditLinkToken(token: string): { link: CreditLink; seq: number; index: number } | null {
-  if (typeof token !== 'string') return null;
-  const m = CREDIT_LINK_RE.exec(token);
+/** Parses the unique part of a linked entry; null for a free-standing (uuid) one. */
+export function parseCreditLinkUnique(unique: string): { link: CreditLink; seq: number; index: number } | null {
+  if (typeof unique !== 'string') return null;
+  const m = CREDIT_LINK_RE.exec(unique);
   if (!m) return null;
   const seq = parseSeq(m[2]);
   return seq === null ? null : { link: m[1] as CreditLink, seq, index: Number(m[3]) };
 }
 
 /**
- * `credit:<holder>:<store>:<terminal>:<token>`, e.g. `credit:customer:9b2c:S001:T1:sale-00000042-1`.
- * `<token>` is a link token (see creditLinkToken) or, for an entry tied to no document (issuing a gift card
+ * `credit:<holder>:<store>:<terminal>:<unique>`, e.g. `credit:customer:9b2c:S001:T1:sale-00000042-1`.
+ * `<unique>` is a link's (see creditLinkUnique) or, for an entry tied to no document (issuing a gift card
  * at a desk, a manager's adjustment), a uuid.
  */
-export function creditId(holder: string, storeId: string, terminalId: string, token: string): string {
+export function creditId(holder: string, storeCode: string, terminalId: string, unique: string): string {
   need(parseCreditHolder(holder) !== null, 'credit holder', holder);
-  need(isStoreCode(storeId), 'store code', storeId);
+  need(isStoreCode(storeCode), 'store code', storeCode);
   need(isTerminalId(terminalId), 'terminal id', terminalId);
-  need(isToken(token) && (!CREDIT_RESERVED_RE.test(token) || parseCreditLinkToken(token) !== null), 'credit token', token);
-  return 'credit:' + holder + ':' + storeId + ':' + terminalId + ':' + token;
+  need(isIdUnique(unique) && (!CREDIT_RESERVED_RE.test(unique) || parseCreditLinkUnique(unique) !== null), 'credit unique part', unique);
+  return 'credit:' + holder + ':' + storeCode + ':' + terminalId + ':' + unique;
 }
 
 export interface CreditRef {
@@ -389,8 +397,8 @@ export interface CreditRef {
   holderType: CreditHolderType;
   storeId: string;
   terminalId: string;
-  token: string;
-  /** The document the entry is tied to, from the token; null for a free-standing entry. */
+  unique: string;
+  /** The document the entry is tied to, from the unique part; null for a free-standing entry. */
   link: { link: CreditLink; seq: number; index: number } | null;
 }
 
@@ -401,13 +409,13 @@ export function parseCreditId(id: string): CreditRef | null {
   if (p.length !== 6 || p[0] !== 'credit') return null;
   const holder = p[1] + ':' + p[2];
   const h = parseCreditHolder(holder);
-  const storeId = p[3] as string;
+  const storeCode = p[3] as string;
   const terminalId = p[4] as string;
-  const token = p[5] as string;
-  if (!h || !isStoreCode(storeId) || !isTerminalId(terminalId) || !isToken(token)) return null;
-  const link = parseCreditLinkToken(token);
-  if (!link && CREDIT_RESERVED_RE.test(token)) return null;
-  return { holder, holderType: h.holderType, storeId, terminalId, token, link };
+  const unique = p[5] as string;
+  if (!h || !isStoreCode(storeCode) || !isTerminalId(terminalId) || !isIdUnique(unique)) return null;
+  const link = parseCreditLinkUnique(unique);
+  if (!link && CREDIT_RESERVED_RE.test(unique)) return null;
+  return { holder, holderType: h.holderType, storeId: storeCode, terminalId, unique, link };
 }
 
 /** The id range holding every entry of one holder: `[prefix, prefix + '\ufff0')`. */
@@ -416,11 +424,14 @@ export function creditHolderPrefix(holder: string): string {
   return 'credit:' + holder + ':';
 }
 
+/** The owner of HQ's own audit entries, in place of a store code. */
+export const HQ_AUDIT_OWNER = 'hq';
+
 /** `audit:<store code | hq>:<iso timestamp>:<uuid>` (the timestamp holds colons; the uuid never does). */
 export function auditId(owner: string, at: string, uuid: string): string {
-  need(owner === 'hq' || isStoreCode(owner), 'audit owner', owner);
+  need(owner === HQ_AUDIT_OWNER || isStoreCode(owner), 'audit owner', owner);
   need(isIsoUtc(at), 'timestamp', at);
-  need(isToken(uuid), 'uuid', uuid);
+  need(isIdUnique(uuid), 'uuid', uuid);
   return 'audit:' + owner + ':' + at + ':' + uuid;
 }
 
@@ -434,11 +445,40 @@ export function parseAuditId(id: string): { owner: string; storeId?: string; at:
   const owner = rest.slice(0, first);
   const at = rest.slice(first + 1, last);
   const uuid = rest.slice(last + 1);
-  if (!(owner === 'hq' || isStoreCode(owner)) || !isIsoUtc(at) || !isToken(uuid)) return null;
-  return owner === 'hq' ? { owner, at, uuid } : { owner, storeId: owner, at, uuid };
+  if (!(owner === HQ_AUDIT_OWNER || isStoreCode(owner)) || !isIsoUtc(at) || !isIdUnique(uuid)) return null;
+  return owner === HQ_AUDIT_OWNER ? { owner, at, uuid } : { owner, storeId: owner, at, uuid };
 }
 
-// ---------- owners and databases ----------
+/** The id range holding one owner's audit entries, oldest first: `[prefix, prefix + '\ufff0')`. */
+export function auditOwnerPrefix(owner: string): string {
+  need(owner === HQ_AUDIT_OWNER || isStoreCode(owner), 'audit owner', owner);
+  return 'audit:' + owner + ':';
+}
+
+// ---------- id ranges: reading one type, one store or one terminal by id prefix ----------
+
+/** The id prefix of every document of one type (`user:`): ids start with their type. */
+export function typePrefix(type: string): string {
+  need(/^[a-z]+$/.test(type), 'document type', type);
+  return type + ':';
+}
+
+/** The types whose ids name the writing store and terminal, with a sequence or a uuid after them. */
+export type TerminalIdType = 'sale' | 'return' | 'shift' | 'cash';
+
+/** `<type>:<store>:` — the id prefix of one store's sales, returns, shifts or cash movements. */
+export function storeTypePrefix(type: TerminalIdType, storeCode: string): string {
+  need(isStoreCode(storeCode), 'store code', storeCode);
+  return type + ':' + storeCode + ':';
+}
+
+/** `<type>:<store>:<terminal>:` — one terminal's documents of a type; numbered ones sort by their sequence. */
+export function terminalTypePrefix(type: TerminalIdType, storeCode: string, terminalId: string): string {
+  need(isTerminalId(terminalId), 'terminal id', terminalId);
+  return storeTypePrefix(type, storeCode) + terminalId + ':';
+}
+
+// ---------- owners (database names are in names.ts) ----------
 
 export interface IdOwner {
   storeId?: string;
@@ -499,20 +539,6 @@ export function ownerOf(id: string): IdOwner {
   }
   if (!r) return {};
   return r.terminalId ? { storeId: r.storeId, terminalId: r.terminalId } : { storeId: r.storeId };
-}
-
-/** HQ database of one store: `caja-store-<code lowercased>` (CouchDB db names must be lower case). */
-export function hqStoreDbName(storeCode: string): string {
-  need(isStoreCode(storeCode), 'store code', storeCode);
-  return HQ_STORE_DB_PREFIX + storeCode.toLowerCase();
-}
-
-/** The store code of an HQ store database name (`caja-store-s001` -> `S001`), or null for any other name. */
-export function storeCodeOfDbName(dbName: string): string | null {
-  if (typeof dbName !== 'string' || dbName.indexOf(HQ_STORE_DB_PREFIX) !== 0) return null;
-  const code = dbName.slice(HQ_STORE_DB_PREFIX.length).toUpperCase();
-  // Only a lower-case name maps back: `caja-store-S001` is not a valid CouchDB db name anyway.
-  return isStoreCode(code) && code.toLowerCase() === dbName.slice(HQ_STORE_DB_PREFIX.length) ? code : null;
 }
 
 // ---------- EAN-13 ----------

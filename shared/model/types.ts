@@ -55,7 +55,7 @@ export interface TaxGroup extends BaseDoc {
 
 export type TenderKind = 'cash' | 'card' | 'giftcard' | 'storecredit' | 'foreign' | 'other';
 
-export interface TenderType extends BaseDoc {
+export interface Tender extends BaseDoc {
   type: 'tender';
   code: string;
   name: I18nText;
@@ -132,11 +132,11 @@ export interface StoreUser extends BaseDoc {
   roles: string[]; // role ids at this store
   permissions: string[]; // resolved from roles, so a terminal needs no role lookups offline
   discountLimitBp: number;
-  pin: PinHash | null;
+  pin: SecretHash | null;
   active: boolean;
 }
 
-export interface PinHash {
+export interface SecretHash {
   algorithm: 'PBKDF2-SHA256';
   iterations: number;
   salt: string; // base64
@@ -362,7 +362,8 @@ export interface Transfer extends BaseDoc {
   userId: string;
 }
 
-export interface TransferReceipt extends BaseDoc {
+/** A transfer's arrival at its destination store; `type` stays 'receipt' on the wire (design "Documents"). */
+export interface TransferArrival extends BaseDoc {
   type: 'receipt';
   storeId: string; // the destination store
   transferId: string;
@@ -422,23 +423,43 @@ export interface AuditEntry extends BaseDoc {
   detail?: Record<string, unknown>;
 }
 
-export type CatalogDoc = Department | TaxRate | TaxGroup | TenderType | Supplier | Product | Special | Role;
+export type CatalogDoc = Department | TaxRate | TaxGroup | Tender | Supplier | Product | Special | Role;
 export type StoreDownDoc = StoreUser | StorePrice | StoreConfig;
-export type TransactionDoc =
-  | Sale
-  | Void
-  | Return
-  | Shift
-  | ShiftClose
-  | CashMovement
-  | ZReport
-  | StockMovement
-  | Transfer
-  | TransferReceipt
-  | CreditEntry
-  | AuditEntry;
-export type CajaDoc = CatalogDoc | StoreDownDoc | TransactionDoc | Customer;
-export type DocType = CajaDoc['type'];
+
+/**
+ * Every document type: its `type` string -> its interface. The one list the rest derives from: the DocType
+ * union, the CajaDoc union, and the validators, which validate.ts must give for each entry (with a check for
+ * every field: specs.*.ts).
+ */
+export interface DocTypes {
+  department: Department;
+  taxrate: TaxRate;
+  taxgroup: TaxGroup;
+  tender: Tender;
+  supplier: Supplier;
+  product: Product;
+  special: Special;
+  role: Role;
+  user: StoreUser;
+  price: StorePrice;
+  config: StoreConfig;
+  sale: Sale;
+  void: Void;
+  return: Return;
+  shift: Shift;
+  shiftclose: ShiftClose;
+  cash: CashMovement;
+  zreport: ZReport;
+  move: StockMovement;
+  transfer: Transfer;
+  receipt: TransferArrival;
+  credit: CreditEntry;
+  customer: Customer;
+  audit: AuditEntry;
+}
+export type DocType = keyof DocTypes;
+/** Any Caja document. */
+export type CajaDoc = DocTypes[DocType];
 
 export const CATALOG_TYPES = ['department', 'taxrate', 'taxgroup', 'tender', 'supplier', 'product', 'special', 'role'] as const;
 export const STORE_DOWN_TYPES = ['user', 'price', 'config'] as const;

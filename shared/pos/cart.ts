@@ -219,11 +219,6 @@ export function setCustomer(cart: Cart, customer: Pick<Customer, '_id' | 'taxExe
   return { ...cart, customer: c };
 }
 
-/** Sets the sales rep credited with a line. */
-export function setSalesRep(cart: Cart, lineNo: number, salesRepId: string | null): CartResult {
-  return updateLine(cart, lineNo, ({ salesRepId: _r, ...l }) => (salesRepId ? { ...l, salesRepId } : l));
-}
-
 /** The priced cart: the lines and figures of a Sale before tenders. `rounding` is 0 until cash settles it. */
 export interface CartTotals {
   lines: SaleLine[];

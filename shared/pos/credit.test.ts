@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { money } from '../money';
 import { checkWrite } from '../model/access';
-import { creditId, creditLinkToken } from '../model/ids';
+import { creditId, creditLinkUnique } from '../model/ids';
 import type { CreditEntry, Sale } from '../model/types';
 import { validateDoc } from '../model/validate';
 import { addItem, emptyCart, setCustomer } from './cart';
@@ -104,7 +104,7 @@ describe('pos/credit', () => {
     const restored = voidCreditEntries(v, s);
     expect(restored).to.have.length(1);
     const e = restored[0] as CreditEntry;
-    expect(e._id).to.equal(creditId(ANA, 'S001', 'T1', creditLinkToken('void', 7, 0))); // names the sale, not the voiding till
+    expect(e._id).to.equal(creditId(ANA, 'S001', 'T1', creditLinkUnique('void', 7, 0))); // names the sale, not the voiding till
     expect([e.amount, e.reason, e.saleId, e.terminalId]).to.deep.equal([1210, 'refund', s._id, 'T3']);
     expect(validateDoc(e)).to.deep.equal([]);
     expect(checkWrite('relay-store', e, null, terminal('T3'))).to.equal(null);

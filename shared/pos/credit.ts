@@ -4,7 +4,7 @@
 // the UI: the commit reads the ledger, settles against it, and writes the entries the sale, return or void
 // implies, which are a pure function of that document (so a retried or repaired write lands on the same ids).
 import { money, type Money } from '../money';
-import { creditId, creditLinkToken, giftCardId, isToken, parseCreditHolder, parseCustomerId } from '../model/ids';
+import { creditId, creditLinkUnique, giftCardId, isIdUnique, parseCreditHolder, parseCustomerId } from '../model/ids';
 import type { CreditLink } from '../model/ids';
 import type { Approval, CreditEntry, CreditReason, Return, Sale, SaleTender, TenderKind, Void } from '../model/types';
 import { CURRENT_SCHEMA } from '../model/types';
@@ -25,7 +25,7 @@ export function isCreditKind(kind: TenderKind): boolean {
 export function creditHolderOf(t: { kind: TenderKind; reference?: string }): string | null {
   if (!t.reference) return null;
   if (t.kind === 'storecredit') return parseCustomerId(t.reference) ? t.reference : null;
-  if (t.kind === 'giftcard') return isToken(t.reference) ? giftCardId(t.reference) : null;
+  if (t.kind === 'giftcard') return isIdUnique(t.reference) ? giftCardId(t.reference) : null;
   return null;
 }
 
@@ -101,7 +101,7 @@ interface EntryParts {
 
 function entry(p: EntryParts): CreditEntry {
   const e: CreditEntry = {
-    _id: creditId(p.holder, p.storeId, p.idTerminalId, creditLinkToken(p.link, p.seq, p.index)),
+    _id: creditId(p.holder, p.storeId, p.idTerminalId, creditLinkUnique(p.link, p.seq, p.index)),
     type: 'credit',
     schema: CURRENT_SCHEMA,
     storeId: p.storeId,

@@ -6,8 +6,8 @@
 // round(net * returnedSoFar / sold) - round(net * returnedBefore / sold). Each refund is within one minor unit
 // of its exact share, and the returns of a whole line add up to the line exactly, whatever the order.
 import { money, sum, type Money } from '../money';
-import { receiptNumber, returnId, saleId, voidId } from '../model/ids';
-import type { Approval, LineTax, Return, ReturnLine, Sale, SaleTender, StoreConfig, StoreUser, TenderType, Void } from '../model/types';
+import { CASH_TENDER_ID, EXCHANGE_TENDER_ID, receiptNumber, returnId, saleId, voidId } from '../model/ids';
+import type { Approval, LineTax, Return, ReturnLine, Sale, SaleTender, StoreConfig, StoreUser, Tender, Void } from '../model/types';
 import { CURRENT_SCHEMA } from '../model/types';
 import { divRound, fail, ok, qtyMilli, type Result } from './arith';
 import { computeTotals, type Cart } from './cart';
@@ -170,7 +170,7 @@ export function computeReturnLines(
 }
 
 /** How a refund is paid: back to the sale's own tenders, or as store credit. */
-export type RefundMethod = { to: 'original' } | { to: 'storecredit'; tender: TenderType; reference?: string };
+export type RefundMethod = { to: 'original' } | { to: 'storecredit'; tender: Tender; reference?: string };
 
 /**
  * Splits a refund over the original tenders: cards, gift cards, store credit and other non-cash tenders first
@@ -190,7 +190,7 @@ export function allocateRefund(
     if (method.reference) t.reference = method.reference;
     return ok([t]);
   }
-  const cashTenderId = opts.cashTenderId ?? 'tender:cash';
+  const cashTenderId = opts.cashTenderId ?? CASH_TENDER_ID;
   const key = (t: SaleTender): string => (t.kind === 'cash' || t.kind === 'foreign' ? `cash|${cashTenderId}` : `${t.tenderId}|${t.reference ?? ''}`);
   const refunded = new Map<string, number>();
   for (const r of previous) {
@@ -302,8 +302,8 @@ export function buildReturn(input: BuildReturnInput, extraRefunds: SaleTender[] 
 // ---------- exchanges ----------
 
 /** The tender that carries value from the returned goods to the new sale (non-cash, no change, no balance). */
-export const EXCHANGE_TENDER: TenderType = {
-  _id: 'tender:exchange',
+export const EXCHANGE_TENDER: Tender = {
+  _id: EXCHANGE_TENDER_ID,
   type: 'tender',
   schema: CURRENT_SCHEMA,
   code: 'exchange',
@@ -320,7 +320,7 @@ export interface ExchangeInput {
   sale: Omit<BuildSaleInput, 'tenders'>;
   /** Tenders for the difference when the new goods cost more than the returned ones. */
   tenders: TenderInput[];
-  exchangeTender?: TenderType;
+  exchangeTender?: Tender;
 }
 
 /**

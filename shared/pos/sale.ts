@@ -1,6 +1,5 @@
 // Building the Sale document: one function turns a cart, the catalog facts, the tenders and the instant into
 // the complete immutable document, so nothing is filled in later by whoever happens to save it.
-import { money, type Money } from '../money';
 import { receiptNumber, saleId } from '../model/ids';
 import type { Sale, Special, StoreConfig, TaxGroup, TaxRate } from '../model/types';
 import { CURRENT_SCHEMA } from '../model/types';
@@ -78,11 +77,6 @@ export function buildSale(input: BuildSaleInput): Result<Sale, TenderError | { c
   if (cart.customer) sale.customerId = cart.customer.customerId;
   if (totals.taxExemptId) sale.taxExemptId = totals.taxExemptId;
   return ok(sale);
-}
-
-/** The amount still to pay on a totals object after the tenders taken so far (no rounding; for the UI). */
-export function balanceDue(total: Money, paid: readonly { amount: Money }[]): Money {
-  return money(total - paid.reduce((s, t) => s + t.amount, 0));
 }
 
 // ---------- parked (held) sales ----------

@@ -1,6 +1,6 @@
 // Settling a sale with tenders. Rules, in the order tenders are given:
 // - Each tender pays towards what is still due. Only the tender that finishes the sale may exceed it, and only
-//   when its TenderType allows over-tender AND change (cash, foreign cash); the excess is given back as change in
+//   when its Tender allows over-tender AND change (cash, foreign cash); the excess is given back as change in
 //   base cash. A card never over-tenders; a gift card or store credit cannot exceed its balance.
 // - Cash rounding (Swedish rounding, StoreConfig.cashRounding, e.g. 5 = to 0.05) applies only to the final due
 //   settled in base cash: when a cash tender covers what is still due rounded to the increment, that due is
@@ -9,12 +9,12 @@
 //   cents. A sale paid entirely in cash is the common case of this rule.
 // - Invariants: sum(amount) == total and sum(tendered) - change == total, where total includes rounding.
 import { money, type Money } from '../money';
-import type { SaleTender, TenderType } from '../model/types';
+import type { SaleTender, Tender } from '../model/types';
 import { fail, mulDivRound, ok, roundToIncrement, type Result } from './arith';
 
 /** One tender as the cashier enters it. */
 export interface TenderInput {
-  tender: TenderType;
+  tender: Tender;
   /** Handed over, in store currency minor units (every kind except 'foreign'). */
   tendered?: Money;
   /** Kind 'foreign': handed over, in minor units of the foreign currency. */

@@ -23,6 +23,7 @@
 //
 // Runtime-neutral on purpose (no Node APIs): the terminal's renderer uses it too, with its own PouchDB.
 import { compileSelector } from './selector';
+import { bootstrapMarkerId } from '../model/names';
 
 export type Seq = string | number;
 type Doc = Record<string, unknown> & { _id: string; _rev?: string };
@@ -68,10 +69,6 @@ interface Marker {
   updatedAt: string;
 }
 
-/** The `_local` document holding a bootstrap's progress on the target. */
-export function bootstrapMarkerId(id: string): string {
-  return `_local/caja-bootstrap:${id}`;
-}
 
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
@@ -99,7 +96,7 @@ type WriteAnswer = Array<{ id?: string; error?: unknown; reason?: string; messag
 async function writeDocs(target: PouchDB.Database, docs: Doc[], refused: BootstrapResult['refused']): Promise<void> {
   let res: WriteAnswer;
   try {
-    res = (await target.bulkDocs(docs, { new_edits: false })) as WriteAnswer;
+    res = (await target.bulkDocs(docs, { new_edits: false }));
   } catch (err) {
     if ((err as { status?: number }).status !== 413 || docs.length < 2) throw err;
     const half = Math.ceil(docs.length / 2);
@@ -155,12 +152,12 @@ export async function bootstrapSnapshot(source: PouchDB.Database, target: PouchD
       if (!doc || row.id.startsWith('_design/')) continue;
       if (matches && !matches(doc)) continue;
       const { _conflicts: conflicts, ...winner } = doc;
-      docs.push(winner as Doc);
+      docs.push(winner);
       if (Array.isArray(conflicts)) for (const rev of conflicts) conflicted.push({ id: doc._id, rev: String(rev) });
     }
     // Losing revisions of conflicted documents travel too, as the replication protocol would carry them.
     if (conflicted.length) {
-      const losers = await source.bulkGet({ docs: conflicted, attachments: true } as PouchDB.Core.BulkGetOptions);
+      const losers = await source.bulkGet({ docs: conflicted, attachments: true });
       for (const r of losers.results) for (const d of r.docs) if ('ok' in d) docs.push(d.ok as unknown as Doc);
     }
     const last = rows[rows.length - 1];

@@ -1,6 +1,7 @@
 // The store provisioning ("sync") token of the design's provisioning contract: one string a person copies
 // from the HQ console to the relay. It encodes the store, HQ's URL and a one-time secret; HQ keeps only a
 // hash of the secret, so a leaked HQ database does not leak usable tokens.
+import { isStoreCode } from '../model/ids';
 
 export const SYNC_TOKEN_PREFIX = 'caja1.';
 
@@ -37,7 +38,7 @@ export function decodeSyncToken(token: string): SyncTokenPayload | null {
     const value = JSON.parse(fromBase64Url(trimmed.slice(SYNC_TOKEN_PREFIX.length))) as Record<string, unknown>;
     const { store, hq, id, secret } = value;
     if (typeof store !== 'string' || typeof hq !== 'string' || typeof id !== 'string' || typeof secret !== 'string') return null;
-    if (!/^[A-Z0-9]{2,12}$/.test(store) || !/^https?:\/\//.test(hq) || secret.length < 20) return null;
+    if (!isStoreCode(store) || !/^https?:\/\//.test(hq) || secret.length < 20) return null;
     return { store, hq, id, secret };
   } catch {
     return null;

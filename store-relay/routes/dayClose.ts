@@ -8,13 +8,12 @@ import { Router } from 'express';
 import type { Request } from 'express';
 import type { CouchHandle } from '../../server-kit/couch';
 import { badRequest } from '../../server-kit/errors';
-import { route } from '../../server-kit/http';
+import { mountRoutes } from '../../server-kit/apiRoutes';
 import type { Logger } from '../../server-kit/log';
 import { isBusinessDate } from '../../shared/model/ids';
 import type { Permission } from '../../shared/auth/permissions';
 import { checkBusinessDate, closeDay, getZReport, previewDay, readDay, todayIn, zzOf, type DayCloseContext } from '../services/dayClose';
-import { DayCloseRequest } from '../../shared/api/bodies';
-import { parse } from '../../shared/api/parse';
+import { RELAY_API } from '../../shared/api/routes';
 import { verifyManagerToken } from '../services/terminals';
 
 export interface DayCloseDeps {
@@ -60,47 +59,38 @@ async function checkStoreExisted(ctx: DayCloseContext, date: string, openedOn: s
 /** The day close routes; mount with `app.use(dayCloseRouter(deps))` before the relay's /api 404 handler. */
 export function dayCloseRouter(deps: DayCloseDeps): Router {
   const router = Router();
+  const on = mountRoutes(RELAY_API, router);
   const now = () => (deps.now ? deps.now() : new Date());
 
-  router.post(
-    '/api/v1/day-close',
-    route(async (req, res) => {
-      const actor = authorize(deps, req, 'register.close');
-      const ctx = context(deps);
-      const body = parse(DayCloseRequest, req.body ?? {});
-      const at = now();
-      const today = todayIn(deps.timeZone(), at);
-      const date = checkBusinessDate(body.businessDate ?? today, today);
-      await checkStoreExisted(ctx, date, deps.openedOn?.() ?? null);
-      const result = await closeDay(ctx, { businessDate: date, actor, now: at, ...(body.counts ? { counts: body.counts } : {}) });
-      res.status(201).json(result);
-    }),
-  );
+  on('POST /api/v1/day-close', async ({ req, body: parsed }) => {
+    const actor = authorize(deps, req, 'register.close');
+    const ctx = context(deps);
+    const body = parsed();
+    const at = now();
+    const today = todayIn(deps.timeZone(), at);
+    const date = checkBusinessDate(body.businessDate ?? today, today);
+    await checkStoreExisted(ctx, date, deps.openedOn?.() ?? null);
+    return closeDay(ctx, { businessDate: date, actor, now: at, ...(body.counts ? { counts: body.counts } : {}) });
+  });
 
-  router.get(
-    '/api/v1/day-close/:date',
-    route(async (req, res) => {
-      authorize(deps, req, 'reports.view');
-      const ctx = context(deps);
-      const date = String(req.params.date);
-      if (!isBusinessDate(date)) throw badRequest('invalid_business_date', 'A business date is YYYY-MM-DD.');
-      const z = await getZReport(ctx, date);
-      if (z) return void res.json({ businessDate: date, closed: true, zreport: z });
-      res.json({ businessDate: date, closed: false, preview: await previewDay(ctx, date, now()) });
-    }),
-  );
+  on('GET /api/v1/day-close/:date', async ({ req, params }) => {
+    authorize(deps, req, 'reports.view');
+    const ctx = context(deps);
+    const date = params.date;
+    if (!isBusinessDate(date)) throw badRequest('invalid_business_date', 'A business date is YYYY-MM-DD.');
+    const z = await getZReport(ctx, date);
+    if (z) return { businessDate: date, closed: true as const, zreport: z };
+    return { businessDate: date, closed: false as const, preview: await previewDay(ctx, date, now()) };
+  });
 
-  router.get(
-    '/api/v1/zz',
-    route(async (req, res) => {
-      authorize(deps, req, 'reports.view');
-      const ctx = context(deps);
-      const { from, to } = req.query;
-      if (!isBusinessDate(from) || !isBusinessDate(to)) throw badRequest('invalid_business_date', 'Give from and to as YYYY-MM-DD.');
-      if (from > to) throw badRequest('invalid_period', 'from must not be after to.');
-      res.json(await zzOf(ctx, from, to));
-    }),
-  );
+  on('GET /api/v1/zz', async ({ req }) => {
+    authorize(deps, req, 'reports.view');
+    const ctx = context(deps);
+    const { from, to } = req.query;
+    if (!isBusinessDate(from) || !isBusinessDate(to)) throw badRequest('invalid_business_date', 'Give from and to as YYYY-MM-DD.');
+    if (from > to) throw badRequest('invalid_period', 'from must not be after to.');
+    return zzOf(ctx, from, to);
+  });
 
   return router;
 }

@@ -6,8 +6,13 @@ import type { CouchHandle } from '../../server-kit/couch';
 import { getDoc, updateDoc } from '../../server-kit/docs';
 import type { Logger } from '../../server-kit/log';
 import { ChangesFollower } from '../../server-kit/changesFeed';
+import { typePrefix } from '../../shared/model/ids';
+import { LOCAL_ID } from '../../shared/model/names';
 
-const STATE_DOC = '_local/store-activity';
+const STATE_DOC = LOCAL_ID.storeActivity;
+const SHIFT_PREFIX = typePrefix('shift');
+const SHIFT_CLOSE_PREFIX = typePrefix('shiftclose');
+const SALE_PREFIX = typePrefix('sale');
 
 interface ActivityState {
   _id: string;
@@ -45,9 +50,9 @@ export class StoreActivity {
         let lastSale: string | null = null;
         for (const c of changes) {
           if (c.deleted) continue;
-          if (c.id.startsWith('shift:')) this.opened(c.id);
-          else if (c.id.startsWith('shiftclose:')) this.closed(c.id.slice('shiftclose:'.length));
-          else if (c.id.startsWith('sale:')) lastSale = c.id;
+          if (c.id.startsWith(SHIFT_PREFIX)) this.opened(c.id);
+          else if (c.id.startsWith(SHIFT_CLOSE_PREFIX)) this.closed(c.id.slice(SHIFT_CLOSE_PREFIX.length));
+          else if (c.id.startsWith(SALE_PREFIX)) lastSale = c.id;
         }
         if (lastSale) {
           const [sale] = await fetchDocs([lastSale]);
@@ -62,7 +67,8 @@ export class StoreActivity {
     });
   }
 
-  get openRegisters(): number {
+  /** How many shifts are open at this store now. */
+  get openShiftCount(): number {
     return this.state.open.length;
   }
 

@@ -13,7 +13,8 @@ import { CouchRequestError } from '../../server-kit/couch';
 import { getDoc, putDoc } from '../../server-kit/docs';
 import { badRequest, conflict } from '../../server-kit/errors';
 import type { Logger } from '../../server-kit/log';
-import { CONFIG_ID, isBusinessDate, RELAY_STORE_DB, voidId, zreportId } from '../../shared/model/ids';
+import { CONFIG_ID, isBusinessDate, voidId, zreportId } from '../../shared/model/ids';
+import { RELAY_STORE_DB, storeUserActor } from '../../shared/model/names';
 import type { CashMovement, Return, Sale, Shift, ShiftClose, StoreConfig, Void, ZReport } from '../../shared/model/types';
 import { businessDate as businessDateAt } from '../../shared/pos/clock';
 import { registerFigures, type RegisterDocs, type RegisterFigures } from '../../shared/pos/register';
@@ -123,7 +124,7 @@ export function checkBusinessDate(date: unknown, today: string): string {
 
 function writeAudit(ctx: DayCloseContext, actor: AuditActor, action: string, target: string, detail?: Record<string, unknown>): Promise<void> {
   // Actor as the relay's other audited writes name a store user (`user:<id>`).
-  return auditAtStore(ctx.couch, DB, ctx.storeCode, { actor: `user:${actor.userId}`, action, target, from: actor.from, ...(detail ? { detail } : {}) });
+  return auditAtStore(ctx.couch, DB, ctx.storeCode, { actor: storeUserActor(actor.userId), action, target, from: actor.from, ...(detail ? { detail } : {}) });
 }
 
 const isConflict = (err: unknown) =>

@@ -13,6 +13,7 @@ import { getDoc, updateHotDoc } from '../../server-kit/docs';
 import type { Logger } from '../../server-kit/log';
 import type { JobStatus, ReplicationJob, SyncErrorEntry } from '../../server-kit/replication/job';
 import { VERSION } from '../../server-kit/version';
+import { LOCAL_ID } from '../../shared/model/names';
 import type { RelayIdentity } from './identity';
 import type { StoreTokenSource } from './hqLink';
 import type { StoreActivity } from './activity';
@@ -29,7 +30,7 @@ export interface QueuedError extends SyncErrorEntry {
   id: string;
 }
 
-const OUTBOX_DOC = '_local/sync-error-outbox';
+const OUTBOX_DOC = LOCAL_ID.syncErrorOutbox;
 /** Kept at most (the newest): a relay offline for weeks reports what happened lately, not every retry. */
 const OUTBOX_MAX = 500;
 /** Errors per heartbeat: a long outage drains over a few heartbeats, each body small. */
@@ -228,7 +229,8 @@ export class Heartbeat {
         at: new Date().toISOString(),
         intervalS: deps.intervalS,
         version: VERSION,
-        openRegisters: deps.activity.openRegisters,
+        // `openRegisters` on the wire (HQ reads that name): it counts open shifts.
+        openRegisters: deps.activity.openShiftCount,
         lastSaleAt: deps.activity.lastSaleAt,
         jobs: deps.jobs().map((j) => {
           const s = j.snapshot();

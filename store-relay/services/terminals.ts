@@ -7,20 +7,21 @@ import type { CouchHandle } from '../../server-kit/couch';
 import { getDoc, listByPrefix, putDoc, updateDoc, updateHotDoc } from '../../server-kit/docs';
 import { badRequest, CajaError, forbidden, notFound, tooMany, unauthorized } from '../../server-kit/errors';
 import type { LockoutState, PairingLimitState } from '../../shared/auth/lockout';
-import { checkLocked, checkPairingAllowed, emptyPairingLimits, pruneLockout, recordFailure, recordPairingFailure, recordSuccess } from '../../shared/auth/lockout';
+import { checkPairingAllowed, emptyPairingLimits, recordPairingFailure } from '../../shared/auth/lockout';
+import type { LockoutStore } from '../../shared/auth/pinLogin';
+import { findUser, lockoutKey, PIN_LOCKOUT_DOC, verifyPin } from '../../shared/auth/pinLogin';
 import { KeyedMutex } from '../../shared/auth/keyedMutex';
 import { hasPermission } from '../../shared/auth/permissions';
 import type { Permission } from '../../shared/auth/permissions';
-import { DUMMY_PIN_HASH, verifySecret } from '../../shared/auth/secrets';
 import type { StoreUser } from '../../shared/model/types';
+import { typePrefix } from '../../shared/model/ids';
+import { LOCAL_ID, pairingCodeRecordId, PRIVATE_PREFIX, RELAY_PRIVATE_DB, relayTerminalRecordId } from '../../shared/model/names';
 import { AUDIENCE, bearer, signToken, verifyToken } from '../../server-kit/tokens';
 
-export const RELAY_PRIVATE_DB = 'caja-relay';
 export const TERMINAL_TOKEN_TTL_S = 3600;
 const PAIRING_CODE_TTL_MS = 10 * 60_000;
-const LOCKOUT_DOC = '_local/pin-lockout';
 /** Wrong pairing codes per relay and per address; in the private database so a restart does not forget them. */
-const PAIRING_LIMITS_DOC = '_local/pairing-limits';
+const PAIRING_LIMITS_DOC = LOCAL_ID.pairingLimits;
 /** One key for every pairing-code attempt: they all count against the relay-wide budget. */
 const PAIRING_LOCK = 'pairing-code';
 /**
@@ -57,6 +58,23 @@ interface PairingCode {
 
 type LockoutDoc = { _id: string; _rev?: string; state: LockoutState };
 
+/** The relay's PIN lockout state, one document in its private database for every user. */
+function relayLockout(couch: CouchHandle): LockoutStore {
+  return {
+    read: async () => (await getDoc<LockoutDoc>(couch, RELAY_PRIVATE_DB, PIN_LOCKOUT_DOC))?.state ?? {},
+    update: async (transition) => {
+      let saved: LockoutState = {};
+      // One document holds every user's lockout, so other users' attempts collide on it: retry until saved.
+      await updateHotDoc<LockoutDoc>(couch, RELAY_PRIVATE_DB, PIN_LOCKOUT_DOC, (cur) => {
+        const state = cur?.state ?? {};
+        saved = transition(state);
+        return saved === state ? null : { _id: PIN_LOCKOUT_DOC, state: saved };
+      });
+      return saved;
+    },
+  };
+}
+
 export function publicTerminal(t: TerminalRecord) {
   const { secretHash: _s, _rev, _id, ...rest } = t;
   return rest;
@@ -68,28 +86,17 @@ export function publicTerminal(t: TerminalRecord) {
  */
 export async function verifyManager(couch: CouchHandle, storeDb: string, username: unknown, pin: unknown, permission: Permission): Promise<StoreUser> {
   if (typeof username !== 'string' || typeof pin !== 'string') throw badRequest('missing_credentials', 'Give a username and a PIN.');
-  const users = await listByPrefix<StoreUser & { _id: string }>(couch, storeDb, 'user:');
-  const user = users.find((u) => u.username === username.toLowerCase() && u.active);
-  const key = user?.userId ?? `unknown:${username.toLowerCase()}`;
+  // An inactive user is looked up as an unknown one: refused the same way, under the same lockout key.
+  const users = (await listByPrefix<StoreUser & { _id: string }>(couch, storeDb, typePrefix('user'))).filter((u) => u.active);
+  const key = lockoutKey(findUser(users, username), username);
   // Check, verify and record as one step per user: 21 parallel PINs get 5 verified, then the lock answers.
-  const ok = await relayAuthLock.run(`pin:${key}`, async () => {
-    const now = Date.now();
-    const lockDoc = await getDoc<LockoutDoc>(couch, RELAY_PRIVATE_DB, LOCKOUT_DOC);
-    const lock = checkLocked(lockDoc?.state ?? {}, key, now);
-    if (lock.locked) throw tooMany('user_locked', 'Too many wrong PINs; this user is locked for a while.', { until: lock.lockedUntil ? new Date(lock.lockedUntil).toISOString() : null });
-    // Always one PBKDF2 of the PIN cost: against a fixed dummy hash for an unknown user, so the answer's timing
-    // does not tell which usernames exist at this store.
-    const matches = await verifySecret(pin, user?.pin ?? DUMMY_PIN_HASH);
-    const verified = Boolean(user?.pin) && matches;
-    // One document holds every user's lockout, so other users' attempts collide on it: retry until saved.
-    await updateHotDoc<LockoutDoc>(couch, RELAY_PRIVATE_DB, LOCKOUT_DOC, (cur) => {
-      const state = cur?.state ?? {};
-      const next = verified ? recordSuccess(state, key, now) : recordFailure(state, key, now);
-      return next === state ? null : { _id: LOCKOUT_DOC, state: pruneLockout(next, now) };
-    });
-    return verified;
-  });
-  if (!ok || !user) throw unauthorized('invalid_credentials', 'Wrong username or PIN.');
+  const verdict = await relayAuthLock.run(`pin:${key}`, () => verifyPin(users, relayLockout(couch), username, pin, Date.now()));
+  if (verdict.status === 'locked') {
+    const until = verdict.lock.lockedUntil;
+    throw tooMany('user_locked', 'Too many wrong PINs; this user is locked for a while.', { until: until ? new Date(until).toISOString() : null });
+  }
+  if (verdict.status !== 'verified') throw unauthorized('invalid_credentials', 'Wrong username or PIN.');
+  const user = verdict.user;
   if (!hasPermission(user, permission)) throw forbidden('permission_denied', `This needs the ${permission} permission.`);
   return user;
 }
@@ -98,7 +105,7 @@ export async function verifyManager(couch: CouchHandle, storeDb: string, usernam
 export async function createPairingCode(couch: CouchHandle, createdBy: string): Promise<{ code: string; expiresAt: string }> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const expiresAt = new Date(Date.now() + PAIRING_CODE_TTL_MS).toISOString();
-  await putDoc<PairingCode>(couch, RELAY_PRIVATE_DB, { _id: `pairing:${sha256(code)}`, type: 'pairing', createdBy, expiresAt, usedAt: null });
+  await putDoc<PairingCode>(couch, RELAY_PRIVATE_DB, { _id: pairingCodeRecordId(sha256(code)), type: 'pairing', createdBy, expiresAt, usedAt: null });
   return { code, expiresAt };
 }
 
@@ -120,7 +127,7 @@ export async function consumePairingCode(couch: CouchHandle, code: unknown, addr
     }
     try {
       let issuer = '';
-      await updateDoc<PairingCode>(couch, RELAY_PRIVATE_DB, `pairing:${sha256(code)}`, (doc) => {
+      await updateDoc<PairingCode>(couch, RELAY_PRIVATE_DB, pairingCodeRecordId(sha256(code)), (doc) => {
         if (!doc) throw unauthorized('invalid_pairing_code', 'Unknown pairing code.');
         if (doc.usedAt) throw unauthorized('pairing_code_used', 'This pairing code was already used.');
         if (Date.parse(doc.expiresAt) <= Date.now()) throw unauthorized('pairing_code_expired', 'This pairing code has expired.');
@@ -143,7 +150,7 @@ export async function consumePairingCode(couch: CouchHandle, code: unknown, addr
 
 /** Registers a new terminal with the next free id (T1, T2, ...); returns its one-time-shown secret. */
 export async function pairTerminal(couch: CouchHandle, pairedBy: string, name: unknown) {
-  const existing = await listByPrefix<TerminalRecord>(couch, RELAY_PRIVATE_DB, 'terminal:');
+  const existing = await listByPrefix<TerminalRecord>(couch, RELAY_PRIVATE_DB, PRIVATE_PREFIX.relayTerminal);
   const used = new Set(existing.map((t) => t.terminalId));
   const secret = randomBytes(32).toString('base64url');
   for (let n = 1; n < 10_000; n++) {
@@ -151,7 +158,7 @@ export async function pairTerminal(couch: CouchHandle, pairedBy: string, name: u
     if (used.has(terminalId)) continue; // never reuse an id: receipts and sale ids carry it
     try {
       const record = await putDoc<TerminalRecord>(couch, RELAY_PRIVATE_DB, {
-        _id: `terminal:${terminalId}`,
+        _id: relayTerminalRecordId(terminalId),
         type: 'terminal',
         terminalId,
         name: typeof name === 'string' && name.trim() ? name.trim().slice(0, 64) : `Terminal ${n}`,
@@ -171,12 +178,12 @@ export async function pairTerminal(couch: CouchHandle, pairedBy: string, name: u
 }
 
 export async function listTerminals(couch: CouchHandle): Promise<TerminalRecord[]> {
-  return listByPrefix<TerminalRecord>(couch, RELAY_PRIVATE_DB, 'terminal:');
+  return listByPrefix<TerminalRecord>(couch, RELAY_PRIVATE_DB, PRIVATE_PREFIX.relayTerminal);
 }
 
 /** Unpairs a terminal: it can no longer obtain tokens (its current token lapses within the hour). */
 export async function unpairTerminal(couch: CouchHandle, terminalId: string, by: string): Promise<TerminalRecord> {
-  const saved = await updateDoc<TerminalRecord>(couch, RELAY_PRIVATE_DB, `terminal:${terminalId}`, (t) => {
+  const saved = await updateDoc<TerminalRecord>(couch, RELAY_PRIVATE_DB, relayTerminalRecordId(terminalId), (t) => {
     if (!t) throw notFound('terminal_not_found', `No terminal ${terminalId}.`);
     return { ...t, active: false, unpairedAt: new Date().toISOString(), unpairedBy: by };
   });
@@ -190,7 +197,7 @@ export async function unpairTerminal(couch: CouchHandle, terminalId: string, by:
  */
 export async function terminalToken(couch: CouchHandle, secret: string, storeCode: string, terminalId: unknown, credential: unknown) {
   if (typeof terminalId !== 'string' || typeof credential !== 'string') throw badRequest('missing_credentials', 'Send terminalId and secret.');
-  const t = await getDoc<TerminalRecord>(couch, RELAY_PRIVATE_DB, `terminal:${terminalId}`);
+  const t = await getDoc<TerminalRecord>(couch, RELAY_PRIVATE_DB, relayTerminalRecordId(terminalId));
   if (!t || !t.active || !matchesHash(credential, t.secretHash)) {
     throw unauthorized('terminal_credential_invalid', 'This terminal is not paired (or was unpaired).');
   }
@@ -202,10 +209,6 @@ export async function terminalToken(couch: CouchHandle, secret: string, storeCod
   };
 }
 
-/** The CouchDB roles a terminal acts with on its relay's CouchDB (design "Who may read and write what"). */
-export function terminalCouchRoles(storeCode: string, terminalId: string): string[] {
-  return ['caja-terminal', `store:${storeCode}`, `terminal:${storeCode}:${terminalId}`];
-}
 
 /** Verifies a terminal's replication token at this relay's gateway; returns the terminal id. */
 export function verifyTerminalSyncToken(secret: string, storeCode: string, header: string | undefined): { terminalId: string } {

@@ -9,7 +9,8 @@ import { catalogPullSelector } from '../../design-docs/selectors';
 import { generateCatalog } from '../../scripts/seed';
 import { sale as saleFixture } from '../../scripts/seed/documents';
 import { tempDir, TEST_SECRET, waitFor } from '../support/testing';
-import { bootstrapMarkerId, bootstrapSnapshot, confirmLive } from '../../shared/sync/bootstrap';
+import { bootstrapSnapshot, confirmLive } from '../../shared/sync/bootstrap';
+import { bootstrapMarkerId } from '../../shared/model/names';
 import { ReplicationJob } from '../../server-kit/replication/job';
 import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
 
@@ -149,7 +150,7 @@ describe('snapshot bootstrap (issue #4 part 3)', function () {
     expect(second.state).to.equal('copied');
     expect(second.written).to.be.greaterThan(PRODUCTS - 3000);
     // The live replication from the snapshot's sequence brings what changed meanwhile (here one-shot).
-    await source.replicate.to(target, { selector, since: second.since } as PouchDB.Replication.ReplicateOptions);
+    await source.replicate.to(target, { selector, since: second.since });
     const expected = await revsOf(source, isCatalog);
     expect(await revsOf(target)).to.deep.equal(expected);
     expect(((await target.get(marker.lastKey)) as unknown as { price: number }).price).to.equal(1);

@@ -11,18 +11,18 @@ import { errorHandler } from '../../server-kit/errors';
 import { listen, type Listening } from '../../server-kit/http';
 import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
 import { http, tempDir, testConfig, testLogger, TEST_SECRET, waitFor } from '../support/testing';
-import { BarcodeIndex } from '../../desktop/renderer/features/checkout/barcodeIndex';
+import { LocalCatalog } from '../../desktop/renderer/features/checkout/localCatalog';
 import { commitReturn, commitSale, commitVoid, type Till } from '../../desktop/renderer/features/checkout/commit';
-import { closeRegister, commitCashMovement, openRegister, xReportOf } from '../../desktop/renderer/features/register/register';
+import { commitShiftClose, commitCashMovement, commitShiftOpen, xReportOf } from '../../desktop/renderer/features/register/register';
 import type { Pairing } from '../../desktop/renderer/data/terminalSync';
 import { terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
 import { loginWithPin } from '../../desktop/renderer/features/session/pinLogin';
 import { startHq, type HqServer } from '../../hq/server';
-import { CATALOG_DB, storeDbName } from '../../hq/services/dbs';
+import { CATALOG_DB, hqStoreDbName } from '../../shared/model/names';
 import { generateCatalog } from '../../scripts/seed';
 import { money, type Money } from '../../shared/money';
 import { ean13CheckDigit } from '../../shared/model/ids';
-import type { Product, Sale, ShiftClose, StoreConfig, StoreUser, TenderType, ZReport } from '../../shared/model/types';
+import type { Product, Sale, ShiftClose, StoreConfig, StoreUser, Tender, ZReport } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { addItem, emptyCart } from '../../shared/pos/cart';
 import type { RegisterFigures } from '../../shared/pos/register';
@@ -156,7 +156,7 @@ describe('day close at the relay (issue #5)', function () {
   let relay: RelayServer;
   let side: Listening | null = null;
   let local: PouchDB.Database;
-  let index: BarcodeIndex | null = null;
+  let index: LocalCatalog | null = null;
   const syncs: Array<{ cancel(): void }> = [];
   const cleanups: Array<() => Promise<void>> = [];
   let adminToken = '';
@@ -200,8 +200,8 @@ describe('day close at the relay (issue #5)', function () {
     local = new PouchDB(`dayclose-terminal-${Date.now()}`, { adapter: 'memory' });
     const remote = remoteDb(`${pairing.couchdbUrl}/${pairing.db}`, terminalTokenSource(pairing));
     const opts = terminalSyncOptions('S001', new Date().toISOString().slice(0, 10));
-    syncs.push(local.replicate.from(remote, opts.pull as PouchDB.Replication.ReplicateOptions));
-    syncs.push(local.replicate.to(remote, opts.push as PouchDB.Replication.ReplicateOptions));
+    syncs.push(local.replicate.from(remote, opts.pull));
+    syncs.push(local.replicate.to(remote, opts.push));
     await waitFor(async () => {
       const ids = ['config:hq', A._id, B._id, 'tender:usd', 'taxgroup:std', 'taxrate:iva16'];
       const res = await local.allDocs({ keys: ids });
@@ -221,14 +221,14 @@ describe('day close at the relay (issue #5)', function () {
   });
 
   it('rings a day on a terminal, closes it at the relay, and the Z and closes reach HQ', async () => {
-    index = await BarcodeIndex.open(local);
+    index = await LocalCatalog.open(local);
     const config = index.config() as StoreConfig;
     expect(config.taxMode).to.equal('inclusive');
     const till: Till = { config, terminalId: 'T1' };
     const login = await loginWithPin(local, 'mario', '9999');
     if (!login.ok) throw new Error('manager login failed');
     const mario: StoreUser = login.user;
-    const tender = (id: string) => index?.tender(id) as TenderType;
+    const tender = (id: string) => index?.tender(id) as Tender;
     const must = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {
       if (!r.ok) throw new Error(JSON.stringify(r.error));
       return r.value;
@@ -244,7 +244,7 @@ describe('day close at the relay (issue #5)', function () {
     };
 
     // Shift 1.
-    const shift1 = must(await openRegister(local, { ...till, user: mario, openingFloat: money(FLOAT_1), now: at(0) }));
+    const shift1 = must(await commitShiftOpen(local, { ...till, user: mario, openingFloat: money(FLOAT_1), now: at(0) }));
     const sales: Sale[] = [];
     for (const p of SALES) {
       const tenders: TenderInput[] =
@@ -269,11 +269,11 @@ describe('day close at the relay (issue #5)', function () {
     checkFigures(x.figures, e1);
 
     const counted = e1.expectedCash - SHORT;
-    const close1 = must(await closeRegister(local, { ...till, shiftId: shift1._id, counted: { '10000': Math.floor(counted / 10000), '1': counted % 10000 }, user: mario, now: at(64) }));
+    const close1 = must(await commitShiftClose(local, { ...till, shiftId: shift1._id, counted: { '10000': Math.floor(counted / 10000), '1': counted % 10000 }, user: mario, now: at(64) }));
     expect([close1.countedCash, close1.expectedCash, close1.variance, close1.alert]).to.deep.equal([counted, e1.expectedCash, -SHORT, true]);
 
     // Shift 2, left open for the day close to close.
-    const shift2 = must(await openRegister(local, { ...till, user: mario, openingFloat: money(FLOAT_2), now: at(120) }));
+    const shift2 = must(await commitShiftOpen(local, { ...till, user: mario, openingFloat: money(FLOAT_2), now: at(120) }));
     for (const [k, s] of SHIFT2_SALES.entries()) {
       must(await commitSale(local, { ...till, shiftId: shift2._id, cashierId: mario.userId, cart: cartOf(s.qa, s.qb), catalog: index.pricing(), tenders: [{ tender: tender('tender:cash'), tendered: money(s.tendered) }], now: at(121 + k) }));
     }
@@ -346,7 +346,7 @@ describe('day close at the relay (issue #5)', function () {
     ]);
 
     // Up to HQ: the Z, both closes and the audit entries.
-    const hqDb = hq.couch.nano.use<Record<string, unknown>>(storeDbName('S001'));
+    const hqDb = hq.couch.nano.use<Record<string, unknown>>(hqStoreDbName('S001'));
     const atHq = (id: string) => hqDb.get(id).then(() => true, () => false);
     await waitFor(async () => (await atHq(z._id)) && (await atHq(`shiftclose:${shift1._id}`)) && (await atHq(`shiftclose:${shift2._id}`)), { what: 'Z and closes at HQ', timeoutMs: 30_000 });
     const zAtHq = (await hqDb.get(z._id)) as unknown as ZReport;

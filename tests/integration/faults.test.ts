@@ -13,7 +13,7 @@ import { TcpProxy } from '../support/proxy';
 import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
 import type { Pairing } from '../../desktop/renderer/data/terminalSync';
 import { historySince, terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
-import { storeDbName } from '../../hq/services/dbs';
+import { hqStoreDbName } from '../../shared/model/names';
 import { sale as saleFixture, voidOf } from '../../scripts/seed/documents';
 import { moveId } from '../../shared/model/ids';
 import type { Sale, StockMovement, Void } from '../../shared/model/types';
@@ -127,8 +127,8 @@ class Terminal {
   startSync(day = today()): void {
     if (this.push) return;
     const opts = terminalSyncOptions(this.pairing.storeCode, day);
-    this.push = this.db.replicate.to(this.remote, opts.push as PouchDB.Replication.ReplicateOptions);
-    const pull = this.db.replicate.from(this.remote, opts.pull as PouchDB.Replication.ReplicateOptions);
+    this.push = this.db.replicate.to(this.remote, opts.push);
+    const pull = this.db.replicate.from(this.remote, opts.pull);
     pull.on('paused', (err: unknown) => {
       this.pullIdle = !err;
     });
@@ -169,7 +169,7 @@ class Terminal {
         Object.assign(s, { schema: 2, loyalty: { card: `L-${this.seq}`, points: 11 } });
       }
       docs.push(s);
-      if (this.seq % 10 === 0) docs.push({ ...voidOf(s as Sale, this.id), businessDate, createdAt });
+      if (this.seq % 10 === 0) docs.push({ ...voidOf(s, this.id), businessDate, createdAt });
       if (this.seq % 25 === 0) {
         this.moves += 1;
         const move: StockMovement = {
@@ -281,7 +281,7 @@ class Store {
   ) {}
 
   get hqDb(): string {
-    return storeDbName(this.code);
+    return hqStoreDbName(this.code);
   }
 
   /** Creates the store and a manager at HQ, provisions a relay with a one-time sync token, pairs terminals. */

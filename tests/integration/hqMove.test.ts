@@ -5,7 +5,7 @@ import { freePort } from '../support/proc';
 import { http, tempDir, testConfig, testLogger, waitFor } from '../support/testing';
 import { startHq } from '../../hq/server';
 import type { HqServer } from '../../hq/server';
-import { CATALOG_DB } from '../../hq/services/dbs';
+import { CATALOG_DB } from '../../shared/model/names';
 import { generateCatalog } from '../../scripts/seed';
 import { startRelay } from '../../store-relay/server';
 import type { RelayServer } from '../../store-relay/server';

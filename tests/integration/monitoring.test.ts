@@ -6,7 +6,7 @@ import { startChain } from '../support/chain';
 import { waitFor } from '../support/testing';
 import { sale as saleFixture, shift as shiftFixture, shiftClose as shiftCloseFixture, transfer as transferFixture, transferReceipt as receiptFixture } from '../../scripts/seed/documents';
 import { businessDate } from '../../shared/pos/clock';
-import { CATALOG_DB, storeDbName } from '../../hq/services/dbs';
+import { CATALOG_DB, hqStoreDbName } from '../../shared/model/names';
 import { pendingUp, reportHealth } from '../../desktop/renderer/data/health';
 import { terminalTokens } from '../../desktop/renderer/data/terminalSync';
 
@@ -135,13 +135,13 @@ describe('sync monitoring, resync, routing and live propagation (issue #4)', fun
     const r = receiptFixture('S001', 'S002');
     await b.couch.nano.use('caja-store').insert(r);
     await waitFor(async () => a.couch.nano.use('caja-store').get(r._id).then(() => true, () => false), { what: 'receipt back at store A' });
-    const atB = await chain.hq.couch.nano.use(storeDbName('S002')).get(t._id);
-    const atA = await chain.hq.couch.nano.use(storeDbName('S001')).get(t._id);
+    const atB = await chain.hq.couch.nano.use(hqStoreDbName('S002')).get(t._id);
+    const atA = await chain.hq.couch.nano.use(hqStoreDbName('S001')).get(t._id);
     expect(atB._rev).to.equal(atA._rev); // routed with its history: the same revision everywhere
   });
 
   it('replays a store from sequence 0 on force resync, without duplicating anything', async () => {
-    const hqDb = chain.hq.couch.nano.use(storeDbName('S001'));
+    const hqDb = chain.hq.couch.nano.use(hqStoreDbName('S001'));
     const before = (await hqDb.list()).rows.length;
     const res = await chain.api<{ requestedAt: string }>('POST', '/api/v1/stores/S001/resync');
     expect(res.status).to.equal(202);
@@ -151,7 +151,7 @@ describe('sync monitoring, resync, routing and live propagation (issue #4)', fun
     }, { what: 'resync acknowledged' });
     await waitFor(() => chain.relays.get('S001')?.jobs().every((j) => j.snapshot().state === 'idle') || null, { what: 'jobs idle after replay' });
     expect((await hqDb.list()).rows.length).to.equal(before);
-    const conflicts = await chain.hq.couch.request<{ rows: unknown[] }>(`/${storeDbName('S001')}/_design/conflicts/_view/conflicts`);
+    const conflicts = await chain.hq.couch.request<{ rows: unknown[] }>(`/${hqStoreDbName('S001')}/_design/conflicts/_view/conflicts`);
     expect(conflicts.rows).to.have.length(0);
   });
 });

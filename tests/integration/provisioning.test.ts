@@ -15,7 +15,7 @@ import { startRelay } from '../../store-relay/server';
 import type { RelayServer } from '../../store-relay/server';
 import { startHq } from '../../hq/server';
 import type { HqServer } from '../../hq/server';
-import { CATALOG_DB, storeDbName } from '../../hq/services/dbs';
+import { CATALOG_DB, hqStoreDbName } from '../../shared/model/names';
 
 const PRODUCTS = 150;
 
@@ -160,27 +160,27 @@ describe('stores, provisioning and access control (issue #3)', function () {
     const auth = { Authorization: `Bearer ${tokenA}` };
     // Stores replicate through HQ's gateway (the only way in for them).
     const couch = `${hq.url}/couch`;
-    expect((await http('GET', `${couch}/${storeDbName('S001')}/config:hq`, undefined, auth)).status).to.equal(200);
-    expect((await http('GET', `${couch}/${storeDbName('S002')}/config:hq`, undefined, auth)).status).to.equal(403);
-    expect((await http('GET', `${couch}/${storeDbName('S002')}/_all_docs`, undefined, auth)).status).to.equal(403);
+    expect((await http('GET', `${couch}/${hqStoreDbName('S001')}/config:hq`, undefined, auth)).status).to.equal(200);
+    expect((await http('GET', `${couch}/${hqStoreDbName('S002')}/config:hq`, undefined, auth)).status).to.equal(403);
+    expect((await http('GET', `${couch}/${hqStoreDbName('S002')}/_all_docs`, undefined, auth)).status).to.equal(403);
     expect((await http('GET', `${couch}/${CATALOG_DB}/role:cashier`, undefined, auth)).status).to.equal(200);
     const catalogWrite = await http('PUT', `${couch}/${CATALOG_DB}/product:EVIL`, { type: 'product', schema: 1 }, auth);
     expect(catalogWrite.status).to.equal(403);
 
     const saleB = saleFixture(1, 'S002', 'T1');
-    const forged = await http('PUT', `${couch}/${storeDbName('S001')}/${encodeURIComponent(saleB._id)}`, saleB, auth);
+    const forged = await http('PUT', `${couch}/${hqStoreDbName('S001')}/${encodeURIComponent(saleB._id)}`, saleB, auth);
     expect(forged.status).to.equal(403);
     const saleA = saleFixture(1, 'S001', 'T1');
-    const put = await http<{ rev: string }>('PUT', `${couch}/${storeDbName('S001')}/${encodeURIComponent(saleA._id)}`, saleA, auth);
+    const put = await http<{ rev: string }>('PUT', `${couch}/${hqStoreDbName('S001')}/${encodeURIComponent(saleA._id)}`, saleA, auth);
     expect(put.status, JSON.stringify(put.body)).to.equal(201);
-    const edited = await http('PUT', `${couch}/${storeDbName('S001')}/${encodeURIComponent(saleA._id)}`, { ...saleA, _rev: put.body.rev, total: 1 }, auth);
+    const edited = await http('PUT', `${couch}/${hqStoreDbName('S001')}/${encodeURIComponent(saleA._id)}`, { ...saleA, _rev: put.body.rev, total: 1 }, auth);
     expect(edited.status).to.equal(403);
 
     // Forged, expired and exp-less CouchDB tokens, refused as CouchDB 3.5 refuses them, by HQ's and the
     // relay's CouchDB (each with its own secret, kept in its data folder).
     const couchSecretOf = async (proc: string) => (JSON.parse(await readFile(`${dataDir}/${proc}/secrets.json`, 'utf8')) as { couch: string }).couch;
     const forgedJwt = signCouchToken('not-the-secret', 'store:S001', ['caja-store', 'store:S001'], 60);
-    for (const [base, db, proc] of [[hq.couch.url, storeDbName('S001'), 'hq'], [relayA.couch.url, 'caja-store', 'relay-s001']] as const) {
+    for (const [base, db, proc] of [[hq.couch.url, hqStoreDbName('S001'), 'hq'], [relayA.couch.url, 'caja-store', 'relay-s001']] as const) {
       const secret = await couchSecretOf(proc);
       const expiredJwt = jwt.sign({ sub: 'store:S001', '_couchdb.roles': ['store:S001'], exp: Math.floor(Date.now() / 1000) - 60 }, secret);
       const noExpJwt = jwt.sign({ sub: 'store:S001', '_couchdb.roles': ['store:S001'] }, secret);
@@ -202,7 +202,7 @@ describe('stores, provisioning and access control (issue #3)', function () {
   it('stops a revoked store within one token lifetime and brings it back by re-provisioning, losing nothing', async () => {
     const relayA = relays.find((r) => r.state().identity?.storeCode === 'S001' && r.state().provision.state === 'provisioned');
     if (!relayA) throw new Error('no S001 relay');
-    const hqStore = hq.couch.nano.use(storeDbName('S001'));
+    const hqStore = hq.couch.nano.use(hqStoreDbName('S001'));
     const relayDb = relayA.couch.nano.use('caja-store');
     const before = saleFixture(1, 'S001', 'T2');
     await relayDb.insert(before);
@@ -276,7 +276,7 @@ describe('stores, provisioning and access control (issue #3)', function () {
     const local = new PouchDB(`terminal-${Date.now()}`, { adapter: 'memory' });
     const remote = remoteDb(`${pairing.couchdbUrl}/${pairing.db}`, terminalTokenSource(pairing));
     const opts = terminalSyncOptions('S001', new Date().toISOString().slice(0, 10));
-    const pull = local.replicate.from(remote, opts.pull as PouchDB.Replication.ReplicateOptions);
+    const pull = local.replicate.from(remote, opts.pull);
     try {
       await waitFor(async () => (await local.allDocs({ startkey: 'user:', endkey: 'user:\ufff0' })).rows.length === 2, { what: 'users on the terminal' });
     } finally {

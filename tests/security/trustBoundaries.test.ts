@@ -16,7 +16,7 @@ import { http, waitFor } from '../support/testing';
 import { encodeSyncToken } from '../../shared/sync/syncToken';
 import { sale as saleFixture, voidOf, shift as shiftFixture, customer as customerFixture } from '../../scripts/seed/documents';
 import { terminalTokens } from '../../desktop/renderer/data/terminalSync';
-import { CATALOG_DB } from '../../hq/services/dbs';
+import { CATALOG_DB } from '../../shared/model/names';
 import { rawRequest } from '../support/rawHttp';
 import { realCouchAvailable, startRealCouch } from '../support/realCouch';
 import type { RealCouch } from '../support/realCouch';

@@ -6,7 +6,7 @@ import type { Pairing } from '../../desktop/renderer/data/terminalSync';
 import { terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
 import { startHq } from '../../hq/server';
 import type { HqServer } from '../../hq/server';
-import { CATALOG_DB } from '../../hq/services/dbs';
+import { CATALOG_DB } from '../../shared/model/names';
 import { generateCatalog } from '../../scripts/seed';
 import { startRelay } from '../../store-relay/server';
 import type { RelayServer } from '../../store-relay/server';
@@ -91,8 +91,8 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
       local,
       startSync(today = new Date().toISOString().slice(0, 10)) {
         const o = terminalSyncOptions(code, today);
-        const pull = local.replicate.from(remote, o.pull as PouchDB.Replication.ReplicateOptions);
-        const push = local.replicate.to(remote, o.push as PouchDB.Replication.ReplicateOptions);
+        const pull = local.replicate.from(remote, o.pull);
+        const push = local.replicate.to(remote, o.push);
         return () => {
           pull.cancel();
           push.cancel();

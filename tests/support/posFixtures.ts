@@ -1,6 +1,6 @@
 // Catalog, store and users shared by the shared/pos tests. Plain documents as they replicate to a terminal.
 import { money, type Money } from '../../shared/money';
-import type { Product, Special, StoreConfig, StoreUser, TaxGroup, TaxRate, TenderType } from '../../shared/model/types';
+import type { Product, Special, StoreConfig, StoreUser, TaxGroup, TaxRate, Tender } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import type { PricingCatalog } from '../../shared/pos/sale';
 import type { TotalsContext } from '../../shared/pos/cart';
@@ -50,7 +50,7 @@ export function product(sku: string, price: number, opts: { group?: TaxGroup; de
 }
 
 /** A tender type document. */
-export function tender(code: string, kind: TenderType['kind'], extra: Partial<TenderType> = {}): TenderType {
+export function tender(code: string, kind: Tender['kind'], extra: Partial<Tender> = {}): Tender {
   const changeable = kind === 'cash' || kind === 'foreign';
   return {
     _id: `tender:${code}`,

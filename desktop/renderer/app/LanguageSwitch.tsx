@@ -3,7 +3,6 @@ import { SegmentedControl } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { chooseLanguage } from '../i18n';
 import { useAppDispatch, useAppSelector } from './store';
-import type { Lang } from './uiSlice';
 
 export function LanguageSwitch() {
   const { t } = useTranslation();
@@ -13,7 +12,7 @@ export function LanguageSwitch() {
     <SegmentedControl
       aria-label={t('shell.language')}
       value={lang}
-      onChange={(v) => dispatch(chooseLanguage(v as Lang))}
+      onChange={(v) => dispatch(chooseLanguage(v))}
       data={[
         { value: 'en', label: 'EN' },
         { value: 'es', label: 'ES' },

@@ -2,10 +2,13 @@
 // language switch and who is logged in on top; the screens on a rail at the left, each with its F-key.
 import { AppShell, Badge, Button, Group, Kbd, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconCash, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
+import { IconBuildingStore, IconCash, IconDevices, IconPrinter, IconReportMoney, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JournalView } from '../features/journal/JournalView';
+import { DashboardView } from '../features/manager/DashboardView';
+import { PrinterView } from '../features/printer/PrinterView';
+import { DayCloseView, TerminalsView } from '../features/manager/StoreServerViews';
 import { RegisterView } from '../features/register/RegisterView';
 import { loadShift } from '../features/register/registerSlice';
 import { ReturnsView } from '../features/returns/ReturnsView';
@@ -16,11 +19,16 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { useAppDispatch, useAppSelector } from './store';
 import { screenChosen, type Screen } from './uiSlice';
 
-const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' }> = [
+// Manager screens show for a user with the permission (the session keeps the user's resolved permissions).
+const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' | 'nav.dashboard' | 'nav.dayClose' | 'nav.terminals' | 'nav.printer'; permission?: string }> = [
   { screen: 'sale', key: 'F1', icon: <IconShoppingCart size={26} />, label: 'nav.sale' },
   { screen: 'journal', key: 'F3', icon: <IconListDetails size={26} />, label: 'nav.journal' },
   { screen: 'returns', key: 'F4', icon: <IconReceiptRefund size={26} />, label: 'nav.returns' },
   { screen: 'register', key: 'F6', icon: <IconCash size={26} />, label: 'nav.register' },
+  { screen: 'dashboard', key: 'alt+M', icon: <IconBuildingStore size={26} />, label: 'nav.dashboard', permission: 'reports.view' },
+  { screen: 'dayClose', key: 'alt+Z', icon: <IconReportMoney size={26} />, label: 'nav.dayClose', permission: 'reports.view' },
+  { screen: 'terminals', key: 'alt+T', icon: <IconDevices size={26} />, label: 'nav.terminals', permission: 'terminals.manage' },
+  { screen: 'printer', key: 'alt+P', icon: <IconPrinter size={26} />, label: 'nav.printer', permission: 'terminals.manage' },
 ];
 
 export function Shell() {
@@ -31,6 +39,7 @@ export function Shell() {
   const terminal = useAppSelector((s) => s.setup.terminal);
   const config = useAppSelector((s) => s.catalog.config);
   const shift = useAppSelector((s) => s.register.shift);
+  const nav = NAV.filter((n) => !n.permission || (user?.permissions.includes(n.permission) ?? false));
 
   useEffect(() => {
     void dispatch(loadShift());
@@ -38,7 +47,7 @@ export function Shell() {
 
   const lock = () => dispatch(loggedOut());
   // F-keys work in every field: a cashier's hands stay on the keyboard (tagsToIgnore: none).
-  useHotkeys([...NAV.map((n) => [n.key, () => dispatch(screenChosen(n.screen))] as [string, () => void]), ['alt+L', lock]], []);
+  useHotkeys([...nav.map((n) => [n.key, () => dispatch(screenChosen(n.screen))] as [string, () => void]), ['alt+L', lock]], []);
 
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 132, breakpoint: 0 }} padding="sm">
@@ -74,7 +83,7 @@ export function Shell() {
       <AppShell.Navbar p={6}>
         <nav aria-label={t('nav.label')}>
           <Stack gap={6}>
-            {NAV.map((n) => (
+            {nav.map((n) => (
               <UnstyledButton
                 key={n.screen}
                 onClick={() => dispatch(screenChosen(n.screen))}
@@ -99,6 +108,10 @@ export function Shell() {
         {screen === 'journal' && <JournalView />}
         {screen === 'returns' && <ReturnsView />}
         {screen === 'register' && <RegisterView />}
+        {screen === 'dashboard' && nav.some((n) => n.screen === 'dashboard') && <DashboardView />}
+        {screen === 'dayClose' && nav.some((n) => n.screen === 'dayClose') && <DayCloseView />}
+        {screen === 'terminals' && nav.some((n) => n.screen === 'terminals') && <TerminalsView />}
+        {screen === 'printer' && nav.some((n) => n.screen === 'printer') && <PrinterView />}
       </AppShell.Main>
     </AppShell>
   );

@@ -43,7 +43,7 @@ describe('events shim for PouchDB in the renderer', () => {
         }
       }
       const n = new Notifier();
-      n.addListener('db', 'l1' as unknown as () => void);
+      n.addListener('db', 'l1');
       n.emit('db');
       expect(n.ids).to.deep.equal(['l1', 'fired:l1']);
     });

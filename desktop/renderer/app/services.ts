@@ -3,7 +3,7 @@
 // middleware's `extraArgument` (conventions: "Services stay out of state").
 import type { StoredPairing } from '../data/pairing';
 import type { TerminalSync } from '../data/syncService';
-import type { BarcodeIndex } from '../features/checkout/barcodeIndex';
+import type { LocalCatalog } from '../features/checkout/localCatalog';
 import type { Till } from '../features/checkout/commit';
 import type { StoreConfig } from '../../../shared/model/types';
 import { preload, type CajaPreload } from '../platform';
@@ -11,7 +11,7 @@ import { preload, type CajaPreload } from '../platform';
 export interface Services {
   pairing: StoredPairing | null;
   db: PouchDB.Database | null;
-  index: BarcodeIndex | null;
+  index: LocalCatalog | null;
   sync: TerminalSync | null;
   preload: CajaPreload | null;
 }
@@ -32,7 +32,7 @@ export function requireDb(s: Services): PouchDB.Database {
   return s.db;
 }
 
-export function requireIndex(s: Services): BarcodeIndex {
+export function requireIndex(s: Services): LocalCatalog {
   if (!s.index) throw new NotReady('catalog');
   return s.index;
 }

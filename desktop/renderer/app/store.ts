@@ -1,10 +1,13 @@
 // The till's Redux store. State is plain serializable data (carts, documents as JSON, statuses); the database,
 // the catalog index and the sync run outside it and reach thunks as the middleware's extra argument.
 import { combineReducers, configureStore, type Action, type ThunkAction } from '@reduxjs/toolkit';
-import { useDispatch, useSelector, useStore } from 'react-redux';
+import { useDispatch, useSelector } from 'react-redux';
 import { approvalSlice, type ApprovalState } from '../features/approval/approvalSlice';
 import { catalogSlice, type CatalogState } from '../features/catalog/catalogSlice';
+import { customersSlice, type CustomersState } from '../features/customers/customersSlice';
 import { journalSlice, type JournalState } from '../features/journal/journalSlice';
+import { managerSlice, type ManagerState } from '../features/manager/managerSlice';
+import { storeServerSlice, type StoreServerState } from '../features/manager/storeServerSlice';
 import { registerSlice, type RegisterState } from '../features/register/registerSlice';
 import { returnsSlice, type ReturnsState } from '../features/returns/returnsSlice';
 import { saleSlice, type SaleState } from '../features/sale/saleSlice';
@@ -26,6 +29,9 @@ export interface RootState {
   register: RegisterState;
   journal: JournalState;
   returns: ReturnsState;
+  manager: ManagerState;
+  customers: CustomersState;
+  storeServer: StoreServerState;
 }
 
 const rootReducer = combineReducers({
@@ -39,6 +45,9 @@ const rootReducer = combineReducers({
   register: registerSlice.reducer,
   journal: journalSlice.reducer,
   returns: returnsSlice.reducer,
+  manager: managerSlice.reducer,
+  customers: customersSlice.reducer,
+  storeServer: storeServerSlice.reducer,
 });
 
 // The spelled-out RootState and the combined reducers' state must stay the same type.
@@ -60,4 +69,3 @@ export type AppThunk<R = void> = ThunkAction<R, RootState, Services, Action>;
 
 export const useAppDispatch = useDispatch.withTypes<AppDispatch>();
 export const useAppSelector = useSelector.withTypes<RootState>();
-export const useAppStore = useStore.withTypes<AppStore>();

@@ -1,6 +1,6 @@
 // An error a cashier can hit, as data: a code that names a message in the error table of the i18n strings
 // (`errors.<code>`) and the values the message needs. Typed errors from shared/pos and the checkout code
-// (CommitError, RegisterError, CartError ...) are turned into this at the edge of each thunk.
+// (CommitError, ShiftActionError, CartError ...) are turned into this at the edge of each thunk.
 
 export interface UiError {
   code: string;

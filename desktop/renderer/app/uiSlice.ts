@@ -2,7 +2,7 @@
 // localStorage by main.tsx so the next start (even offline) opens in it.
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 
-export type Screen = 'sale' | 'journal' | 'returns' | 'register';
+export type Screen = 'sale' | 'journal' | 'returns' | 'register' | 'dashboard' | 'dayClose' | 'terminals' | 'printer';
 export type Lang = 'en' | 'es';
 
 export interface UiState {

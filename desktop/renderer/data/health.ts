@@ -1,7 +1,9 @@
 // A terminal's health report to its relay, which forwards it to HQ with the next heartbeat, so HQ sees a
 // till that stopped syncing: when it was last seen, how many documents wait to go up, how big its
-// database is. Renderer code: fetch and PouchDB only.
+// database is. Renderer code: the typed relay client (shared/api/client.ts) over fetch.
 import type { Pairing } from './terminalSync';
+import { createClient } from '../../../shared/api/client';
+import type { RelayApi } from '../../../shared/api/routes';
 
 export interface HealthSample {
   /** Documents written locally and not yet pushed (local update_seq minus the last pushed seq). */
@@ -20,12 +22,8 @@ export function pendingUp(localUpdateSeq: number | string, lastPushedSeq: number
 /** Sends one health report; returns false (never throws) when the relay cannot be reached. */
 export async function reportHealth(pairing: Pairing, token: () => Promise<string>, sample: HealthSample, fetchImpl: typeof fetch = fetch): Promise<boolean> {
   try {
-    const res = await fetchImpl(`${pairing.relayUrl}/api/v1/terminals/health`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await token()}` },
-      body: JSON.stringify(sample),
-    });
-    return res.ok;
+    await createClient<RelayApi>(pairing.relayUrl, { fetch: fetchImpl }).send('POST /api/v1/terminals/health', { body: sample, token: await token() });
+    return true;
   } catch {
     return false;
   }

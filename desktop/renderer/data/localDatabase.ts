@@ -3,6 +3,7 @@
 import PouchDB from 'pouchdb-browser';
 import IndexedDbAdapter from 'pouchdb-adapter-indexeddb';
 import type { Pairing } from './terminalSync';
+import { terminalReplicaDbName } from '../../../shared/model/names';
 
 PouchDB.plugin(IndexedDbAdapter);
 
@@ -14,7 +15,7 @@ export const LOCAL_ADAPTER = 'indexeddb';
 
 /** The local database name of a pairing: a re-paired terminal (new id) starts a fresh replica. */
 export function localDbName(pairing: Pick<Pairing, 'storeCode' | 'terminalId'>): string {
-  return `caja-${pairing.storeCode}-${pairing.terminalId}`;
+  return terminalReplicaDbName(pairing.storeCode, pairing.terminalId);
 }
 
 /** Opens (creating if needed) the terminal's replica in IndexedDB. */
@@ -31,7 +32,7 @@ export function openRemoteDb(pairing: Pairing, token: () => Promise<string>): Po
       headers.set('Authorization', `Bearer ${await token()}`);
       return PouchDB.fetch(input, { ...init, headers });
     },
-  } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+  });
 }
 
 let strictDepth = 0;

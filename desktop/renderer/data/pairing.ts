@@ -2,18 +2,14 @@
 // terminal's secret) is what lets the till start with no network: it is read before anything else, from
 // localStorage, which every shell offers synchronously.
 import type { Pairing } from './terminalSync';
+import { createClient } from '../../../shared/api/client';
+import { ApiError } from '../../../shared/api/errors';
+import type { PairAnswer } from '../../../shared/api/responses';
+import type { RelayApi } from '../../../shared/api/routes';
 
 const KEY = 'caja.pairing.v1';
 
-/** What the relay answers to POST /api/v1/terminals/pair. */
-export interface PairAnswer {
-  storeCode: string;
-  terminalId: string;
-  name?: string;
-  secret: string;
-  couchdbUrl: string;
-  db: string;
-}
+/** What the relay answers to POST /api/v1/terminals/pair (the relay's route map). */
 
 export interface StoredPairing extends Pairing {
   name: string | null;
@@ -51,10 +47,6 @@ export function savePairing(p: StoredPairing, storage: Storage = localStorage): 
   storage.setItem(KEY, JSON.stringify(p));
 }
 
-export function clearPairing(storage: Storage = localStorage): void {
-  storage.removeItem(KEY);
-}
-
 /** A relay URL as typed: trimmed, no trailing slash, http(s) only; null when it is not one. */
 export function normaliseRelayUrl(text: string): string | null {
   try {
@@ -73,19 +65,14 @@ export async function pairWithRelay(
   name: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<{ ok: true; pairing: StoredPairing } | { ok: false; error: PairError }> {
-  let res: Response;
+  let body: PairAnswer;
   try {
-    res = await fetchImpl(`${relayUrl}/api/v1/terminals/pair`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...how, ...(name.trim() ? { name: name.trim() } : {}) }),
-    });
+    const relay = createClient<RelayApi>(relayUrl, { fetch: fetchImpl });
+    body = (await relay.send('POST /api/v1/terminals/pair', { body: { ...how, ...(name.trim() ? { name: name.trim() } : {}) } })).body;
   } catch (err) {
+    // A refusal carries the relay's code from the error table; anything else is the network.
+    if (err instanceof ApiError) return { ok: false, error: { code: err.code, reason: err.message, status: err.status } };
     return { ok: false, error: { code: 'network', reason: err instanceof Error ? err.message : String(err), status: null } };
-  }
-  const body = (await res.json().catch(() => ({}))) as Partial<PairAnswer> & { error?: string; reason?: string };
-  if (!res.ok || !body.storeCode || !body.terminalId || !body.secret || !body.couchdbUrl || !body.db) {
-    return { ok: false, error: { code: body.error ?? 'pair_failed', reason: body.reason ?? res.statusText, status: res.status } };
   }
   return {
     ok: true,
@@ -96,7 +83,7 @@ export async function pairWithRelay(
       couchdbUrl: body.couchdbUrl,
       db: body.db,
       relayUrl,
-      name: body.name ?? null,
+      name: body.name,
       pairedAt: new Date().toISOString(),
     },
   };

@@ -7,6 +7,7 @@ import { businessDate } from '../../../shared/pos/clock';
 import { reportHealth } from './health';
 import { openRemoteDb } from './localDatabase';
 import { bootstrapTerminal, startTerminalPull, terminalSyncOptions, terminalTokens, type Pairing } from './terminalSync';
+import { CONFIG_ID } from '../../../shared/model/ids';
 
 export type SyncState = 'connecting' | 'connected' | 'syncing' | 'offline' | 'error';
 
@@ -114,7 +115,7 @@ export class TerminalSync {
   private async today(): Promise<string> {
     // The history window is computed in the store's zone once its configuration is here; UTC before that.
     try {
-      const config = (await this.local.get('config:hq')) as { timeZone?: string };
+      const config = (await this.local.get(CONFIG_ID)) as { timeZone?: string };
       if (config.timeZone) return businessDate(new Date(), config.timeZone);
     } catch {
       // not replicated yet
@@ -144,7 +145,7 @@ export class TerminalSync {
         const { replication } = await startTerminalPull(this.local, this.remote, options.pull, { signal });
         this.pull = replication;
         this.follow(replication, 'pull');
-        this.push = this.local.replicate.to(this.remote, options.push as PouchDB.Replication.ReplicateOptions);
+        this.push = this.local.replicate.to(this.remote, options.push);
         this.follow(this.push, 'push');
         void this.sendHealth();
         return;
@@ -224,7 +225,7 @@ export class TerminalSync {
 
   private async countPending(): Promise<void> {
     try {
-      const res = await this.local.changes({ since: this.mark(), selector: PUSH_SELECTOR, return_docs: true, limit: 10_000 } as PouchDB.Core.ChangesOptions);
+      const res = await this.local.changes({ since: this.mark(), selector: PUSH_SELECTOR, return_docs: true, limit: 10_000 });
       if (this.status.pendingUp !== res.results.length) this.update({ pendingUp: res.results.length });
     } catch {
       // the database is closing

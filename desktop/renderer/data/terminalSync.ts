@@ -112,7 +112,7 @@ export async function startTerminalPull(
   opts: { signal?: AbortSignal } = {},
 ): Promise<{ replication: PouchDB.Replication.Replication<object>; bootstrap: BootstrapResult }> {
   const boot = await bootstrapTerminal(local, remote, pullOptions.selector, opts);
-  const replication = local.replicate.from(remote, { ...pullOptions, ...(boot.since !== undefined ? { since: boot.since } : {}) } as PouchDB.Replication.ReplicateOptions);
+  const replication = local.replicate.from(remote, { ...pullOptions, ...(boot.since !== undefined ? { since: boot.since } : {}) });
   if (boot.since !== undefined) {
     const onPaused = (err: unknown) => {
       if (err) return; // a retry pause; wait for a real catch-up

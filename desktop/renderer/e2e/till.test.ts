@@ -11,13 +11,14 @@ import { waitFor } from '../../../tests/support/testing';
 import { startChain, type Chain, type Terminal } from '../../../tests/support/chain';
 import { generateCatalog } from '../../../scripts/seed';
 import { money } from '../../../shared/money';
-import { ean13CheckDigit, hqStoreDbName } from '../../../shared/model/ids';
+import { ean13CheckDigit } from '../../../shared/model/ids';
+import { hqStoreDbName } from '../../../shared/model/names';
 import type { Product, Sale, StoreUser } from '../../../shared/model/types';
 import { addItem, emptyCart } from '../../../shared/pos/cart';
 import { formatAmount } from '../../../shared/pos/i18n';
-import { BarcodeIndex } from '../features/checkout/barcodeIndex';
+import { LocalCatalog } from '../features/checkout/localCatalog';
 import { commitSale } from '../features/checkout/commit';
-import { openRegister } from '../features/register/register';
+import { commitShiftOpen } from '../features/register/register';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SHOTS = `${ROOT}test-artifacts/terminal`;
@@ -469,6 +470,101 @@ describe('terminal app in Chromium (issue #11)', function () {
   });
 
 
+  it('manager mode: the store dashboard from the local replica, a customer created and attached, a favourite tile pinned', async () => {
+    await page.keyboard.press('Alt+L');
+    await login('mgr.s001', '9999');
+    // Manager screens show for the manager only.
+    await page.getByRole('navigation', { name: 'Screens' }).getByText('Store', { exact: true }).waitFor();
+    await page.keyboard.press('Alt+M');
+    await page.getByRole('heading', { name: 'Today’s store' }).waitFor();
+    const salesHint = page.getByText(/^[0-9]+ sales?$/).first();
+    await salesHint.waitFor();
+    // Every sale of the day at this store that was not voided (this till's and the other terminal's).
+    expect(Number((await salesHint.innerText()).split(' ')[0])).to.be.at.least(salesRung - 1);
+    await page.getByRole('table', { name: 'Per cashier' }).getByRole('row').nth(1).waitFor();
+    await shot('14-manager-dashboard-en');
+
+    // A new customer, created at the till and attached to the sale; it syncs up like any document.
+    await page.keyboard.press('F1');
+    await scan(barcode);
+    await page.getByRole('option', { name: new RegExp(escapeRe(product.name.en)) }).waitFor();
+    await page.keyboard.press('F5');
+    const dlg = dialog('Customer');
+    await dlg.getByRole('button', { name: 'New customer' }).click();
+    await dlg.getByRole('textbox', { name: 'Name' }).fill('Lucía Fernández');
+    await dlg.getByRole('textbox', { name: 'Phone' }).fill('55 1234 9876');
+    await dlg.getByRole('button', { name: 'Create and attach' }).click();
+    await dlg.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Customer' }).filter({ hasText: 'Lucía Fernández' }).waitFor();
+    await waitFor(
+      async () => {
+        const res = await chain.relays.get('S001')?.couch.request<{ rows: Array<{ doc?: { name?: string } }> }>(`/caja-store/_all_docs?include_docs=true&startkey=%22customer%3A%22&endkey=%22customer%3A%EF%BF%B0%22`);
+        return (res?.rows ?? []).some((r) => r.doc?.name === 'Lucía Fernández');
+      },
+      { what: 'the new customer at the relay', timeoutMs: 30_000 },
+    );
+    await page.keyboard.press('F5');
+    await dlg.getByRole('textbox', { name: 'Find a customer' }).fill('lucia 9876');
+    await dlg.getByRole('option', { name: /Lucía Fernández/ }).waitFor();
+    await shot('15-customer-en');
+    await page.keyboard.press('Escape');
+
+    // Pin the selected line's product as a favourite tile; with the sale cancelled, the tile is on the sale screen.
+    await page.getByRole('button', { name: 'Pin as a favourite tile' }).click();
+    await page.getByRole('button', { name: 'Unpin favourite' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel sale' }).click();
+    await page.getByRole('list', { name: 'Products found' }).getByRole('listitem', { name: new RegExp(escapeRe(product.name.en)) }).waitFor();
+    await shot('16-favourites-en');
+  });
+
+  it('manager mode: the printer page says so in a browser, and in the desktop shell sets up, tests and saves a network printer', async () => {
+    await page.keyboard.press('Alt+P');
+    await page.getByText('Printing from the browser').waitFor();
+    // The desktop shell's API, with the printer as a byte sink: what the page sends is recorded.
+    const shell = await context.newPage();
+    await shell.addInitScript(() => {
+      const calls: Array<[string, unknown]> = [];
+      let saved: unknown = { connection: null, columns: 48, codepage: 'cp858', printerModel: null, statusCheck: true, drawer: { enabled: true, pin: 2 }, timeoutMs: 3000 };
+      const ok = (value: unknown) => Promise.resolve({ ok: true, value });
+      (window as unknown as { caja: unknown; cajaCalls: unknown }).cajaCalls = calls;
+      (window as unknown as { caja: unknown }).caja = {
+        printReceipt: (i: unknown) => (calls.push(['printReceipt', i]), ok({ paper: 'ok', drawerOpened: false })),
+        openDrawer: () => ok({ drawerOpened: true }),
+        listPrinters: (i: unknown) => (calls.push(['listPrinters', i]), ok({ printers: [{ connection: { transport: 'network', host: '10.0.0.40', port: 9100 }, label: 'EPSON TM-T20III', paper: 'ok' }], problems: [] })),
+        testPrint: (i: unknown) => (calls.push(['testPrint', i]), ok({ paper: 'low', drawerOpened: false })),
+        getPrinterSettings: () => ok(saved),
+        setPrinterSettings: (i: unknown) => (calls.push(['setPrinterSettings', i]), (saved = i), ok(i)),
+        appInfo: () => ok({ version: 'test', platform: 'linux', kiosk: false }),
+      };
+    });
+    try {
+      await shell.goto(relayUrl);
+      await shell.getByRole('button', { name: 'mgr.s001' }).click();
+      await shell.getByLabel('PIN', { exact: true }).fill('9999');
+      await shell.getByRole('button', { name: 'Log in' }).click();
+      await shell.getByRole('textbox', { name: 'Search products' }).waitFor();
+      await shell.keyboard.press('Alt+P');
+      await shell.getByRole('radiogroup', { name: 'Connection' }).getByText('Network', { exact: true }).click();
+      await shell.getByRole('textbox', { name: 'Printer address' }).fill('10.0.0.40');
+      await shell.getByRole('button', { name: 'Find printers' }).click();
+      await shell.getByRole('textbox', { name: 'Printers found' }).waitFor();
+      await shell.getByRole('radiogroup', { name: 'Drawer pin' }).getByText('Pin 5', { exact: true }).click();
+      await shell.getByRole('button', { name: 'Print a test page' }).click();
+      await shell.getByRole('status').filter({ hasText: 'Test page printed; paper: running low.' }).waitFor();
+      await shell.getByRole('button', { name: 'Save' }).click();
+      await shell.getByRole('status').filter({ hasText: 'Printer settings saved.' }).waitFor();
+      await shell.screenshot({ path: `${SHOTS}/17-printer-en.png` });
+      const calls = await shell.evaluate(() => (window as unknown as { cajaCalls: Array<[string, unknown]> }).cajaCalls);
+      const savedSettings = calls.find(([n]) => n === 'setPrinterSettings')?.[1] as { connection: unknown; drawer: { pin: number } };
+      expect(savedSettings.connection).to.deep.equal({ transport: 'network', host: '10.0.0.40', port: 9100 });
+      expect(savedSettings.drawer.pin).to.equal(5);
+      expect(calls.find(([n]) => n === 'listPrinters')?.[1]).to.deep.equal({ probe: { host: '10.0.0.40', port: 9100 } });
+    } finally {
+      await shell.close();
+    }
+    await page.keyboard.press('F1');
+  });
+
   it('pairs a second terminal with a pairing code; its first sync waits for the relay, says so, and opens the till when it can', async () => {
     const code = await fetch(`${relayUrl}/api/v1/terminals/pairing-code`, {
       method: 'POST',
@@ -522,14 +618,14 @@ async function ringOnAnotherTerminalWith(chain: Chain, product: Product): Promis
   const stop = t2.startSync();
   try {
     await waitFor(async () => (await t2.local.get('config:hq').catch(() => null)) && (await t2.local.get(product._id).catch(() => null)), { timeoutMs: 60_000, what: 'the catalog on the second terminal' });
-    const index = await BarcodeIndex.open(t2.local, { live: false });
+    const index = await LocalCatalog.open(t2.local, { live: false });
     const config = index.config();
     if (!config) throw new Error('no store config on the second terminal');
     const users = await t2.local.allDocs({ startkey: 'user:', endkey: 'user:\ufff0', include_docs: true });
     const manager = users.rows.map((r) => r.doc as unknown as StoreUser).find((u) => u.username === 'mgr.s001');
     if (!manager) throw new Error('no manager on the second terminal');
     const till = { config, terminalId: t2.pairing.terminalId };
-    const shift = await openRegister(t2.local, { ...till, user: manager, openingFloat: money(0) });
+    const shift = await commitShiftOpen(t2.local, { ...till, user: manager, openingFloat: money(0) });
     if (!shift.ok) throw new Error(JSON.stringify(shift.error));
     const cart = addItem(emptyCart(), product, 2);
     if (!cart.ok) throw new Error(JSON.stringify(cart.error));

@@ -18,7 +18,7 @@ import { businessDate } from '../../../shared/pos/clock';
 import type { Product } from '../../../shared/model/types';
 import { startHq } from '../../server';
 import type { HqServer } from '../../server';
-import { CATALOG_DB } from '../../services/dbs';
+import { CATALOG_DB } from '../../../shared/model/names';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');

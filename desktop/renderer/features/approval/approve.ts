@@ -4,7 +4,7 @@ import type { Approval } from '../../../../shared/model/types';
 import type { AppThunk } from '../../app/store';
 import { requireDb } from '../../app/services';
 import { approveOverride } from '../session/pinLogin';
-import { closeRegister, moveCash, openRegister } from '../register/registerSlice';
+import { closeShift, moveCash, openShift } from '../register/registerSlice';
 import { submitReturn, submitVoid } from '../returns/returnsSlice';
 import { discountCart, discountLine, overrideLinePrice } from '../sale/saleSlice';
 import { approvalCheckStarted, approvalGranted, approvalRefused, type PendingAction } from './approvalSlice';
@@ -32,10 +32,10 @@ function resume(pending: PendingAction, approvals: Approval[]): AppThunk<Promise
         await dispatch(moveCash(pending.direction, pending.amount, pending.reason, approvals));
         return;
       case 'registerOpen':
-        await dispatch(openRegister(pending.openingFloat, approvals));
+        await dispatch(openShift(pending.openingFloat, approvals));
         return;
       case 'registerClose':
-        await dispatch(closeRegister(pending.counted, approvals));
+        await dispatch(closeShift(pending.counted, approvals));
         return;
     }
   };

@@ -1,8 +1,8 @@
-// Product search at the till, in memory over the BarcodeIndex: by barcode or SKU exactly, else by words of the
+// Product search at the till, in memory over the LocalCatalog: by barcode or SKU exactly, else by words of the
 // English or Spanish name (accents ignored, every word must match the start of a word of the name or the SKU).
 // A linear scan of 100k products with precomputed keys takes a few milliseconds, well inside a keystroke.
 import type { Department, Product } from '../../../../shared/model/types';
-import type { BarcodeIndex } from '../checkout/barcodeIndex';
+import type { LocalCatalog } from '../checkout/localCatalog';
 
 const keys = new WeakMap<Product, string>();
 
@@ -21,7 +21,7 @@ function keyOf(p: Product): string {
 }
 
 /** Products matching `query` (active first, then by name in `lang`), at most `limit`. */
-export function searchProducts(index: BarcodeIndex, query: string, lang: 'en' | 'es', limit = 40): Product[] {
+export function searchProducts(index: LocalCatalog, query: string, lang: 'en' | 'es', limit = 40): Product[] {
   const q = query.trim();
   if (!q) return [];
   const exact = index.lookup(q)?.product ?? index.lookupSku(q)?.product ?? index.lookupSku(q.toUpperCase())?.product;
@@ -58,7 +58,7 @@ export function departmentAndBelow(departments: readonly Department[], id: strin
 }
 
 /** Active products of a department (and the departments under it), by name, at most `limit`. */
-export function productsInDepartment(index: BarcodeIndex, departments: readonly Department[], id: string, lang: 'en' | 'es', limit = 60): Product[] {
+export function productsInDepartment(index: LocalCatalog, departments: readonly Department[], id: string, lang: 'en' | 'es', limit = 60): Product[] {
   const ids = departmentAndBelow(departments, id);
   const out: Product[] = [];
   for (const p of index.products()) {

@@ -13,8 +13,8 @@ import { addItem, emptyCart, type Cart } from '../../../../shared/pos/cart';
 import { buildSale } from '../../../../shared/pos/sale';
 import type { TenderInput } from '../../../../shared/pos/tenders';
 import { CARD, CASH, GROUPS, MANAGER, RATES, RED, STD, USD, must, product, storeConfig, user } from '../../../../tests/support/posFixtures';
-import { closeRegister, commitCashMovement, currentShift, openRegister, xReportOf } from '../register/register';
-import { BarcodeIndex } from './barcodeIndex';
+import { commitShiftClose, commitCashMovement, currentShift, commitShiftOpen, xReportOf } from '../register/register';
+import { LocalCatalog } from './localCatalog';
 import { commitExchange, commitReturn, commitSale, commitVoid, findSale } from './commit';
 import type { LocalDb } from './localDb';
 import { listParked, parkSale, recallParked } from './parked';
@@ -58,7 +58,7 @@ function cartOf(items: Array<[Product, number]>): Cart {
 const till = (terminalId = 'T1') => ({ config: CONFIG, terminalId });
 
 async function openShift(db: LocalDb, terminalId = 'T1', float = 10000, now = NOW) {
-  return must(await openRegister(db, { ...till(terminalId), user: CASHIER, openingFloat: money(float), now }));
+  return must(await commitShiftOpen(db, { ...till(terminalId), user: CASHIER, openingFloat: money(float), now }));
 }
 
 async function ring(db: LocalDb, shiftId: string, items: Array<[Product, number]>, tenders: TenderInput[] = [{ tender: CASH, tendered: money(100000) }], terminalId = 'T1', now: string = NOW) {
@@ -77,11 +77,11 @@ describe('checkout data layer (issue #5)', function () {
     for (const db of dbs.splice(0)) await db.destroy().catch(() => undefined);
   });
 
-  describe('BarcodeIndex', () => {
+  describe('LocalCatalog', () => {
     it('finds products by barcode and SKU, applies store prices, reads weighed labels, and follows changes', async () => {
       const db = await fresh();
       await db.put({ _id: priceId('B'), type: 'price', schema: CURRENT_SCHEMA, storeId: 'S001', sku: 'B', price: money(450), updatedAt: NOW } satisfies StorePrice);
-      const index = await BarcodeIndex.open(db);
+      const index = await LocalCatalog.open(db);
       try {
         expect(index.size).to.equal(3);
         expect(index.lookup(A.barcodes[0] as string)?.product.sku).to.equal('A');
@@ -138,7 +138,7 @@ describe('checkout data layer (issue #5)', function () {
       if (!short.ok) expect(short.error.code).to.equal('insufficient');
       expect(must(await ring(db, shift._id, [[B, 1]])).seq).to.equal(2);
       // After the close, no more sales on that shift.
-      must(await closeRegister(db, { ...till(), shiftId: shift._id, counted: {}, user: CASHIER, now: LATER }));
+      must(await commitShiftClose(db, { ...till(), shiftId: shift._id, counted: {}, user: CASHIER, now: LATER }));
       const closed = await ring(db, shift._id, [[A, 1]]);
       expect(closed.ok ? null : closed.error).to.deep.include({ code: 'no_open_shift', reason: 'closed' });
     });
@@ -271,7 +271,7 @@ describe('checkout data layer (issue #5)', function () {
       const db = await fresh();
       const shift = await openShift(db, 'T1', 50000);
       expect((await currentShift(db, till()))?._id).to.equal(shift._id);
-      const again = await openRegister(db, { ...till(), user: CASHIER, openingFloat: money(0), now: NOW });
+      const again = await commitShiftOpen(db, { ...till(), user: CASHIER, openingFloat: money(0), now: NOW });
       expect(again.ok ? null : again.error.code).to.equal('already_open');
       // Sales: 12.10 cash (tendered 20.00), 5.50 card, 2 x 12.10 = 24.20 split 10.00 card + 14.20 cash.
       const s1 = must(await ring(db, shift._id, [[A, 1]], [{ tender: CASH, tendered: money(2000) }]));
@@ -299,10 +299,10 @@ describe('checkout data layer (issue #5)', function () {
       expect(f.expectedCash).to.equal(31420);
 
       // Counted 314.00: 3 x 100.00 + 1 x 10.00 + 2 x 2.00 -> variance -0.20 (within the 5.00 alert threshold).
-      const close = must(await closeRegister(db, { ...till(), shiftId: shift._id, counted: { '10000': 3, '1000': 1, '200': 2 }, user: CASHIER, now: LATER }));
+      const close = must(await commitShiftClose(db, { ...till(), shiftId: shift._id, counted: { '10000': 3, '1000': 1, '200': 2 }, user: CASHIER, now: LATER }));
       expect([close.countedCash, close.expectedCash, close.variance, close.alert]).to.deep.equal([31400, 31420, -20, false]);
       expect(await currentShift(db, till())).to.equal(null);
-      const twice = await closeRegister(db, { ...till(), shiftId: shift._id, counted: {}, user: CASHIER, now: LATER });
+      const twice = await commitShiftClose(db, { ...till(), shiftId: shift._id, counted: {}, user: CASHIER, now: LATER });
       expect(twice.ok ? null : twice.error.code).to.equal('already_closed');
     });
   });

@@ -8,7 +8,7 @@
 // it. The document's put is the commit point; its entries follow from it, so they are re-derived and written
 // again (a 409 meaning "already there") if a crash came between the two (see repairCredit).
 import type { Money } from '../../../../shared/money';
-import { creditHolderPrefix, parseCustomerId, parseReceiptNumber, parseSaleId, returnId, saleId, shiftCloseId, voidId, zreportId } from '../../../../shared/model/ids';
+import { creditHolderPrefix, parseCustomerId, parseReceiptNumber, parseSaleId, returnId, saleId, shiftCloseId, storeTypePrefix, voidId, zreportId } from '../../../../shared/model/ids';
 import type { Approval, CreditEntry, Return, Sale, Shift, StoreConfig, StoreUser, Void } from '../../../../shared/model/types';
 import type { Result } from '../../../../shared/pos/arith';
 import type { Cart } from '../../../../shared/pos/cart';
@@ -93,15 +93,15 @@ const creditChecked = new WeakMap<LocalDb, Set<string>>();
  * A void's entries (credit given back) are not found this way, since a void's id names the sale, not the
  * terminal that voided it; a crash there errs in the chain's favour, and HQ sees the void without its entry.
  */
-export async function repairCredit(db: LocalDb, storeId: string, terminalId: string): Promise<void> {
-  const key = `${storeId}:${terminalId}`;
+export async function repairCredit(db: LocalDb, storeCode: string, terminalId: string): Promise<void> {
+  const key = `${storeCode}:${terminalId}`;
   let done = creditChecked.get(db);
   if (!done) creditChecked.set(db, (done = new Set()));
   if (done.has(key)) return;
-  const last = await lastUsedSeq(db, storeId, terminalId);
+  const last = await lastUsedSeq(db, storeCode, terminalId);
   for (const seq of [last - 1, last]) {
     if (seq < 1) continue;
-    const [sale, ret] = await Promise.all([getOrNull<Sale>(db, saleId(storeId, terminalId, seq)), getOrNull<Return>(db, returnId(storeId, terminalId, seq))]);
+    const [sale, ret] = await Promise.all([getOrNull<Sale>(db, saleId(storeCode, terminalId, seq)), getOrNull<Return>(db, returnId(storeCode, terminalId, seq))]);
     if (sale && sale.type === 'sale') await writeCreditEntries(db, saleCreditEntries(sale));
     if (ret && ret.type === 'return') await writeCreditEntries(db, returnCreditEntries(ret));
   }
@@ -196,7 +196,7 @@ export async function findSale(db: LocalDb, receipt: string): Promise<Result<Sal
  * secondary index on the terminal (PouchDB map/reduce is slow to build on the client).
  */
 export async function returnsOf(db: LocalDb, sale: Pick<Sale, '_id' | 'storeId'>): Promise<Return[]> {
-  const all = await docsWithPrefix<Return>(db, `return:${sale.storeId}:`);
+  const all = await docsWithPrefix<Return>(db, storeTypePrefix('return', sale.storeId));
   return all.filter((r) => r.originalSaleId === sale._id);
 }
 
@@ -323,12 +323,12 @@ export async function commitExchange(db: LocalDb, input: ExchangeInput): Promise
   if (!refund.ok) return refund;
   const now = iso(input.now);
   const cashier = { userId: input.cashier.userId, permissions: [...input.cashier.permissions] };
-  const { storeId } = input.config;
-  await repairCredit(db, storeId, input.terminalId);
+  const storeCode = input.config.storeId;
+  await repairCredit(db, storeCode, input.terminalId);
   const tenders = await ledgerTenders(db, input.tenders, input.cart.customer?.customerId);
   if (!tenders.ok) return tenders;
-  const done = await withNextSeq<{ ret: Return; sale: Sale }, CommitError>(db, storeId, input.terminalId, async (seq) => {
-    if (await getOrNull<StoredDoc>(db, saleId(storeId, input.terminalId, seq + 1))) {
+  const done = await withNextSeq<{ ret: Return; sale: Sale }, CommitError>(db, storeCode, input.terminalId, async (seq) => {
+    if (await getOrNull<StoredDoc>(db, saleId(storeCode, input.terminalId, seq + 1))) {
       throw Object.assign(new Error('receipt number taken'), { status: 409 });
     }
     const built = buildExchange({

@@ -13,7 +13,7 @@ import { saleCreditEntries } from '../../../../shared/pos/credit';
 import { buildSale } from '../../../../shared/pos/sale';
 import type { TenderInput } from '../../../../shared/pos/tenders';
 import { CASH, CREDIT, GIFT, GROUPS, MANAGER, RATES, STD, must, product, storeConfig, user } from '../../../../tests/support/posFixtures';
-import { openRegister } from '../register/register';
+import { commitShiftOpen } from '../register/register';
 import { commitReturn, commitSale, commitVoid, creditBalanceOf } from './commit';
 import type { LocalDb } from './localDb';
 
@@ -34,7 +34,7 @@ function memoryDb(): PouchDB.Database {
 
 /** The same database behind a new handle: what a restarted renderer sees (no per-handle caches). */
 function reopened(db: PouchDB.Database): LocalDb {
-  return { get: (id) => db.get(id), put: (d) => db.put(d), allDocs: (o) => db.allDocs(o), info: () => db.info(), changes: (o) => db.changes(o) } as LocalDb;
+  return { get: (id) => db.get(id), put: (d) => db.put(d), allDocs: (o) => db.allDocs(o), info: () => db.info(), changes: (o) => db.changes(o) };
 }
 
 function cartFor(customer: string | null, qty = 1): Cart {
@@ -56,7 +56,7 @@ describe('checkout: store credit and gift cards from the ledger', function () {
   async function setup(terminalId = 'T1') {
     const db = memoryDb();
     dbs.push(db);
-    const shift = must(await openRegister(db, { config: CONFIG, terminalId, user: CASHIER, openingFloat: money(0), now: NOW }));
+    const shift = must(await commitShiftOpen(db, { config: CONFIG, terminalId, user: CASHIER, openingFloat: money(0), now: NOW }));
     const ring = (cart: Cart, tenders: TenderInput[], on: LocalDb = db) =>
       commitSale(on, { config: CONFIG, terminalId, shiftId: shift._id, cashierId: CASHIER.userId, cart, catalog: CATALOG, tenders, now: NOW });
     return { db, shift, ring };
@@ -120,7 +120,7 @@ describe('checkout: store credit and gift cards from the ledger', function () {
     await db.put({ _id: `credit:customer:ana:S001:T9:gift-1`, type: 'credit', schema: 1, storeId: 'S001', terminalId: 'T9', customerId: ANA, amount: 5000, reason: 'issue', createdAt: NOW, userId: 'u-desk', approvals: [] });
     const s = must(await ring(cartFor(ANA), [{ tender: CREDIT, tendered: money(1210) }]));
     expect(await creditBalanceOf(db, ANA)).to.equal(3790);
-    const t2 = must(await openRegister(db, { config: CONFIG, terminalId: 'T2', user: CASHIER, openingFloat: money(0), now: NOW }));
+    const t2 = must(await commitShiftOpen(db, { config: CONFIG, terminalId: 'T2', user: CASHIER, openingFloat: money(0), now: NOW }));
     const v = must(await commitVoid(db, { config: CONFIG, terminalId: 'T2', shiftId: t2._id, cashier: MANAGER, receipt: s.receiptNumber, reason: 'wrong card', now: NOW }));
     expect(v.terminalId).to.equal('T2');
     const back = (await ledger(db, ANA)).find((e) => e.reason === 'refund');

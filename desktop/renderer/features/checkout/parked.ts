@@ -5,9 +5,9 @@ import type { Result } from '../../../../shared/pos/arith';
 import type { Cart } from '../../../../shared/pos/cart';
 import { park, recall, type ParkedSale } from '../../../../shared/pos/sale';
 import { getOrNull, statusOf, type LocalDb } from './localDb';
+import { LOCAL_ID, parkedSaleLocalId } from '../../../../shared/model/names';
 
-const INDEX_ID = '_local/parked-index';
-const parkedDocId = (id: string) => `_local/parked:${id}`;
+const INDEX_ID = LOCAL_ID.parkedIndex;
 
 type IndexDoc = { _id: string; _rev?: string; ids: string[] };
 type ParkedDoc = { _id: string; _rev?: string; parked: ParkedSale };
@@ -32,7 +32,7 @@ export async function parkSale(
   meta: { id: string; storeId: string; terminalId: string; parkedBy: string; now?: Date | string; label?: string },
 ): Promise<ParkedSale> {
   const parked = park(cart, { ...meta, now: meta.now ?? new Date() });
-  await db.put({ _id: parkedDocId(meta.id), parked });
+  await db.put({ _id: parkedSaleLocalId(meta.id), parked });
   await updateIndex(db, (ids) => (ids.includes(meta.id) ? ids : [...ids, meta.id]));
   return parked;
 }
@@ -42,7 +42,7 @@ export async function listParked(db: LocalDb): Promise<ParkedSale[]> {
   const index = await getOrNull<IndexDoc>(db, INDEX_ID);
   const out: ParkedSale[] = [];
   for (const id of index?.ids ?? []) {
-    const doc = await getOrNull<ParkedDoc>(db, parkedDocId(id));
+    const doc = await getOrNull<ParkedDoc>(db, parkedSaleLocalId(id));
     if (doc) out.push(doc.parked);
   }
   return out.sort((a, b) => (a.parkedAt < b.parkedAt ? -1 : a.parkedAt > b.parkedAt ? 1 : 0));
@@ -53,7 +53,7 @@ export async function listParked(db: LocalDb): Promise<ParkedSale[]> {
  * so it cannot be recalled twice). Prices stay as rung when parked.
  */
 export async function recallParked(db: LocalDb, id: string): Promise<Result<Cart, { code: 'not_parked' | 'invalid_parked'; message: string }>> {
-  const doc = await getOrNull<ParkedDoc>(db, parkedDocId(id));
+  const doc = await getOrNull<ParkedDoc>(db, parkedSaleLocalId(id));
   if (!doc) return { ok: false, error: { code: 'not_parked', message: `no parked sale ${id}` } };
   const cart = recall(doc.parked);
   if (!cart.ok) return cart;

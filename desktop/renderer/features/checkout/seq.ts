@@ -7,7 +7,7 @@
 // in-process cache makes every number after the first free. A number is consumed only by a successful put
 // of the document that carries it, so a refused write leaves no gap; a 409 means another tab (or a sync
 // that brought this terminal's own history back) holds that number, and the caller takes the next.
-import { isSeq, parseReturnId, parseSaleId } from '../../../../shared/model/ids';
+import { isSeq, parseReturnId, parseSaleId, terminalTypePrefix } from '../../../../shared/model/ids';
 import { lastIdWithPrefix, statusOf, type LocalDb } from './localDb';
 
 // Per database handle: the last sequence known to be used, by `<store>:<terminal>`.
@@ -23,36 +23,36 @@ function cacheOf(db: LocalDb): Map<string, number> {
 }
 
 /** The highest sequence this terminal has used, read from its sale and return ids (0 when none). */
-export async function lastUsedSeq(db: LocalDb, storeId: string, terminalId: string): Promise<number> {
+export async function lastUsedSeq(db: LocalDb, storeCode: string, terminalId: string): Promise<number> {
   const [sale, ret] = await Promise.all([
-    lastIdWithPrefix(db, `sale:${storeId}:${terminalId}:`),
-    lastIdWithPrefix(db, `return:${storeId}:${terminalId}:`),
+    lastIdWithPrefix(db, terminalTypePrefix('sale', storeCode, terminalId)),
+    lastIdWithPrefix(db, terminalTypePrefix('return', storeCode, terminalId)),
   ]);
   return Math.max(sale ? (parseSaleId(sale)?.seq ?? 0) : 0, ret ? (parseReturnId(ret)?.seq ?? 0) : 0);
 }
 
 /** The next receipt sequence of this terminal (not reserved: it is consumed by the put that uses it). */
-export async function nextSeq(db: LocalDb, storeId: string, terminalId: string): Promise<number> {
-  const key = `${storeId}:${terminalId}`;
+export async function nextSeq(db: LocalDb, storeCode: string, terminalId: string): Promise<number> {
+  const key = `${storeCode}:${terminalId}`;
   const c = cacheOf(db);
   let last = c.get(key);
   if (last === undefined) {
-    last = await lastUsedSeq(db, storeId, terminalId);
+    last = await lastUsedSeq(db, storeCode, terminalId);
     c.set(key, last);
   }
   return last + 1;
 }
 
 /** Records that `seq` is used (after a successful put, or a 409 proving someone else used it). */
-export function markSeqUsed(db: LocalDb, storeId: string, terminalId: string, seq: number): void {
-  const key = `${storeId}:${terminalId}`;
+export function markSeqUsed(db: LocalDb, storeCode: string, terminalId: string, seq: number): void {
+  const key = `${storeCode}:${terminalId}`;
   const c = cacheOf(db);
   if ((c.get(key) ?? 0) < seq) c.set(key, seq);
 }
 
 /** Forgets the cached sequence, so the next call reads the database (after a 409, or in tests). */
-export function forgetSeq(db: LocalDb, storeId?: string, terminalId?: string): void {
-  if (storeId && terminalId) cacheOf(db).delete(`${storeId}:${terminalId}`);
+export function forgetSeq(db: LocalDb, storeCode?: string, terminalId?: string): void {
+  if (storeCode && terminalId) cacheOf(db).delete(`${storeCode}:${terminalId}`);
   else cache.delete(db);
 }
 
@@ -68,22 +68,22 @@ const MAX_ATTEMPTS = 20;
  */
 export async function withNextSeq<T, E>(
   db: LocalDb,
-  storeId: string,
+  storeCode: string,
   terminalId: string,
   attempt: (seq: number) => Promise<{ ok: true; value: T; used: number } | { ok: false; error: E }>,
 ): Promise<{ ok: true; value: T } | { ok: false; error: E | SeqError }> {
   for (let i = 0; i < MAX_ATTEMPTS; i++) {
-    const seq = await nextSeq(db, storeId, terminalId);
+    const seq = await nextSeq(db, storeCode, terminalId);
     if (!isSeq(seq)) return { ok: false, error: { code: 'seq_exhausted', attempts: i } };
     try {
       const res = await attempt(seq);
-      if (res.ok) markSeqUsed(db, storeId, terminalId, res.used);
+      if (res.ok) markSeqUsed(db, storeCode, terminalId, res.used);
       return res;
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
       // Someone else holds `seq`: the ledger is the truth, read it again rather than guess.
-      forgetSeq(db, storeId, terminalId);
-      markSeqUsed(db, storeId, terminalId, Math.max(seq, await lastUsedSeq(db, storeId, terminalId)));
+      forgetSeq(db, storeCode, terminalId);
+      markSeqUsed(db, storeCode, terminalId, Math.max(seq, await lastUsedSeq(db, storeCode, terminalId)));
     }
   }
   return { ok: false, error: { code: 'seq_exhausted', attempts: MAX_ATTEMPTS } };

@@ -2,7 +2,7 @@
 // marked. Read by id range (a terminal's ids are numbered, newest last), never by a secondary index: the
 // terminal keeps no views (PouchDB map/reduce is slow to build on the client).
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
-import { voidId } from '../../../../shared/model/ids';
+import { terminalTypePrefix, voidId } from '../../../../shared/model/ids';
 import type { Return, Sale, Void } from '../../../../shared/model/types';
 import { businessDate } from '../../../../shared/pos/clock';
 import type { AppThunk } from '../../app/store';
@@ -71,8 +71,10 @@ export const loadJournal = (): AppThunk<Promise<void>> => async (dispatch, _getS
   const db = requireDb(services);
   const till = requireTill(services);
   const date = businessDate(new Date(), till.config.timeZone);
-  const base = `${till.config.storeId}:${till.terminalId}:`;
-  const [sales, returns] = await Promise.all([ofDay<Sale>(db, `sale:${base}`, date), ofDay<Return>(db, `return:${base}`, date)]);
+  const [sales, returns] = await Promise.all([
+    ofDay<Sale>(db, terminalTypePrefix('sale', till.config.storeId, till.terminalId), date),
+    ofDay<Return>(db, terminalTypePrefix('return', till.config.storeId, till.terminalId), date),
+  ]);
   const voids = new Set((await docsByIds<Void>(db, sales.map((s) => voidId(s._id)))).map((v) => v.saleId));
   const entries: JournalEntry[] = [...sales, ...returns]
     .sort((a, b) => b.seq - a.seq)

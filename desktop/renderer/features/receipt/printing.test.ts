@@ -1,7 +1,7 @@
 // Issue #11: in the Electron shell the till prints through the preload API (desktop/shared/ipc.ts printReceipt):
 // the receipt model in the cashier's language, the drawer kicked in the same job for a cash sale, and a printer
 // fault reported in the cashier's language without touching the sale. A fake `window.caja` stands in for the
-// shell; the catalog index is a real BarcodeIndex over a real (memory) PouchDB.
+// shell; the catalog index is a real LocalCatalog over a real (memory) PouchDB.
 import { expect } from 'chai';
 import type { ApiInput, IpcResult, PrintReport } from '../../../shared/ipc';
 import { PouchDB } from '../../../../server-kit/replication/pouch';
@@ -11,7 +11,7 @@ import { buildSale } from '../../../../shared/pos/sale';
 import { CARD, CASH, GROUPS, RATES, STD, must, product, storeConfig } from '../../../../tests/support/posFixtures';
 import { createServices } from '../../app/services';
 import type { AppDispatch, RootState } from '../../app/store';
-import { BarcodeIndex } from '../checkout/barcodeIndex';
+import { LocalCatalog } from '../checkout/localCatalog';
 import { printReceipt } from './printing';
 
 const CONFIG = storeConfig();
@@ -42,7 +42,7 @@ describe('receipts through the Electron preload API (issue #11)', () => {
     };
     // Only printReceipt is exercised; the rest of the shell's API is not reached by this thunk.
     services.preload = fake as unknown as NonNullable<typeof services.preload>;
-    services.index = await BarcodeIndex.open(db, { live: false });
+    services.index = await LocalCatalog.open(db, { live: false });
     // The thunk reads only these parts of the state; the full store (with the IndexedDB PouchDB build) cannot
     // load in Node.
     const state = { ui: { screen: 'sale', lang: 'es' }, catalog: { config: CONFIG }, session: { users: [] } } as unknown as RootState;

@@ -10,7 +10,7 @@ import { useErrorText } from '../../app/errorText';
 import { useFormat } from '../../app/format';
 import { useAppDispatch, useAppSelector } from '../../app/store';
 import { countedTotal } from './register';
-import { closeRegister, loadShift, loadX, moveCash, openRegister, type XReport } from './registerSlice';
+import { closeShift, loadShift, loadX, moveCash, openShift, type XReport } from './registerSlice';
 
 /** Notes and coins of a currency, in minor units, largest first (what a drawer count lists). */
 const DENOMINATIONS: Record<string, number[]> = {
@@ -54,7 +54,7 @@ function ClosedRegister() {
     const float = fmt.parseMoney(text || '0');
     if (float === null || float < 0) return setBad(true);
     setBad(false);
-    void dispatch(openRegister(float));
+    void dispatch(openShift(float));
   };
   return (
     <Paper withBorder p="lg" maw={520} component="section" aria-label={t('register.openTitle')}>
@@ -218,7 +218,7 @@ function CloseForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const counted = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
-    void dispatch(closeRegister(counted));
+    void dispatch(closeShift(counted));
   };
   return (
     <Paper withBorder p="sm" component="section" aria-label={t('register.closeTitle')}>

@@ -3,14 +3,14 @@
 // terminal's sales and returns carry increasing numbers, so a shift's documents are the newest ones of the
 // terminal back to the first written before the shift opened; no query index is needed on the terminal.
 import { money, type Money } from '../../../../shared/money';
-import { parseShiftId, shiftCloseId, voidId } from '../../../../shared/model/ids';
+import { parseShiftId, shiftCloseId, terminalTypePrefix, voidId } from '../../../../shared/model/ids';
 import type { Approval, CashMovement, Return, Sale, Shift, ShiftClose, StoreUser, Void } from '../../../../shared/model/types';
 import type { Result } from '../../../../shared/pos/arith';
 import { cashMovement, closeShift, openShift, registerFigures, xReport, type RegisterDocs, type RegisterFigures } from '../../../../shared/pos/register';
 import { requireOpenShift, type ShiftError, type Till } from '../checkout/commit';
 import { docsByIds, docsWithPrefix, getOrNull, lastIdWithPrefix, statusOf, type LocalDb } from '../checkout/localDb';
 
-export type RegisterError =
+export type ShiftActionError =
   | ShiftError
   | { code: 'already_open'; shiftId: string }
   | { code: 'already_closed'; shiftId: string }
@@ -26,7 +26,7 @@ function allowed(user: Pick<StoreUser, 'permissions'>, action: string, approvals
 
 /** The terminal's latest shift and whether it is still open (null when it never opened one). */
 export async function latestShift(db: LocalDb, till: Till): Promise<{ shift: Shift; open: boolean } | null> {
-  const last = await lastIdWithPrefix(db, `shift:${till.config.storeId}:${till.terminalId}:`);
+  const last = await lastIdWithPrefix(db, terminalTypePrefix('shift', till.config.storeId, till.terminalId));
   if (!last) return null;
   const [shift, close] = await Promise.all([getOrNull<Shift>(db, last), getOrNull<ShiftClose>(db, shiftCloseId(last))]);
   return shift ? { shift, open: close === null } : null;
@@ -39,10 +39,10 @@ export async function currentShift(db: LocalDb, till: Till): Promise<Shift | nul
 }
 
 /** Opens the register with a counted float; one open shift per terminal at a time. */
-export async function openRegister(
+export async function commitShiftOpen(
   db: LocalDb,
   input: Till & { user: Pick<StoreUser, 'userId' | 'permissions'>; openingFloat: Money; approvals?: Approval[]; now?: Date | string },
-): Promise<Result<Shift, RegisterError>> {
+): Promise<Result<Shift, ShiftActionError>> {
   if (!allowed(input.user, 'register.open', input.approvals ?? [])) return { ok: false, error: { code: 'approval_required', action: 'register.open' } };
   if (!Number.isSafeInteger(input.openingFloat) || input.openingFloat < 0) return { ok: false, error: { code: 'invalid_amount' } };
   for (let attempt = 0; ; attempt++) {
@@ -73,7 +73,7 @@ export async function commitCashMovement(
     approvals?: Approval[];
     now?: Date | string;
   },
-): Promise<Result<CashMovement, RegisterError>> {
+): Promise<Result<CashMovement, ShiftActionError>> {
   const approvals = input.approvals ?? [];
   if (!allowed(input.user, 'register.cash_in_out', approvals)) return { ok: false, error: { code: 'approval_required', action: 'register.cash_in_out' } };
   const shift = await requireOpenShift(db, input, input.shiftId);
@@ -109,12 +109,11 @@ async function terminalDocsOfShift<T extends { shiftId: string; createdAt: strin
 
 /** The documents of one shift of this terminal (sales, their voids, returns, cash movements). */
 export async function shiftDocs(db: LocalDb, shift: Shift): Promise<RegisterDocs> {
-  const base = `${shift.storeId}:${shift.terminalId}:`;
   const [sales, returns, cash] = await Promise.all([
-    terminalDocsOfShift<Sale>(db, `sale:${base}`, shift),
-    terminalDocsOfShift<Return>(db, `return:${base}`, shift),
+    terminalDocsOfShift<Sale>(db, terminalTypePrefix('sale', shift.storeId, shift.terminalId), shift),
+    terminalDocsOfShift<Return>(db, terminalTypePrefix('return', shift.storeId, shift.terminalId), shift),
     // Cash ids carry a uuid, not a number; movements are a handful per shift, so the terminal's are read whole.
-    docsWithPrefix<CashMovement>(db, `cash:${base}`),
+    docsWithPrefix<CashMovement>(db, terminalTypePrefix('cash', shift.storeId, shift.terminalId)),
   ]);
   // A void may be written at another till; its id names the sale, so it is found whatever terminal wrote it.
   const voids = await docsByIds<Void>(db, sales.map((s) => voidId(s._id)));
@@ -127,7 +126,7 @@ export async function xReportOf(db: LocalDb, shift: Shift, now?: Date | string):
 }
 
 /** Closes the register: counted cash against expected; variance beyond the store's threshold raises an alert. */
-export async function closeRegister(
+export async function commitShiftClose(
   db: LocalDb,
   input: Till & {
     shiftId: string;
@@ -136,7 +135,7 @@ export async function closeRegister(
     approvals?: Approval[];
     now?: Date | string;
   },
-): Promise<Result<ShiftClose, RegisterError>> {
+): Promise<Result<ShiftClose, ShiftActionError>> {
   if (!allowed(input.user, 'register.close', input.approvals ?? [])) return { ok: false, error: { code: 'approval_required', action: 'register.close' } };
   const shift = await requireOpenShift(db, input, input.shiftId);
   if (!shift.ok) {

@@ -11,7 +11,7 @@ import { uiError, unexpected, type UiError } from '../../app/uiError';
 import { uuid } from '../../app/uuid';
 import { withStrictDurability } from '../../data/localDatabase';
 import { approvalRequested, type PendingAction } from '../approval/approvalSlice';
-import { closeRegister as closeShiftDoc, commitCashMovement, currentShift, openRegister as openShiftDoc, xReportOf } from './register';
+import { commitCashMovement, commitShiftClose, commitShiftOpen, currentShift, xReportOf } from './register';
 
 export interface XReport {
   at: string;
@@ -84,14 +84,14 @@ export const loadShift = (): AppThunk<Promise<void>> => async (dispatch, _getSta
   dispatch(shiftLoaded(await currentShift(requireDb(services), requireTill(services))));
 };
 
-export const openRegister =
+export const openShift =
   (openingFloat: Money, approvals: Approval[] = []): AppThunk<Promise<void>> =>
   async (dispatch, getState, services) => {
     const user = getState().session.user;
     if (!user) return;
     dispatch(registerBusy());
     try {
-      const res = await withStrictDurability(() => openShiftDoc(requireDb(services), { ...requireTill(services), user, openingFloat, approvals }));
+      const res = await withStrictDurability(() => commitShiftOpen(requireDb(services), { ...requireTill(services), user, openingFloat, approvals }));
       if (res.ok) dispatch(shiftOpened(res.value));
       else if (res.error.code === 'approval_required') {
         dispatch(registerFailed({ code: 'approval_pending' }));
@@ -138,7 +138,7 @@ export const loadX = (): AppThunk<Promise<void>> => async (dispatch, getState, s
   }
 };
 
-export const closeRegister =
+export const closeShift =
   (counted: Record<string, number>, approvals: Approval[] = []): AppThunk<Promise<void>> =>
   async (dispatch, getState, services) => {
     const { session, register } = getState();
@@ -146,7 +146,7 @@ export const closeRegister =
     dispatch(registerBusy());
     try {
       const res = await withStrictDurability(() =>
-        closeShiftDoc(requireDb(services), { ...requireTill(services), shiftId: register.shift?._id ?? '', counted, user: session.user ?? { userId: '', permissions: [] }, approvals }),
+        commitShiftClose(requireDb(services), { ...requireTill(services), shiftId: register.shift?._id ?? '', counted, user: session.user ?? { userId: '', permissions: [] }, approvals }),
       );
       if (res.ok) dispatch(shiftClosed(res.value));
       else if (res.error.code === 'approval_required') {

@@ -6,7 +6,7 @@ import { IconTrash } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { money, type Money } from '../../../../shared/money';
-import type { TenderType } from '../../../../shared/model/types';
+import type { Tender } from '../../../../shared/model/types';
 import { settle, type Settlement, type TenderError, type TenderInput } from '../../../../shared/pos/tenders';
 import { useErrorText } from '../../app/errorText';
 import { useFormat } from '../../app/format';
@@ -14,10 +14,11 @@ import { useAppDispatch, useAppSelector } from '../../app/store';
 import { uiError } from '../../app/uiError';
 import { completeSale, paymentClosed, tenderAdded, tenderRemoved, type TenderEntry } from './saleSlice';
 import { useCartTotals } from './SaleView';
+import { CASH_TENDER_ID } from '../../../../shared/model/ids';
 
 const KIND_ORDER = ['cash', 'card', 'giftcard', 'storecredit', 'foreign', 'other'];
 
-function toInput(entry: TenderEntry, tender: TenderType): TenderInput {
+function toInput(entry: TenderEntry, tender: Tender): TenderInput {
   if (tender.kind === 'foreign') return { tender, foreignAmount: entry.amount };
   // The preview trusts a gift card or credit balance; the commit reads the real one from the credit ledger.
   const balance = tender.kind === 'giftcard' || tender.kind === 'storecredit' ? { balance: entry.amount } : {};
@@ -32,12 +33,12 @@ export function PaymentDialog() {
   const fmt = useFormat();
   const errorText = useErrorText();
   const { paying, tenders: entries, committing, error } = useAppSelector((s) => s.sale);
-  const tenderTypes = useAppSelector((s) => s.catalog.tenders);
+  const catalogTenders = useAppSelector((s) => s.catalog.tenders);
   const cashRounding = useAppSelector((s) => s.catalog.config?.cashRounding ?? 0);
   const lang = useAppSelector((s) => s.ui.lang);
   const totals = useCartTotals();
-  const available = useMemo(() => tenderTypes.filter((x) => x.active).sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.code.localeCompare(b.code)), [tenderTypes]);
-  const [tenderId, setTenderId] = useState<string>('tender:cash');
+  const available = useMemo(() => catalogTenders.filter((x) => x.active).sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.code.localeCompare(b.code)), [catalogTenders]);
+  const [tenderId, setTenderId] = useState<string>(CASH_TENDER_ID);
   const [amountText, setAmountText] = useState('');
   const [reference, setReference] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
@@ -59,7 +60,7 @@ export function PaymentDialog() {
   const due = totals?.total ?? money(0);
 
   // The amount field offers what is still due, in the tender's currency.
-  const suggested = (tt: TenderType | null): string => {
+  const suggested = (tt: Tender | null): string => {
     if (!tt || remaining <= 0) return '';
     const minor = tt.kind === 'foreign' && tt.rateToBase ? Math.ceil((remaining * 1_000_000) / tt.rateToBase) : remaining;
     return (minor / 100).toFixed(2);

@@ -3,7 +3,7 @@
 // is computed by shared/pos computeTotals, the same function that builds the Sale document.
 import { ActionIcon, Alert, Badge, Button, Group, Kbd, Paper, ScrollArea, SimpleGrid, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconArrowLeft, IconBarcode, IconDiscount2, IconMinus, IconPlayerPause, IconPlus, IconReceipt, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
+import { IconArrowLeft, IconBarcode, IconDiscount2, IconMinus, IconPlayerPause, IconPlus, IconReceipt, IconSearch, IconStar, IconStarFilled, IconTrash, IconUser, IconX } from '@tabler/icons-react';
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Product } from '../../../../shared/model/types';
@@ -15,7 +15,9 @@ import { useFormat } from '../../app/format';
 import { useServices } from '../../app/servicesContext';
 import { useAppDispatch, useAppSelector } from '../../app/store';
 import { screenChosen } from '../../app/uiSlice';
+import { loadFavouriteTiles, toggleFavouriteTile } from '../catalog/catalogSlice';
 import { productsInDepartment, searchProducts } from '../catalog/productSearch';
+import { CustomerDialog } from '../customers/CustomerDialog';
 import { ReceiptDialog } from '../receipt/ReceiptDialog';
 import { DiscountDialog, ParkedDialog, PriceDialog, QtyDialog, WeighDialog } from './dialogs';
 import { PaymentDialog } from './PaymentDialog';
@@ -34,7 +36,7 @@ export function useCartTotals(): CartTotals | null {
   }, [cart, config, version, services]);
 }
 
-type Dialog = null | 'qty' | 'lineDiscount' | 'cartDiscount' | 'price' | 'parked';
+type Dialog = null | 'qty' | 'lineDiscount' | 'cartDiscount' | 'price' | 'parked' | 'customer';
 
 export function SaleView() {
   const { t } = useTranslation();
@@ -58,6 +60,7 @@ export function SaleView() {
   useHotkeys(
     [
       ['F2', () => searchRef.current?.focus()],
+      ['F5', () => setDialog('customer')],
       ['F7', withLine('qty')],
       ['F8', withLine('lineDiscount')],
       ['shift+F8', () => hasLines && setDialog('cartDiscount')],
@@ -81,6 +84,7 @@ export function SaleView() {
             </Group>
           </Alert>
         )}
+        <CustomerChip onOpen={() => setDialog('customer')} />
         <CartLines />
         {error && (
           <Alert color="red" mt="xs" role="alert" withCloseButton closeButtonLabel={t('common.dismiss')} onClose={() => dispatch(errorCleared())}>
@@ -109,6 +113,7 @@ export function SaleView() {
       {(dialog === 'lineDiscount' || dialog === 'cartDiscount') && <DiscountDialog scope={dialog === 'lineDiscount' ? 'line' : 'cart'} onClose={() => setDialog(null)} />}
       {dialog === 'price' && <PriceDialog onClose={() => setDialog(null)} />}
       {dialog === 'parked' && <ParkedDialog onClose={() => setDialog(null)} />}
+      {dialog === 'customer' && <CustomerDialog onClose={() => setDialog(null)} />}
     </div>
   );
 }
@@ -121,6 +126,7 @@ function ProductPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputEleme
   const lang = useAppSelector((s) => s.ui.lang);
   const version = useAppSelector((s) => s.catalog.version);
   const departments = useAppSelector((s) => s.catalog.departments);
+  const favourites = useAppSelector((s) => s.catalog.favourites);
   const [query, setQuery] = useState('');
   const [dept, setDept] = useState<string | null>(null);
   // Results render at low priority: keystrokes (a scanner types one every few ms) are never held up by them.
@@ -132,8 +138,15 @@ function ProductPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputEleme
     if (!index) return [];
     if (shownQuery.trim()) return searchProducts(index, shownQuery, lang, 48);
     if (dept) return productsInDepartment(index, departments, dept, lang, 48);
-    return [];
-  }, [shownQuery, dept, lang, version, departments, services]);
+    return favourites.flatMap((sku) => {
+      const found = index.lookupSku(sku);
+      return found ? [found.product] : [];
+    });
+  }, [shownQuery, dept, lang, version, departments, services, favourites]);
+
+  useEffect(() => {
+    void dispatch(loadFavouriteTiles());
+  }, [dispatch]);
 
   const current = departments.find((d) => d._id === dept) ?? null;
   const shownDepartments = departments.filter((d) => d.parentId === (dept ?? null)).sort((a, b) => a.name[lang].localeCompare(b.name[lang], lang));
@@ -188,6 +201,7 @@ function ProductPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputEleme
           <Stack align="center" gap={4} mt="xl" c="dimmed">
             <IconBarcode size={48} />
             <Text>{query.trim() ? t('sale.noResults') : t('sale.scanOrSearch')}</Text>
+            {!query.trim() && !dept && <Text size="sm">{t('sale.favouritesHint')}</Text>}
           </Stack>
         ) : (
           <SimpleGrid cols={{ base: 2, lg: 3 }} spacing={6} role="list" aria-label={t('sale.results')}>
@@ -219,6 +233,24 @@ function ProductPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputEleme
         )}
       </ScrollArea>
     </Paper>
+  );
+}
+
+/** The sale's customer (name, tax exemption) or a button to attach one (F5). */
+function CustomerChip({ onOpen }: { onOpen: () => void }) {
+  const { t } = useTranslation();
+  const customerId = useAppSelector((s) => s.sale.cart.customer?.customerId ?? null);
+  const exempt = useAppSelector((s) => Boolean(s.sale.cart.customer?.taxExemptId));
+  const name = useAppSelector((s) => s.customers.list.find((c) => c._id === customerId)?.name ?? null);
+  return (
+    <Group justify="space-between" mb={6} wrap="nowrap">
+      <Button variant={customerId ? 'light' : 'subtle'} h={44} leftSection={<IconUser size={18} />} rightSection={<Kbd size="xs">F5</Kbd>} onClick={onOpen} aria-label={t('customer.title')}>
+        <Text truncate="end" maw={260}>
+          {customerId ? (name ?? customerId) : t('customer.add')}
+        </Text>
+      </Button>
+      {exempt && <Badge color="grape">{t('customer.taxExempt')}</Badge>}
+    </Group>
   );
 }
 
@@ -283,8 +315,11 @@ function LineActions({ onDialog }: { onDialog: (d: Dialog) => void }) {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
   const { cart, selectedLine } = useAppSelector((s) => s.sale);
+  const canPin = useAppSelector((s) => s.session.user?.permissions.includes('terminals.manage') ?? false);
+  const pinned = useAppSelector((s) => s.catalog.favourites);
   const line = cart.lines.find((l) => l.lineNo === selectedLine);
   if (!line) return null;
+  const isPinned = pinned.includes(line.sku);
   const step = (delta: number) => {
     const next = line.qty + delta;
     if (next <= 0) dispatch(lineRemoved(line.lineNo));
@@ -301,6 +336,11 @@ function LineActions({ onDialog }: { onDialog: (d: Dialog) => void }) {
       <KeyButton label={t('sale.qty')} shortcut="F7" onClick={() => onDialog('qty')} />
       <KeyButton label={t('sale.discount')} shortcut="F8" onClick={() => onDialog('lineDiscount')} />
       <KeyButton label={t('sale.price')} onClick={() => onDialog('price')} />
+      {canPin && (
+        <ActionIcon variant={isPinned ? 'filled' : 'default'} color="yellow" size={56} onClick={() => void dispatch(toggleFavouriteTile(line.sku))} aria-label={isPinned ? t('sale.unpin') : t('sale.pin')} aria-pressed={isPinned} style={{ flex: '0 0 48px' }}>
+          {isPinned ? <IconStarFilled /> : <IconStar />}
+        </ActionIcon>
+      )}
       <ActionIcon variant="light" color="red" size={56} onClick={() => dispatch(lineRemoved(line.lineNo))} aria-label={t('sale.remove')} style={{ flex: '0 0 48px' }}>
         <IconTrash />
       </ActionIcon>

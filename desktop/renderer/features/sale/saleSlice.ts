@@ -3,9 +3,9 @@
 // Sale document (features/checkout/commit.ts), offline, with strict IndexedDB durability.
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import type { Money } from '../../../../shared/money';
-import type { Approval, Product, Sale, StorePrice } from '../../../../shared/model/types';
+import type { Approval, Customer, Product, Sale, StorePrice } from '../../../../shared/model/types';
 import {
-  addItem, changeQty, emptyCart, overridePrice, removeLine, setCartDiscount, setLineDiscount, type Cart, type CartResult,
+  addItem, changeQty, emptyCart, overridePrice, removeLine, setCartDiscount, setCustomer, setLineDiscount, type Cart, type CartResult,
 } from '../../../../shared/pos/cart';
 import type { ManualDiscount } from '../../../../shared/pos/pricing';
 import type { TenderInput } from '../../../../shared/pos/tenders';
@@ -20,7 +20,7 @@ import { commitSale } from '../checkout/commit';
 import { listParked, parkSale, recallParked } from '../checkout/parked';
 import { printReceipt } from '../receipt/printing';
 
-/** A tender as the cashier entered it (plain data; turned into a TenderInput with its TenderType at commit). */
+/** A tender as the cashier entered it (plain data; turned into a TenderInput with its Tender at commit). */
 export interface TenderEntry {
   tenderId: string;
   /** Store-currency minor units handed over; for a foreign tender, minor units of that currency. */
@@ -128,6 +128,10 @@ export const saleSlice = createSlice({
       const { lineNo, unitPrice, user, approval } = action.payload;
       apply(state, overridePrice(state.cart, lineNo, unitPrice, user, approval));
     },
+    /** Attaches a customer to the sale (a tax-exempt one makes it tax-free), or with null takes it off. */
+    customerChosen(state, action: PayloadAction<Pick<Customer, '_id' | 'taxExempt'> | null>) {
+      state.cart = setCustomer(state.cart, action.payload);
+    },
     saleCancelled(state) {
       state.cart = emptyCart();
       state.selectedLine = null;
@@ -202,7 +206,7 @@ export const saleSlice = createSlice({
 export const {
   itemAdded, weighingAsked, weighingCancelled, lineSelected, qtyChanged, lineRemoved, lineDiscounted, cartDiscounted, priceOverridden,
   saleCancelled, paymentOpened, paymentClosed, tenderAdded, tenderRemoved, saleCommitStarted, saleCompleted, saleFailed, receiptClosed,
-  receiptPrintFailed, errorShown, errorCleared, parkedListed, saleParked, saleRecalled,
+  receiptPrintFailed, errorShown, errorCleared, parkedListed, saleParked, saleRecalled, customerChosen,
 } = saleSlice.actions;
 
 // ---------- thunks ----------

@@ -7,7 +7,7 @@ import { openLocalDb } from '../../data/localDatabase';
 import { TerminalSync } from '../../data/syncService';
 import type { AppThunk } from '../../app/store';
 import type { Services } from '../../app/services';
-import { BarcodeIndex } from '../checkout/barcodeIndex';
+import { LocalCatalog } from '../checkout/localCatalog';
 import { catalogChanged, catalogLoaded, type CatalogSnapshot } from '../catalog/catalogSlice';
 import { checkStorage, documentRefused, syncStatusChanged } from '../sync/syncSlice';
 import { loadUsers } from '../session/sessionSlice';
@@ -63,7 +63,7 @@ export const setupSlice = createSlice({
 
 export const { foundUnpaired, pairingStarted, pairingFailed, terminalOpened, firstSyncProgressed, catalogOpened } = setupSlice.actions;
 
-function snapshot(index: BarcodeIndex): CatalogSnapshot {
+function snapshot(index: LocalCatalog): CatalogSnapshot {
   return { productCount: index.size, config: index.config(), tenders: index.tenders(), departments: index.departments() };
 }
 
@@ -83,7 +83,7 @@ const openTerminal =
       catalogReady: () => {
         if (opened) return;
         opened = true;
-        void BarcodeIndex.open(db).then((index) => {
+        void LocalCatalog.open(db).then((index) => {
           services.index = index;
           dispatch(catalogLoaded(snapshot(index)));
           // A catalog update replicates in bursts of thousands of documents: refresh the screen at most 4x a second.

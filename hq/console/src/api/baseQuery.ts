@@ -4,11 +4,17 @@
 // that all see a 401 share a single refresh instead of racing to spend the same token.
 import { fetchBaseQuery } from '@reduxjs/toolkit/query/react';
 import type { BaseQueryFn, FetchArgs, FetchBaseQueryError } from '@reduxjs/toolkit/query/react';
-import type { ApiError, Tokens } from './types';
+import { createClient } from '../../../../shared/api/client';
+import { ApiError as HqRefusal } from '../../../../shared/api/errors';
+import type { HqApi } from '../../../../shared/api/routes';
+import type { ApiError } from './types';
 import type { SessionState } from '../features/session/sessionSlice';
 import { sessionExpired, sessionFrom, sessionRefreshed } from '../features/session/sessionSlice';
 
 export const API_BASE = '/api/v1';
+
+/** The typed client (shared/api/client.ts) on this origin (relative URLs), for calls made outside an endpoint (the refresh). */
+const hqClient = createClient<HqApi>('', { fetch: (url, init) => fetch(url, init) });
 
 type WithSession = { session: SessionState };
 type Dispatch = (action: { type: string; payload?: unknown }) => unknown;
@@ -46,18 +52,15 @@ export function refreshSession(dispatch: Dispatch, getState: () => unknown): Pro
   refreshing ??= (async () => {
     const current = (getState() as WithSession).session.current;
     if (!current) return false;
-    let res: Response;
     try {
-      res = await fetch(`${API_BASE}/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: current.refreshToken }) });
-    } catch {
+      const { body } = await hqClient.send('POST /api/v1/auth/refresh', { body: { refreshToken: current.refreshToken } });
+      dispatch(sessionRefreshed(sessionFrom(current.username, body, Date.now())));
+      return true;
+    } catch (err) {
+      // HQ refused the refresh token (used, expired, user gone): the session is over. A network failure keeps it.
+      if (err instanceof HqRefusal && err.status === 401) dispatch(sessionExpired());
       return false;
     }
-    if (res.ok) {
-      dispatch(sessionRefreshed(sessionFrom(current.username, (await res.json()) as Tokens, Date.now())));
-      return true;
-    }
-    if (res.status === 401) dispatch(sessionExpired());
-    return false;
   })().finally(() => {
     refreshing = null;
   });

@@ -1,67 +1,41 @@
-// The HQ API's answers as the console receives them, typed from the server code that produces them
-// (type-only imports: erased at build, so no server code reaches the browser — vite.config.ts checks it).
-// When a route's answer changes shape, the console stops compiling instead of breaking at run time.
-import type { ProductPage as ServerProductPage, ProductRow as ServerProductRow } from '../../../routes/consoleProductIndex';
-import type { login } from '../../../services/auth';
-import type { dashboard, SyncErrorDoc, JobReport } from '../../../services/monitoring';
-import type { issueSyncToken, publicStore } from '../../../services/stores';
-import type { publicUser } from '../../../services/users';
-import type { Permission } from '../../../../shared/auth/permissions';
-import type { Product, Role } from '../../../../shared/model/types';
+// The HQ API's answers as the console receives them, taken from the HQ route map (shared/api/routes.ts,
+// pure code): the same types the server's handlers are checked against, so when a route's answer changes
+// shape, the console stops compiling instead of breaking at run time.
+import type { Body, Result } from './routes';
 
 /** POST /auth/login and /auth/refresh. */
-export type Tokens = Omit<Awaited<ReturnType<typeof login>>, 'mustChangePassword'> & { mustChangePassword?: boolean };
+export type Tokens = Result<'POST /api/v1/auth/login'>;
 
 /** A staff account as the API shows it (never a hash). */
-export type PublicUser = ReturnType<typeof publicUser>;
+export type PublicUser = Result<'GET /api/v1/users/:id'>;
 
 /** GET /auth/me (hq/routes/auth.ts). */
-export interface Me {
-  user: PublicUser;
-  permissions: Permission[];
-  storePermissions: Record<string, Permission[]>;
-}
+export type Me = Result<'GET /api/v1/auth/me'>;
 
 /** GET /stores, /stores/:id. */
-export type Store = ReturnType<typeof publicStore> & { resyncRequestedAt?: string | null; lastResyncAt?: string };
+export type Store = Result<'GET /api/v1/stores/:id'>;
 
 /** POST /stores/:id/provision: the one answer that carries the sync token. */
-export type IssuedToken = Awaited<ReturnType<typeof issueSyncToken>>;
+export type IssuedToken = Result<'POST /api/v1/stores/:id/provision'>;
 
 /** GET /sync/dashboard. */
-export type Dashboard = Awaited<ReturnType<typeof dashboard>>;
+export type Dashboard = Result<'GET /api/v1/sync/dashboard'>;
 export type DashboardRow = Dashboard['stores'][number];
-export type TodayActivity = NonNullable<DashboardRow['today']>;
-export type Job = JobReport;
-export type TerminalRow = DashboardRow['terminals'][number];
+export type Job = DashboardRow['jobs'][number];
 
 /** GET /sync/errors. */
-export type SyncError = SyncErrorDoc;
+export type SyncError = Result<'GET /api/v1/sync/errors'>[number];
 
 /** GET /console/products. */
-export type ProductRow = ServerProductRow;
-export type ProductPage = ServerProductPage;
+export type ProductPage = Result<'GET /api/v1/console/products'>;
+export type ProductRow = ProductPage['items'][number];
 /** GET /products/:sku and PATCH /console/products/:sku. */
-export type ProductDoc = Product;
-export type RoleDoc = Role;
+export type ProductDoc = Result<'GET /api/v1/products/:sku'>;
+export type RoleDoc = Result<'PUT /api/v1/roles/:code'>;
 
-/** GET /roles/permissions. */
-export interface PermissionInfo {
-  name: Permission;
-  scope: 'store' | 'hq';
-  label: { en: string; es: string };
-}
 
-/** What the console sends to create a store (hq/services/stores.ts StoreInput). */
-export interface StoreInput {
-  code: string;
-  name: string;
-  address?: string;
-  timeZone?: string;
-  currency?: string;
-  locale?: 'en' | 'es';
-  taxMode?: 'exclusive' | 'inclusive';
-}
+/** What the console sends to create a store (parsed by the server with StoreCreate). */
+export type StoreInput = Body<'POST /api/v1/stores'>;
 
 /** A product edit: the revision it was made on, and the changed fields. */
 export interface ProductEdit {

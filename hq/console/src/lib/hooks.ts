@@ -50,10 +50,9 @@ export function useErrorText(): (err: ApiError | SerializedError | undefined | n
   return (err) => {
     if (!err) return '';
     if ('status' in err && 'code' in err && typeof err.code === 'string') {
-      const e = err as ApiError;
-      if (e.status === null) return t('errors.network');
-      if (isErrorCode(e.code)) return SPECIFIC.has(e.code) && e.reason ? `${errorMessage(e.code, lang)} (${e.reason})` : errorMessage(e.code, lang);
-      return t('errors.unknown', { code: e.code, reason: e.reason });
+      if (err.status === null) return t('errors.network');
+      if (isErrorCode(err.code)) return SPECIFIC.has(err.code) && err.reason ? `${errorMessage(err.code, lang)} (${err.reason})` : errorMessage(err.code, lang);
+      return t('errors.unknown', { code: err.code, reason: err.reason });
     }
     return t('errors.unknown', { code: 'client', reason: (err as SerializedError).message ?? '' });
   };

@@ -8,9 +8,11 @@ export interface PrefsState {
   lang: Lang;
 }
 
+const initialState: PrefsState = { lang: 'en' };
+
 export const prefsSlice = createSlice({
   name: 'prefs',
-  initialState: { lang: 'en' } as PrefsState,
+  initialState,
   reducers: {
     languageChosen(state, action: PayloadAction<Lang>) {
       state.lang = action.payload;

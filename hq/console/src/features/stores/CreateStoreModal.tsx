@@ -8,11 +8,11 @@ import { useNavigate } from 'react-router';
 import { notifications } from '@mantine/notifications';
 import type { StoreInput } from '../../api/types';
 import { errorMessage } from '../../../../../shared/api/errors';
+import { isStoreCode } from '../../../../../shared/model/ids';
 import { useErrorText, useLang } from '../../lib/hooks';
 import { useCreateStoreMutation } from './storesApi';
 
 const CURRENCIES = ['MXN', 'USD', 'EUR', 'COP', 'CLP', 'PEN', 'ARS', 'GTQ', 'CAD'];
-const STORE_CODE = /^[A-Z0-9]{2,12}$/;
 
 function timeZones(): string[] {
   try {
@@ -32,7 +32,7 @@ export function CreateStoreModal({ onClose }: { onClose: () => void }) {
     mode: 'controlled',
     initialValues: { code: '', name: '', address: '', timeZone: 'America/Mexico_City', currency: 'MXN', locale: 'es', taxMode: 'inclusive' },
     validate: {
-      code: (v) => (STORE_CODE.test(v) ? null : errorMessage('invalid_store_code', lang)),
+      code: (v) => (isStoreCode(v) ? null : errorMessage('invalid_store_code', lang)),
       name: (v) => (v.trim() ? null : t('createStore.required')),
     },
     transformValues: (v) => ({ ...v, code: v.code.trim().toUpperCase(), name: v.name.trim(), address: v.address.trim() }),

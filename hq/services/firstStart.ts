@@ -10,13 +10,13 @@ import type { CouchHandle } from '../../server-kit/couch';
 import type { Logger } from '../../server-kit/log';
 import { defaultRoleDocs } from '../../shared/auth/permissions';
 import { verifySecret } from '../../shared/auth/secrets';
-import { CATALOG_DB } from './dbs';
-import type { HqUserDoc } from './users';
-import { createUser, findUserByUsername, listRoles, listUsers, neverSignedIn, setBootstrapPassword } from './users';
+import { catalogId } from '../../shared/model/ids';
+import { CATALOG_DB } from '../../shared/model/names';
+import { createUser, findUserByUsername, listRoles, listUsers, neverSignedIn, setFirstStartPassword } from './users';
 
 export const ADMIN_USERNAME = 'admin';
 
-export interface BootstrapResult {
+export interface FirstStartResult {
   /** Set only when this start created the admin with a generated password (shown once). */
   generatedAdminPassword: string | null;
 }
@@ -34,14 +34,14 @@ export async function ensureDefaultRoles(couch: CouchHandle, log: Logger): Promi
 /**
  * The `admin` account: created on the first start (password HQ_ADMIN_PASSWORD, or generated and returned to
  * be printed once); on later starts, given HQ_ADMIN_PASSWORD and an admin that never signed in, that password
- * replaces the bootstrap one. An admin who has signed in keeps their password: from then on the way back is
+ * replaces the first start's one. An admin who has signed in keeps their password: from then on the way back is
  * `caja admin reset-password`, run on HQ's machine.
  */
-export async function ensureAdmin(couch: CouchHandle, adminPassword: string | null, log: Logger): Promise<BootstrapResult> {
+export async function ensureAdmin(couch: CouchHandle, adminPassword: string | null, log: Logger): Promise<FirstStartResult> {
   if ((await listUsers(couch)).length > 0) {
-    const admin = (await findUserByUsername(couch, ADMIN_USERNAME)) as HqUserDoc | null;
+    const admin = await findUserByUsername(couch, ADMIN_USERNAME);
     if (adminPassword && admin && neverSignedIn(admin) && !(await verifySecret(adminPassword, admin.passwordHash))) {
-      await setBootstrapPassword(couch, admin, adminPassword);
+      await setFirstStartPassword(couch, admin, adminPassword);
       log.warn('bootstrap.admin_password_set', { username: ADMIN_USERNAME, passwordFrom: 'HQ_ADMIN_PASSWORD', why: 'the admin has not signed in yet' });
     } else if (adminPassword && admin && !neverSignedIn(admin)) {
       log.info('bootstrap.admin_password_ignored', { why: 'the admin has signed in; use `caja admin reset-password` on this machine to set a new one' });
@@ -50,7 +50,7 @@ export async function ensureAdmin(couch: CouchHandle, adminPassword: string | nu
   }
   const password = adminPassword ?? randomBytes(12).toString('base64url');
   try {
-    await createUser(couch, { username: ADMIN_USERNAME, displayName: 'Administrator', password, roles: ['role:hq_admin'] }, { passwordSetBy: 'bootstrap' });
+    await createUser(couch, { username: ADMIN_USERNAME, displayName: 'Administrator', password, roles: [catalogId('role', 'hq_admin')] }, { passwordSetBy: 'bootstrap' });
   } catch (err) {
     if ((err as { status?: number }).status === 409) return { generatedAdminPassword: null };
     throw err;

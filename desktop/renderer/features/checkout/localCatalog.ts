@@ -1,11 +1,12 @@
-// Barcode -> product at the till from memory. A scan must answer well within 100 ms and the design's target is
-// p99 <= 1 ms over 100k products: a query (pouchdb-find 1-7 ms, a map/reduce view slower to build) cannot
-// promise that on IndexedDB, a Map can (< 1 µs). The maps are built once from the local database and kept
-// current from its live `_changes` feed, so a price pushed from HQ is what the next scan sees.
+// The local catalog: barcode -> product at the till from memory. A scan must answer well within 100 ms and
+// the design's target is p99 <= 1 ms over 100k products: a query (pouchdb-find 1-7 ms, a map/reduce view
+// slower to build) cannot promise that on IndexedDB, a Map can (< 1 µs). The maps are built once from the
+// local database and kept current from its live `_changes` feed, so a price pushed from HQ is what the next
+// scan sees.
 // The same feed keeps the small pricing facts (tax rates and groups, specials, tenders, store config and
 // store price overrides) in memory too, so ringing a sale reads nothing from the database but the shift.
-import { ean13CheckDigit } from '../../../../shared/model/ids';
-import type { Department, Product, Special, StoreConfig, StorePrice, TaxGroup, TaxRate, TenderType } from '../../../../shared/model/types';
+import { ean13CheckDigit, splitId, typePrefix } from '../../../../shared/model/ids';
+import type { Department, Product, Special, StoreConfig, StorePrice, TaxGroup, TaxRate, Tender } from '../../../../shared/model/types';
 import type { PricingCatalog } from '../../../../shared/pos/sale';
 import { getOrNull, type LiveFeed, type LocalDb } from './localDb';
 
@@ -17,15 +18,15 @@ export interface ScanResult {
   qty?: number;
 }
 
-// Documents the index follows, by id prefix (ids carry their type). Departments are few and the till browses
+// Documents the local catalog follows, by id prefix (ids carry their type). Departments are few and the till browses
 // them, so they are kept here too rather than queried.
-const FOLLOWED = ['product:', 'price:', 'taxrate:', 'taxgroup:', 'special:', 'tender:', 'config:', 'department:'] as const;
+const FOLLOWED = ['product', 'price', 'taxrate', 'taxgroup', 'special', 'tender', 'config', 'department'].map(typePrefix);
 
 function followed(id: string): boolean {
   return FOLLOWED.some((p) => id.startsWith(p));
 }
 
-export class BarcodeIndex {
+export class LocalCatalog {
   private readonly byBarcode = new Map<string, Product>();
   private readonly bySku = new Map<string, Product>();
   private readonly byId = new Map<string, Product>();
@@ -33,7 +34,7 @@ export class BarcodeIndex {
   private readonly rates = new Map<string, TaxRate>();
   private readonly groups = new Map<string, TaxGroup>();
   private readonly specials = new Map<string, Special>();
-  private readonly tenderTypes = new Map<string, TenderType>();
+  private readonly tendersById = new Map<string, Tender>();
   private readonly depts = new Map<string, Department>();
   private readonly listeners = new Set<() => void>();
   private storeConfig: StoreConfig | null = null;
@@ -48,8 +49,8 @@ export class BarcodeIndex {
    * Loads every product and pricing fact from the local database and follows its changes. The feed starts
    * from the update_seq read before the load, so a change made during the load is applied, never missed.
    */
-  static async open(db: LocalDb, opts: { live?: boolean } = {}): Promise<BarcodeIndex> {
-    const index = new BarcodeIndex(db);
+  static async open(db: LocalDb, opts: { live?: boolean } = {}): Promise<LocalCatalog> {
+    const index = new LocalCatalog(db);
     const since = (await db.info()).update_seq;
     for (const prefix of FOLLOWED) {
       const res = await db.allDocs({ startkey: prefix, endkey: prefix + '\ufff0', include_docs: true });
@@ -85,7 +86,8 @@ export class BarcodeIndex {
   private apply(id: string, doc: unknown, live: boolean): void {
     const d = doc as ({ _id: string; type?: string; _deleted?: boolean } & Record<string, unknown>) | null;
     const gone = !d || d._deleted === true;
-    if (id.startsWith('product:')) {
+    const type = splitId(id)?.type;
+    if (type === 'product') {
       const old = this.byId.get(id);
       if (old) {
         for (const b of old.barcodes) if (this.byBarcode.get(b) === old) this.byBarcode.delete(b);
@@ -98,22 +100,22 @@ export class BarcodeIndex {
         this.bySku.set(p.sku, p);
         for (const b of p.barcodes) this.byBarcode.set(b, p);
       }
-    } else if (id.startsWith('price:')) {
-      const sku = id.slice('price:'.length);
+    } else if (type === 'price') {
+      const sku = id.slice(typePrefix('price').length);
       if (gone) this.prices.delete(sku);
       else this.prices.set(sku, d as unknown as StorePrice);
-    } else if (id.startsWith('config:')) {
+    } else if (type === 'config') {
       this.storeConfig = gone ? null : (d as unknown as StoreConfig);
     } else {
-      const map: Map<string, unknown> | null = id.startsWith('taxrate:')
+      const map: Map<string, unknown> | null = type === 'taxrate'
         ? this.rates
-        : id.startsWith('taxgroup:')
+        : type === 'taxgroup'
           ? this.groups
-          : id.startsWith('special:')
+          : type === 'special'
             ? this.specials
-            : id.startsWith('tender:')
-              ? this.tenderTypes
-              : id.startsWith('department:')
+            : type === 'tender'
+              ? this.tendersById
+              : type === 'department'
                 ? this.depts
                 : null;
       if (!map) return;
@@ -144,8 +146,8 @@ export class BarcodeIndex {
   }
 
   /** Every tender type replicated to this terminal. */
-  tenders(): TenderType[] {
-    return [...this.tenderTypes.values()];
+  tenders(): Tender[] {
+    return [...this.tendersById.values()];
   }
 
   /**
@@ -187,9 +189,9 @@ export class BarcodeIndex {
     return this.pricingCache;
   }
 
-  /** A tender type by id (`tender:cash`). */
-  tender(id: string): TenderType | null {
-    return this.tenderTypes.get(id) ?? null;
+  /** A tender by id (`tender:cash`). */
+  tender(id: string): Tender | null {
+    return this.tendersById.get(id) ?? null;
   }
 
   /** The store configuration replicated from HQ (null until it arrives). */

@@ -1,0 +1,60 @@
+// Server endpoints under `/_…` that CouchDB has and express-pouchdb lacks: `_session` and `_uuids` for
+// any authenticated caller; `_all_dbs`, `_active_tasks`, `_scheduler/*` and `_membership` for server
+// admins. Everything else there (`_config`, `_node/*`, `_replicate`, `_users`…) is not offered.
+import type http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { UserCtx } from './jwt';
+import { badRequest, sendJson } from './http';
+import type { ServerContext } from './context';
+import { BAD_LOGIN, NOT_SERVER_ADMIN } from './errors';
+import { schedulerJob } from './tasks';
+
+/** `_session`: who the token says the caller is; there is no cookie login to create. */
+function session(res: http.ServerResponse, method: string, user: UserCtx): void {
+  if (method === 'GET') {
+    sendJson(res, 200, {
+      ok: true,
+      userCtx: { name: user.name, roles: user.roles },
+      info: { authentication_handlers: ['jwt', 'cookie', 'default'], authenticated: 'jwt' },
+    });
+  } else if (method === 'DELETE') {
+    sendJson(res, 200, { ok: true });
+  } else {
+    throw BAD_LOGIN();
+  }
+}
+
+function uuids(res: http.ServerResponse, query: Record<string, string>): void {
+  const count = query.count === undefined ? 1 : Number(query.count);
+  if (!Number.isInteger(count) || count < 1) throw badRequest('count must be a positive integer');
+  if (count > 1000) throw badRequest('count parameter too large');
+  sendJson(res, 200, { uuids: Array.from({ length: count }, () => randomUUID().replace(/-/g, '')) }, { 'Cache-Control': 'must-revalidate, no-cache' });
+}
+
+/** The server admins' read-only endpoints; any other path or method is 404 as on a CouchDB without it. */
+function adminEndpoint(ctx: ServerContext, res: http.ServerResponse, method: string, first: string | undefined, second: string | undefined): void {
+  if (first === '_all_dbs' && method === 'GET') {
+    sendJson(res, 200, [...ctx.dbNames].sort());
+  } else if (first === '_active_tasks' && method === 'GET') {
+    sendJson(res, 200, ctx.tasks.list());
+  } else if (first === '_scheduler' && second === 'jobs' && method === 'GET') {
+    const jobs = ctx.tasks.list().filter((t) => t.type === 'replication').map(schedulerJob);
+    sendJson(res, 200, { total_rows: jobs.length, offset: 0, jobs });
+  } else if (first === '_scheduler' && second === 'docs' && method === 'GET') {
+    sendJson(res, 200, { total_rows: 0, offset: 0, docs: [] });
+  } else if (first === '_membership' && method === 'GET') {
+    sendJson(res, 200, { all_nodes: ['caja@127.0.0.1'], cluster_nodes: ['caja@127.0.0.1'] });
+  } else {
+    // _config, _node/*, _replicate, _users, _replicator…: not offered by the embedded server.
+    sendJson(res, 404, { error: 'not_found', reason: 'missing' });
+  }
+}
+
+export async function serverRoute(ctx: ServerContext, req: http.IncomingMessage, res: http.ServerResponse, segs: string[], query: Record<string, string>, user: UserCtx): Promise<void> {
+  const [first, second] = segs;
+  const method = req.method ?? 'GET';
+  if (first === '_session') return session(res, method, user);
+  if (first === '_uuids') return uuids(res, query);
+  if (!user.roles.includes('_admin')) throw NOT_SERVER_ADMIN;
+  adminEndpoint(ctx, res, method, first, second);
+}
