@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import vm from 'node:vm';
 import { compileDesignDocs, functionSource, KIND_FOLDERS } from './deploy';
 import type { DbKind, DesignDoc } from './deploy';
-import { terminalPullSelector, upstreamSelector, catalogPullSelector, storePullSelector } from './selectors';
+import { terminalPullSelector, upstreamSelector, catalogPullSelector, storePullSelector } from '../shared/sync/selectors';
 import { matchesSelector } from 'pouchdb-selector-core';
 import * as fx from '../scripts/seed/documents';
 import type { CajaDoc } from '../shared/model/types';

@@ -22,7 +22,7 @@ import { jsonRequest as http } from '../../server-kit/jsonRequest';
 import { memoryLogger } from '../../server-kit/log';
 import { waitFor } from '../../server-kit/wait';
 import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
-import { catalogPullSelector, storePullSelector, upstreamSelector } from '../../design-docs/selectors';
+import { catalogPullSelector, storePullSelector, upstreamSelector } from '../../shared/sync/selectors';
 import { deployDesignDocs } from '../../design-docs/deploy';
 import { startTerminalPull, terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
 import type { Pairing } from '../../desktop/renderer/data/terminalSync';

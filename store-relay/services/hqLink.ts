@@ -6,7 +6,7 @@ import { ReplicationJob } from '../../server-kit/replication/job';
 import { remoteDb } from '../../server-kit/replication/pouch';
 import type { PouchDB } from '../../server-kit/replication/pouch';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
-import { catalogPullSelector, storePullSelector, upstreamSelector } from '../../design-docs/selectors';
+import { catalogPullSelector, storePullSelector, upstreamSelector } from '../../shared/sync/selectors';
 import type { RelayIdentity } from './identity';
 
 export class TokenRejected extends Error {

@@ -44,13 +44,8 @@ export const NODE_ONLY_PACKAGES = ['express', 'express-pouchdb', 'nano', 'jsonwe
  * Imports that break the table and are accepted for now, each with its reason and the change that removes it.
  * imports.test.ts fails when one is no longer needed, so the list only shrinks.
  */
-export const KNOWN_EXCEPTIONS = [
-  {
-    from: 'desktop/renderer/data/terminalSync.ts',
-    to: 'design-docs/selectors.ts',
-    why: 'The Mango selectors are pure (checked by tsconfig.pure.json) but live with the design documents; moving them to shared/sync/ removes this.',
-  },
-];
+/** @type {Array<{from: string, to: string, why: string}>} */
+export const KNOWN_EXCEPTIONS = [];
 
 const NODE_BUILTINS = new Set(builtinModules);
 

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { startEmbeddedCouch, adminToken } from '../../couchdb/index';
 import type { EmbeddedCouch } from '../../couchdb/index';
-import { catalogPullSelector } from '../../design-docs/selectors';
+import { catalogPullSelector } from '../../shared/sync/selectors';
 import { generateCatalog } from '../../scripts/seed';
 import { sale as saleFixture } from '../../scripts/seed/documents';
 import { tempDir, TEST_SECRET, waitFor } from '../support/testing';

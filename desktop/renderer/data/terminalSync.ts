@@ -2,8 +2,8 @@
 // with the relay's `caja-store`, pulling the catalog, its store's documents and a bounded window of
 // history, and pushing the transactions it writes. Tokens come from the relay with the terminal's
 // credential and are refreshed before they expire, so a live sync survives token turnover.
-import { terminalPullSelector } from '../../../design-docs/selectors';
-import type { MangoSelector } from '../../../design-docs/selectors';
+import { terminalPullSelector } from '../../../shared/sync/selectors';
+import type { MangoSelector } from '../../../shared/sync/selectors';
 import { TERMINAL_TYPES } from '../../../shared/model/types';
 import { bootstrapSnapshot, confirmLive } from '../../../shared/sync/bootstrap';
 import type { BootstrapResult } from '../../../shared/sync/bootstrap';

@@ -565,6 +565,37 @@ describe('terminal app in Chromium (issue #11)', function () {
     await page.keyboard.press('F1');
   });
 
+  it('manager mode through the store server: the day close with its preview, the ZZ, and the terminals with a pairing code', async () => {
+    await page.keyboard.press('Alt+Z');
+    const gate = page.getByRole('region', { name: 'Store server' });
+    await gate.getByLabel('Your PIN').fill('1111');
+    await gate.getByRole('button', { name: 'Continue' }).click();
+    await gate.getByRole('alert').filter({ hasText: 'Wrong username, password or PIN' }).waitFor();
+    await gate.getByLabel('Your PIN').fill('9999');
+    await gate.getByRole('button', { name: 'Continue' }).click();
+    const preview = page.getByRole('table', { name: 'The day so far' });
+    await preview.waitFor();
+    await preview.getByText(/^Sales \([0-9]+\)$/).waitFor();
+    await shot('18-day-close-preview-en');
+    await page.getByRole('button', { name: /^Close [0-9-]+ \(Z\)$/ }).click();
+    const confirm = dialog('Close the business day?');
+    await confirm.getByRole('button', { name: 'Close the day' }).click();
+    await page.getByRole('table', { name: 'Z report' }).waitFor();
+    await page.getByText(/closed at/).waitFor();
+    await page.getByRole('button', { name: 'Sum the Z reports' }).click();
+    await page.getByText(/^1 closed day, /).waitFor();
+    await shot('19-day-closed-zz-en');
+
+    await page.keyboard.press('Alt+T');
+    const list = page.getByRole('table', { name: 'Paired terminals' });
+    await list.getByRole('row', { name: new RegExp(`${terminalId}.*this one`) }).waitFor();
+    await page.getByRole('button', { name: 'New pairing code' }).click();
+    const code = await page.getByLabel('Pairing code').innerText();
+    expect(code).to.match(/^[0-9]{6}$/);
+    await shot('20-terminals-en');
+    await page.keyboard.press('F1');
+  });
+
   it('pairs a second terminal with a pairing code; its first sync waits for the relay, says so, and opens the till when it can', async () => {
     const code = await fetch(`${relayUrl}/api/v1/terminals/pairing-code`, {
       method: 'POST',

@@ -1,5 +1,5 @@
 // JS filter kept for comparison in `caja bench` only: replication should use the Mango selectors of
-// design-docs/selectors.ts, because a JS filter runs per change per replication (design.md).
+// shared/sync/selectors.ts, because a JS filter runs per change per replication (design.md).
 // Query parameter `type`: a comma-separated list of document types.
 function (doc, req) {
   var wanted = req && req.query && req.query.type;

@@ -2,8 +2,8 @@
 // change per replication). Pure functions: the relay and the terminal app pass them to PouchDB `replicate`.
 // Every selector names document types, so design documents (which have no `type`) never replicate: a catalog
 // ddoc copied into a relay's `caja-store` would install the catalog's validate_doc_update there.
-import { CATALOG_TYPES, STORE_DOWN_TYPES, UPSTREAM_TYPES } from '../shared/model/types';
-import { isBusinessDate, isStoreCode } from '../shared/model/ids';
+import { CATALOG_TYPES, STORE_DOWN_TYPES, UPSTREAM_TYPES } from '../model/types';
+import { isBusinessDate, isStoreCode } from '../model/ids';
 
 /** A Mango selector (the JSON CouchDB and PouchDB accept as `selector`). */
 export type MangoSelector = { [field: string]: unknown };

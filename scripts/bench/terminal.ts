@@ -1,0 +1,595 @@
+// `caja bench terminal`: the terminal app's speed (issue #11 "Speed"), measured in Debian's headless Chromium on
+// the app's own IndexedDB replica. One process starts HQ and a store relay on embedded servers (as the sync
+// suite does), HQ holding the catalog; the app is built with vite and served by the relay, as on a tablet.
+//
+// Sessions, each a launch of Chromium on one profile folder (so IndexedDB and the service worker persist, as on
+// a device that is switched off and on):
+//   1. pairing: the app pairs with a manager PIN and does its first sync -> terminal_first_sync_*_s;
+//   2. kit: a same-origin page with a small PouchDB bundle (no app): the baselines (PouchDB default replication,
+//      a bare strict `put`, a bare text input) and a year of this terminal's sales written into the app's own
+//      replica and, with the same revisions, into the relay (a terminal that rang them pushed them there);
+//   3. warm-up: the app opens once and its push confirms the relay has those sales, so later sessions measure
+//      the app and not a year of catch-up;
+//   4. cold starts: the app opened on the paired terminal -> PIN screen usable (catalog index built, users
+//      loaded) -> terminal_cold_start_ms; the last one goes on to ring sales by scanned barcode and pay them
+//      -> terminal_scan_to_cart_p99_ms, terminal_commit_p99_ms.
+// Times are taken in the page (event timestamps, a MutationObserver, the frame after a change, IndexedDB
+// transaction `complete` events); the harness only waits. Everything shares 2 loaded cores here, servers
+// included, so figures vary from run to run.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as Vite from 'vite';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig } from '../../server-kit/config';
+import type { CajaConfig } from '../../server-kit/config';
+import { jsonRequest as http } from '../../server-kit/jsonRequest';
+import { memoryLogger } from '../../server-kit/log';
+import { waitFor } from '../../server-kit/wait';
+import { remoteDb } from '../../server-kit/replication/pouch';
+import { startHq } from '../../hq/server';
+import { startRelay } from '../../store-relay/server';
+import { CATALOG_DB, RELAY_STORE_DB, terminalReplicaDbName } from '../../shared/model/names';
+import { receiptNumber, saleId, userDocId } from '../../shared/model/ids';
+import type { Product } from '../../shared/model/types';
+import { terminalSyncOptions, type Pairing } from '../../desktop/renderer/data/terminalSync';
+import { generateCatalog } from '../seed';
+import { sale as saleFixture } from '../seed/documents';
+import type { BenchLine, Suite } from './index';
+import { percentile, sizedMetric } from './index';
+
+export interface TerminalSizes {
+  products: number;
+  /** Days of this terminal's sales on it before the measured runs, and sales per day. */
+  days: number;
+  salesPerDay: number;
+  /** Sales rung in the measured run, each with `scansPerSale` scanned items (distinct products). */
+  sales: number;
+  scansPerSale: number;
+  /** Launches of the app measured for the cold start (the slowest is reported). */
+  coldStarts: number;
+}
+
+export const FULL: TerminalSizes = { products: 100_000, days: 365, salesPerDay: 200, sales: 100, scansPerSale: 3, coldStarts: 3 };
+export const QUICK: TerminalSizes = { products: 5_000, days: 30, salesPerDay: 50, sales: 8, scansPerSale: 2, coldStarts: 1 };
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const STORE = 'S001';
+const MANAGER = { username: 'mgr.s001', password: 'mgr-password-S001', pin: '9999' };
+const CASHIER = { username: 'cash.s001', password: 'cash-password-S001', pin: '1234' };
+/** A scanner's pace: a key every 8 ms, then Enter. */
+const KEY_GAP_MS = 8;
+/** An origin nothing listens on: the blank page of the cold-start baseline is answered by the harness. */
+const BLANK_URL = 'http://127.0.0.1:9/blank.html';
+
+type Log = (message: string) => void;
+type Doc = Record<string, unknown> & { _id: string; _rev?: string };
+
+// ---------------------------------------------------------------------------------------------------------
+// In-page code. Plain JavaScript strings: they run in Chromium, not through this file's TypeScript compiler.
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Installed before the app's own scripts on every measured page: records key and click timestamps (event
+ * timeStamps, i.e. when the input happened, never later than when it was handled), the completion of every
+ * strict-durability IndexedDB transaction (the app's ledger writes, localDatabase.ts), each change of the
+ * number of cart lines with the start of the next frame (when it is painted), and when the PIN screen is usable.
+ */
+const PAGE_PROBE = `(() => {
+  const b = { enters: [], clicks: [], strict: [], lines: [], lineCount: 0, readyAt: null };
+  window.__cajaBench = b;
+  let first = null;
+  window.addEventListener('keydown', (e) => {
+    const now = performance.now();
+    const at = Math.min(e.timeStamp, now);
+    if (e.key === 'Enter') { b.enters.push({ at, first: first === null ? at : first, handled: now }); first = null; }
+    else if (e.key.length === 1 && first === null) first = at;
+  }, true);
+  window.addEventListener('click', (e) => { b.clicks.push(Math.min(e.timeStamp, performance.now())); }, true);
+  const open = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (names, mode, options) {
+    const tx = open.call(this, names, mode, options);
+    if (mode === 'readwrite' && options && options.durability === 'strict') tx.addEventListener('complete', () => b.strict.push(performance.now()));
+    return tx;
+  };
+  const check = () => {
+    const list = document.querySelector('[role="listbox"][aria-label="Items in the sale"]');
+    const n = list ? list.querySelectorAll('[role="option"]').length : 0;
+    if (n !== b.lineCount) {
+      b.lineCount = n;
+      const mutated = performance.now();
+      requestAnimationFrame(() => b.lines.push({ n, mutated, frame: performance.now() }));
+    }
+    if (b.readyAt === null) {
+      const who = [...document.querySelectorAll('h1, h2, h3, h4')].some((h) => h.textContent === 'Who is at the till?');
+      if (who && [...document.querySelectorAll('button')].some((x) => (x.textContent || '').includes('${CASHIER.username}'))) b.readyAt = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+})();`;
+
+/**
+ * The kit page's bundle (built by vite from this source): PouchDB with the app's adapter, and the baselines and
+ * seeding as functions on `window.__benchKit`.
+ */
+const KIT_SOURCE = `
+import PouchDB from 'pouchdb-browser';
+import IndexedDbAdapter from 'pouchdb-adapter-indexeddb';
+PouchDB.plugin(IndexedDbAdapter);
+
+const strictly = () => {
+  const open = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (names, mode, options) {
+    return open.call(this, names, mode, mode === 'readwrite' ? { ...options, durability: 'strict' } : options);
+  };
+};
+
+window.__benchKit = {
+  // Writes documents with their revisions, as replication does.
+  async seed(name, docs) {
+    const db = new PouchDB(name, { adapter: 'indexeddb' });
+    const res = await db.bulkDocs(docs, { new_edits: false });
+    const bad = res.find((r) => r.error);
+    await db.close();
+    if (bad) throw new Error('seed refused: ' + JSON.stringify(bad));
+    return docs.length;
+  },
+  // A bare put of each document, one at a time, every write transaction with strict durability as the app's
+  // ledger writes; returns each put's milliseconds.
+  async puts(docs) {
+    strictly();
+    const db = new PouchDB('bench-put-' + Date.now(), { adapter: 'indexeddb' });
+    const out = [];
+    for (const doc of docs) {
+      const t0 = performance.now();
+      await db.put(doc);
+      out.push(performance.now() - t0);
+    }
+    await db.destroy();
+    return out;
+  },
+  // PouchDB's default replication (batch_size 100, batches_limit 10, no snapshot bootstrap) of the documents
+  // the terminal selects, from the relay's gateway into a new IndexedDB database.
+  async replicate(pairing, selector) {
+    let token = '';
+    let tokenAt = 0;
+    const auth = async () => {
+      if (Date.now() - tokenAt > 60000) {
+        const res = await fetch(pairing.relayUrl + '/api/v1/terminals/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ terminalId: pairing.terminalId, secret: pairing.secret }) });
+        token = (await res.json()).token;
+        tokenAt = Date.now();
+      }
+      return token;
+    };
+    const remote = new PouchDB(pairing.couchdbUrl + '/' + pairing.db, {
+      skip_setup: true,
+      fetch: async (url, init) => {
+        const headers = new Headers(init && init.headers);
+        headers.set('Authorization', 'Bearer ' + (await auth()));
+        return PouchDB.fetch(url, { ...init, headers });
+      },
+    });
+    const local = new PouchDB('bench-replicate-' + Date.now(), { adapter: 'indexeddb' });
+    const t0 = performance.now();
+    const res = await PouchDB.replicate(remote, local, { selector });
+    const ms = performance.now() - t0;
+    await local.destroy();
+    return { ms, written: res.docs_written };
+  },
+  // A bare text input: from a scan's Enter to the start of the next frame.
+  input() {
+    const field = document.createElement('input');
+    field.setAttribute('aria-label', 'bare');
+    document.body.append(field);
+    field.focus();
+    const out = [];
+    field.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter') return;
+      const at = Math.min(e.timeStamp, performance.now());
+      field.value = '';
+      requestAnimationFrame(() => out.push(performance.now() - at));
+    });
+    window.__benchInput = out;
+  },
+};
+`;
+
+// ---------------------------------------------------------------------------------------------------------
+// The chain: HQ with the catalog, a store with a manager and a cashier, its relay caught up.
+// ---------------------------------------------------------------------------------------------------------
+
+function benchConfig(dataDir: string, adminPassword: string, overrides: Partial<CajaConfig> = {}): CajaConfig {
+  return loadConfig(
+    { hqPort: 0, relayPort: 0, couchdbPort: 0, couchdbUrl: null, dataDir, jwtSecret: null, couchJwtSecret: null, syncToken: null, hqAdminPassword: adminPassword, logLevel: 'warn', ...overrides },
+    {},
+  );
+}
+
+async function bulkLoad(db: PouchDB.Database, docs: readonly object[], opts: { page?: number; newEdits?: boolean; existing?: boolean } = {}): Promise<void> {
+  const page = opts.page ?? 2000;
+  for (let i = 0; i < docs.length; i += page) {
+    const res = (await db.bulkDocs(docs.slice(i, i + page) as PouchDB.Core.PutDocument<object>[], { new_edits: opts.newEdits ?? true })) as Array<{ error?: unknown; status?: number; reason?: string }>;
+    const bad = res.find((r) => r.error && !(opts.existing && r.status === 409));
+    if (bad) throw new Error(`bench load refused: ${String(bad.reason ?? bad.error)}`);
+  }
+}
+
+interface Chain {
+  relayUrl: string;
+  relayDb: PouchDB.Database;
+  stopRelayJobs(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startChain(dir: string, catalogDocs: readonly object[], log: Log): Promise<Chain> {
+  const adminPassword = randomBytes(12).toString('base64url');
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const hq = await startHq(benchConfig(`${dir}/hq`, adminPassword), memoryLogger('bench'));
+    closers.push(() => hq.close());
+    const hqToken = () => hq.couch.authHeader().slice('Bearer '.length);
+    await bulkLoad(remoteDb(`${hq.couch.url}/${CATALOG_DB}`, hqToken), catalogDocs, { existing: true });
+    const login = await http<{ accessToken: string }>('POST', `${hq.url}/api/v1/auth/login`, { username: 'admin', password: adminPassword });
+    const api = (method: string, p: string, body?: unknown) => http<Record<string, unknown>>(method, hq.url + p, body, { Authorization: `Bearer ${login.body.accessToken}` });
+    const store = await api('POST', '/api/v1/stores', { code: STORE, name: 'Bench store', address: 'Loopback 1', timeZone: 'America/Mexico_City' });
+    if (store.status !== 201) throw new Error(`store: ${JSON.stringify(store.body)}`);
+    const userIds: string[] = [];
+    for (const [who, role] of [[MANAGER, 'role:store_manager'], [CASHIER, 'role:cashier']] as const) {
+      const user = await api('POST', '/api/v1/users', who);
+      if (user.status !== 201) throw new Error(`user: ${JSON.stringify(user.body)}`);
+      userIds.push(String(user.body.id));
+      await api('PUT', `/api/v1/users/${String(user.body.id)}/store-roles`, { [STORE]: [role] });
+    }
+    const provision = await api('POST', `/api/v1/stores/${STORE}/provision`, {});
+    const relay = await startRelay(benchConfig(`${dir}/relay`, adminPassword, { syncToken: String(provision.body.token) }), memoryLogger('bench'));
+    closers.push(() => relay.close());
+    const catalogJob = () => relay.jobs().find((j) => j.id === 'catalog-down')?.snapshot();
+    await waitFor(() => catalogJob()?.bootstrap?.state === 'live' && catalogJob()?.state === 'idle', { what: 'catalog at the relay', timeoutMs: 900_000, intervalMs: 100 });
+    const relayDb = remoteDb(`${relay.couch.url}/${RELAY_STORE_DB}`, () => relay.couch.authHeader().slice('Bearer '.length));
+    for (const id of userIds) await waitFor(() => relayDb.get(userDocId(id)).then(() => true, () => false), { what: 'users at the relay', timeoutMs: 120_000 });
+    log('relay holds the catalog and the users');
+    return { relayUrl: relay.url, relayDb, stopRelayJobs: async () => void (await Promise.all(relay.jobs().map((j) => j.stop()))), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Data: the products scanned and a year of this terminal's sales.
+// ---------------------------------------------------------------------------------------------------------
+
+/** Active, counted products with an EAN-13, spread over the catalog. */
+function scannable(products: readonly Product[], count: number): string[] {
+  const ok = products.filter((p) => p.active && !p.weighed && p.barcodes.some((b) => /^[0-9]{13}$/.test(b)));
+  if (ok.length < count) throw new Error(`the catalog has ${ok.length} scannable products, ${count} needed`);
+  const step = Math.floor(ok.length / count);
+  return Array.from({ length: count }, (_, i) => ok[i * step]?.barcodes.find((b) => /^[0-9]{13}$/.test(b)) ?? '');
+}
+
+/** This terminal's sales, `salesPerDay` a day for the `days` before today, with revisions (written as replicated). */
+function yearOfSales(sizes: TerminalSizes, terminalId: string): Doc[] {
+  const out: Doc[] = [];
+  const today = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  let seq = 0;
+  for (let d = sizes.days; d >= 1; d--) {
+    const day = today - d * 86_400_000;
+    const businessDate = new Date(day).toISOString().slice(0, 10);
+    for (let k = 0; k < sizes.salesPerDay; k++) {
+      seq += 1;
+      const createdAt = new Date(day + 15 * 3600_000 + k * 120_000).toISOString();
+      const doc = { ...saleFixture(seq, STORE, terminalId), _id: saleId(STORE, terminalId, seq), receiptNumber: receiptNumber(STORE, terminalId, seq), businessDate, createdAt } as unknown as Doc;
+      out.push({ ...doc, _rev: `1-${createHash('md5').update(JSON.stringify(doc)).digest('hex')}` });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The browser.
+// ---------------------------------------------------------------------------------------------------------
+
+interface Probe {
+  enters: Array<{ at: number; first: number; handled: number }>;
+  clicks: number[];
+  strict: number[];
+  lines: Array<{ n: number; mutated: number; frame: number }>;
+  readyAt: number | null;
+}
+
+const probe = (page: Page): Promise<Probe> => page.evaluate(() => (window as unknown as { __cajaBench: Probe }).__cajaBench);
+
+async function launch(profile: string, serviceWorkers: 'allow' | 'block'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1024, height: 768 },
+    locale: 'en-US',
+    timezoneId: 'America/Mexico_City',
+    serviceWorkers,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (err) => process.stderr.write(`bench terminal: page error: ${err.message}\n`));
+  return { context, page };
+}
+
+/**
+ * A barcode scanner: keys sent through CDP at a scanner's pace, each stamped with the moment the scanner types
+ * it (as the OS stamps a scanner's keys). None is sent before its moment; when the page is busy and a send
+ * waits, the key keeps its moment, so the time the page took to get to it counts against the page.
+ */
+async function scan(context: BrowserContext, page: Page, code: string): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  const keys = [...code].map((ch) => ({ key: ch, text: ch, code: `Digit${ch}`, vk: ch.charCodeAt(0) }));
+  keys.push({ key: 'Enter', text: '\r', code: 'Enter', vk: 13 });
+  const start = Date.now();
+  for (const [i, k] of keys.entries()) {
+    const at = start + i * KEY_GAP_MS;
+    if (at > Date.now()) await new Promise((r) => setTimeout(r, at - Date.now()));
+    const timestamp = at / 1000;
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k.key, code: k.code, text: k.text, unmodifiedText: k.text, windowsVirtualKeyCode: k.vk, timestamp });
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, code: k.code, windowsVirtualKeyCode: k.vk, timestamp });
+  }
+  await cdp.detach();
+}
+
+/** Waits (polling lightly, not to load the page being measured) until the probe satisfies `done`. */
+async function until(page: Page, done: string, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(`(() => { const b = window.__cajaBench; return ${done}; })()`, undefined, { polling: 50, timeout: timeoutMs });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The sessions.
+// ---------------------------------------------------------------------------------------------------------
+
+/** Session 1: pairs through the app and returns the first sync's seconds (Pair pressed -> PIN screen usable). */
+async function pairAndFirstSync(profile: string, relayUrl: string, log: Log): Promise<{ seconds: number; pairing: Pairing }> {
+  const { context, page } = await launch(profile, 'allow');
+  try {
+    await context.addInitScript({ content: PAGE_PROBE });
+    await page.goto(relayUrl);
+    await page.getByLabel('Manager username').fill(MANAGER.username);
+    await page.getByRole('textbox', { name: 'Manager PIN' }).fill(MANAGER.pin);
+    await page.getByRole('button', { name: 'Pair this terminal' }).click();
+    await until(page, 'b.readyAt !== null', 1_800_000);
+    const p = await probe(page);
+    const seconds = ((p.readyAt ?? NaN) - (p.clicks[p.clicks.length - 1] ?? NaN)) / 1000;
+    log(`first sync: ${seconds.toFixed(2)} s`);
+    const pairing = (await page.evaluate(() => JSON.parse(localStorage.getItem('caja.pairing.v1') ?? 'null'))) as Pairing | null;
+    if (!pairing?.terminalId) throw new Error('the app kept no pairing');
+    // Let the live pull settle before the browser closes (as a device left on would).
+    await page.getByRole('status', { name: 'Sync status' }).getByText('Connected').waitFor({ timeout: 300_000 }).catch(() => undefined);
+    return { seconds, pairing };
+  } finally {
+    await context.close();
+  }
+}
+
+interface KitResults {
+  replicateMs: number;
+  replicated: number;
+  putMs: number[];
+  inputMs: number[];
+}
+
+/** Session 2: the baselines, then this terminal's year of sales into its replica. */
+async function kitSession(profile: string, kitJs: string, relayUrl: string, pairing: Pairing, sales: Doc[], samples: { puts: number; scans: number }, log: Log): Promise<KitResults> {
+  const { context, page } = await launch(profile, 'block');
+  try {
+    // A page of the relay's origin that is not the app (its API answers /api/ paths; the app's service worker
+    // leaves them to the network), with the kit added to it: the app's IndexedDB is this origin's.
+    await page.goto(`${relayUrl}/api/v1/bench-kit`);
+    await page.addScriptTag({ content: kitJs });
+    type Kit = {
+      seed(name: string, docs: Doc[]): Promise<number>;
+      puts(docs: object[]): Promise<number[]>;
+      replicate(p: Pairing, selector: unknown): Promise<{ ms: number; written: number }>;
+      input(): void;
+    };
+    const selector = terminalSyncOptions(STORE, new Date().toISOString().slice(0, 10)).pull.selector;
+    const replicated = await page.evaluate(([p, s]) => (window as unknown as { __benchKit: Kit }).__benchKit.replicate(p, s), [pairing, selector] as const);
+    log(`baseline default replication: ${replicated.written} docs in ${(replicated.ms / 1000).toFixed(2)} s`);
+    // Before the put baseline, which makes every later write in this page strict.
+    const name = terminalReplicaDbName(pairing.storeCode, pairing.terminalId);
+    for (let i = 0; i < sales.length; i += 2000) await page.evaluate(([n, docs]) => (window as unknown as { __benchKit: Kit }).__benchKit.seed(n, docs), [name, sales.slice(i, i + 2000)] as const);
+    log(`wrote ${sales.length} sales of ${pairing.terminalId} into its replica`);
+    const putDocs = Array.from({ length: samples.puts }, (_, i) => saleFixture(i + 1, STORE, 'T999'));
+    const putMs = await page.evaluate((docs) => (window as unknown as { __benchKit: Kit }).__benchKit.puts(docs), putDocs);
+    await page.evaluate(() => (window as unknown as { __benchKit: Kit }).__benchKit.input());
+    for (let i = 0; i < samples.scans; i++) {
+      await scan(context, page, '7501234567893');
+      await page.waitForFunction((n) => (window as unknown as { __benchInput: number[] }).__benchInput.length >= n, i + 1, { polling: 50 });
+    }
+    const inputMs = await page.evaluate(() => (window as unknown as { __benchInput: number[] }).__benchInput);
+    return { replicateMs: replicated.ms, replicated: replicated.written, putMs, inputMs };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Session 3: the app opens once, and its push finds the relay already holds the year of sales. */
+async function warmUp(profile: string, relayUrl: string, log: Log): Promise<void> {
+  const { context, page } = await launch(profile, 'allow');
+  try {
+    await context.addInitScript({ content: PAGE_PROBE });
+    await page.goto(relayUrl);
+    await until(page, 'b.readyAt !== null', 600_000);
+    const status = page.getByRole('status', { name: 'Sync status' });
+    await waitFor(async () => /Connected/.test(await status.innerText()) && !/to send/.test(await status.innerText()), { what: 'the push caught up', timeoutMs: 1_800_000, intervalMs: 1000 });
+    log('warm-up start: push caught up');
+  } finally {
+    await context.close();
+  }
+}
+
+/** A blank page's load in a freshly launched browser (navigation start -> load event end), in ms. */
+async function blankPageMs(profile: string): Promise<number> {
+  const { context, page } = await launch(profile, 'allow');
+  try {
+    await page.route(BLANK_URL, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head><title>blank</title></head><body></body></html>' }));
+    await page.goto(BLANK_URL, { waitUntil: 'load' });
+    return await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Cold start: a freshly launched browser opens the app -> PIN screen usable, in ms from navigation start. */
+async function coldStart(profile: string, relayUrl: string): Promise<{ ms: number; context: BrowserContext; page: Page }> {
+  const { context, page } = await launch(profile, 'allow');
+  try {
+    await context.addInitScript({ content: PAGE_PROBE });
+    await page.goto(relayUrl);
+    await until(page, 'b.readyAt !== null', 600_000);
+    return { ms: (await probe(page)).readyAt ?? NaN, context, page };
+  } catch (err) {
+    await context.close();
+    throw err;
+  }
+}
+
+/** The cashier logs in, opens the register, and rings `sizes.sales` sales by scanned barcode, paid exact in cash. */
+async function ringSales(context: BrowserContext, page: Page, barcodes: string[], sizes: TerminalSizes): Promise<{ scanMs: number[]; scanFromFirstKeyMs: number[]; commitMs: number[]; strictWrites: number }> {
+  await page.getByRole('button', { name: CASHIER.username }).click();
+  await page.getByLabel('PIN', { exact: true }).fill(CASHIER.pin);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('textbox', { name: 'Search products' }).waitFor();
+  await page.keyboard.press('F6');
+  await page.getByLabel('Opening float').fill('500.00');
+  await page.getByRole('button', { name: 'Open register' }).click();
+  await page.getByRole('heading', { name: 'Register open' }).waitFor();
+  await page.keyboard.press('F1');
+  await page.getByRole('textbox', { name: 'Search products' }).waitFor();
+  const scanMs: number[] = [];
+  const scanFromFirstKeyMs: number[] = [];
+  const commitMs: number[] = [];
+  const strictWrites: number[] = [];
+  for (let s = 0; s < sizes.sales; s++) {
+    for (let k = 0; k < sizes.scansPerSale; k++) {
+      const before = (await probe(page)).lines.length;
+      await scan(context, page, barcodes[s * sizes.scansPerSale + k] ?? '');
+      await until(page, `b.lines.slice(${before}).some((l) => l.n === ${k + 1})`);
+      const p = await probe(page);
+      const line = p.lines.slice(before).find((l) => l.n === k + 1);
+      const enter = p.enters[p.enters.length - 1];
+      if (!line || !enter) throw new Error('scan not observed');
+      scanMs.push(line.frame - enter.at);
+      scanFromFirstKeyMs.push(line.frame - enter.first);
+    }
+    await page.keyboard.press('F10');
+    const pay = page.getByRole('dialog', { name: 'Payment' });
+    const exact = pay.getByRole('button', { name: 'Exact' });
+    await exact.waitFor();
+    const strictBefore = (await probe(page)).strict.length;
+    await exact.click();
+    const receipt = page.getByRole('dialog', { name: 'Sale complete' });
+    await receipt.waitFor();
+    const p = await probe(page);
+    const pressed = p.clicks[p.clicks.length - 1] ?? NaN;
+    const durable = Math.max(...p.strict.slice(strictBefore));
+    commitMs.push(durable - pressed);
+    strictWrites.push(p.strict.length - strictBefore);
+    await page.keyboard.press('Escape');
+    await receipt.waitFor({ state: 'hidden' });
+    await until(page, 'b.lineCount === 0');
+  }
+  return { scanMs, scanFromFirstKeyMs, commitMs, strictWrites: Math.max(...strictWrites) };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const p99 = (values: number[]) => round1(percentile(values, 99));
+
+/** Runs the terminal suite with the given sizes; `log` gets progress lines (stderr in the CLI). */
+export async function runTerminalBench(emit: (line: BenchLine) => void, sizes: TerminalSizes, log: Log): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'caja-bench-terminal-'));
+  const profile = `${dir}/chromium-profile`;
+  let chain: Chain | null = null;
+  const open: BrowserContext[] = [];
+  try {
+    // The relay serves desktop/renderer/dist: build it as `npx vite build --config ...` does (imported lazily,
+    // as in desktop/renderer/e2e/till.test.ts: statically imported under tsx, vite 8 fails to resolve itself).
+    const vite: typeof Vite = await import('vite');
+    await vite.build({ configFile: `${ROOT}desktop/renderer/vite.config.ts`, logLevel: 'warn' });
+    const kitJs = await buildKit(vite);
+    const catalog = generateCatalog({ products: sizes.products });
+    const barcodes = scannable(catalog.products, sizes.sales * sizes.scansPerSale);
+    let t = performance.now();
+    chain = await startChain(dir, catalog.docs, log);
+    log(`chain up with ${catalog.docs.length} catalog docs in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    const first = await pairAndFirstSync(profile, chain.relayUrl, log);
+    const sales = yearOfSales(sizes, first.pairing.terminalId);
+    const kit = await kitSession(profile, kitJs, chain.relayUrl, first.pairing, sales, { puts: Math.max(100, sizes.sales), scans: sizes.sales * sizes.scansPerSale }, log);
+    // The same sales at the relay, after the baseline replication (which copies what the first sync copied).
+    // The relay's link to HQ is not what is measured: stopped, so HQ does not take a year of sales meanwhile.
+    await chain.stopRelayJobs();
+    t = performance.now();
+    await bulkLoad(chain.relayDb, sales, { newEdits: false });
+    log(`wrote ${sales.length} sales at the relay in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    await warmUp(profile, chain.relayUrl, log);
+    const blankMs = await blankPageMs(profile);
+
+    const coldMs: number[] = [];
+    let last: { context: BrowserContext; page: Page } | null = null;
+    for (let i = 0; i < sizes.coldStarts; i++) {
+      const run = await coldStart(profile, chain.relayUrl);
+      coldMs.push(run.ms);
+      if (i < sizes.coldStarts - 1) await run.context.close();
+      else {
+        open.push(run.context);
+        last = run;
+      }
+    }
+    log(`cold starts (ms): ${coldMs.map((m) => Math.round(m)).join(', ')}; blank page ${Math.round(blankMs)} ms`);
+    if (!last) throw new Error('no cold start ran');
+    const rung = await ringSales(last.context, last.page, barcodes, sizes);
+    log(`scan -> cart from the first key (scanner typing included): p99 ${p99(rung.scanFromFirstKeyMs)} ms; from Enter p50 ${round1(percentile(rung.scanMs, 50))} ms`);
+    log(`commit p50 ${round1(percentile(rung.commitMs, 50))} ms; bare put p50 ${round1(percentile(kit.putMs, 50))} ms; strict write transactions per sale: ${rung.strictWrites}`);
+
+    emit({ metric: 'terminal_scan_to_cart_p99_ms', value: p99(rung.scanMs), unit: 'ms', baseline: p99(kit.inputMs), target: '<= 50' });
+    emit({ metric: 'terminal_commit_p99_ms', value: p99(rung.commitMs), unit: 'ms', baseline: p99(kit.putMs), target: '<= 15' });
+    emit({ metric: 'terminal_cold_start_ms', value: Math.round(Math.max(...coldMs)), unit: 'ms', baseline: Math.round(blankMs), target: '<= 3000' });
+    emit({
+      metric: sizedMetric('terminal_first_sync_{size}_s', sizes.products),
+      value: Math.round(first.seconds * 100) / 100,
+      unit: 's',
+      baseline: Math.round(kit.replicateMs / 10) / 100,
+      target: '<= 60',
+    });
+  } finally {
+    for (const c of open) await c.close().catch(() => undefined);
+    await chain?.close();
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Builds the kit page's script (KIT_SOURCE with PouchDB) as one classic script. */
+async function buildKit(vite: typeof Vite): Promise<string> {
+  const id = '\0caja-bench-kit';
+  const out = await vite.build({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'warn',
+    resolve: { alias: { events: `${ROOT}desktop/renderer/app/events.ts` } },
+    plugins: [{ name: 'caja-bench-kit', resolveId: (source) => (source.endsWith('caja-bench-kit') ? id : null), load: (source) => (source === id ? KIT_SOURCE : null) }],
+    build: { write: false, minify: false, lib: { entry: 'caja-bench-kit', formats: ['iife'], name: 'CajaBenchKit' } },
+  });
+  const outputs = Array.isArray(out) ? out : [out];
+  for (const o of outputs) {
+    if ('output' in o) {
+      const chunk = o.output.find((c) => c.type === 'chunk');
+      if (chunk && chunk.type === 'chunk') return chunk.code;
+    }
+  }
+  throw new Error('the bench kit did not build');
+}
+
+const suite: Suite = (emit, opts) => runTerminalBench(emit, opts.quick ? QUICK : FULL, (m) => process.stderr.write(`bench terminal: ${m}\n`));
+export default suite;
