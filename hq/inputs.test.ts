@@ -376,7 +376,49 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
         'POST /api/v1/stores/:id/provision': fc.tuple(id('F001'), bodies({ ttlHours: 2 })).map(([c, body]) => ({ path: `/api/v1/stores/${seg(c)}/provision`, body })),
         'POST /api/v1/stores/:id/revoke': fc.tuple(id('FZ1'), fc.oneof(fc.constant({}), bodies({}))).map(([c, body]) => ({ path: `/api/v1/stores/${seg(c)}/revoke`, body })),
         'POST /api/v1/stores/:id/resync': fc.tuple(id('F001'), fc.oneof(fc.constant({}), bodies({}))).map(([c, body]) => ({ path: `/api/v1/stores/${seg(c)}/resync`, body })),
+        'PUT /api/v1/store-prices/:store': fc
+          .tuple(id('F001'), fc.oneof(bodies({ prices: [{ sku, price: 555 }, { sku: products[7]?.sku ?? '', price: null }] }), fc.record({ prices: fc.array(fc.record({ sku: fc.oneof(fc.constant(sku), fc.string({ maxLength: 10 })), price: fc.oneof(fc.constant(777), fc.constant(null), weird) }), { maxLength: 4 }) })))
+          .map(([c, body]) => ({ path: `/api/v1/store-prices/${seg(c)}`, body })),
+        'PUT /api/v1/stores/:id/config': fc
+          .tuple(id('F001'), fc.constantFrom('1-stale', ''), bodies({ timeZone: 'UTC', currency: 'USD', locale: 'en', taxMode: 'exclusive', cashRounding: 5, varianceAlert: 100, returnDays: 15, receiptHeader: { name: 'Fuzz', address: 'Calle 1' }, receiptFooter: { en: 'Thanks', es: 'Gracias' } }))
+          .map(([c, rev, body]) => ({ path: `/api/v1/stores/${seg(c)}/config`, body: typeof body === 'object' && body !== null && !Array.isArray(body) ? { _rev: rev, ...body } : body })),
+        'POST /api/v1/customers': bodies({ name: 'Fuzz customer', email: 'fuzz@example.com', phone: '+52 81 1234 5678', taxExempt: null }).map((body) => ({ path: '/api/v1/customers', body })),
+        'PATCH /api/v1/customers/:id': fc
+          .tuple(id('customer:fuzz-nobody'), fc.constantFrom('1-stale', ''), bodies({ name: 'Fuzzed', email: null, phone: '811' }))
+          .map(([c, rev, body]) => ({ path: `/api/v1/customers/${seg(c)}`, body: typeof body === 'object' && body !== null && !Array.isArray(body) ? { _rev: rev, ...body } : body })),
+        'POST /api/v1/customers/:id/resolve': fc.tuple(id('customer:fuzz-nobody'), bodies({ rev: '2-abc', note: 'fuzz' })).map(([c, body]) => ({ path: `/api/v1/customers/${seg(c)}/resolve`, body })),
         'PATCH /api/v1/products/:sku': fc.tuple(id(sku), bodies({ price: 1234, cost: 99, name: { en: 'Fuzzed' }, active: true, barcodes: [barcode], departmentId: products[5]?.departmentId, taxGroupId: products[5]?.taxGroupId, supplierId: null })).map(([s, body]) => ({ path: `/api/v1/products/${seg(s)}`, body })),
+        // The catalog modules (issue #12): an edit carries the document's current revision or a stale one.
+        ...(await (async () => {
+          const dept = products[5]?.departmentId ?? '';
+          const supplier = products[5]?.supplierId ?? 'supplier:none';
+          const rev = async (docId: string) => (await docRev(CATALOG_DB, docId)) ?? '';
+          const name = { en: 'Fuzz', es: 'Fuzz' };
+          const edit = (base: string, key: string, current: string, valid: Record<string, unknown>) =>
+            fc
+              .tuple(id(key), fc.constantFrom(current, '1-stale'), bodies(valid))
+              .map(([k, r, body]) => ({ path: `${base}/${seg(k)}`, body: typeof body === 'object' && body !== null && !Array.isArray(body) ? { _rev: r, ...body } : body }));
+          const later = '2036-01-01T00:00:00.000Z';
+          return {
+            'POST /api/v1/products': bodies({ sku: 'FZ-1', name, barcodes: [ean('750888800001')], departmentId: dept, taxGroupId: 'taxgroup:std', supplierId: supplier, price: 1000, cost: 500, unit: 'each', active: true }).map((body) => ({ path: '/api/v1/products', body })),
+            'DELETE /api/v1/products/:sku': edit('/api/v1/products', products[7]?.sku ?? '', await rev(products[7]?._id ?? ''), {}),
+            'POST /api/v1/departments': bodies({ code: 'FZD', name, parentId: dept, taxGroupId: 'taxgroup:std' }).map((body) => ({ path: '/api/v1/departments', body })),
+            'PATCH /api/v1/departments/:code': edit('/api/v1/departments', dept.slice('department:'.length), await rev(dept), { name: { en: 'Fz' }, parentId: null, taxGroupId: 'taxgroup:std' }),
+            'POST /api/v1/tax-rates': bodies({ code: 'fz', name, rateBp: 500, compound: true }).map((body) => ({ path: '/api/v1/tax-rates', body })),
+            'PATCH /api/v1/tax-rates/:code': edit('/api/v1/tax-rates', 'iva16', await rev('taxrate:iva16'), { name: { es: 'Fz' }, rateBp: 1600, compound: true }),
+            'POST /api/v1/tax-groups': bodies({ code: 'fz', name, rateIds: ['taxrate:iva16'] }).map((body) => ({ path: '/api/v1/tax-groups', body })),
+            'PATCH /api/v1/tax-groups/:code': edit('/api/v1/tax-groups', 'std', await rev('taxgroup:std'), { name: { en: 'Fz' }, rateIds: ['taxrate:iva0', 'taxrate:iva16'] }),
+            'POST /api/v1/tenders': bodies({ code: 'fz', name, kind: 'foreign', currency: 'EUR', rateToBase: 19_000_000, allowChange: true, active: true }).map((body) => ({ path: '/api/v1/tenders', body })),
+            'PATCH /api/v1/tenders/:code': edit('/api/v1/tenders', 'card', await rev('tender:card'), { opensDrawer: true, active: true }),
+            'DELETE /api/v1/tenders/:code': edit('/api/v1/tenders', 'card', await rev('tender:card'), {}),
+            'POST /api/v1/suppliers': bodies({ code: 'fz', name: 'Fuzz S.A.', contact: { email: 'fz@example.test' }, active: true }).map((body) => ({ path: '/api/v1/suppliers', body })),
+            'PATCH /api/v1/suppliers/:code': edit('/api/v1/suppliers', supplier.slice('supplier:'.length), await rev(supplier), { name: 'Fz', contact: null, active: true }),
+            'DELETE /api/v1/suppliers/:code': edit('/api/v1/suppliers', supplier.slice('supplier:'.length), await rev(supplier), {}),
+            'POST /api/v1/specials': bodies({ code: 'fz', name, kind: 'percent_off', percentBp: 500, target: { departmentIds: [dept] }, storeIds: ['F001'], startsAt: new Date().toISOString(), endsAt: later, active: true }).map((body) => ({ path: '/api/v1/specials', body })),
+            'PATCH /api/v1/specials/:code': edit('/api/v1/specials', 'bakery-10', await rev('special:bakery-10'), { percentBp: 1500, storeIds: null, endsAt: later }),
+            'DELETE /api/v1/specials/:code': edit('/api/v1/specials', 'bakery-10', await rev('special:bakery-10'), {}),
+          } satisfies Record<string, fc.Arbitrary<Case>>;
+        })()),
         'PATCH /api/v1/console/products/:sku': fc
           .tuple(id(sku), fc.constantFrom(products[5]?._rev ?? '', '1-stale'), bodies({ price: 1234, name: { en: 'Fuzzed' }, active: true, barcodes: [barcode] }))
           .map(([s, rev, body]) => ({ path: `/api/v1/console/products/${seg(s)}`, body: typeof body === 'object' && body !== null && !Array.isArray(body) ? { _rev: rev, ...body } : body })),

@@ -17,7 +17,10 @@ import { verifyStoreSyncToken } from './services/tokens';
 import type { HqContext } from './context';
 import { authRoutes } from './routes/auth';
 import { productRoutes, storePriceRoutes } from './routes/catalog';
-import { storeRoutes } from './routes/stores';
+import { catalogAdminRoutes } from './routes/catalogAdmin';
+import { storePriceBulkRoutes, storeRoutes } from './routes/stores';
+import { salesRoutes } from './routes/sales';
+import { customerRoutes } from './routes/customers';
 import { syncRoutes } from './routes/sync';
 import { roleRoutes, userRoutes } from './routes/users';
 import { mountConsole } from './routes/console';
@@ -27,6 +30,7 @@ import { ensureAdmin, ensureDefaultRoles } from './services/firstStart';
 import { writeRuntime } from '../server-kit/runtime';
 import { HQ_ROUTES } from '../shared/api/routes';
 import { TransferRouter } from './jobs/transferRouter';
+import { CustomerSync } from './jobs/customerConflicts';
 import { listStores } from './services/stores';
 
 export interface HqServer {
@@ -91,8 +95,12 @@ export function createHqApp(ctx: HqContext, ready?: Promise<unknown>): express.E
     app.use('/api/v1/roles', roleRoutes(ctx));
     app.use('/api/v1/stores', storeRoutes(ctx));
     app.use('/api/v1/sync', syncRoutes(ctx));
+    app.use('/api/v1', catalogAdminRoutes(ctx));
     app.use('/api/v1/products', productRoutes(ctx));
     app.use('/api/v1/store-prices', storePriceRoutes(ctx));
+    app.use('/api/v1/store-prices', storePriceBulkRoutes(ctx));
+    app.use('/api/v1/sales', salesRoutes(ctx));
+    app.use('/api/v1/customers', customerRoutes(ctx));
     app.use('/api/v1/audit', auditRoutes(ctx));
     // Last: the console's own endpoints, then the built console at `/` for every other GET (SPA fallback).
     mountConsole(app, ctx);
@@ -107,6 +115,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
   let boot: FirstStartResult;
   let publicUrl = cfg.hqUrl ?? '';
   const router = new TransferRouter(couch, log.child('router'));
+  const customers = new CustomerSync(couch, log.child('customers'));
   // Requests that arrive between binding the port and creating the admin wait for the admin.
   let started!: () => void;
   let failed!: (err: unknown) => void;
@@ -125,12 +134,16 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
       log,
       publicUrl: () => publicUrl,
       couchPublicUrl: () => `${publicUrl}/couch`,
-      onStoreCreated: (code) => router.ensure([code]),
+      onStoreCreated: (code) => {
+        router.ensure([code]);
+        customers.storeCreated(code);
+      },
     };
     const stores = await listStores(couch);
     // Older data gave HQ staff a CouchDB role on every store database; only the store's own role stays.
     for (const s of stores) await setSecurity(couch, hqStoreDbName(s.code), [storeCouchRole(s.code)]);
     router.ensure(stores.map((s) => s.code));
+    customers.ensure(stores.map((s) => s.code));
     http = await listen(createHqApp(ctx, ready), cfg.hqPort, cfg.bindAddress);
     publicUrl ||= publicCouchUrl(http.url, cfg.publicHost);
     // The admin only once the port is ours: a start that cannot listen leaves no account whose generated
@@ -141,6 +154,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     failed(err);
     await http?.close();
     await router.stop();
+    await customers.stop();
     await couch.close();
     throw err;
   }
@@ -156,6 +170,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     publicUrl,
     async close() {
       await router.stop();
+      await customers.stop();
       await listening.close();
       await forgetRuntime().catch(() => undefined);
       await couch.close();

@@ -35,6 +35,7 @@ import { requireIdentity } from './routes/context';
 import { relayHealthExtra, relayHealthProblems } from './routes/health';
 import { provisioningRoutes } from './routes/provisioning';
 import { syncStatusRoutes } from './routes/syncStatus';
+import { stockRoutes } from './routes/stock';
 import { terminalRoutes } from './routes/terminals';
 import { mountTerminalApp } from './terminalApp';
 import { ErrorOutbox, Heartbeat } from './services/heartbeat';
@@ -256,6 +257,7 @@ export function createRelayApp(relay: Relay): express.Express {
     app.use(provisioningRoutes(relay));
     app.use(authRoutes(relay));
     app.use(terminalRoutes(relay));
+    app.use(stockRoutes(relay));
     app.use(
       dayCloseRouter({
         couch,

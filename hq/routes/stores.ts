@@ -3,12 +3,12 @@ import type { Request } from 'express';
 import { badRequest, notFound } from '../../server-kit/errors';
 import { mountRoutes } from '../../server-kit/apiRoutes';
 import { HQ_API } from '../../shared/api/routes';
-import { STORE_CODE_RE } from '../../shared/model/ids';
+import { CONFIG_ID, STORE_CODE_RE, typePrefix } from '../../shared/model/ids';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, requirePermission } from '../context';
 import { audit } from '../services/audit';
 import { requestResync } from '../services/monitoring';
-import { createStore, getStore, issueSyncToken, listStores, publicStore, revokeStore, updateStore } from '../services/stores';
+import { createStore, getStore, getStoreConfig, issueSyncToken, listStores, publicStore, putStoreConfig, revokeStore, setStorePrices, updateStore } from '../services/stores';
 import { hqStoreRecordId } from '../../shared/model/names';
 
 /** The store code in the path; a code that cannot exist is simply not found. */
@@ -64,6 +64,33 @@ export function storeRoutes(ctx: HqContext): Router {
     await audit(ctx.couch, actorOf(req, res), 'store.resync', hqStoreRecordId(code), { requestedAt });
     // The relay replays from sequence 0 at its next heartbeat; revs_diff keeps the replay duplicate-free.
     return { requestedAt };
+  });
+  on('GET /api/v1/stores/:id/config', async ({ req }) => getStoreConfig(ctx.couch, storeParam(req)));
+  on('PUT /api/v1/stores/:id/config', [requirePermission('stores.provision')], async ({ req, res, body }) => {
+    const code = storeParam(req);
+    const input = body();
+    const { answer, changed } = await putStoreConfig(ctx.couch, code, input);
+    // The same configuration again wrote nothing: no revision to replicate, nothing to audit.
+    if (changed) await audit(ctx.couch, actorOf(req, res), 'store.config_update', `${code}/${CONFIG_ID}`, { rev: answer.config._rev, fields: Object.keys(input).filter((k) => k !== '_rev') });
+    return answer;
+  });
+  return r;
+}
+
+/** /api/v1/store-prices/:store: many price overrides of one store at once (the single-SKU route is in catalog.ts). */
+export function storePriceBulkRoutes(ctx: HqContext): Router {
+  const r = Router();
+  r.use(authenticate(ctx), requirePermission('catalog.edit'));
+  const on = mountRoutes(HQ_API, r, '/api/v1/store-prices');
+  on('PUT /api/v1/store-prices/:store', async ({ req, res, body }) => {
+    const store = storeParam(req, 'store');
+    const { prices } = body();
+    const answer = await setStorePrices(ctx.couch, store, prices);
+    if (answer.counts.set + answer.counts.removed > 0) {
+      const changed = answer.lines.filter((l) => l.result === 'set' || l.result === 'removed');
+      await audit(ctx.couch, actorOf(req, res), 'store_price.bulk_set', `${store}/${typePrefix('price')}`, { counts: answer.counts, lines: changed.slice(0, 50).map((l) => ({ sku: l.sku, price: l.price })) });
+    }
+    return answer;
   });
   return r;
 }

@@ -15,8 +15,13 @@ import { decodeSyncToken, encodeSyncToken } from '../../shared/sync/syncToken';
 import type { StoreCreateBody, StoreUpdateBody } from '../../shared/api/bodies';
 import { isTimeZone } from '../../shared/api/parse';
 import { CouchRequestError } from '../../server-kit/couch';
-import { CONFIG_ID, isStoreCode } from '../../shared/model/ids';
-import { HQ_DB, hqStoreDbName, hqStoreRecordId, PRIVATE_PREFIX, storeCouchRole } from '../../shared/model/names';
+import { CONFIG_ID, isStoreCode, priceId, productId } from '../../shared/model/ids';
+import { apiError } from '../../shared/api/errors';
+import type { BulkPriceAnswer, BulkPriceLine, StoreConfigAnswer, StoreConfigPutBody, StorePricesBulkBody } from '../../shared/api/hqRecords';
+import type { StorePrice } from '../../shared/model/types';
+import { validateDoc } from '../../shared/model/validate';
+import { tombstone } from './users';
+import { CATALOG_DB, HQ_DB, hqStoreDbName, hqStoreRecordId, PRIVATE_PREFIX, storeCouchRole } from '../../shared/model/names';
 import type { StoreRecord } from './model';
 
 const DEFAULT_TOKEN_TTL_H = 24;
@@ -61,6 +66,11 @@ function storeConfigDoc(s: StoreRecord): StoreConfig {
     },
     returnDays: 30,
   };
+}
+
+/** The configuration with the fields the store record also holds taken from the record. */
+function withStoreFields(cfg: StoreConfig, s: StoreRecord): StoreConfig {
+  return { ...cfg, name: s.name, address: s.address, timeZone: s.timeZone, currency: s.currency, locale: s.locale, taxMode: s.taxMode };
 }
 
 /**
@@ -187,7 +197,8 @@ export async function updateStore(couch: CouchHandle, code: string, input: Store
   const before = previous as StoreRecord | null;
   if (!before || store._rev === before._rev) return store;
   try {
-    await updateDoc<StoreConfig>(couch, hqStoreDbName(code), CONFIG_ID, (cur) => ({ ...storeConfigDoc(store), ...(cur?._rev ? { _rev: cur._rev } : {}) }));
+    // Only the fields the store record owns: what PUT /stores/:id/config set (rounding, footer...) stays.
+    await updateDoc<StoreConfig>(couch, hqStoreDbName(code), CONFIG_ID, (cur) => withStoreFields(cur ?? storeConfigDoc(store), store));
   } catch (err) {
     const { _rev: _old, ...content } = before;
     await putDoc(couch, HQ_DB, { ...content, _rev: store._rev }).catch(() => undefined);
@@ -281,4 +292,125 @@ export async function authenticateStore(couch: CouchHandle, storeCode: string, c
   }
   if (store.status !== 'active') throw forbidden('store_suspended', `Store ${store.code} is ${store.status}.`);
   return store;
+}
+
+// ---------- store configuration (GET/PUT /stores/:id/config) ----------
+
+function configAnswer(config: StoreConfig): StoreConfigAnswer {
+  return { config, receiptHeader: { name: config.name, address: config.address }, receiptFooter: config.receiptFooter };
+}
+
+async function currentConfig(couch: CouchHandle, code: string): Promise<StoreConfig> {
+  await getStore(couch, code);
+  const config = await getDoc<StoreConfig>(couch, hqStoreDbName(code), CONFIG_ID);
+  if (!config) throw notFound('store_not_found', `Store ${code} has no configuration document.`);
+  return config;
+}
+
+/** The configuration document of a store, as its tills receive it. */
+export async function getStoreConfig(couch: CouchHandle, code: string): Promise<StoreConfigAnswer> {
+  return configAnswer(await currentConfig(couch, code));
+}
+
+const staleConfig = (c: StoreConfig) => apiError('stale_edit', `The configuration of store ${c.storeId} was changed after you opened it.`, { details: { current: configAnswer(c) } });
+
+/**
+ * Replaces a store's configuration, made on revision `_rev` (409 stale_edit with the current one otherwise).
+ * The fields the store record also holds (name, address, zone, currency, language, tax mode) are written back
+ * to it, so the stores list and a later PATCH /stores/:id agree with what the tills have.
+ */
+export async function putStoreConfig(couch: CouchHandle, code: string, body: StoreConfigPutBody): Promise<{ answer: StoreConfigAnswer; changed: boolean }> {
+  const cur = await currentConfig(couch, code);
+  if (cur._rev !== body._rev) throw staleConfig(cur);
+  const next: StoreConfig = {
+    ...cur,
+    timeZone: body.timeZone,
+    currency: body.currency,
+    locale: body.locale,
+    taxMode: body.taxMode,
+    cashRounding: body.cashRounding,
+    varianceAlert: body.varianceAlert ?? cur.varianceAlert,
+    returnDays: body.returnDays ?? cur.returnDays,
+    name: body.receiptHeader.name,
+    address: body.receiptHeader.address,
+    receiptFooter: { en: body.receiptFooter.en, es: body.receiptFooter.es },
+  };
+  // The same configuration again writes nothing (every till of the store would download it).
+  if (JSON.stringify(next) === JSON.stringify(cur)) return { answer: configAnswer(cur), changed: false };
+  const errors = validateDoc(next);
+  if (errors.length) throw badRequest('invalid_document', errors.join('; '), { errors });
+  let saved: StoreConfig;
+  try {
+    saved = await putDoc(couch, hqStoreDbName(code), next);
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+    throw staleConfig(await currentConfig(couch, code));
+  }
+  await updateDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(code), (s) => {
+    if (!s) return null;
+    const same = s.name === next.name && s.address === next.address && s.timeZone === next.timeZone && s.currency === next.currency && s.locale === next.locale && s.taxMode === next.taxMode;
+    return same ? null : { ...s, name: next.name, address: next.address, timeZone: next.timeZone, currency: next.currency, locale: next.locale, taxMode: next.taxMode, updatedAt: new Date().toISOString() };
+  });
+  return { answer: configAnswer(saved), changed: true };
+}
+
+// ---------- store prices in bulk (PUT /store-prices/:store) ----------
+
+type PriceLine = StorePricesBulkBody['prices'][number];
+type Planned = { line: PriceLine; doc: object | null; result: BulkPriceLine['result'] };
+
+/** Every line checked (one line per SKU, the product exists, the document valid) before anything is written. */
+async function planPrices(couch: CouchHandle, code: string, lines: PriceLine[]): Promise<Planned[]> {
+  const problems: Array<{ index: number; sku: string; error: string }> = [];
+  const seen = new Map<string, number>();
+  lines.forEach((l, index) => {
+    if (seen.has(l.sku)) problems.push({ index, sku: l.sku, error: `repeats line ${seen.get(l.sku)}` });
+    seen.set(l.sku, index);
+  });
+  const products = await couch.request<{ rows: Array<{ key: string; value?: { deleted?: boolean }; error?: string }> }>(`/${CATALOG_DB}/_all_docs`, {
+    method: 'POST',
+    body: { keys: lines.map((l) => productId(l.sku)) },
+  });
+  products.rows.forEach((r, index) => {
+    if (r.error || !r.value || r.value.deleted) problems.push({ index, sku: (lines[index] as PriceLine).sku, error: 'no such product' });
+  });
+  const prices = await couch.request<{ rows: Array<{ doc?: StorePrice | null }> }>(`/${encodeURIComponent(hqStoreDbName(code))}/_all_docs?include_docs=true`, {
+    method: 'POST',
+    body: { keys: lines.map((l) => priceId(l.sku)) },
+  });
+  const now = new Date().toISOString();
+  const planned = lines.map((line, index): Planned => {
+    const cur = prices.rows[index]?.doc ?? null;
+    if (line.price === null) return cur ? { line, doc: tombstone(cur), result: 'removed' } : { line, doc: null, result: 'unchanged' };
+    if (cur && cur.price === line.price) return { line, doc: null, result: 'unchanged' };
+    const doc: StorePrice = { _id: priceId(line.sku), ...(cur?._rev ? { _rev: cur._rev } : {}), type: 'price', schema: CURRENT_SCHEMA, storeId: code, sku: line.sku, price: money(line.price), updatedAt: now };
+    const errors = validateDoc(doc);
+    if (errors.length) problems.push({ index, sku: line.sku, error: errors.join('; ') });
+    return { line, doc, result: 'set' };
+  });
+  if (problems.length) {
+    problems.sort((a, b) => a.index - b.index);
+    throw apiError('invalid_lines', `${problems.length} line(s) are not valid, nothing was written; first: prices[${problems[0]?.index}] ${problems[0]?.sku}: ${problems[0]?.error}.`, { details: { lines: problems.slice(0, 100) } });
+  }
+  return planned;
+}
+
+/** Sets or removes many price overrides of one store in one `_bulk_docs`, answering line by line. */
+export async function setStorePrices(couch: CouchHandle, code: string, lines: PriceLine[]): Promise<BulkPriceAnswer> {
+  await getStore(couch, code);
+  const planned = await planPrices(couch, code, lines);
+  const writes = planned.filter((p) => p.doc);
+  const res = writes.length
+    ? await couch.request<Array<{ id: string; rev?: string; error?: string; reason?: string }>>(`/${encodeURIComponent(hqStoreDbName(code))}/_bulk_docs`, { method: 'POST', body: { docs: writes.map((w) => w.doc) } })
+    : [];
+  const outcome = new Map(writes.map((w, i) => [w.line.sku, res[i]]));
+  const out: BulkPriceLine[] = planned.map((p) => {
+    const r = outcome.get(p.line.sku);
+    if (!p.doc || !r) return { sku: p.line.sku, result: p.result, price: p.line.price };
+    if (r.error) return { sku: p.line.sku, result: 'error', price: p.line.price, error: `${r.error}: ${r.reason ?? ''}`.trim() };
+    return { sku: p.line.sku, result: p.result, price: p.line.price, ...(r.rev ? { rev: r.rev } : {}) };
+  });
+  const counts = { set: 0, removed: 0, unchanged: 0, error: 0 };
+  for (const l of out) counts[l.result]++;
+  return { store: code, counts, lines: out };
 }

@@ -101,6 +101,15 @@ const SPECS = {
   invalid_count: { status: 400, message: { en: 'A cash count is a whole number of each denomination.', es: 'Un arqueo es un número entero de cada denominación.' } },
   day_closed: { status: 409, message: { en: 'That day is already closed.', es: 'Ese día ya está cerrado.' } },
   no_store_config: { status: 400, message: { en: 'The store configuration has not arrived from HQ yet.', es: 'La configuración de la tienda aún no llega de la central.' } },
+
+  // ---- HQ records: sales browser, customers, store configuration, store prices in bulk (issue #12) ----
+  invalid_cursor: { status: 400, message: { en: 'The page cursor is not valid; start from the first page.', es: 'El cursor de página no es válido; empiece desde la primera página.' } },
+  sale_not_found: { status: 404, message: { en: 'No such sale.', es: 'No existe esa venta.' } },
+  customer_not_found: { status: 404, message: { en: 'No such customer.', es: 'No existe ese cliente.' } },
+  customer_conflict_not_found: { status: 404, message: { en: 'This customer has no conflict to review.', es: 'Este cliente no tiene un conflicto por revisar.' } },
+  unknown_revision: { status: 400, message: { en: 'That revision is not one of the kept losing revisions.', es: 'Esa revisión no es una de las revisiones perdedoras guardadas.' } },
+  too_many_lines: { status: 400, message: { en: 'Send 1 to 5,000 lines at a time.', es: 'Envíe de 1 a 5,000 líneas a la vez.' } },
+  invalid_lines: { status: 400, message: { en: 'Some lines are not valid; nothing was written.', es: 'Algunas líneas no son válidas; no se escribió nada.' } },
 } as const satisfies Record<string, Spec>;
 
 export type ErrorCode = keyof typeof SPECS;

@@ -304,3 +304,25 @@ export type DayAnswer =
 
 /** `GET /zz`: the Z reports of a period summed, with the days they cover. */
 export type ZZAnswer = ReturnType<typeof zzReport> & { businessDates: string[] };
+
+/** One product's stock at the store, from the `stock_milli` view (moves, sales, returns, transfers, receipts). */
+export interface StockRow {
+  productId: string;
+  sku: string;
+  name: { en: string; es: string };
+  barcodes: string[];
+  departmentId: string;
+  unit: 'each' | 'kg';
+  active: boolean;
+  /** On hand, in thousandths of the unit (exact: the view sums integers). */
+  qtyMilli: number;
+}
+
+/** `GET /stock`: a page of stock levels in SKU order. */
+export interface StockPage {
+  items: StockRow[];
+  /** How many products match in all. */
+  total: number;
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}

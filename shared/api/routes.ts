@@ -6,6 +6,9 @@
 // (scripts/apiDocs.ts); `GET /api/v1` answers with them; and the input fuzz tests walk every write route,
 // so a route added here without a test of its inputs fails the suite. Pure: no I/O.
 import type { Infer, Parser } from './parse';
+import { CustomerCreate, CustomerPatch, CustomerResolve, StoreConfigPut, StorePricesBulk } from './hqRecords';
+import type { BulkPriceAnswer, CustomerConflict, CustomerPage, SaleDetail, SalePage, StoreConfigAnswer } from './hqRecords';
+import type { Customer } from '../model/types';
 import {
   ChangeCredential,
   ConsoleProductEdit,
@@ -58,6 +61,7 @@ import type {
   RelaySyncStatus,
   ResyncRequested,
   Role,
+  StockPage,
   StorePriceAnswer,
   StoreTokens,
   SyncErrorRow,
@@ -66,6 +70,30 @@ import type {
   Tokens,
   ZZAnswer,
 } from './responses';
+import {
+  type CatalogListQuery,
+  type CatalogPage,
+  Deactivate,
+  type DepartmentNode,
+  type DepartmentRow,
+  DepartmentCreate,
+  DepartmentEdit,
+  ProductCreate,
+  SpecialCreate,
+  SpecialEdit,
+  type SpecialListQuery,
+  SupplierCreate,
+  SupplierEdit,
+  TaxGroupCreate,
+  TaxGroupEdit,
+  type TaxPreview,
+  type TaxPreviewQuery,
+  TaxRateCreate,
+  TaxRateEdit,
+  TenderCreate,
+  TenderEdit,
+} from './catalogAdmin';
+import type { Department, Special, Supplier, TaxGroup, TaxRate, Tender } from '../model/types';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -98,7 +126,49 @@ export interface HqApi {
   'GET /api/v1/products': { query: Infer<typeof ProductQuery>; response: Product[] };
   'GET /api/v1/products/:sku': { response: Product };
   'PATCH /api/v1/products/:sku': { body: Infer<typeof ProductPatch>; response: Product };
+  'POST /api/v1/products': { body: Infer<typeof ProductCreate>; response: Product };
+  'DELETE /api/v1/products/:sku': { body: Infer<typeof Deactivate>; response: Product };
+  'GET /api/v1/departments': { query: Infer<typeof CatalogListQuery>; response: CatalogPage<DepartmentRow> };
+  'GET /api/v1/department-tree': { response: DepartmentNode[] };
+  'GET /api/v1/departments/:code': { response: Department };
+  'POST /api/v1/departments': { body: Infer<typeof DepartmentCreate>; response: Department };
+  'PATCH /api/v1/departments/:code': { body: Infer<typeof DepartmentEdit>; response: Department };
+  'GET /api/v1/tax-rates': { query: Infer<typeof CatalogListQuery>; response: CatalogPage<TaxRate> };
+  'GET /api/v1/tax-rates/:code': { response: TaxRate };
+  'POST /api/v1/tax-rates': { body: Infer<typeof TaxRateCreate>; response: TaxRate };
+  'PATCH /api/v1/tax-rates/:code': { body: Infer<typeof TaxRateEdit>; response: TaxRate };
+  'GET /api/v1/tax-groups': { query: Infer<typeof CatalogListQuery>; response: CatalogPage<TaxGroup> };
+  'GET /api/v1/tax-groups/:code': { response: TaxGroup };
+  'GET /api/v1/tax-groups/:code/preview': { query: Infer<typeof TaxPreviewQuery>; response: TaxPreview };
+  'POST /api/v1/tax-groups': { body: Infer<typeof TaxGroupCreate>; response: TaxGroup };
+  'PATCH /api/v1/tax-groups/:code': { body: Infer<typeof TaxGroupEdit>; response: TaxGroup };
+  'GET /api/v1/tenders': { query: Infer<typeof CatalogListQuery>; response: CatalogPage<Tender> };
+  'GET /api/v1/tenders/:code': { response: Tender };
+  'POST /api/v1/tenders': { body: Infer<typeof TenderCreate>; response: Tender };
+  'PATCH /api/v1/tenders/:code': { body: Infer<typeof TenderEdit>; response: Tender };
+  'DELETE /api/v1/tenders/:code': { body: Infer<typeof Deactivate>; response: Tender };
+  'GET /api/v1/suppliers': { query: Infer<typeof CatalogListQuery>; response: CatalogPage<Supplier> };
+  'GET /api/v1/suppliers/:code': { response: Supplier };
+  'POST /api/v1/suppliers': { body: Infer<typeof SupplierCreate>; response: Supplier };
+  'PATCH /api/v1/suppliers/:code': { body: Infer<typeof SupplierEdit>; response: Supplier };
+  'DELETE /api/v1/suppliers/:code': { body: Infer<typeof Deactivate>; response: Supplier };
+  'GET /api/v1/specials': { query: Infer<typeof SpecialListQuery>; response: CatalogPage<Special> };
+  'GET /api/v1/specials/:code': { response: Special };
+  'POST /api/v1/specials': { body: Infer<typeof SpecialCreate>; response: Special };
+  'PATCH /api/v1/specials/:code': { body: Infer<typeof SpecialEdit>; response: Special };
+  'DELETE /api/v1/specials/:code': { body: Infer<typeof Deactivate>; response: Special };
   'PUT /api/v1/store-prices/:store/:sku': { body: Infer<typeof StorePrice>; response: StorePriceAnswer };
+  'PUT /api/v1/store-prices/:store': { body: Infer<typeof StorePricesBulk>; response: BulkPriceAnswer };
+  'GET /api/v1/stores/:id/config': { response: StoreConfigAnswer };
+  'PUT /api/v1/stores/:id/config': { body: Infer<typeof StoreConfigPut>; response: StoreConfigAnswer };
+  'GET /api/v1/sales': { query: Partial<Record<'store' | 'from' | 'to' | 'receipt' | 'cashier' | 'customer' | 'cursor', string>> & { minTotal?: number; maxTotal?: number; limit?: number }; response: SalePage };
+  'GET /api/v1/sales/:id': { response: SaleDetail };
+  'GET /api/v1/customers': { query: { q?: string; limit?: number; cursor?: string }; response: CustomerPage };
+  'GET /api/v1/customers/conflicts': { response: CustomerConflict[] };
+  'GET /api/v1/customers/:id': { response: Customer };
+  'POST /api/v1/customers': { body: Infer<typeof CustomerCreate>; response: Customer };
+  'PATCH /api/v1/customers/:id': { body: Infer<typeof CustomerPatch>; response: Customer };
+  'POST /api/v1/customers/:id/resolve': { body: Infer<typeof CustomerResolve>; response: CustomerConflict };
   'GET /api/v1/sync/dashboard': { response: Dashboard };
   'GET /api/v1/sync/errors': { query: { store?: string; type?: string; limit?: number }; response: SyncErrorRow[] };
   'POST /api/v1/sync/provision': { body: Infer<typeof SyncProvision>; response: SyncProvisioned };
@@ -150,7 +220,49 @@ export const HQ_API: RouteTable<HqApi> = {
     'GET /api/v1/products': { auth: 'signed in', what: 'products by SKU prefix or barcode, paged (Link: rel="next")' },
     'GET /api/v1/products/:sku': { auth: 'signed in', what: 'one product' },
     'PATCH /api/v1/products/:sku': { auth: 'catalog.edit', what: 'change price, cost, names, active, barcodes, department, tax group, supplier' },
+    'POST /api/v1/products': { auth: 'catalog.edit', what: 'create a product (references must exist, barcodes be free)', status: 201 },
+    'DELETE /api/v1/products/:sku': { auth: 'catalog.edit', what: 'deactivate a product, given its _rev (never deleted: sales name it)' },
+    'GET /api/v1/departments': { auth: 'signed in', what: 'departments in tree order with depth and path; q, limit/cursor paging' },
+    'GET /api/v1/department-tree': { auth: 'signed in', what: 'the whole department tree (children by code)' },
+    'GET /api/v1/departments/:code': { auth: 'signed in', what: 'one department' },
+    'POST /api/v1/departments': { auth: 'catalog.edit', what: 'create a department (parent and tax group must exist)', status: 201 },
+    'PATCH /api/v1/departments/:code': { auth: 'catalog.edit', what: 'edit name, parent (a loop is refused) or tax group, given its _rev (409 stale_edit)' },
+    'GET /api/v1/tax-rates': { auth: 'signed in', what: 'tax rates; q, limit/cursor paging' },
+    'GET /api/v1/tax-rates/:code': { auth: 'signed in', what: 'one tax rate' },
+    'POST /api/v1/tax-rates': { auth: 'catalog.edit', what: 'create a tax rate (basis points, compound or not)', status: 201 },
+    'PATCH /api/v1/tax-rates/:code': { auth: 'catalog.edit', what: 'edit name, rate or compound, given its _rev (409 stale_edit)' },
+    'GET /api/v1/tax-groups': { auth: 'signed in', what: 'tax groups; q, limit/cursor paging' },
+    'GET /api/v1/tax-groups/:code': { auth: 'signed in', what: 'one tax group' },
+    'GET /api/v1/tax-groups/:code/preview': { auth: 'signed in', what: "a group's taxes on an amount, inclusive or exclusive, as a till computes them" },
+    'POST /api/v1/tax-groups': { auth: 'catalog.edit', what: 'create a tax group: its rates in the order they apply', status: 201 },
+    'PATCH /api/v1/tax-groups/:code': { auth: 'catalog.edit', what: 'edit name or ordered rates, given its _rev (409 stale_edit)' },
+    'GET /api/v1/tenders': { auth: 'signed in', what: 'tenders; q, active, limit/cursor paging' },
+    'GET /api/v1/tenders/:code': { auth: 'signed in', what: 'one tender' },
+    'POST /api/v1/tenders': { auth: 'catalog.edit', what: 'create a tender (flags default by kind)', status: 201 },
+    'PATCH /api/v1/tenders/:code': { auth: 'catalog.edit', what: 'edit a tender (not its kind), given its _rev (409 stale_edit)' },
+    'DELETE /api/v1/tenders/:code': { auth: 'catalog.edit', what: 'deactivate a tender, given its _rev (tender:cash stays)' },
+    'GET /api/v1/suppliers': { auth: 'signed in', what: 'suppliers; q, active, limit/cursor paging' },
+    'GET /api/v1/suppliers/:code': { auth: 'signed in', what: 'one supplier' },
+    'POST /api/v1/suppliers': { auth: 'catalog.edit', what: 'create a supplier', status: 201 },
+    'PATCH /api/v1/suppliers/:code': { auth: 'catalog.edit', what: 'edit name, contact or active, given its _rev (409 stale_edit)' },
+    'DELETE /api/v1/suppliers/:code': { auth: 'catalog.edit', what: 'deactivate a supplier, given its _rev' },
+    'GET /api/v1/specials': { auth: 'signed in', what: 'specials; q, active, store, limit/cursor paging' },
+    'GET /api/v1/specials/:code': { auth: 'signed in', what: 'one special' },
+    'POST /api/v1/specials': { auth: 'catalog.edit', what: 'create a special: kind and its terms, targets, dates, stores', status: 201 },
+    'PATCH /api/v1/specials/:code': { auth: 'catalog.edit', what: 'edit a special (not its kind), given its _rev (409 stale_edit)' },
+    'DELETE /api/v1/specials/:code': { auth: 'catalog.edit', what: 'deactivate a special, given its _rev' },
     'PUT /api/v1/store-prices/:store/:sku': { auth: 'catalog.edit', what: "set (or with null remove) a store's price" },
+    'PUT /api/v1/store-prices/:store': { auth: 'catalog.edit', what: "set or remove up to 5,000 of a store's prices at once: every line checked before any write, one answer per line" },
+    'GET /api/v1/stores/:id/config': { auth: 'signed in', what: "the store's configuration as its tills receive it (zone, currency, language, tax mode, rounding, receipt header and footer)" },
+    'PUT /api/v1/stores/:id/config': { auth: 'stores.provision', what: "replace the store's configuration, carrying the _rev it was made on (409 stale_edit)" },
+    'GET /api/v1/sales': { auth: 'reports.view', what: 'sales of every store by store, business dates, receipt, cashier, customer and total; paged by cursor (`next`)' },
+    'GET /api/v1/sales/:id': { auth: 'reports.view', what: 'one sale with its lines, taxes, tenders, approvals, void and returns' },
+    'GET /api/v1/customers': { auth: 'customers.edit', what: 'customers by name, e-mail or phone; paged by cursor (`next`)' },
+    'GET /api/v1/customers/conflicts': { auth: 'customers.edit', what: 'conflicts HQ resolved on its own (latest updatedAt wins), with the losing revisions kept, awaiting review' },
+    'GET /api/v1/customers/:id': { auth: 'customers.edit', what: 'one customer' },
+    'POST /api/v1/customers': { auth: 'customers.edit', what: 'create a customer (sent to every store)', status: 201 },
+    'PATCH /api/v1/customers/:id': { auth: 'customers.edit', what: 'change a customer, carrying the _rev it was made on (409 stale_edit)' },
+    'POST /api/v1/customers/:id/resolve': { auth: 'customers.edit', what: 'close the review of a conflict: keep the winner, or restore a kept losing revision (`rev`)' },
     'GET /api/v1/sync/dashboard': { auth: 'sync.admin', what: 'every store: connection, jobs, errors, today' },
     'GET /api/v1/sync/errors': { auth: 'sync.admin', what: 'sync errors kept per store' },
     'POST /api/v1/sync/provision': { auth: 'sync token', what: 'relays: redeem a sync token for a store credential', status: 201 },
@@ -175,7 +287,29 @@ export const HQ_API: RouteTable<HqApi> = {
     'POST /api/v1/stores/:id/revoke': NoBody,
     'POST /api/v1/stores/:id/resync': NoBody,
     'PATCH /api/v1/products/:sku': ProductPatch,
+    'POST /api/v1/products': ProductCreate,
+    'DELETE /api/v1/products/:sku': Deactivate,
+    'POST /api/v1/departments': DepartmentCreate,
+    'PATCH /api/v1/departments/:code': DepartmentEdit,
+    'POST /api/v1/tax-rates': TaxRateCreate,
+    'PATCH /api/v1/tax-rates/:code': TaxRateEdit,
+    'POST /api/v1/tax-groups': TaxGroupCreate,
+    'PATCH /api/v1/tax-groups/:code': TaxGroupEdit,
+    'POST /api/v1/tenders': TenderCreate,
+    'PATCH /api/v1/tenders/:code': TenderEdit,
+    'DELETE /api/v1/tenders/:code': Deactivate,
+    'POST /api/v1/suppliers': SupplierCreate,
+    'PATCH /api/v1/suppliers/:code': SupplierEdit,
+    'DELETE /api/v1/suppliers/:code': Deactivate,
+    'POST /api/v1/specials': SpecialCreate,
+    'PATCH /api/v1/specials/:code': SpecialEdit,
+    'DELETE /api/v1/specials/:code': Deactivate,
     'PUT /api/v1/store-prices/:store/:sku': StorePrice,
+    'PUT /api/v1/store-prices/:store': StorePricesBulk,
+    'PUT /api/v1/stores/:id/config': StoreConfigPut,
+    'POST /api/v1/customers': CustomerCreate,
+    'PATCH /api/v1/customers/:id': CustomerPatch,
+    'POST /api/v1/customers/:id/resolve': CustomerResolve,
     'POST /api/v1/sync/provision': SyncProvision,
     'POST /api/v1/sync/token': SyncTokenRequest,
     'POST /api/v1/sync/heartbeat': Heartbeat,
@@ -200,6 +334,7 @@ export interface RelayApi {
   'POST /api/v1/day-close': { body: Infer<typeof DayCloseRequest>; response: DayClosed };
   'GET /api/v1/day-close/:date': { response: DayAnswer };
   'GET /api/v1/zz': { query: { from: string; to: string }; response: ZZAnswer };
+  'GET /api/v1/stock': { query: { q?: string; dept?: string; cursor?: string; limit?: number }; response: StockPage };
 }
 
 export const RELAY_API: RouteTable<RelayApi> = {
@@ -217,6 +352,7 @@ export const RELAY_API: RouteTable<RelayApi> = {
     'POST /api/v1/day-close': { auth: 'manager with register.close', what: "close the store's business day (write its Z)", status: 201 },
     'GET /api/v1/day-close/:date': { auth: 'manager with reports.view', what: 'the Z of a day, or a preview' },
     'GET /api/v1/zz': { auth: 'manager with reports.view', what: 'Z reports summed over a period' },
+    'GET /api/v1/stock': { auth: 'manager with inventory.adjust or reports.view', what: "the store's stock levels: search by name, SKU or barcode, department, cursor paging" },
   },
   bodies: {
     'POST /api/v1/provision': RelayProvision,

@@ -8,6 +8,8 @@ import { SetupView } from '../features/setup/SetupView';
 import { LoginView } from '../features/session/LoginView';
 import { scanCode } from '../features/sale/saleSlice';
 import { findReceipt } from '../features/returns/returnsSlice';
+import { scanForStock } from '../features/stock/stockSlice';
+import { scanForTransfer } from '../features/transfers/transfersSlice';
 import { ApprovalDialog } from '../features/approval/ApprovalDialog';
 
 export function App() {
@@ -20,6 +22,8 @@ export function App() {
     if (!user) return;
     // On the returns screen a scan is the receipt's barcode; a product scanned there still rings it up.
     if (screen === 'returns' && parseReceiptNumber(code.toUpperCase())) void dispatch(findReceipt(code));
+    else if (screen === 'stock') dispatch(scanForStock(code));
+    else if (screen === 'transfers') dispatch(scanForTransfer(code));
     else dispatch(scanCode(code));
   });
 

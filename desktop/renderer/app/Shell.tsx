@@ -1,13 +1,15 @@
 // The frame around the cashier's screens: the store and terminal, the always-visible sync indicator, the
 // language switch and who is logged in on top; the screens on a rail at the left, each with its F-key.
-import { AppShell, Badge, Button, Group, Kbd, Stack, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Badge, Button, Group, Kbd, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconBuildingStore, IconCash, IconDevices, IconPrinter, IconReportMoney, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
+import { IconBuildingStore, IconCash, IconDevices, IconPackage, IconPrinter, IconReportMoney, IconTruckDelivery, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JournalView } from '../features/journal/JournalView';
 import { DashboardView } from '../features/manager/DashboardView';
 import { PrinterView } from '../features/printer/PrinterView';
+import { StockView } from '../features/stock/StockView';
+import { TransfersView } from '../features/transfers/TransfersView';
 import { DayCloseView, TerminalsView } from '../features/manager/StoreServerViews';
 import { RegisterView } from '../features/register/RegisterView';
 import { loadShift } from '../features/register/registerSlice';
@@ -20,16 +22,23 @@ import { useAppDispatch, useAppSelector } from './store';
 import { screenChosen, type Screen } from './uiSlice';
 
 // Manager screens show for a user with the permission (the session keeps the user's resolved permissions).
-const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' | 'nav.dashboard' | 'nav.dayClose' | 'nav.terminals' | 'nav.printer'; permission?: string }> = [
-  { screen: 'sale', key: 'F1', icon: <IconShoppingCart size={26} />, label: 'nav.sale' },
-  { screen: 'journal', key: 'F3', icon: <IconListDetails size={26} />, label: 'nav.journal' },
-  { screen: 'returns', key: 'F4', icon: <IconReceiptRefund size={26} />, label: 'nav.returns' },
-  { screen: 'register', key: 'F6', icon: <IconCash size={26} />, label: 'nav.register' },
-  { screen: 'dashboard', key: 'alt+M', icon: <IconBuildingStore size={26} />, label: 'nav.dashboard', permission: 'reports.view' },
-  { screen: 'dayClose', key: 'alt+Z', icon: <IconReportMoney size={26} />, label: 'nav.dayClose', permission: 'reports.view' },
-  { screen: 'terminals', key: 'alt+T', icon: <IconDevices size={26} />, label: 'nav.terminals', permission: 'terminals.manage' },
-  { screen: 'printer', key: 'alt+P', icon: <IconPrinter size={26} />, label: 'nav.printer', permission: 'terminals.manage' },
+const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' | 'nav.dashboard' | 'nav.stock' | 'nav.transfers' | 'nav.dayClose' | 'nav.terminals' | 'nav.printer'; permission?: string }> = [
+  { screen: 'sale', key: 'F1', icon: <IconShoppingCart size={22} />, label: 'nav.sale' },
+  { screen: 'journal', key: 'F3', icon: <IconListDetails size={22} />, label: 'nav.journal' },
+  { screen: 'returns', key: 'F4', icon: <IconReceiptRefund size={22} />, label: 'nav.returns' },
+  { screen: 'register', key: 'F6', icon: <IconCash size={22} />, label: 'nav.register' },
+  { screen: 'dashboard', key: 'alt+M', icon: <IconBuildingStore size={22} />, label: 'nav.dashboard', permission: 'reports.view' },
+  { screen: 'stock', key: 'alt+S', icon: <IconPackage size={22} />, label: 'nav.stock', permission: 'inventory.adjust' },
+  { screen: 'transfers', key: 'alt+R', icon: <IconTruckDelivery size={22} />, label: 'nav.transfers', permission: 'transfer.receive' },
+  { screen: 'dayClose', key: 'alt+Z', icon: <IconReportMoney size={22} />, label: 'nav.dayClose', permission: 'reports.view' },
+  { screen: 'terminals', key: 'alt+T', icon: <IconDevices size={22} />, label: 'nav.terminals', permission: 'terminals.manage' },
+  { screen: 'printer', key: 'alt+P', icon: <IconPrinter size={22} />, label: 'nav.printer', permission: 'terminals.manage' },
 ];
+
+/** A shortcut as shown on its key cap: `alt+M` reads Alt+M. */
+function keyLabel(key: string): string {
+  return key.replace(/^alt\+/, 'Alt+');
+}
 
 export function Shell() {
   const { t } = useTranslation();
@@ -81,8 +90,9 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p={6}>
-        <nav aria-label={t('nav.label')}>
-          <Stack gap={6}>
+        {/* Eight screens for a manager: the rail scrolls on a 768 px high till rather than cut the last ones off. */}
+        <ScrollArea component="nav" aria-label={t('nav.label')} type="auto" scrollbarSize={6}>
+          <Stack gap={4}>
             {nav.map((n) => (
               <UnstyledButton
                 key={n.screen}
@@ -91,17 +101,17 @@ export function Shell() {
                 className="caja-nav"
                 data-active={screen === n.screen || undefined}
               >
-                <Stack gap={2} align="center">
+                <Stack gap={1} align="center">
                   {n.icon}
                   <Text size="sm" fw={600} ta="center" lh={1.1} style={{ overflowWrap: 'anywhere' }}>
                     {t(n.label)}
                   </Text>
-                  <Kbd size="xs">{n.key}</Kbd>
+                  <Kbd size="xs">{keyLabel(n.key)}</Kbd>
                 </Stack>
               </UnstyledButton>
             ))}
           </Stack>
-        </nav>
+        </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main className="caja-main">
         {screen === 'sale' && <SaleView />}
@@ -109,6 +119,8 @@ export function Shell() {
         {screen === 'returns' && <ReturnsView />}
         {screen === 'register' && <RegisterView />}
         {screen === 'dashboard' && nav.some((n) => n.screen === 'dashboard') && <DashboardView />}
+        {screen === 'stock' && nav.some((n) => n.screen === 'stock') && <StockView />}
+        {screen === 'transfers' && nav.some((n) => n.screen === 'transfers') && <TransfersView />}
         {screen === 'dayClose' && nav.some((n) => n.screen === 'dayClose') && <DayCloseView />}
         {screen === 'terminals' && nav.some((n) => n.screen === 'terminals') && <TerminalsView />}
         {screen === 'printer' && nav.some((n) => n.screen === 'printer') && <PrinterView />}

@@ -8,6 +8,8 @@ import { customersSlice, type CustomersState } from '../features/customers/custo
 import { journalSlice, type JournalState } from '../features/journal/journalSlice';
 import { managerSlice, type ManagerState } from '../features/manager/managerSlice';
 import { storeServerSlice, type StoreServerState } from '../features/manager/storeServerSlice';
+import { stockSlice, type StockState } from '../features/stock/stockSlice';
+import { transfersSlice, type TransfersState } from '../features/transfers/transfersSlice';
 import { registerSlice, type RegisterState } from '../features/register/registerSlice';
 import { returnsSlice, type ReturnsState } from '../features/returns/returnsSlice';
 import { saleSlice, type SaleState } from '../features/sale/saleSlice';
@@ -32,6 +34,8 @@ export interface RootState {
   manager: ManagerState;
   customers: CustomersState;
   storeServer: StoreServerState;
+  stock: StockState;
+  transfers: TransfersState;
 }
 
 const rootReducer = combineReducers({
@@ -48,6 +52,8 @@ const rootReducer = combineReducers({
   manager: managerSlice.reducer,
   customers: customersSlice.reducer,
   storeServer: storeServerSlice.reducer,
+  stock: stockSlice.reducer,
+  transfers: transfersSlice.reducer,
 });
 
 // The spelled-out RootState and the combined reducers' state must stay the same type.

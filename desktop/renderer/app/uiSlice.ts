@@ -1,8 +1,9 @@
 // What the till shows: the current screen and the language. The language is a terminal preference, kept in
 // localStorage by main.tsx so the next start (even offline) opens in it.
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import { loggedIn } from '../features/session/sessionSlice';
 
-export type Screen = 'sale' | 'journal' | 'returns' | 'register' | 'dashboard' | 'dayClose' | 'terminals' | 'printer';
+export type Screen = 'sale' | 'journal' | 'returns' | 'register' | 'dashboard' | 'stock' | 'transfers' | 'dayClose' | 'terminals' | 'printer';
 export type Lang = 'en' | 'es';
 
 export interface UiState {
@@ -23,6 +24,11 @@ export const uiSlice = createSlice({
       state.lang = action.payload;
     },
   },
+  // Whoever logs in starts at the sale screen, not on the last user's (a manager's day close, say).
+  extraReducers: (b) =>
+    b.addCase(loggedIn, (state) => {
+      state.screen = 'sale';
+    }),
 });
 
 export const { screenChosen, languageChosen } = uiSlice.actions;

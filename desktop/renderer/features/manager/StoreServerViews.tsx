@@ -12,7 +12,7 @@ import { useAppDispatch, useAppSelector } from '../../app/store';
 import { closeDay, issuePairingCode, loadDay, loadTerminals, loadZZ, signInToStoreServer, unpairTerminal } from './storeServerSlice';
 
 /** Asks for the manager's PIN when there is no relay session, then shows its children. */
-function StoreServerGate({ children }: { children: ReactNode }) {
+export function StoreServerGate({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
   const lang = useAppSelector((s) => s.ui.lang);

@@ -78,13 +78,13 @@ export const storeServerSlice = createSlice({
 
 const { started, failed, signedIn, dayLoaded, dayClosed, zzLoaded, terminalsLoaded, pairingCodeIssued } = storeServerSlice.actions;
 
-function relay(services: Services, token?: string): Client<RelayApi> {
+export function relay(services: Services, token?: string): Client<RelayApi> {
   const url = services.pairing?.relayUrl;
   if (!url) throw new Error('the terminal is not paired');
   return createClient<RelayApi>(url, { fetch: (u, init) => fetch(u, init), ...(token ? { token } : {}) });
 }
 
-function asError(err: unknown): StoreServerError {
+export function asError(err: unknown): StoreServerError {
   if (err instanceof ApiError) return { code: err.code, message: ERRORS[err.code].message };
   return {
     code: 'network',
