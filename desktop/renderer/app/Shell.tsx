@@ -2,12 +2,13 @@
 // language switch and who is logged in on top; the screens on a rail at the left, each with its F-key.
 import { AppShell, Badge, Button, Group, Kbd, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconBuildingStore, IconCash, IconDevices, IconPackage, IconPrinter, IconReportMoney, IconTruckDelivery, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
+import { IconBuildingStore, IconCash, IconDevices, IconPackage, IconPrinter, IconReportMoney, IconTruckDelivery, IconUsers, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JournalView } from '../features/journal/JournalView';
 import { DashboardView } from '../features/manager/DashboardView';
 import { PrinterView } from '../features/printer/PrinterView';
+import { StaffView } from '../features/manager/StaffView';
 import { StockView } from '../features/stock/StockView';
 import { TransfersView } from '../features/transfers/TransfersView';
 import { DayCloseView, TerminalsView } from '../features/manager/StoreServerViews';
@@ -22,12 +23,13 @@ import { useAppDispatch, useAppSelector } from './store';
 import { screenChosen, type Screen } from './uiSlice';
 
 // Manager screens show for a user with the permission (the session keeps the user's resolved permissions).
-const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' | 'nav.dashboard' | 'nav.stock' | 'nav.transfers' | 'nav.dayClose' | 'nav.terminals' | 'nav.printer'; permission?: string }> = [
+const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' | 'nav.dashboard' | 'nav.staff' | 'nav.stock' | 'nav.transfers' | 'nav.dayClose' | 'nav.terminals' | 'nav.printer'; permission?: string }> = [
   { screen: 'sale', key: 'F1', icon: <IconShoppingCart size={22} />, label: 'nav.sale' },
   { screen: 'journal', key: 'F3', icon: <IconListDetails size={22} />, label: 'nav.journal' },
   { screen: 'returns', key: 'F4', icon: <IconReceiptRefund size={22} />, label: 'nav.returns' },
   { screen: 'register', key: 'F6', icon: <IconCash size={22} />, label: 'nav.register' },
   { screen: 'dashboard', key: 'alt+M', icon: <IconBuildingStore size={22} />, label: 'nav.dashboard', permission: 'reports.view' },
+  { screen: 'staff', key: 'alt+U', icon: <IconUsers size={22} />, label: 'nav.staff', permission: 'reports.view' },
   { screen: 'stock', key: 'alt+S', icon: <IconPackage size={22} />, label: 'nav.stock', permission: 'inventory.adjust' },
   { screen: 'transfers', key: 'alt+R', icon: <IconTruckDelivery size={22} />, label: 'nav.transfers', permission: 'transfer.receive' },
   { screen: 'dayClose', key: 'alt+Z', icon: <IconReportMoney size={22} />, label: 'nav.dayClose', permission: 'reports.view' },
@@ -119,6 +121,7 @@ export function Shell() {
         {screen === 'returns' && <ReturnsView />}
         {screen === 'register' && <RegisterView />}
         {screen === 'dashboard' && nav.some((n) => n.screen === 'dashboard') && <DashboardView />}
+        {screen === 'staff' && nav.some((n) => n.screen === 'staff') && <StaffView />}
         {screen === 'stock' && nav.some((n) => n.screen === 'stock') && <StockView />}
         {screen === 'transfers' && nav.some((n) => n.screen === 'transfers') && <TransfersView />}
         {screen === 'dayClose' && nav.some((n) => n.screen === 'dayClose') && <DayCloseView />}

@@ -483,6 +483,14 @@ describe('terminal app in Chromium (issue #11)', function () {
     await waitFor(async () => Number((await salesHint.innerText()).split(' ')[0]) >= salesRung - 1, { what: 'the day’s sales on the dashboard', timeoutMs: 15_000 });
     await page.getByRole('table', { name: 'Per cashier' }).getByRole('row').nth(1).waitFor();
     await shot('14-manager-dashboard-en');
+    await choose('Language', 'ES');
+    await page.getByRole('heading', { name: 'La tienda hoy' }).waitFor();
+    await shot('14-manager-dashboard-es');
+    await choose('Idioma', 'EN');
+    await page.keyboard.press('Alt+U');
+    const staff = page.getByRole('table', { name: 'Staff of this store' });
+    await staff.getByRole('row', { name: /cash\.s001.*Can log in/ }).waitFor();
+    await shot('14-staff-en');
 
     // A new customer, created at the till and attached to the sale; it syncs up like any document.
     await page.keyboard.press('F1');

@@ -554,6 +554,18 @@ export const en = {
   'transfers.error.not_for_this_store': 'This transfer is not addressed to this store.',
   'transfers.error.already_received': 'This transfer was already received (perhaps at another till). The list is updated.',
   'transfers.error.invalid_document': 'The transfer could not be recorded. Check the lines and try again.',
+  'nav.staff': 'Staff',
+  'staff.title': 'Staff of this store',
+  'staff.help': 'People are added, given roles and PINs at HQ; this list comes with the sync and works offline.',
+  'staff.name': 'Name',
+  'staff.username': 'User',
+  'staff.roles': 'Roles',
+  'staff.discountLimit': 'Discount limit',
+  'staff.till': 'At the till',
+  'staff.inactive': 'Inactive',
+  'staff.canLogIn': 'Can log in',
+  'staff.noPin': 'No PIN yet',
+  'staff.none': 'Nobody is assigned to this store yet.',
 } as const;
 
 export type Strings = Record<keyof typeof en, string>;

@@ -19,6 +19,9 @@ import type { Product } from '../../../shared/model/types';
 import { startHq } from '../../server';
 import type { HqServer } from '../../server';
 import { CATALOG_DB } from '../../../shared/model/names';
+import { money } from '../../../shared/money';
+import { computeLineTaxes } from '../../../shared/pos/tax';
+import type { TaxRate } from '../../../shared/model/types';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -318,6 +321,105 @@ describe('HQ console in a browser: sign in, provision a store, watch it sync, ed
     await shot('en-people');
     await drawer.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('table', { name: 'Staff' }).getByText(`${CODE}: Cashier`).waitFor();
+  });
+
+  it('creates a department and a sub-department under it, shown in the tree', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Departments' }).click();
+    const tree = page.getByRole('tree', { name: 'Department tree' });
+    await tree.getByRole('treeitem').first().waitFor();
+    await page.getByRole('button', { name: 'New department' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New department' });
+    await dialog.getByRole('textbox', { name: 'Code' }).fill('E2E-TOP');
+    await dialog.getByRole('textbox', { name: 'Name (English)' }).fill('Seasonal');
+    await dialog.getByRole('textbox', { name: 'Name (Spanish)' }).fill('Temporada');
+    await dialog.getByRole('button', { name: 'Create department' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const top = tree.getByRole('treeitem', { name: 'Seasonal (E2E-TOP)' });
+    await top.waitFor();
+
+    await page.getByRole('button', { name: 'Add a department under Seasonal' }).click();
+    const sub = page.getByRole('dialog', { name: 'New department' });
+    // The parent is already chosen: the department the person added under.
+    expect(await sub.getByLabel('Parent department', { exact: true }).inputValue()).to.contain('Seasonal');
+    await sub.getByRole('textbox', { name: 'Code' }).fill('E2E-XMAS');
+    await sub.getByRole('textbox', { name: 'Name (English)' }).fill('Christmas');
+    await sub.getByRole('textbox', { name: 'Name (Spanish)' }).fill('Navidad');
+    await sub.getByRole('button', { name: 'Create department' }).click();
+    await sub.waitFor({ state: 'detached' });
+    const child = top.getByRole('treeitem', { name: 'Christmas (E2E-XMAS)' });
+    await child.waitFor();
+    expect(await child.getAttribute('aria-level')).to.equal('2');
+    const saved = await hq.couch.nano.use<{ parentId: string | null }>(CATALOG_DB).get('department:E2E-XMAS');
+    expect(saved.parentId).to.equal('department:E2E-TOP');
+    await top.scrollIntoViewIfNeeded();
+    await shot('en-departments');
+  });
+
+  it("shows a tax group's compound computation live, as a till computes it, and a stale rate edit clearly", async () => {
+    const admin = await http<{ accessToken: string }>('POST', `${hq.url}/api/v1/auth/login`, { username: 'admin', password: 'admin-password-1' });
+    const auth = { Authorization: `Bearer ${admin.body.accessToken}` };
+    const ieps = await http<TaxRate>('POST', `${hq.url}/api/v1/tax-rates`, { code: 'E2E-IEPS', name: { en: 'Excise', es: 'IEPS' }, rateBp: 800, compound: false }, auth);
+    const iva = await http<TaxRate>('POST', `${hq.url}/api/v1/tax-rates`, { code: 'E2E-IVA', name: { en: 'VAT', es: 'IVA' }, rateBp: 1600, compound: true }, auth);
+    expect([ieps.status, iva.status]).to.deep.equal([201, 201]);
+    const group = await http('POST', `${hq.url}/api/v1/tax-groups`, { code: 'E2E-SODA', name: { en: 'Soft drinks', es: 'Refrescos' }, rateIds: [ieps.body._id, iva.body._id] }, auth);
+    expect(group.status).to.equal(201);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Taxes' }).click();
+    const example = page.getByRole('region', { name: 'Example of Soft drinks' });
+    await example.getByRole('textbox', { name: 'Amount (MXN)' }).fill('100.00');
+    const table = example.getByRole('table', { name: 'Computed taxes' });
+    // Excise 8 % on 100.00, then VAT 16 % compound on 108.00.
+    await table.getByRole('row').filter({ hasText: 'Excise' }).getByText('MX$8.00').waitFor();
+    await table.getByRole('row').filter({ hasText: 'VAT' }).getByText('MX$17.28').waitFor();
+    await table.getByRole('row').filter({ hasText: 'Customer pays' }).getByText('MX$125.28').waitFor();
+    // Inclusive: the amount is what the customer pays; the split is the till's own (shared/pos/tax.ts).
+    const id = await example.getByRole('radio', { name: 'Tax included' }).getAttribute('id');
+    await example.locator(`label[for="${id}"]`).click();
+    const expected = computeLineTaxes(money(10000), [ieps.body, iva.body], 'inclusive', false);
+    const cents = (n: number) => `MX$${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`;
+    await table.getByRole('row').filter({ hasText: 'Total tax' }).getByText(cents(expected.taxTotal)).waitFor();
+    await table.getByRole('row').filter({ hasText: 'Customer pays' }).getByText('MX$100.00').waitFor();
+    await example.scrollIntoViewIfNeeded();
+    await shot('en-tax-example');
+
+    // Someone changes the VAT rate while this person edits it: nothing is overwritten, and it says so.
+    await page.getByRole('button', { name: 'Edit tax rate E2E-IVA' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit tax rate E2E-IVA' });
+    await dialog.getByRole('textbox', { name: 'Rate (%)' }).fill('15');
+    const theirs = await http('PATCH', `${hq.url}/api/v1/tax-rates/E2E-IVA`, { _rev: iva.body._rev, name: { en: 'VAT (changed)' } }, auth);
+    expect(theirs.status).to.equal(200);
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    const stale = dialog.getByRole('alert').filter({ hasText: 'Changed by someone else' });
+    await stale.waitFor();
+    await shot('en-tax-stale');
+    await stale.getByRole('button', { name: 'Load their version' }).click();
+    expect(await dialog.getByRole('textbox', { name: 'Name (English)' }).inputValue()).to.equal('VAT (changed)');
+    expect((await hq.couch.nano.use<TaxRate>(CATALOG_DB).get('taxrate:E2E-IVA')).rateBp).to.equal(1600);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('finds the sale rung at the store in the sales browser, with its lines, taxes and tenders', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sales' }).click();
+    const results = page.getByRole('table', { name: 'Sales found' });
+    await results.getByRole('link', { name: `Open sale ${CODE}-T1-1` }).waitFor(SEEN);
+    const filters = page.getByRole('search', { name: 'Sales filters' });
+    await filters.getByRole('textbox', { name: 'Receipt' }).fill(`${CODE}-T1-1`);
+    await filters.getByRole('button', { name: 'Search' }).click();
+    await results.getByRole('row').filter({ hasText: 'MX$11.00' }).waitFor();
+    await shot('en-sales');
+    await results.getByRole('link', { name: `Open sale ${CODE}-T1-1` }).click();
+    const detail = page.getByRole('dialog', { name: `Sale ${CODE}-T1-1` });
+    await detail.getByRole('table', { name: 'Lines' }).getByRole('row').nth(1).waitFor();
+    await detail.getByRole('table', { name: 'Taxes and totals' }).getByRole('row').filter({ hasText: 'Total' }).getByText('MX$11.00').last().waitFor();
+    await detail.getByRole('table', { name: 'Tenders' }).getByRole('row').first().waitFor();
+    await detail.getByText('Nothing returned.').waitFor();
+    await shot('en-sale-detail');
+    await detail.getByRole('button', { name: 'Close the sale' }).click();
+    await detail.waitFor({ state: 'detached' });
+    // A filter no sale matches says so.
+    await filters.getByRole('textbox', { name: 'Total at least (MXN)' }).fill('999999');
+    await filters.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No sales match these filters.').waitFor();
   });
 
   it('turns the store red when its relay stops (3 missed heartbeats)', async () => {

@@ -4,13 +4,20 @@ import type { ReactNode } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import type { Permission } from '../../../shared/auth/permissions';
 import { Forbidden, Loading, NotFound, RouteError } from './components/PageState';
+import { DepartmentsView } from './features/catalog/DepartmentsView';
 import { ProductEditor } from './features/catalog/ProductEditor';
 import { ProductsView } from './features/catalog/ProductsView';
+import { SpecialsView } from './features/catalog/SpecialsView';
+import { SuppliersView, TendersView } from './features/catalog/TendersSuppliersView';
+import { TaxesView } from './features/catalog/TaxesView';
+import { CustomersView } from './features/customers/CustomersView';
 import { Shell } from './features/layout/Shell';
 import { PeopleView, PersonDrawer } from './features/people/PeopleView';
 import { LoginView } from './features/session/LoginView';
 import { usePermissions } from './features/session/permissions';
 import { RequireSession } from './features/session/RequireSession';
+import { SaleDrawer } from './features/sales/SaleDrawer';
+import { SalesView } from './features/sales/SalesView';
 import { StoresView } from './features/stores/StoresView';
 import { StoreView } from './features/stores/StoreView';
 
@@ -39,6 +46,28 @@ export const router = createBrowserRouter([
           { path: 'stores', element: <StoresView /> },
           { path: 'stores/:code', element: <StoreView /> },
           { path: 'catalog', element: <ProductsView />, children: [{ path: ':sku', element: <ProductEditor /> }] },
+          { path: 'departments', element: <DepartmentsView /> },
+          { path: 'taxes', element: <TaxesView /> },
+          { path: 'tenders', element: <TendersView /> },
+          { path: 'suppliers', element: <SuppliersView /> },
+          { path: 'specials', element: <SpecialsView /> },
+          {
+            path: 'sales',
+            element: (
+              <NeedsPermission permission="reports.view">
+                <SalesView />
+              </NeedsPermission>
+            ),
+            children: [{ path: ':id', element: <SaleDrawer /> }],
+          },
+          {
+            path: 'customers',
+            element: (
+              <NeedsPermission permission="customers.edit">
+                <CustomersView />
+              </NeedsPermission>
+            ),
+          },
           {
             path: 'people',
             element: (

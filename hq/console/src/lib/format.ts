@@ -27,6 +27,11 @@ export function formatCount(n: number, lang: Lang): string {
   return new Intl.NumberFormat(intlLocale(lang)).format(n);
 }
 
+/** Basis points as a percentage (1600 -> 16%, 825 -> 8.25%). */
+export function formatPercentBp(bp: number, lang: Lang): string {
+  return new Intl.NumberFormat(intlLocale(lang), { style: 'percent', maximumFractionDigits: 2 }).format(bp / 10000);
+}
+
 export function formatBytes(n: number, lang: Lang): string {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
   let value = n;
@@ -63,4 +68,25 @@ export function formatRelative(iso: string, now: number, lang: Lang): string {
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
   if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
   return rtf.format(Math.round(seconds / 86400), 'day');
+}
+
+/** How far `timeZone`'s clock is ahead of UTC at an instant, in milliseconds. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(instant));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant a calendar day (YYYY-MM-DD) begins in `timeZone`, as ISO UTC: a special's dates are the store's days. */
+export function zonedDayStart(date: string, timeZone: string): string {
+  const wall = Date.parse(`${date}T00:00:00.000Z`);
+  // Twice: the offset at the first guess may differ from the offset at the answer across a DST change.
+  const first = wall - zoneOffsetMs(wall, timeZone);
+  return new Date(wall - zoneOffsetMs(first, timeZone)).toISOString();
+}
+
+/** The last millisecond of a calendar day in `timeZone`, as ISO UTC. */
+export function zonedDayEnd(date: string, timeZone: string): string {
+  const next = new Date(Date.parse(`${date}T12:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+  return new Date(Date.parse(zonedDayStart(next, timeZone)) - 1).toISOString();
 }

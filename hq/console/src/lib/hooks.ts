@@ -7,7 +7,7 @@ import { useAppSelector } from '../app/hooks';
 import type { ApiError } from '../api/types';
 import type { Lang } from '../i18n';
 import { errorMessage, isErrorCode } from '../../../../shared/api/errors';
-import { formatBusinessDate, formatBytes, formatCount, formatDateTime, formatMinor, formatRelative, formatTime } from './format';
+import { formatBusinessDate, formatBytes, formatCount, formatDateTime, formatMinor, formatPercentBp, formatRelative, formatTime } from './format';
 
 export function useLang(): Lang {
   return useAppSelector((s) => s.prefs.lang);
@@ -19,6 +19,7 @@ export function useFormat() {
     lang,
     money: (amount: number, currency: string) => formatMinor(amount, currency, lang),
     count: (n: number) => formatCount(n, lang),
+    percentBp: (bp: number) => formatPercentBp(bp, lang),
     bytes: (n: number) => formatBytes(n, lang),
     dateTime: (iso: string, timeZone: string) => formatDateTime(iso, timeZone, lang),
     time: (iso: string, timeZone: string) => formatTime(iso, timeZone, lang),

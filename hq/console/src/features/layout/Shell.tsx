@@ -2,7 +2,7 @@
 // Sign out) and the navigation, which lists only what the person's permissions open to them.
 import { AppShell, Burger, Button, Group, Menu, NavLink, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBuildingStore, IconChevronDown, IconLogout, IconPackage, IconUsers } from '@tabler/icons-react';
+import { IconBinaryTree, IconBuildingStore, IconCash, IconChevronDown, IconAddressBook, IconDiscount, IconLogout, IconPackage, IconPercentage, IconReceipt, IconTruck, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useT } from '../../i18n/useT';
 import { Link, Outlet, useLocation } from 'react-router';
@@ -18,6 +18,13 @@ function Nav({ onNavigate }: { onNavigate: () => void }) {
   const links: Array<{ to: string; label: string; icon: ReactNode; show: boolean }> = [
     { to: '/stores', label: t('nav.stores'), icon: <IconBuildingStore size={20} aria-hidden />, show: true },
     { to: '/catalog', label: t('nav.catalog'), icon: <IconPackage size={20} aria-hidden />, show: true },
+    { to: '/departments', label: t('nav.departments'), icon: <IconBinaryTree size={20} aria-hidden />, show: true },
+    { to: '/taxes', label: t('nav.taxes'), icon: <IconPercentage size={20} aria-hidden />, show: true },
+    { to: '/tenders', label: t('nav.tenders'), icon: <IconCash size={20} aria-hidden />, show: true },
+    { to: '/suppliers', label: t('nav.suppliers'), icon: <IconTruck size={20} aria-hidden />, show: true },
+    { to: '/specials', label: t('nav.specials'), icon: <IconDiscount size={20} aria-hidden />, show: true },
+    { to: '/sales', label: t('nav.sales'), icon: <IconReceipt size={20} aria-hidden />, show: can('reports.view') },
+    { to: '/customers', label: t('nav.customers'), icon: <IconAddressBook size={20} aria-hidden />, show: can('customers.edit') },
     { to: '/people', label: t('nav.people'), icon: <IconUsers size={20} aria-hidden />, show: can('users.manage') },
   ];
   return (

@@ -14,6 +14,7 @@ import { LoadError, Loading } from '../../components/PageState';
 import { useFormat, useNow } from '../../lib/hooks';
 import { usePermissions } from '../session/permissions';
 import { JobBadge, SyncLight, useJobWords } from './SyncBits';
+import { StoreConfigPanel } from './StoreConfigPanel';
 import { TokenDialog } from './TokenDialog';
 import { SYNC_POLL_MS, useDashboardQuery, useProvisionStoreMutation, useResyncStoreMutation, useRevokeStoreMutation, useStoreQuery, useSyncErrorsQuery } from './storesApi';
 import { jobColor, lightOf } from './syncState';
@@ -400,6 +401,7 @@ export function StoreView() {
         </Paper>
         <ProvisionPanel store={s} onIssued={setIssued} />
       </SimpleGrid>
+      <StoreConfigPanel code={s.code} />
 
       {!syncVisible && (
         <Alert color="blue" variant="light">
