@@ -11,7 +11,7 @@ import type { Product } from '../../shared/model/types';
 import { startHq } from '../server';
 import type { HqServer } from '../server';
 import { CATALOG_DB } from '../../shared/model/names';
-import type { ProductPage } from './consoleProductIndex';
+import type { ProductPage } from '../../shared/api/responses';
 import { consoleStatic } from './console';
 
 describe('console endpoints: product list and stale-safe edit (issue #12)', function () {

@@ -14,30 +14,9 @@ import type { Logger } from '../../server-kit/log';
 import type { Product } from '../../shared/model/types';
 import { CATALOG_DB } from '../../shared/model/names';
 import { typePrefix } from '../../shared/model/ids';
+import type { ProductPage, ProductRow } from '../../shared/api/responses';
 
 const PRODUCT_PREFIX = typePrefix('product');
-
-/** What a row of the console's product list shows; the editor reads the whole document. */
-export interface ProductRow {
-  sku: string;
-  _rev: string;
-  name: { en: string; es: string };
-  barcodes: string[];
-  price: number;
-  departmentId: string;
-  taxGroupId: string;
-  unit: 'each' | 'kg';
-  active: boolean;
-  updatedAt: string;
-}
-
-export interface ProductPage {
-  items: ProductRow[];
-  /** How many products match in all (the list's scroll height). */
-  total: number;
-  /** Pass back as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
 
 interface Entry {
   row: ProductRow;

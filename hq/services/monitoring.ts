@@ -9,29 +9,11 @@ import { forbidden, notFound } from '../../server-kit/errors';
 import type { HeartbeatBody } from '../../shared/api/bodies';
 import { businessDate } from '../../shared/pos/clock';
 import { HQ_DB, heartbeatLocalId, hqStoreDbName, hqStoreRecordId } from '../../shared/model/names';
+import type { HeartbeatAnswer, JobReport, TerminalHealthRow } from '../../shared/api/responses';
 import type { StoreRecord } from './model';
 import { listStores } from './stores';
 
 export const MISSED_HEARTBEATS_DISCONNECTED = 3;
-
-export interface JobReport {
-  id: string;
-  direction: 'pull' | 'push';
-  state: string;
-  byType: Record<string, number>;
-  docsRead: number;
-  docsWritten: number;
-  lastSuccessAt: string | null;
-  pending: number | null;
-  lastError: { at: string; type: string; message: string; docId?: string } | null;
-}
-
-export interface TerminalHealth {
-  terminalId: string;
-  lastSeenAt: string;
-  pendingUp: number | null;
-  dbSizeBytes: number | null;
-}
 
 export interface Heartbeat {
   at: string;
@@ -41,7 +23,7 @@ export interface Heartbeat {
   lastSaleAt: string | null;
   jobs: JobReport[];
   errors: Array<{ at: string; job: string; type: string; message: string; docId?: string }>;
-  terminals: TerminalHealth[];
+  terminals: TerminalHealthRow[];
   version?: string;
 }
 
@@ -63,12 +45,6 @@ export interface SyncErrorDoc {
 
 /** The id an error is kept under: deterministic when the relay names the error, so a resent one is stored once. */
 const syncErrorId = (code: string, at: string, id: string) => `syncerror:${code}:${at}:${id}`;
-
-/** What HQ answers a heartbeat: a resync to start, and the ids of the reported errors it now keeps. */
-export interface HeartbeatAnswer {
-  resync: string | null;
-  acknowledged: string[];
-}
 
 /**
  * Records a heartbeat; returns the instructions for the relay (a force resync HQ asked for) and which errors

@@ -15,8 +15,7 @@ import { closeDay, issuePairingCode, loadDay, loadTerminals, loadZZ, signInToSto
 export function StoreServerGate({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
-  const lang = useAppSelector((s) => s.ui.lang);
-  const { session, busy, error } = useAppSelector((s) => s.storeServer);
+  const { session, busy } = useAppSelector((s) => s.storeServer);
   const username = useAppSelector((s) => s.session.user?.username ?? '');
   const [pin, setPin] = useState('');
   if (session && session.username === username) return <>{children}</>;
@@ -36,11 +35,7 @@ export function StoreServerGate({ children }: { children: ReactNode }) {
           </Group>
           <Text c="dimmed">{t('storeServer.signInHelp', { username })}</Text>
           <PasswordInput label={t('storeServer.pin')} value={pin} onChange={(e) => setPin(e.currentTarget.value)} inputMode="numeric" size="lg" data-autofocus autoComplete="off" />
-          {error && error.code !== 'no_session' && (
-            <Alert color="red" role="alert" icon={error.code === 'network' ? <IconPlugConnectedX /> : undefined}>
-              {error.message[lang]}
-            </Alert>
-          )}
+          <ErrorLine />
           <Button type="submit" h={48} loading={busy} disabled={pin.length < 4}>
             {t('storeServer.continue')}
           </Button>
