@@ -627,6 +627,24 @@ describe('terminal app in Chromium (issue #11)', function () {
     await page.keyboard.press('Alt+R');
     await page.getByRole('heading', { name: 'Transfers' }).first().waitFor();
     await shot('22-transfers-en');
+
+    // Every manager screen in Spanish, switched at run time.
+    await choose('Language', 'ES');
+    for (const [key, heading, name] of [
+      ['Alt+U', 'Personal de esta tienda', 'staff'],
+      ['Alt+S', 'Existencias', 'stock'],
+      ['Alt+R', 'Traspasos', 'transfers'],
+      ['Alt+Z', 'Cierre del día (Z)', 'day-close'],
+      ['Alt+T', 'Terminales vinculadas', 'terminals'],
+      ['Alt+P', 'Impresora de tickets', 'printer'],
+    ] as const) {
+      await page.keyboard.press(key);
+      await page.getByRole('heading', { name: heading }).first().waitFor();
+      // Shot once the screen's own requests are answered (a loading button shows no label).
+      await page.waitForFunction(() => !document.querySelector('[data-loading]'));
+      await shot(`23-${name}-es`);
+    }
+    await choose('Idioma', 'EN');
     await page.keyboard.press('F1');
   });
 

@@ -289,8 +289,23 @@ describe('HQ console in a browser: sign in, provision a store, watch it sync, ed
     await row.getByRole('link', { name: `Abrir la tienda ${CODE}` }).click();
     await page.getByRole('heading', { name: 'Trabajos de replicación' }).waitFor();
     await shot('es-store');
+    // The catalog, sales and customer pages in Spanish too.
+    for (const [link, name] of [
+      ['Departamentos', 'departments'],
+      ['Impuestos', 'taxes'],
+      ['Formas de pago', 'tenders'],
+      ['Proveedores', 'suppliers'],
+      ['Promociones', 'specials'],
+      ['Ventas', 'sales'],
+      ['Clientes', 'customers'],
+    ] as const) {
+      await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { name: link, level: 1 }).waitFor();
+      await page.waitForFunction(() => !document.querySelector('[data-loading]'));
+      await shot(`es-${name}`);
+    }
     await chooseLanguage('English');
-    await page.getByRole('heading', { name: 'Replication jobs' }).waitFor();
+    await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
   });
 
   it("resets a person's till PIN and assigns them a role at the store, which reaches the store's relay", async () => {
