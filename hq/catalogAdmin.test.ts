@@ -52,6 +52,22 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, 
     await cleanup?.();
   });
 
+  it('answers a SKU no URL can address (backslash, NUL) as not found on every product path, never a 500', async () => {
+    // Found by the HQ input fuzz (seed 1677220148): nano refuses such a path, which used to surface as a 500.
+    for (const sku of ['%5C!', 'a%5Cb', 'a%00b']) {
+      for (const [method, path, body] of [
+        ['GET', `/products/${sku}`, undefined],
+        ['PATCH', `/products/${sku}`, { price: 100 }],
+        ['DELETE', `/products/${sku}`, { _rev: '1-a' }],
+        ['PUT', `/store-prices/S001/${sku}`, { price: 555 }],
+      ] as const) {
+        const res = await api<{ error: string }>(method, path, body);
+        expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).to.equal(404);
+        expect(res.body.error).to.equal('product_not_found');
+      }
+    }
+  });
+
   describe('departments', () => {
     it('creates a tree, reads it as a tree and as a flat list with depth, and pages and searches the list', async () => {
       const top = await ok<Department>('POST', '/departments', { code: 'ZTOP', name: name('Zeta top', 'Zeta arriba') });

@@ -16,9 +16,18 @@ import { storeParam } from './stores';
  * The SKU in the path; one that cannot be a document key is simply not found (CouchDB ids with a slash are
  * refused by the embedded server's path parsing, so no product has one).
  */
+/**
+ * Whether a SKU can be addressed in a path: a document key without a slash (it would split the path) or a
+ * backslash or NUL (nano refuses those outright, which was a 500). No product with such a SKU can be reached
+ * through a URL, so the routes answer it as not found.
+ */
+export function isAddressableSku(sku: string): boolean {
+  return isKey(sku) && !['/', '\\', '\u0000'].some((c) => sku.includes(c));
+}
+
 function skuParam(req: Request): string {
   const sku = String(req.params.sku ?? '');
-  if (!isKey(sku) || sku.includes('/')) throw notFound('product_not_found', `No product ${String(req.params.sku).slice(0, 40)}.`);
+  if (!isAddressableSku(sku)) throw notFound('product_not_found', `No product ${String(req.params.sku).slice(0, 40)}.`);
   return sku;
 }
 

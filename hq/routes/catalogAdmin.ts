@@ -10,7 +10,7 @@ import { CatalogListQuery, SpecialListQuery, TaxPreviewQuery } from '../../share
 import type { Parser } from '../../shared/api/parse';
 import { parse } from '../../shared/api/parse';
 import { HQ_API } from '../../shared/api/routes';
-import { isKey } from '../../shared/model/ids';
+import { isAddressableSku } from './catalog';
 import type { Special, Supplier, TaxGroup, TaxRate, Tender } from '../../shared/model/types';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, requirePermission } from '../context';
@@ -31,8 +31,7 @@ const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  */
 function keyParam(req: Request, type: AdminType): string {
   const key = String(req.params.code ?? req.params.sku ?? '');
-  // nano refuses a backslash or NUL in a path outright (a 500 if it got that far).
-  const possible = type === 'product' ? isKey(key) && !['/', '\\', '\u0000'].some((c) => key.includes(c)) : CODE.test(key);
+  const possible = type === 'product' ? isAddressableSku(key) : CODE.test(key);
   if (!possible) throw type === 'product' ? notFound('product_not_found', `No product ${key.slice(0, 40)}.`) : notFound('not_found', `No ${type} ${key.slice(0, 40)}.`);
   return key;
 }
