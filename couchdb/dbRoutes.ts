@@ -3,7 +3,7 @@
 // `_bulk_docs`, `_bulk_get`, maintenance). Documents go on to docRoutes.ts.
 import type http from 'node:http';
 import type { UserCtx } from './jwt';
-import { CouchError, badRequest, dbNotFound, isPlainObject, sendJson } from './http';
+import { CouchError, badRequest, dbNotFound, isPlainObject, queryJson, sendJson } from './http';
 import { DB_NAME, delegate, getDb, jsonBody, type DbRequest, type ServerContext } from './context';
 import { FORBIDDEN_DB, NOT_DB_ADMIN, NOT_JSON, NOT_SERVER_ADMIN, onlyMethods } from './errors';
 import { defaultSecurity, isDbAdmin, isMember, parseSecurity } from './security';
@@ -136,6 +136,27 @@ const indexEndpoint: Endpoint = async (ctx, r) => {
   return delegateWithBody(ctx, r, r.method === 'POST');
 };
 
+/**
+ * `/{db}/_local_docs` by `keys` (POST body or `?keys=`), with `include_docs`: several `_local` documents in
+ * one request, as CouchDB answers it. Listing every `_local` document (no keys) is not offered: PouchDB keeps
+ * no index of them.
+ */
+const localDocsEndpoint: Endpoint = async (ctx, r) => {
+  if (r.method !== 'GET' && r.method !== 'POST') throw onlyMethods('GET,POST');
+  const body = r.method === 'POST' ? await jsonBody(ctx, r.req) : undefined;
+  const keys = r.method === 'POST' ? (body as { keys?: unknown } | undefined)?.keys : r.query.keys === undefined ? undefined : queryJson(r.query.keys);
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw badRequest('The embedded server lists _local documents by `keys` only.');
+  const includeDocs = r.query.include_docs === 'true' || (isPlainObject(body) && body.include_docs === true);
+  const rows = await Promise.all(
+    keys.map(async (key) => {
+      const doc = key.startsWith('_local/') ? await r.write.db.get<Record<string, unknown>>(key).catch(() => null) : null;
+      if (!doc) return { key, error: 'not_found' };
+      return { id: key, key, value: { rev: doc._rev }, ...(includeDocs ? { doc } : {}) };
+    }),
+  );
+  sendJson(r.res, 200, { total_rows: rows.length, offset: null, rows });
+};
+
 /** `/{db}/_…` endpoints answered here; any other path goes on to the document routes. */
 const DB_ENDPOINTS = new Map<string, Endpoint>([
   ['_security', securityEndpoint],
@@ -150,6 +171,7 @@ const DB_ENDPOINTS = new Map<string, Endpoint>([
   ['_purged_infos_limit', maintenanceEndpoint],
   ['_index', indexEndpoint],
   ['_local', localRoute],
+  ['_local_docs', localDocsEndpoint],
 ]);
 
 /** Every `/{db}…` request: create/delete, then the member check, then the endpoint or document route. */

@@ -1,11 +1,11 @@
 // Server endpoints under `/_…` that CouchDB has and express-pouchdb lacks: `_session` and `_uuids` for
-// any authenticated caller; `_all_dbs`, `_active_tasks`, `_scheduler/*` and `_membership` for server
-// admins. Everything else there (`_config`, `_node/*`, `_replicate`, `_users`…) is not offered.
+// any authenticated caller; `_all_dbs`, `_dbs_info`, `_active_tasks`, `_scheduler/*` and `_membership` for
+// server admins. Everything else there (`_config`, `_node/*`, `_replicate`, `_users`…) is not offered.
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { UserCtx } from './jwt';
 import { badRequest, sendJson } from './http';
-import type { ServerContext } from './context';
+import { getDb, jsonBody, type ServerContext } from './context';
 import { BAD_LOGIN, NOT_SERVER_ADMIN } from './errors';
 import { schedulerJob } from './tasks';
 
@@ -29,6 +29,28 @@ function uuids(res: http.ServerResponse, query: Record<string, string>): void {
   if (!Number.isInteger(count) || count < 1) throw badRequest('count must be a positive integer');
   if (count > 1000) throw badRequest('count parameter too large');
   sendJson(res, 200, { uuids: Array.from({ length: count }, () => randomUUID().replace(/-/g, '')) }, { 'Cache-Control': 'must-revalidate, no-cache' });
+}
+
+/** CouchDB's default `max_db_number_for_dbs_info_req`: more keys in one `_dbs_info` request are refused. */
+const DBS_INFO_MAX_KEYS = 100;
+
+/**
+ * `POST /_dbs_info {"keys": [...]}`: several databases' info in one request (what a caller polling many
+ * databases for changes needs: `update_seq`), `{key, info}` or `{key, error: "not_found"}` per key.
+ */
+async function dbsInfo(ctx: ServerContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const body = await jsonBody(ctx, req);
+  const keys = (body as { keys?: unknown } | undefined)?.keys;
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw badRequest('`keys` member must exist.');
+  if (keys.length > DBS_INFO_MAX_KEYS) throw badRequest(`\`keys\` member must be less than or equal to ${DBS_INFO_MAX_KEYS}`);
+  const rows = await Promise.all(
+    keys.map(async (key) => {
+      if (!ctx.dbNames.has(key)) return { key, error: 'not_found' };
+      const info = await getDb(ctx, key).info();
+      return { key, info: { db_name: key, doc_count: info.doc_count, doc_del_count: 0, update_seq: info.update_seq } };
+    }),
+  );
+  sendJson(res, 200, rows);
 }
 
 /** The server admins' read-only endpoints; any other path or method is 404 as on a CouchDB without it. */
@@ -56,5 +78,6 @@ export async function serverRoute(ctx: ServerContext, req: http.IncomingMessage,
   if (first === '_session') return session(res, method, user);
   if (first === '_uuids') return uuids(res, query);
   if (!user.roles.includes('_admin')) throw NOT_SERVER_ADMIN;
+  if (first === '_dbs_info' && method === 'POST') return dbsInfo(ctx, req, res);
   adminEndpoint(ctx, res, method, first, second);
 }
