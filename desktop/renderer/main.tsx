@@ -3,7 +3,6 @@
 // with the relay unreachable; Electron loads the files from disk and needs none.
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
-import '@mantine/charts/styles.css';
 import './app/app.css';
 import './app/print.css';
 import { MantineProvider } from '@mantine/core';

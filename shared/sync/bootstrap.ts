@@ -37,7 +37,10 @@ export interface BootstrapOptions {
   pageSize?: number;
   /** Aborting stops between pages; the next call resumes after the last page written. */
   signal?: AbortSignal;
-  /** Called with each page written (after the write), e.g. for status counts. */
+  /**
+   * Called with each page written (after the write), e.g. for status counts. A page lists each document's
+   * winning revision first; losing revisions of conflicted documents follow it.
+   */
   onDocs?: (docs: Array<Record<string, unknown>>) => void;
 }
 
@@ -49,6 +52,11 @@ export interface BootstrapResult {
   since: Seq | undefined;
   /** What this call did: copied a snapshot now, found one copied earlier, or found the live job in charge. */
   state: 'copied' | 'copied-earlier' | 'live';
+  /**
+   * True when this call copied the snapshot from its first page, so `onDocs` saw every document it holds (a
+   * resumed copy started after the pages an earlier call wrote).
+   */
+  fromStart: boolean;
   /** Documents written by this call. */
   written: number;
   /** Documents read by this call (written + skipped by the selector or as design documents). */
@@ -122,12 +130,13 @@ export async function bootstrapSnapshot(source: PouchDB.Database, target: PouchD
   const pageSize = Math.max(1, opts.pageSize ?? 2000);
   const { signal, selector } = opts;
   const matches = selector ? compileSelector(selector) : null;
-  const result: BootstrapResult = { since: undefined, state: 'copied', written: 0, scanned: 0, refused: [] };
+  const result: BootstrapResult = { since: undefined, state: 'copied', fromStart: false, written: 0, scanned: 0, refused: [] };
   let marker = await readMarker(target, opts.id);
   if (marker?.state === 'live') return { ...result, state: 'live' };
   if (marker?.state === 'copied') return { ...result, since: marker.since, state: 'copied-earlier' };
   if (signal?.aborted) throw abortError(signal);
   if (!marker) {
+    result.fromStart = true;
     // Taken before the first page: the snapshot then holds at least everything up to this sequence.
     const since = (await source.info()).update_seq;
     const now = new Date().toISOString();

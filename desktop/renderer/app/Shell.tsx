@@ -1,17 +1,11 @@
 // The frame around the cashier's screens: the store and terminal, the always-visible sync indicator, the
 // language switch and who is logged in on top; the screens on a rail at the left, each with its F-key.
-import { AppShell, Badge, Button, Group, Kbd, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Badge, Button, Center, Group, Kbd, Loader, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { IconBuildingStore, IconCash, IconDevices, IconPackage, IconPrinter, IconReportMoney, IconTruckDelivery, IconUsers, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JournalView } from '../features/journal/JournalView';
-import { DashboardView } from '../features/manager/DashboardView';
-import { PrinterView } from '../features/printer/PrinterView';
-import { StaffView } from '../features/manager/StaffView';
-import { StockView } from '../features/stock/StockView';
-import { TransfersView } from '../features/transfers/TransfersView';
-import { DayCloseView, TerminalsView } from '../features/manager/StoreServerViews';
 import { RegisterView } from '../features/register/RegisterView';
 import { loadShift } from '../features/register/registerSlice';
 import { ReturnsView } from '../features/returns/ReturnsView';
@@ -21,6 +15,16 @@ import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useAppDispatch, useAppSelector } from './store';
 import { screenChosen, type Screen } from './uiSlice';
+
+// Manager screens load on first use (their code, charts included, is about a third of the app): the till's start
+// parses only what the PIN screen and the cashier's screens need. The service worker caches them all the same.
+const DashboardView = lazy(() => import('../features/manager/DashboardView').then((m) => ({ default: m.DashboardView })));
+const StaffView = lazy(() => import('../features/manager/StaffView').then((m) => ({ default: m.StaffView })));
+const StockView = lazy(() => import('../features/stock/StockView').then((m) => ({ default: m.StockView })));
+const TransfersView = lazy(() => import('../features/transfers/TransfersView').then((m) => ({ default: m.TransfersView })));
+const DayCloseView = lazy(() => import('../features/manager/StoreServerViews').then((m) => ({ default: m.DayCloseView })));
+const TerminalsView = lazy(() => import('../features/manager/StoreServerViews').then((m) => ({ default: m.TerminalsView })));
+const PrinterView = lazy(() => import('../features/printer/PrinterView').then((m) => ({ default: m.PrinterView })));
 
 // Manager screens show for a user with the permission (the session keeps the user's resolved permissions).
 const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' | 'nav.dashboard' | 'nav.staff' | 'nav.stock' | 'nav.transfers' | 'nav.dayClose' | 'nav.terminals' | 'nav.printer'; permission?: string }> = [
@@ -120,13 +124,15 @@ export function Shell() {
         {screen === 'journal' && <JournalView />}
         {screen === 'returns' && <ReturnsView />}
         {screen === 'register' && <RegisterView />}
-        {screen === 'dashboard' && nav.some((n) => n.screen === 'dashboard') && <DashboardView />}
-        {screen === 'staff' && nav.some((n) => n.screen === 'staff') && <StaffView />}
-        {screen === 'stock' && nav.some((n) => n.screen === 'stock') && <StockView />}
-        {screen === 'transfers' && nav.some((n) => n.screen === 'transfers') && <TransfersView />}
-        {screen === 'dayClose' && nav.some((n) => n.screen === 'dayClose') && <DayCloseView />}
-        {screen === 'terminals' && nav.some((n) => n.screen === 'terminals') && <TerminalsView />}
-        {screen === 'printer' && nav.some((n) => n.screen === 'printer') && <PrinterView />}
+        <Suspense fallback={<Center mt="xl"><Loader aria-label={t('common.loading')} /></Center>}>
+          {screen === 'dashboard' && nav.some((n) => n.screen === 'dashboard') && <DashboardView />}
+          {screen === 'staff' && nav.some((n) => n.screen === 'staff') && <StaffView />}
+          {screen === 'stock' && nav.some((n) => n.screen === 'stock') && <StockView />}
+          {screen === 'transfers' && nav.some((n) => n.screen === 'transfers') && <TransfersView />}
+          {screen === 'dayClose' && nav.some((n) => n.screen === 'dayClose') && <DayCloseView />}
+          {screen === 'terminals' && nav.some((n) => n.screen === 'terminals') && <TerminalsView />}
+          {screen === 'printer' && nav.some((n) => n.screen === 'printer') && <PrinterView />}
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

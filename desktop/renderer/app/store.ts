@@ -1,7 +1,7 @@
 // The till's Redux store. State is plain serializable data (carts, documents as JSON, statuses); the database,
 // the catalog index and the sync run outside it and reach thunks as the middleware's extra argument.
 import { combineReducers, configureStore, type Action, type ThunkAction } from '@reduxjs/toolkit';
-import { useDispatch, useSelector } from 'react-redux';
+import { useDispatch, useSelector, useStore } from 'react-redux';
 import { approvalSlice, type ApprovalState } from '../features/approval/approvalSlice';
 import { catalogSlice, type CatalogState } from '../features/catalog/catalogSlice';
 import { customersSlice, type CustomersState } from '../features/customers/customersSlice';
@@ -74,4 +74,6 @@ export type AppDispatch = AppStore['dispatch'];
 export type AppThunk<R = void> = ThunkAction<R, RootState, Services, Action>;
 
 export const useAppDispatch = useDispatch.withTypes<AppDispatch>();
+/** The store itself, for handlers that read the state when they run rather than re-render on every change. */
+export const useAppStore = useStore.withTypes<AppStore>();
 export const useAppSelector = useSelector.withTypes<RootState>();

@@ -7,7 +7,7 @@ import { businessDate } from '../../../shared/pos/clock';
 import { reportHealth } from './health';
 import { openRemoteDb } from './localDatabase';
 import { bootstrapTerminal, startTerminalPull, terminalSyncOptions, terminalTokens, type Pairing } from './terminalSync';
-import { CONFIG_ID } from '../../../shared/model/ids';
+import { CONFIG_ID, splitId } from '../../../shared/model/ids';
 
 export type SyncState = 'connecting' | 'connected' | 'syncing' | 'offline' | 'error';
 
@@ -27,18 +27,33 @@ export interface Refusal {
   at: string;
 }
 
+/** The documents a first sync wrote into the local database, and the local sequence after them. */
+export interface CopiedDocs {
+  docs: Array<Record<string, unknown>>;
+  seq: number | string;
+}
+
 export interface SyncEvents {
   /** First sync progress: documents copied so far, of about `total` (the relay's doc_count; null if unknown). */
   bootstrapProgress(p: { written: number; total: number | null }): void;
-  /** The catalog is in the local database: the till can open (called on every start, at once after the first). */
-  catalogReady(): void;
+  /**
+   * The catalog is in the local database: the till can open (called on every start, at once after the first).
+   * After a first sync, `copied` is every document it wrote (each page's winning revisions first) and the local
+   * sequence just after: what the catalog index needs, without reading 100k documents back.
+   */
+  catalogReady(copied: CopiedDocs | null): void;
   status(s: SyncStatus): void;
   refused(r: Refusal): void;
 }
 
-// The push filter, as a selector for counting what waits locally (the same types the push sends).
-const PUSH_SELECTOR = { type: { $in: [...TERMINAL_TYPES] } };
+// The types the push sends (terminalSyncOptions().push.selector), for counting what waits locally.
+const PUSHED_TYPES = new Set<string>(TERMINAL_TYPES);
+const PENDING_PAGE = 2000;
+/** Counting stops here: a backlog this large is shown as at least this many. */
+const PENDING_MAX = 10_000;
 const HEALTH_INTERVAL_MS = 60_000;
+/** Where the push starts after a first sync (a `_local` document: per replica, never replicated). */
+const PUSH_START_ID = '_local/caja-push-start';
 const RETRY_MS = [1000, 2000, 5000, 10000];
 
 type Replication = PouchDB.Replication.Replication<object>;
@@ -86,7 +101,6 @@ export class TerminalSync {
     window.addEventListener('offline', this.onOffline);
     if (!navigator.onLine) this.update({ state: 'offline' });
     void this.run();
-    this.watchLocal();
     this.healthTimer = setInterval(() => void this.sendHealth(), HEALTH_INTERVAL_MS);
   }
 
@@ -130,6 +144,7 @@ export class TerminalSync {
         const options = terminalSyncOptions(this.pairing.storeCode, await this.today());
         let total: number | null = null;
         let written = 0;
+        const copiedDocs: Array<Record<string, unknown>> = [];
         // The relay's document count is the denominator of the first sync's progress: it also counts what the
         // terminal does not take (other days' sales, audit entries), so the bar is an estimate that ends at 100.
         this.remote.info().then((i) => (total = i.doc_count), () => undefined);
@@ -137,16 +152,30 @@ export class TerminalSync {
           signal,
           onDocs: (docs) => {
             written += docs.length;
+            for (const d of docs) copiedDocs.push(d);
             this.events.bootstrapProgress({ written, total });
           },
         });
-        if (boot.state === 'copied') this.update({ lastSyncAt: new Date().toISOString() });
-        this.events.catalogReady();
+        let copied: CopiedDocs | null = null;
+        if (boot.state === 'copied') {
+          // Everything in a freshly copied replica came from the relay: nothing before this point waits to go up,
+          // and the push need not read it (100k documents, seconds of work, just when the till opens).
+          const seq = (await this.local.info()).update_seq;
+          this.raiseMark(Number(seq));
+          await this.local.put({ _id: PUSH_START_ID, since: seq }).catch(() => undefined);
+          this.update({ lastSyncAt: new Date().toISOString() });
+          // Nothing else writes before the till opens, so these documents are the local database as of `seq`.
+          const refused = new Set(boot.refused.map((r) => r.id));
+          if (boot.fromStart) copied = { docs: refused.size ? copiedDocs.filter((d) => !refused.has(String(d._id))) : copiedDocs, seq };
+        }
+        // Only now: during the first sync a feed of local changes would read every copied document a second time,
+        // and each count of what waits would scan the whole growing replica (quadratic in the catalog's size).
+        this.watchLocal();
+        this.events.catalogReady(copied);
         const { replication } = await startTerminalPull(this.local, this.remote, options.pull, { signal });
         this.pull = replication;
         this.follow(replication, 'pull');
-        this.push = this.local.replicate.to(this.remote, options.push);
-        this.follow(this.push, 'push');
+        await this.startPush(options.push);
         void this.sendHealth();
         return;
       } catch (err) {
@@ -156,6 +185,34 @@ export class TerminalSync {
         await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
       }
     }
+  }
+
+  /**
+   * Starts the live push; after a first sync, from the sequence the copy ended at (PUSH_START_ID). `since` makes
+   * PouchDB write the checkpoint there before it starts; a retry would write it again, so once the push has
+   * caught up (its checkpoint is past that point) it is restarted without it and the marker goes.
+   */
+  private async startPush(options: PouchDB.Replication.ReplicateOptions): Promise<void> {
+    const start = (await this.local.get(PUSH_START_ID).catch(() => null)) as { _id: string; _rev: string; since: number | string } | null;
+    const push = this.local.replicate.to(this.remote, start ? { ...options, since: start.since } : options);
+    this.push = push;
+    this.follow(push, 'push');
+    if (!start) return;
+    const onPaused = (err: unknown) => {
+      if (err) return; // a retry pause; wait for a real catch-up
+      push.removeListener('paused', onPaused);
+      this.local.remove(start._id, start._rev).then(
+        () => {
+          if (this.abort.signal.aborted || this.push !== push) return;
+          push.cancel();
+          this.active.push = false;
+          this.push = this.local.replicate.to(this.remote, options);
+          this.follow(this.push, 'push');
+        },
+        () => undefined, // the next start passes `since` again: a short replay, never a gap
+      );
+    };
+    push.on('paused', onPaused);
   }
 
   private follow(rep: Replication, which: 'pull' | 'push'): void {
@@ -210,6 +267,7 @@ export class TerminalSync {
   }
 
   private watchLocal(): void {
+    if (this.localFeed || this.abort.signal.aborted) return;
     this.localFeed = this.local.changes({ live: true, since: 'now' });
     this.localFeed.on('change', () => this.schedulePending());
     this.schedulePending();
@@ -225,8 +283,17 @@ export class TerminalSync {
 
   private async countPending(): Promise<void> {
     try {
-      const res = await this.local.changes({ since: this.mark(), selector: PUSH_SELECTOR, return_docs: true, limit: 10_000 });
-      if (this.status.pendingUp !== res.results.length) this.update({ pendingUp: res.results.length });
+      // Ids carry their type (shared/model/ids.ts), so what the push would send is counted from the changes'
+      // ids: no document bodies and no selector evaluated per change (the selector alone took most of the time).
+      let since: number | string = this.mark();
+      let count = 0;
+      for (;;) {
+        const page: PouchDB.Core.ChangesResponse<object> = await this.local.changes({ since, limit: PENDING_PAGE });
+        for (const c of page.results) if (!c.deleted && PUSHED_TYPES.has(splitId(c.id)?.type ?? '')) count += 1;
+        since = page.last_seq;
+        if (page.results.length < PENDING_PAGE || count >= PENDING_MAX) break;
+      }
+      if (this.status.pendingUp !== count) this.update({ pendingUp: count });
     } catch {
       // the database is closing
     }

@@ -14,8 +14,9 @@ import { buildSale } from '../../../../shared/pos/sale';
 import type { TenderInput } from '../../../../shared/pos/tenders';
 import { CARD, CASH, GROUPS, MANAGER, RATES, RED, STD, USD, must, product, storeConfig, user } from '../../../../tests/support/posFixtures';
 import { commitShiftClose, commitCashMovement, currentShift, commitShiftOpen, xReportOf } from '../register/register';
-import { LocalCatalog } from './localCatalog';
-import { commitExchange, commitReturn, commitSale, commitVoid, findSale } from './commit';
+import { LocalCatalog, type IndexSnapshot } from './localCatalog';
+import { bootstrapSnapshot } from '../../../../shared/sync/bootstrap';
+import { commitExchange, commitReturn, commitSale, commitVoid, findSale, holdShift } from './commit';
 import type { LocalDb } from './localDb';
 import { listParked, parkSale, recallParked } from './parked';
 import { forgetSeq } from './seq';
@@ -116,6 +117,136 @@ describe('checkout data layer (issue #5)', function () {
     });
   });
 
+  describe('LocalCatalog snapshot (issue #11: the PIN screen within 3 s on 100k products)', () => {
+    /** An in-memory snapshot store (the till's is an IndexedDB database, data/catalogSnapshot.ts). */
+    const memoryStore = () => {
+      let saved: string | null = null;
+      return {
+        writes: 0,
+        async read(): Promise<IndexSnapshot | null> {
+          return saved === null ? null : (JSON.parse(saved) as IndexSnapshot);
+        },
+        async write(snapshot: IndexSnapshot): Promise<void> {
+          this.writes += 1;
+          saved = JSON.stringify(snapshot);
+        },
+        set(snapshot: IndexSnapshot): void {
+          saved = JSON.stringify(snapshot);
+        },
+      };
+    };
+    /** PouchDB's instance id (`db.id()`, not in its type declarations). */
+    const instanceId = (db: PouchDB.Database) => (db as unknown as { id(): Promise<string> }).id();
+    /** What an index holds, comparable with deep equality. */
+    const contents = (index: LocalCatalog) => ({
+      products: [...index.products()].sort((a, b) => a._id.localeCompare(b._id)),
+      prices: [...index.products()].map((p) => index.storePrice(p.sku)),
+      pricing: index.pricing(),
+      tenders: index.tenders().sort((a, b) => a._id.localeCompare(b._id)),
+      config: index.config(),
+    });
+
+    it('starts from the snapshot plus the changes made since, holding what a full load holds', async () => {
+      const db = await fresh();
+      await db.put({ _id: priceId('B'), type: 'price', schema: CURRENT_SCHEMA, storeId: 'S001', sku: 'B', price: money(450), updatedAt: NOW } satisfies StorePrice);
+      const store = memoryStore();
+      const first = await LocalCatalog.open(db, { live: false, snapshots: store });
+      expect(first.opening.from).to.equal('database');
+      expect(await first.saveSnapshot()).to.equal(true);
+      first.close();
+      expect((await store.read())?.dbId).to.equal(await instanceId(db));
+
+      // After the snapshot: A changes barcode and price, C arrives, B's store price and CHEESE go, a sale is rung.
+      const a = (await db.get('product:A')) as Product & { _rev: string };
+      const newCode = ean('750100000099');
+      await db.put({ ...a, barcodes: [newCode], price: money(1100) });
+      await db.put(withBarcode(product('C', 300), ean('750100000003')));
+      await db.remove(await db.get(priceId('B')));
+      await db.remove(await db.get('product:CHEESE'));
+      const shift = await openShift(db);
+      must(await ring(db, shift._id, [[B, 1]]));
+
+      const index = await LocalCatalog.open(db, { snapshots: store });
+      const full = await LocalCatalog.open(db, { live: false });
+      try {
+        expect(index.opening.from).to.equal('snapshot');
+        expect(index.opening.caughtUp).to.be.at.least(6);
+        expect(contents(index)).to.deep.equal(contents(full));
+        expect(index.lookup(A.barcodes[0] as string)).to.equal(null);
+        expect(index.lookup(newCode)?.product.price).to.equal(1100);
+        expect(index.lookup(ean('750100000003'))?.product.sku).to.equal('C');
+        expect(index.lookup(B.barcodes[0] as string)?.storePrice).to.equal(null);
+        expect(index.lookupSku('CHEESE')).to.equal(null);
+        // And it follows the database from where the catch-up ended.
+        await db.put(withBarcode(product('D', 700), ean('750100000004')));
+        await waitFor(() => index.changesApplied >= 1, { what: 'a change applied after a start from the snapshot' });
+        expect(index.lookup(ean('750100000004'))?.product.sku).to.equal('D');
+        // A new snapshot holds it, and the next start needs no catch-up of it.
+        expect(await index.saveSnapshot()).to.equal(true);
+        const again = await LocalCatalog.open(db, { live: false, snapshots: store });
+        expect(again.opening).to.deep.include({ from: 'snapshot', caughtUp: 0 });
+        expect(contents(again)).to.deep.equal(contents(index));
+        again.close();
+      } finally {
+        index.close();
+        full.close();
+      }
+    });
+
+    it('starts from the documents a first sync copied (winning revisions), then follows the database', async () => {
+      const source = await fresh();
+      // A conflicted product at the source: the copy carries both revisions, the index must take the winner.
+      const conflicted = withBarcode(product('K', 100), ean('750100000055'));
+      await source.bulkDocs([{ ...conflicted, price: money(111), _rev: '1-aaaa' }, { ...conflicted, price: money(999), _rev: '1-ffff' }] as never, { new_edits: false });
+      const target = memoryDb();
+      dbs.push(target);
+      const copied: Array<Record<string, unknown>> = [];
+      const boot = await bootstrapSnapshot(source, target, { id: 'terminal-pull', onDocs: (docs) => copied.push(...docs) });
+      expect(boot).to.include({ state: 'copied', fromStart: true });
+      expect(copied.filter((d) => d._id === 'product:K')).to.have.length(2);
+      const seq = (await target.info()).update_seq;
+      await target.put(withBarcode(product('C', 300), ean('750100000003'))); // the live pull, just after
+      const store = memoryStore();
+      const index = await LocalCatalog.open(target, { seed: { docs: copied, seq }, snapshots: store });
+      const full = await LocalCatalog.open(target, { live: false });
+      try {
+        expect(index.opening).to.deep.include({ from: 'copy', caughtUp: 1 });
+        expect(contents(index)).to.deep.equal(contents(full));
+        expect(index.lookupSku('K')?.product.price).to.equal(999); // CouchDB's winner: the higher revision id
+        expect(await index.saveSnapshot()).to.equal(true); // and the next start reads the stored snapshot
+        const next = await LocalCatalog.open(target, { live: false, snapshots: store });
+        expect(next.opening).to.deep.include({ from: 'snapshot', caughtUp: 0 });
+        expect(contents(next)).to.deep.equal(contents(full));
+        next.close();
+      } finally {
+        index.close();
+        full.close();
+      }
+    });
+
+    it('does not use a snapshot of another database, or one ahead of this database', async () => {
+      const db = await fresh();
+      const other = await fresh();
+      const store = memoryStore();
+      const o = await LocalCatalog.open(other, { live: false, snapshots: store });
+      await other.put(withBarcode(product('GHOST', 100), ean('750100000077')));
+      expect(await o.saveSnapshot()).to.equal(true);
+      o.close();
+      const index = await LocalCatalog.open(db, { live: false, snapshots: store });
+      expect(index.opening.from).to.equal('database');
+      expect(index.lookupSku('GHOST')).to.equal(null);
+      index.close();
+      // The right instance id but a sequence this database never reached: a copy from before it was rebuilt.
+      const info = await db.info();
+      store.set({ dbId: await instanceId(db), seq: Number(info.update_seq) + 1000, docs: [withBarcode(product('GHOST', 100), ean('750100000077'))] });
+      const ahead = await LocalCatalog.open(db, { live: false, snapshots: store });
+      expect(ahead.opening.from).to.equal('database');
+      expect(ahead.lookupSku('GHOST')).to.equal(null);
+      expect(ahead.size).to.equal(3);
+      ahead.close();
+    });
+  });
+
   describe('sales and the receipt sequence', () => {
     it('commits a sale in one put under its deterministic id, only on an open shift of this terminal', async () => {
       const db = await fresh();
@@ -141,6 +272,31 @@ describe('checkout data layer (issue #5)', function () {
       must(await commitShiftClose(db, { ...till(), shiftId: shift._id, counted: {}, user: CASHIER, now: LATER }));
       const closed = await ring(db, shift._id, [[A, 1]]);
       expect(closed.ok ? null : closed.error).to.deep.include({ code: 'no_open_shift', reason: 'closed' });
+    });
+
+    it('with the shift held from before Pay, reads nothing before its put; a close of the shift ends the hold', async () => {
+      const db = await fresh();
+      const reads: string[] = [];
+      const counted: LocalDb = {
+        get: (id) => (reads.push(`get ${id}`), db.get(id)),
+        allDocs: (o) => (reads.push('allDocs'), db.allDocs(o)),
+        put: (d) => db.put(d),
+        info: () => db.info(),
+        changes: db.changes.bind(db),
+      };
+      const shift = await openShift(counted);
+      const held = must(await holdShift(counted, till(), shift._id)); // reads the shift, the sequence, the credit check
+      reads.length = 0;
+      const input = { ...till(), shiftId: shift._id, cashierId: CASHIER.userId, cart: cartOf([[B, 1]]), catalog: CATALOG, tenders: [{ tender: CASH, tendered: money(1000) }], now: NOW };
+      expect(must(await commitSale(counted, input, held)).seq).to.equal(1);
+      expect(reads).to.deep.equal([]);
+      // Closed (here, or in another tab of this terminal): the hold lapses and the commit checks again.
+      must(await commitShiftClose(db, { ...till(), shiftId: shift._id, counted: {}, user: CASHIER, now: LATER }));
+      await waitFor(() => !held.valid, { what: 'the hold lapsed' });
+      const refused = await commitSale(counted, input, held);
+      expect(refused.ok ? null : refused.error).to.deep.include({ code: 'no_open_shift', reason: 'closed' });
+      expect(reads.length).to.be.greaterThan(0);
+      held.release();
     });
 
     it('numbers 100 sales gaplessly and continues after a restart over the same LevelDB folder', async () => {

@@ -19,7 +19,7 @@ import { buildExchange, buildReturn, buildVoid, type RefundMethod, type ReturnEr
 import { buildSale, type PricingCatalog } from '../../../../shared/pos/sale';
 import type { TenderError, TenderInput } from '../../../../shared/pos/tenders';
 import { docsWithPrefix, getOrNull, statusOf, type LocalDb, type StoredDoc } from './localDb';
-import { lastUsedSeq, withNextSeq, type SeqError } from './seq';
+import { lastUsedSeq, nextSeq, withNextSeq, type SeqError } from './seq';
 
 export type ShiftError =
   | { code: 'no_open_shift'; shiftId: string; reason: 'missing' | 'closed' | 'other_terminal' };
@@ -145,10 +145,14 @@ export interface SaleInput extends Till {
 /**
  * Rings a sale: checks the shift is open, takes the terminal's next receipt number, builds the Sale with
  * shared/pos buildSale and writes it in one put. Returns the saved sale (with its _rev) or a typed error.
+ * With `held`, a shift checked open before Pay and still unchanged (see holdShift), the commit reads nothing
+ * before its put unless the sale spends store credit or a gift card (whose balance is read at the commit).
  */
-export async function commitSale(db: LocalDb, input: SaleInput): Promise<Result<Sale, CommitError>> {
-  const shift = await requireOpenShift(db, input, input.shiftId);
-  if (!shift.ok) return shift;
+export async function commitSale(db: LocalDb, input: SaleInput, held?: HeldShift): Promise<Result<Sale, CommitError>> {
+  if (!held || !held.valid || held.shift._id !== input.shiftId) {
+    const shift = await requireOpenShift(db, input, input.shiftId);
+    if (!shift.ok) return shift;
+  }
   const now = iso(input.now);
   await repairCredit(db, input.config.storeId, input.terminalId);
   const tenders = await ledgerTenders(db, input.tenders, input.cart.customer?.customerId);
@@ -161,6 +165,41 @@ export async function commitSale(db: LocalDb, input: SaleInput): Promise<Result<
   });
   if (done.ok) await commitCreditEntries(db, input, saleCreditEntries(done.value));
   return done;
+}
+
+/**
+ * A shift checked open before Pay, trusted by commitSale while `valid`: a live feed of the database, started
+ * from before the check, turns it invalid as soon as the shift or its close is written (by this tab or another),
+ * and the commit then checks again. The feed's delay is a few milliseconds, no longer than the time between a
+ * commit's own read and its put.
+ */
+export interface HeldShift {
+  readonly shift: Shift;
+  readonly valid: boolean;
+  release(): void;
+}
+
+/**
+ * Everything a sale's commit reads, read ahead (when the payment screen opens): the shift is open on this
+ * terminal, the last commit's credit entries are in, the next receipt number is known (kept in memory by seq.ts).
+ */
+export async function holdShift(db: LocalDb, till: Till, shiftId: string): Promise<Result<HeldShift, CommitError>> {
+  const since = (await db.info()).update_seq;
+  const shift = await requireOpenShift(db, till, shiftId);
+  if (!shift.ok) return shift;
+  await repairCredit(db, till.config.storeId, till.terminalId);
+  await nextSeq(db, till.config.storeId, till.terminalId);
+  let valid = true;
+  const closeId = shiftCloseId(shiftId);
+  const feed = db.changes({ live: true, since, include_docs: false });
+  const release = () => {
+    valid = false;
+    feed.cancel();
+  };
+  feed.on('change', (c) => {
+    if (c.id === shiftId || c.id === closeId) release();
+  });
+  return { ok: true, value: { shift: shift.value, get valid() { return valid; }, release } };
 }
 
 // ---------- finding the original sale ----------

@@ -5,10 +5,52 @@
 // scan sees.
 // The same feed keeps the small pricing facts (tax rates and groups, specials, tenders, store config and
 // store price overrides) in memory too, so ringing a sale reads nothing from the database but the shift.
+//
+// Loading 100k products document by document from IndexedDB takes seconds (issue #11: the PIN screen must be up
+// within 3 s with the index ready), so the till keeps a snapshot of what it follows (IndexSnapshotStore; in the
+// browser a separate IndexedDB database, data/catalogSnapshot.ts) tagged with the database's instance id and the
+// sequence it holds everything up to. A start reads the snapshot and applies only the changes made since; the
+// snapshot is written again in the background when that catch-up grew long or the catalog changed a lot.
 import { ean13CheckDigit, splitId, typePrefix } from '../../../../shared/model/ids';
 import type { Department, Product, Special, StoreConfig, StorePrice, TaxGroup, TaxRate, Tender } from '../../../../shared/model/types';
 import type { PricingCatalog } from '../../../../shared/pos/sale';
 import { getOrNull, type LiveFeed, type LocalDb } from './localDb';
+
+/** What the index holds, as of a database sequence: every followed document with a change at or before `seq`. */
+export interface IndexSnapshot {
+  /** The database's instance id (LocalDb.id): a snapshot of another incarnation of the database is not used. */
+  dbId: string;
+  seq: number | string;
+  docs: unknown[];
+}
+
+/** Where the index keeps its snapshot between starts. */
+export interface IndexSnapshotStore {
+  read(): Promise<IndexSnapshot | null>;
+  write(snapshot: IndexSnapshot): Promise<void>;
+}
+
+/** How the index was filled on open (the till logs it; tests check it). */
+export interface IndexOpening {
+  /** The stored snapshot, the documents a first sync just wrote (`seed`), or the database itself. */
+  from: 'snapshot' | 'copy' | 'database';
+  /** Changes read since the snapshot (0 for a full load). */
+  caughtUp: number;
+  ms: number;
+}
+
+/** A catch-up longer than this (changes of any document since the snapshot) writes the snapshot again. */
+const REWRITE_AFTER_CHANGES = 2000;
+/** Followed documents changed while running before a new snapshot is written (after things go quiet). */
+const REWRITE_AFTER_APPLIED = 500;
+const REWRITE_QUIET_MS = 5000;
+/** Changes and documents read per request while catching up. */
+const CATCH_UP_PAGE = 2000;
+
+/** Sequences of the local adapters are numbers; CouchDB-style strings start with theirs. */
+function seqNumber(seq: number | string): number {
+  return typeof seq === 'number' ? seq : Number.parseInt(seq, 10);
+}
 
 /** What a scan resolves to: the product, its store price override if any, and a weight read from the label. */
 export interface ScanResult {
@@ -42,41 +84,180 @@ export class LocalCatalog {
   private pricingCache: PricingCatalog | null = null;
   /** Changes applied from the live feed (tests wait on it). */
   changesApplied = 0;
+  /** How the index was filled on open. */
+  opening: IndexOpening = { from: 'database', caughtUp: 0, ms: 0 };
+  // For snapshots: every change up to `appliedSeq` is in the maps; `seenSeq` is the last change the feed
+  // reported, which becomes applied once no read of a followed document is still in flight.
+  private appliedSeq: number | string = 0;
+  private seenSeq: number | string = 0;
+  private reading = 0;
+  /** A changed document could not be read: the maps may hold an old version of it, so no snapshot is taken now. */
+  private missedChange = false;
+  private snapshots: { store: IndexSnapshotStore; dbId: string } | null = null;
+  private appliedSinceSnapshot = 0;
+  private rewriteTimer: ReturnType<typeof setTimeout> | null = null;
+  private writing: Promise<boolean> | null = null;
 
   private constructor(private readonly db: LocalDb) {}
 
   /**
-   * Loads every product and pricing fact from the local database and follows its changes. The feed starts
-   * from the update_seq read before the load, so a change made during the load is applied, never missed.
+   * Loads every product and pricing fact, from the snapshot in `snapshots` and the changes made since when it
+   * is there and belongs to this database, else from the database itself; then follows the database's changes.
+   * The feed starts from a sequence read before the documents, so a change made during the load is applied,
+   * never missed.
    */
-  static async open(db: LocalDb, opts: { live?: boolean } = {}): Promise<LocalCatalog> {
+  static async open(db: LocalDb, opts: { live?: boolean; snapshots?: IndexSnapshotStore; seed?: { seq: number | string; docs: readonly unknown[] } } = {}): Promise<LocalCatalog> {
+    const t0 = Date.now();
     const index = new LocalCatalog(db);
-    const since = (await db.info()).update_seq;
-    for (const prefix of FOLLOWED) {
-      const res = await db.allDocs({ startkey: prefix, endkey: prefix + '\ufff0', include_docs: true });
-      for (const row of res.rows) if (row.doc) index.apply(row.id, row.doc, false);
+    const store = opts.snapshots && db.id ? opts.snapshots : null;
+    const [info, dbId, snapshot] = await Promise.all([db.info(), store && db.id ? db.id() : null, store && !opts.seed ? store.read().catch(() => null) : null]);
+    let since = info.update_seq;
+    if (opts.seed) {
+      // The documents a first sync wrote, each page's winning revision first (losing ones of a conflict follow it).
+      const seen = new Set<string>();
+      for (const doc of opts.seed.docs) {
+        const id = (doc as { _id?: unknown })._id;
+        if (typeof id !== 'string' || seen.has(id)) continue;
+        seen.add(id);
+        if (followed(id)) index.apply(id, doc, false);
+      }
+      const caught = await index.catchUp(opts.seed.seq);
+      since = caught.seq;
+      index.opening = { from: 'copy', caughtUp: caught.changes, ms: Date.now() - t0 };
+    } else if (snapshot && dbId !== null && snapshot.dbId === dbId && seqNumber(snapshot.seq) <= seqNumber(since)) {
+      for (const doc of snapshot.docs) {
+        const id = (doc as { _id?: unknown })._id;
+        if (typeof id === 'string' && followed(id)) index.apply(id, doc, false);
+      }
+      const caught = await index.catchUp(snapshot.seq);
+      since = caught.seq;
+      index.opening = { from: 'snapshot', caughtUp: caught.changes, ms: Date.now() - t0 };
+    } else {
+      await index.loadAll();
+      index.opening = { from: 'database', caughtUp: 0, ms: Date.now() - t0 };
     }
-    if (opts.live !== false) {
-      // Without include_docs: most changes on a till are its own sales, which the index skips by id alone, so
-      // fetching their bodies would only compete with the next commit. A followed document is read by id; a
-      // read always returns the current revision, so reads finishing out of order still converge.
-      index.feed = db.changes({ live: true, since, include_docs: false });
-      index.feed.on('change', (c) => {
-        if (!followed(c.id)) return;
-        if (c.deleted) return index.apply(c.id, null, true);
-        getOrNull(db, c.id).then(
-          (doc) => index.apply(c.id, doc, true),
-          () => undefined, // the next change of this document, or the next load, brings it
-        );
-      });
+    index.appliedSeq = index.seenSeq = since;
+    if (store && dbId !== null) {
+      index.snapshots = { store, dbId };
+      // A start that had to read the database, or a long catch-up, writes the snapshot again (soon, so that the
+      // next start is quick, but not while the PIN screen is being drawn).
+      if (index.opening.from !== 'snapshot' || index.opening.caughtUp > REWRITE_AFTER_CHANGES) index.scheduleSnapshot(1000);
     }
+    if (opts.live !== false) index.follow(since);
     return index;
   }
 
-  /** Stops following the database. */
+  private async loadAll(): Promise<void> {
+    for (const prefix of FOLLOWED) {
+      const res = await this.db.allDocs({ startkey: prefix, endkey: prefix + '\ufff0', include_docs: true });
+      for (const row of res.rows) if (row.doc) this.apply(row.id, row.doc, false);
+    }
+  }
+
+  /** Applies the followed documents changed after `since`; returns how many changes were read, and up to where. */
+  private async catchUp(since: number | string): Promise<{ changes: number; seq: number | string }> {
+    let seq = since;
+    let changes = 0;
+    const changed = new Map<string, boolean>(); // id -> deleted
+    for (;;) {
+      const page = await this.db.changes({ since: seq, limit: CATCH_UP_PAGE, include_docs: false });
+      for (const c of page.results) if (followed(c.id)) changed.set(c.id, c.deleted === true);
+      changes += page.results.length;
+      seq = page.last_seq;
+      if (page.results.length < CATCH_UP_PAGE) break;
+    }
+    const ids = [...changed].filter(([, deleted]) => !deleted).map(([id]) => id);
+    for (const [id, deleted] of changed) if (deleted) this.apply(id, null, false);
+    for (let i = 0; i < ids.length; i += CATCH_UP_PAGE) {
+      const res = await this.db.allDocs({ keys: ids.slice(i, i + CATCH_UP_PAGE), include_docs: true });
+      for (const row of res.rows) this.apply(row.key, row.doc && !row.value?.deleted ? row.doc : null, false);
+    }
+    this.appliedSinceSnapshot += changed.size;
+    return { changes, seq };
+  }
+
+  private follow(since: number | string): void {
+    // Without include_docs: most changes on a till are its own sales, which the index skips by id alone, so
+    // fetching their bodies would only compete with the next commit. A followed document is read by id; a
+    // read always returns the current revision, so reads finishing out of order still converge.
+    this.feed = this.db.changes({ live: true, since, include_docs: false });
+    this.feed.on('change', (c) => {
+      this.seenSeq = c.seq;
+      if (!followed(c.id)) {
+        if (this.reading === 0) this.appliedSeq = c.seq;
+        return;
+      }
+      if (c.deleted) {
+        this.apply(c.id, null, true);
+        if (this.reading === 0) this.appliedSeq = c.seq;
+        return;
+      }
+      this.reading += 1;
+      getOrNull(this.db, c.id)
+        .then(
+          (doc) => this.apply(c.id, doc, true),
+          () => {
+            // The next change of this document, or the next start (catching up from the last snapshot, which is
+            // older than this change), brings it.
+            this.missedChange = true;
+          },
+        )
+        .finally(() => {
+          this.reading -= 1;
+          if (this.reading === 0) this.appliedSeq = this.seenSeq;
+        });
+    });
+  }
+
+  /** Stops following the database (and writing snapshots). */
   close(): void {
     this.feed?.cancel();
     this.feed = null;
+    if (this.rewriteTimer) clearTimeout(this.rewriteTimer);
+    this.rewriteTimer = null;
+    this.snapshots = null;
+  }
+
+  private scheduleSnapshot(delayMs: number): void {
+    if (!this.snapshots) return;
+    if (this.rewriteTimer) clearTimeout(this.rewriteTimer);
+    this.rewriteTimer = setTimeout(() => {
+      this.rewriteTimer = null;
+      void this.saveSnapshot();
+    }, delayMs);
+  }
+
+  /**
+   * Writes what the index holds as the snapshot the next start reads; false when there is no store, when a changed
+   * document could not be read, or when reads of changed documents are still in flight (then it tries again
+   * shortly).
+   */
+  async saveSnapshot(): Promise<boolean> {
+    if (this.writing) return this.writing;
+    const target = this.snapshots;
+    if (!target || this.missedChange) return false;
+    if (this.reading > 0) {
+      this.scheduleSnapshot(REWRITE_QUIET_MS);
+      return false;
+    }
+    // Taken together: every change up to `seq` is in these documents (documents are replaced, never changed in
+    // place, so the list stays as it is while the store serializes it).
+    const seq = this.appliedSeq;
+    const docs: unknown[] = [...this.byId.values(), ...this.prices.values(), ...this.rates.values(), ...this.groups.values(), ...this.specials.values(), ...this.tendersById.values(), ...this.depts.values()];
+    if (this.storeConfig) docs.push(this.storeConfig);
+    this.appliedSinceSnapshot = 0;
+    this.writing = target.store.write({ dbId: target.dbId, seq, docs }).then(
+      () => true,
+      (err: unknown) => {
+        console.warn('caja: catalog snapshot not written', err);
+        return false;
+      },
+    );
+    try {
+      return await this.writing;
+    } finally {
+      this.writing = null;
+    }
   }
 
   get size(): number {
@@ -125,6 +306,8 @@ export class LocalCatalog {
     }
     if (live) {
       this.changesApplied += 1;
+      this.appliedSinceSnapshot += 1;
+      if (this.appliedSinceSnapshot >= REWRITE_AFTER_APPLIED) this.scheduleSnapshot(REWRITE_QUIET_MS);
       for (const l of this.listeners) l();
     }
   }

@@ -40,12 +40,21 @@ export interface LiveFeed {
   cancel(): void;
 }
 
+/** One page of `_changes` (ids and sequences only). */
+export interface ChangesPage {
+  results: ChangeRow[];
+  last_seq: number | string;
+}
+
 export interface LocalDb {
   get(id: string): Promise<unknown>;
   put(doc: StoredDoc & Record<string, unknown>): Promise<{ ok: boolean; id: string; rev: string }>;
   allDocs(opts: AllDocsRange): Promise<{ rows: AllDocsRow[]; total_rows?: number }>;
   info(): Promise<{ update_seq: number | string }>;
   changes(opts: { live: true; since: number | string; include_docs: boolean }): LiveFeed;
+  changes(opts: { since: number | string; limit: number; include_docs: false }): PromiseLike<ChangesPage>;
+  /** The database's instance id (PouchDB `id()`): a database deleted and created again gets a new one. */
+  id?(): Promise<string>;
 }
 
 /** The HTTP-like status PouchDB puts on its errors (404 missing, 409 conflict). */

@@ -1,5 +1,6 @@
 // Manager mode's first screen: the store's day so far from the terminal's own replica — sales, tax, discounts,
 // voids and returns, the open registers, what each cashier rang and the sales per hour — working offline.
+import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
 import { Badge, Button, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';

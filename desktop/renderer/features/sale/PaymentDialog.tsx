@@ -32,7 +32,10 @@ export function PaymentDialog() {
   const dispatch = useAppDispatch();
   const fmt = useFormat();
   const errorText = useErrorText();
-  const { paying, tenders: entries, committing, error } = useAppSelector((s) => s.sale);
+  const paying = useAppSelector((s) => s.sale.paying);
+  const entries = useAppSelector((s) => s.sale.tenders);
+  const committing = useAppSelector((s) => s.sale.committing);
+  const error = useAppSelector((s) => s.sale.error);
   const catalogTenders = useAppSelector((s) => s.catalog.tenders);
   const cashRounding = useAppSelector((s) => s.catalog.config?.cashRounding ?? 0);
   const lang = useAppSelector((s) => s.ui.lang);
@@ -89,9 +92,10 @@ export function PaymentDialog() {
       return;
     }
     setLocalError(null);
-    dispatch(tenderAdded(entry));
-    // Covered: keep the sale now (one put), the receipt shows the change.
-    if (next?.ok) void dispatch(completeSale());
+    // Covered: keep the sale now (one put), the receipt shows the change. The covering tender goes with the
+    // commit rather than into the state first, so no render comes between Pay and the write.
+    if (next?.ok) void dispatch(completeSale(entry));
+    else dispatch(tenderAdded(entry));
   };
 
   const quickCash = useMemo(() => {

@@ -4,16 +4,17 @@
 import { ActionIcon, Alert, Badge, Button, Group, Kbd, Paper, ScrollArea, SimpleGrid, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { IconArrowLeft, IconBarcode, IconDiscount2, IconMinus, IconPlayerPause, IconPlus, IconReceipt, IconSearch, IconStar, IconStarFilled, IconTrash, IconUser, IconX } from '@tabler/icons-react';
-import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Product } from '../../../../shared/model/types';
-import { computeTotals, type CartTotals } from '../../../../shared/pos/cart';
-import { totalsContext } from '../../../../shared/pos/sale';
+import type { Department, Product, SaleLine, StoreConfig } from '../../../../shared/model/types';
+import { computeTotals, type Cart, type CartLine, type CartTotals } from '../../../../shared/pos/cart';
+import { totalsContext, type PricingCatalog } from '../../../../shared/pos/sale';
 import { useErrorText } from '../../app/errorText';
 import { KeyButton } from '../../app/KeyButton';
 import { useFormat } from '../../app/format';
+import { useSearchField } from '../../app/searchField';
 import { useServices } from '../../app/servicesContext';
-import { useAppDispatch, useAppSelector } from '../../app/store';
+import { useAppDispatch, useAppSelector, useAppStore } from '../../app/store';
 import { screenChosen } from '../../app/uiSlice';
 import { loadFavouriteTiles, toggleFavouriteTile } from '../catalog/catalogSlice';
 import { productsInDepartment, searchProducts } from '../catalog/productSearch';
@@ -21,7 +22,11 @@ import { CustomerDialog } from '../customers/CustomerDialog';
 import { ReceiptDialog } from '../receipt/ReceiptDialog';
 import { DiscountDialog, ParkedDialog, PriceDialog, QtyDialog, WeighDialog } from './dialogs';
 import { PaymentDialog } from './PaymentDialog';
-import { errorCleared, lineRemoved, lineSelected, loadParked, parkCurrentSale, paymentOpened, pickProduct, qtyChanged, saleCancelled } from './saleSlice';
+import { errorCleared, lineRemoved, lineSelected, loadParked, parkCurrentSale, openPayment, pickProduct, qtyChanged, saleCancelled } from './saleSlice';
+
+// The last totals computed, shared by the cart, the totals block and the payment dialog (each would otherwise
+// compute them again on every change of the cart).
+let lastTotals: { cart: Cart; config: StoreConfig; pricing: PricingCatalog; version: number; totals: CartTotals } | null = null;
 
 /** The cart's totals now (specials are evaluated at this instant, as the commit will). */
 export function useCartTotals(): CartTotals | null {
@@ -31,8 +36,13 @@ export function useCartTotals(): CartTotals | null {
   const version = useAppSelector((s) => s.catalog.version);
   return useMemo(() => {
     if (!config || !services.index) return null;
-    void version; // recomputed when the catalog (prices, taxes, specials) changes
-    return computeTotals(cart, totalsContext(config, services.index.pricing(), new Date()));
+    // Recomputed when the cart or the catalog (prices, taxes, specials) changes.
+    const pricing = services.index.pricing();
+    const last = lastTotals;
+    if (last && last.cart === cart && last.config === config && last.pricing === pricing && last.version === version) return last.totals;
+    const totals = computeTotals(cart, totalsContext(config, pricing, new Date()));
+    lastTotals = { cart, config, pricing, version, totals };
+    return totals;
   }, [cart, config, version, services]);
 }
 
@@ -41,7 +51,10 @@ type Dialog = null | 'qty' | 'lineDiscount' | 'cartDiscount' | 'price' | 'parked
 export function SaleView() {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
-  const { cart, selectedLine, error } = useAppSelector((s) => s.sale);
+  // Narrow subscriptions: a scanned line re-renders the cart, not the whole screen.
+  const store = useAppStore();
+  const hasLines = useAppSelector((s) => s.sale.cart.lines.length > 0);
+  const error = useAppSelector((s) => s.sale.error);
   const shift = useAppSelector((s) => s.register.shift);
   const shiftLoaded = useAppSelector((s) => s.register.loaded);
   const parkedCount = useAppSelector((s) => s.sale.parked.length);
@@ -54,9 +67,8 @@ export function SaleView() {
     searchRef.current?.focus();
   }, [dispatch]);
 
-  const hasLines = cart.lines.length > 0;
-  const pay = () => hasLines && dispatch(paymentOpened());
-  const withLine = (d: Dialog) => () => selectedLine !== null && setDialog(d);
+  const pay = () => hasLines && dispatch(openPayment());
+  const withLine = (d: Dialog) => () => store.getState().sale.selectedLine !== null && setDialog(d);
   useHotkeys(
     [
       ['F2', () => searchRef.current?.focus()],
@@ -118,19 +130,20 @@ export function SaleView() {
   );
 }
 
-function ProductPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
+const ProductPanel = memo(function ProductPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
   const services = useServices();
-  const fmt = useFormat();
   const lang = useAppSelector((s) => s.ui.lang);
   const version = useAppSelector((s) => s.catalog.version);
   const departments = useAppSelector((s) => s.catalog.departments);
   const favourites = useAppSelector((s) => s.catalog.favourites);
-  const [query, setQuery] = useState('');
+  // Uncontrolled: a scan's 13 keys cost no render, and the search runs once typing pauses (app/searchField.ts).
+  const { query, onChange, clear } = useSearchField(searchRef);
   const [dept, setDept] = useState<string | null>(null);
-  // Results render at low priority: keystrokes (a scanner types one every few ms) are never held up by them.
+  // Results render at low priority: keys typed meanwhile are never held up by them.
   const shownQuery = useDeferredValue(query);
+  const searching = shownQuery.trim() !== '';
 
   const results = useMemo(() => {
     void version;
@@ -148,23 +161,24 @@ function ProductPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputEleme
     void dispatch(loadFavouriteTiles());
   }, [dispatch]);
 
-  const current = departments.find((d) => d._id === dept) ?? null;
-  const shownDepartments = departments.filter((d) => d.parentId === (dept ?? null)).sort((a, b) => a.name[lang].localeCompare(b.name[lang], lang));
-
-  const pick = (p: Product) => {
-    dispatch(pickProduct(p._id));
-    setQuery('');
-    searchRef.current?.focus();
-  };
+  const pick = useCallback(
+    (p: Product) => {
+      dispatch(pickProduct(p._id));
+      clear();
+      searchRef.current?.focus();
+    },
+    [dispatch, clear, searchRef],
+  );
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter' && query.trim() && services.index) {
-      // Enter acts on what was typed, even if the deferred results have not caught up yet.
-      const first = searchProducts(services.index, query, lang, 1)[0];
+    const text = e.currentTarget.value;
+    if (e.key === 'Enter' && text.trim() && services.index) {
+      // Enter acts on what was typed, even if the search has not run yet.
+      const first = searchProducts(services.index, text, lang, 1)[0];
       if (first) {
         e.preventDefault();
         pick(first);
       }
-    } else if (e.key === 'Escape') setQuery('');
+    } else if (e.key === 'Escape') clear();
   };
 
   return (
@@ -177,64 +191,84 @@ function ProductPanel({ searchRef }: { searchRef: React.RefObject<HTMLInputEleme
         leftSection={<IconSearch />}
         rightSection={<Kbd size="xs">F2</Kbd>}
         rightSectionWidth={44}
-        value={query}
-        onChange={(e) => setQuery(e.currentTarget.value)}
+        defaultValue=""
+        onChange={onChange}
         onKeyDown={onKeyDown}
         autoComplete="off"
       />
-      {!query.trim() && (
-        <Group gap={6} mt="xs" role="group" aria-label={t('sale.departments')}>
-          {current && (
-            <Button variant="light" h={44} leftSection={<IconArrowLeft size={18} />} onClick={() => setDept(current.parentId)}>
-              {current.name[lang]}
-            </Button>
-          )}
-          {shownDepartments.map((d) => (
-            <Button key={d._id} variant="default" h={44} onClick={() => setDept(d._id)}>
-              {d.name[lang]}
-            </Button>
-          ))}
-        </Group>
-      )}
-      <ScrollArea className="caja-results" mt="xs" type="auto">
-        {results.length === 0 ? (
-          <Stack align="center" gap={4} mt="xl" c="dimmed">
-            <IconBarcode size={48} />
-            <Text>{query.trim() ? t('sale.noResults') : t('sale.scanOrSearch')}</Text>
-            {!query.trim() && !dept && <Text size="sm">{t('sale.favouritesHint')}</Text>}
-          </Stack>
-        ) : (
-          <SimpleGrid cols={{ base: 2, lg: 3 }} spacing={6} role="list" aria-label={t('sale.results')}>
-            {results.map((p) => {
-              const price = services.index?.storePrice(p.sku)?.price ?? p.price;
-              return (
-                <UnstyledButton key={p._id} className="caja-tile" onClick={() => pick(p)} disabled={!p.active} role="listitem" aria-label={`${p.name[lang]} ${fmt.money(price)}`}>
-                  <Text fw={600} lineClamp={2} lh={1.2}>
-                    {p.name[lang]}
-                  </Text>
-                  <Group justify="space-between" gap={4} mt={4} wrap="nowrap">
-                    <Text size="xs" c="dimmed" truncate="end">
-                      {p.sku}
-                    </Text>
-                    <Text fw={700}>
-                      {fmt.money(price)}
-                      {p.weighed ? ` ${t('sale.perKg')}` : ''}
-                    </Text>
-                  </Group>
-                  {!p.active && (
-                    <Badge color="gray" size="xs">
-                      {t('sale.inactive')}
-                    </Badge>
-                  )}
-                </UnstyledButton>
-              );
-            })}
-          </SimpleGrid>
-        )}
-      </ScrollArea>
+      {!searching && <Departments departments={departments} dept={dept} onChoose={setDept} />}
+      <ProductResults results={results} searching={searching} browsing={dept !== null} onPick={pick} />
     </Paper>
   );
-}
+});
+
+/** The departments under the one chosen (the top level at first), and a way back up. */
+const Departments = memo(function Departments({ departments, dept, onChoose }: { departments: Department[]; dept: string | null; onChoose: (id: string | null) => void }) {
+  const { t } = useTranslation();
+  const lang = useAppSelector((s) => s.ui.lang);
+  const current = departments.find((d) => d._id === dept) ?? null;
+  const shown = departments.filter((d) => d.parentId === (dept ?? null)).sort((a, b) => a.name[lang].localeCompare(b.name[lang], lang));
+  return (
+    <Group gap={6} mt="xs" role="group" aria-label={t('sale.departments')}>
+      {current && (
+        <Button variant="light" h={44} leftSection={<IconArrowLeft size={18} />} onClick={() => onChoose(current.parentId)}>
+          {current.name[lang]}
+        </Button>
+      )}
+      {shown.map((d) => (
+        <Button key={d._id} variant="default" h={44} onClick={() => onChoose(d._id)}>
+          {d.name[lang]}
+        </Button>
+      ))}
+    </Group>
+  );
+});
+
+/** The search results, a department's products or the favourites, as tiles; re-rendered only when they change. */
+const ProductResults = memo(function ProductResults({ results, searching, browsing, onPick }: { results: Product[]; searching: boolean; browsing: boolean; onPick: (p: Product) => void }) {
+  const { t } = useTranslation();
+  const services = useServices();
+  const fmt = useFormat();
+  const lang = useAppSelector((s) => s.ui.lang);
+  return (
+    <ScrollArea className="caja-results" mt="xs" type="auto">
+      {results.length === 0 ? (
+        <Stack align="center" gap={4} mt="xl" c="dimmed">
+          <IconBarcode size={48} />
+          <Text>{searching ? t('sale.noResults') : t('sale.scanOrSearch')}</Text>
+          {!searching && !browsing && <Text size="sm">{t('sale.favouritesHint')}</Text>}
+        </Stack>
+      ) : (
+        <SimpleGrid cols={{ base: 2, lg: 3 }} spacing={6} role="list" aria-label={t('sale.results')}>
+          {results.map((p) => {
+            const price = services.index?.storePrice(p.sku)?.price ?? p.price;
+            return (
+              <UnstyledButton key={p._id} className="caja-tile" onClick={() => onPick(p)} disabled={!p.active} role="listitem" aria-label={`${p.name[lang]} ${fmt.money(price)}`}>
+                <Text fw={600} lineClamp={2} lh={1.2}>
+                  {p.name[lang]}
+                </Text>
+                <Group justify="space-between" gap={4} mt={4} wrap="nowrap">
+                  <Text size="xs" c="dimmed" truncate="end">
+                    {p.sku}
+                  </Text>
+                  <Text fw={700}>
+                    {fmt.money(price)}
+                    {p.weighed ? ` ${t('sale.perKg')}` : ''}
+                  </Text>
+                </Group>
+                {!p.active && (
+                  <Badge color="gray" size="xs">
+                    {t('sale.inactive')}
+                  </Badge>
+                )}
+              </UnstyledButton>
+            );
+          })}
+        </SimpleGrid>
+      )}
+    </ScrollArea>
+  );
+});
 
 /** The sale's customer (name, tax exemption) or a button to attach one (F5). */
 function CustomerChip({ onOpen }: { onOpen: () => void }) {
@@ -257,17 +291,18 @@ function CustomerChip({ onOpen }: { onOpen: () => void }) {
 function CartLines() {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
-  const fmt = useFormat();
-  const lang = useAppSelector((s) => s.ui.lang);
-  const { cart, selectedLine, lastAddedLine } = useAppSelector((s) => s.sale);
+  const lines = useAppSelector((s) => s.sale.cart.lines);
+  const selectedLine = useAppSelector((s) => s.sale.selectedLine);
+  const lastAddedLine = useAppSelector((s) => s.sale.lastAddedLine);
   const totals = useCartTotals();
   const viewport = useRef<HTMLDivElement>(null);
+  const select = useCallback((lineNo: number) => dispatch(lineSelected(lineNo)), [dispatch]);
 
   useEffect(() => {
     viewport.current?.querySelector(`[data-line="${String(lastAddedLine)}"]`)?.scrollIntoView({ block: 'nearest' });
-  }, [lastAddedLine, cart.lines.length]);
+  }, [lastAddedLine, lines.length]);
 
-  if (cart.lines.length === 0) {
+  if (lines.length === 0) {
     return (
       <Stack className="caja-lines" align="center" justify="center" c="dimmed">
         <IconBarcode size={48} />
@@ -278,46 +313,70 @@ function CartLines() {
   return (
     <ScrollArea className="caja-lines" viewportRef={viewport} type="auto">
       <Stack gap={4} role="listbox" aria-label={t('sale.lines')}>
-        {cart.lines.map((l) => {
+        {lines.map((l) => {
           const priced = totals?.lines.find((x) => x.lineNo === l.lineNo);
-          const selected = l.lineNo === selectedLine;
-          return (
-            <UnstyledButton key={l.lineNo} data-line={l.lineNo} className="caja-line" data-active={selected || undefined} role="option" aria-selected={selected} onClick={() => dispatch(lineSelected(l.lineNo))}>
-              <Group justify="space-between" wrap="nowrap" gap="xs" align="flex-start">
-                <div style={{ minWidth: 0 }}>
-                  <Text fw={600} truncate="end">
-                    {l.name[lang]}
-                  </Text>
-                  <Text size="sm" c="dimmed">
-                    {fmt.qty(l.qty)}
-                    {l.weighed ? ' kg' : ''} × {fmt.money(l.unitPrice)}
-                    {l.priceSource === 'override' ? ` (${t('sale.priceChanged')})` : ''}
-                  </Text>
-                  {priced?.discounts.map((d, i) => (
-                    <Text key={i} size="sm" c="green.8">
-                      {d.kind === 'special' ? t('sale.offer', { code: d.reason ?? '' }) : t('sale.lineDiscount')} −{fmt.money(d.amount)}
-                    </Text>
-                  ))}
-                </div>
-                <Text fw={700} style={{ whiteSpace: 'nowrap' }}>
-                  {fmt.money(priced?.grossAmount ?? 0)}
-                </Text>
-              </Group>
-            </UnstyledButton>
-          );
+          return <CartLineRow key={l.lineNo} line={l} selected={l.lineNo === selectedLine} gross={priced?.grossAmount ?? 0} discounts={priced?.discounts ?? NO_DISCOUNTS} onSelect={select} />;
         })}
       </Stack>
     </ScrollArea>
   );
 }
 
+type LineDiscounts = SaleLine['discounts'];
+const NO_DISCOUNTS: LineDiscounts = [];
+
+function sameDiscounts(a: LineDiscounts, b: LineDiscounts): boolean {
+  return a.length === b.length && a.every((d, i) => d.kind === b[i]?.kind && d.amount === b[i]?.amount && d.reason === b[i]?.reason);
+}
+
+interface CartLineProps {
+  line: CartLine;
+  selected: boolean;
+  gross: number;
+  discounts: LineDiscounts;
+  onSelect: (lineNo: number) => void;
+}
+
+/** One line of the cart; a scan adds a row without rendering the others again (totals are recomputed each time). */
+const CartLineRow = memo(
+  function CartLineRow({ line: l, selected, gross, discounts, onSelect }: CartLineProps) {
+    const { t } = useTranslation();
+    const fmt = useFormat();
+    const lang = useAppSelector((s) => s.ui.lang);
+    return (
+      <UnstyledButton data-line={l.lineNo} className="caja-line" data-active={selected || undefined} role="option" aria-selected={selected} onClick={() => onSelect(l.lineNo)}>
+        <Group justify="space-between" wrap="nowrap" gap="xs" align="flex-start">
+          <div style={{ minWidth: 0 }}>
+            <Text fw={600} truncate="end">
+              {l.name[lang]}
+            </Text>
+            <Text size="sm" c="dimmed">
+              {fmt.qty(l.qty)}
+              {l.weighed ? ' kg' : ''} × {fmt.money(l.unitPrice)}
+              {l.priceSource === 'override' ? ` (${t('sale.priceChanged')})` : ''}
+            </Text>
+            {discounts.map((d, i) => (
+              <Text key={i} size="sm" c="green.8">
+                {d.kind === 'special' ? t('sale.offer', { code: d.reason ?? '' }) : t('sale.lineDiscount')} −{fmt.money(d.amount)}
+              </Text>
+            ))}
+          </div>
+          <Text fw={700} style={{ whiteSpace: 'nowrap' }}>
+            {fmt.money(gross)}
+          </Text>
+        </Group>
+      </UnstyledButton>
+    );
+  },
+  (a, b) => a.line === b.line && a.selected === b.selected && a.gross === b.gross && a.onSelect === b.onSelect && sameDiscounts(a.discounts, b.discounts),
+);
+
 function LineActions({ onDialog }: { onDialog: (d: Dialog) => void }) {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
-  const { cart, selectedLine } = useAppSelector((s) => s.sale);
+  const line = useAppSelector((s) => s.sale.cart.lines.find((l) => l.lineNo === s.sale.selectedLine));
   const canPin = useAppSelector((s) => s.session.user?.permissions.includes('terminals.manage') ?? false);
   const pinned = useAppSelector((s) => s.catalog.favourites);
-  const line = cart.lines.find((l) => l.lineNo === selectedLine);
   if (!line) return null;
   const isPinned = pinned.includes(line.sku);
   const step = (delta: number) => {

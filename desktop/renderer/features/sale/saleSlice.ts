@@ -10,13 +10,13 @@ import {
 import type { ManualDiscount } from '../../../../shared/pos/pricing';
 import type { TenderInput } from '../../../../shared/pos/tenders';
 import type { AppThunk } from '../../app/store';
-import { requireDb, requireIndex, requireTill } from '../../app/services';
+import { requireDb, requireIndex, requireTill, type Services } from '../../app/services';
 import { uiError, unexpected, type UiError } from '../../app/uiError';
 import { uuid } from '../../app/uuid';
 import { screenChosen } from '../../app/uiSlice';
 import { withStrictDurability } from '../../data/localDatabase';
 import { approvalRequested } from '../approval/approvalSlice';
-import { commitSale } from '../checkout/commit';
+import { commitSale, holdShift, type HeldShift } from '../checkout/commit';
 import { listParked, parkSale, recallParked } from '../checkout/parked';
 import { printReceipt } from '../receipt/printing';
 
@@ -289,49 +289,99 @@ export const overrideLinePrice =
     dispatch(priceOverridden({ lineNo, unitPrice, user, ...(approval ? { approval } : {}) }));
   };
 
-/** Pays the sale with the tenders taken: one put of the complete Sale, then the receipt (and drawer). */
-export const completeSale = (): AppThunk<Promise<void>> => async (dispatch, getState, services) => {
-  const state = getState();
-  const user = state.session.user;
-  const shift = state.register.shift;
-  if (!user) return;
-  if (!shift) {
-    dispatch(saleFailed({ code: 'no_open_shift' }));
-    return;
-  }
-  dispatch(saleCommitStarted());
-  try {
-    const db = requireDb(services);
-    const index = requireIndex(services);
-    const till = requireTill(services);
-    const tenders: TenderInput[] = [];
-    for (const t of state.sale.tenders) {
-      const tender = index.tender(t.tenderId);
-      if (!tender) {
-        dispatch(saleFailed({ code: 'unknown_tender', params: { tender: t.tenderId } }));
-        return;
-      }
-      tenders.push(tender.kind === 'foreign' ? { tender, foreignAmount: t.amount } : { tender, tendered: t.amount, ...(t.reference ? { reference: t.reference } : {}) });
-    }
-    const res = await withStrictDurability(() =>
-      commitSale(db, { ...till, shiftId: shift._id, cashierId: user.userId, cart: state.sale.cart, catalog: index.pricing(), tenders }),
-    );
-    if (!res.ok) {
-      dispatch(saleFailed(uiError(res.error)));
+/** Commits being written, one per till: a second press of Pay while the first is written does nothing. */
+const committing = new WeakSet<Services>();
+/** The shift checked open when the payment screen opened (commit.ts holdShift), per till. */
+const heldShifts = new WeakMap<Services, Promise<HeldShift | null>>();
+
+function releaseHeldShift(services: Services): void {
+  const held = heldShifts.get(services);
+  heldShifts.delete(services);
+  void held?.then((h) => h?.release());
+}
+
+/**
+ * Opens the payment screen and reads ahead what the commit needs (commit.ts holdShift), so that Pay only builds
+ * the sale and writes it.
+ */
+export const openPayment = (): AppThunk => (dispatch, getState, services) => {
+  const { sale, register } = getState();
+  if (sale.cart.lines.length === 0) return;
+  dispatch(paymentOpened());
+  releaseHeldShift(services);
+  const shift = register.shift;
+  if (!shift || !services.db || !services.index?.config() || !services.pairing) return;
+  const held = holdShift(services.db, requireTill(services), shift._id).then(
+    (res) => (res.ok ? res.value : null),
+    () => null, // the commit checks for itself
+  );
+  heldShifts.set(services, held);
+};
+
+/**
+ * The payment screen shows "saving" only when a write takes longer than this. Nothing is dispatched before the
+ * write: a dispatch re-renders the screen first (tens of ms), and the sale would wait for it.
+ */
+const SHOW_SAVING_AFTER_MS = 150;
+
+/**
+ * Pays the sale with the tenders taken (and `added`, the tender that covers it, not yet in the state): one put of
+ * the complete Sale, then the receipt (and drawer).
+ */
+export const completeSale =
+  (added?: TenderEntry): AppThunk<Promise<void>> =>
+  async (dispatch, getState, services) => {
+    const state = getState();
+    const user = state.session.user;
+    const shift = state.register.shift;
+    if (!user || committing.has(services)) return;
+    const fail = (error: UiError) => {
+      if (added) dispatch(tenderAdded(added));
+      dispatch(saleFailed(error));
+    };
+    if (!shift) {
+      fail({ code: 'no_open_shift' });
       return;
     }
-    dispatch(saleCompleted(res.value));
-    // In the shell the receipt prints and the drawer opens on its own, after the sale is kept: a jammed printer
-    // never loses it, and says so on the receipt screen. The browser prints when the cashier asks.
-    if (services.preload) {
-      void dispatch(printReceipt(res.value, { kickDrawer: true })).then((problem) => {
-        if (problem) dispatch(receiptPrintFailed(problem));
-      });
+    committing.add(services);
+    const saving = setTimeout(() => dispatch(saleCommitStarted()), SHOW_SAVING_AFTER_MS);
+    try {
+      const db = requireDb(services);
+      const index = requireIndex(services);
+      const till = requireTill(services);
+      const tenders: TenderInput[] = [];
+      for (const t of added ? [...state.sale.tenders, added] : state.sale.tenders) {
+        const tender = index.tender(t.tenderId);
+        if (!tender) {
+          fail({ code: 'unknown_tender', params: { tender: t.tenderId } });
+          return;
+        }
+        tenders.push(tender.kind === 'foreign' ? { tender, foreignAmount: t.amount } : { tender, tendered: t.amount, ...(t.reference ? { reference: t.reference } : {}) });
+      }
+      const held = (await heldShifts.get(services)) ?? undefined;
+      const res = await withStrictDurability(() =>
+        commitSale(db, { ...till, shiftId: shift._id, cashierId: user.userId, cart: state.sale.cart, catalog: index.pricing(), tenders }, held),
+      );
+      if (!res.ok) {
+        fail(uiError(res.error));
+        return;
+      }
+      dispatch(saleCompleted(res.value));
+      // In the shell the receipt prints and the drawer opens on its own, after the sale is kept: a jammed printer
+      // never loses it, and says so on the receipt screen. The browser prints when the cashier asks.
+      if (services.preload) {
+        void dispatch(printReceipt(res.value, { kickDrawer: true })).then((problem) => {
+          if (problem) dispatch(receiptPrintFailed(problem));
+        });
+      }
+    } catch (err) {
+      fail(unexpected(err));
+    } finally {
+      clearTimeout(saving);
+      committing.delete(services);
+      releaseHeldShift(services);
     }
-  } catch (err) {
-    dispatch(saleFailed(unexpected(err)));
-  }
-};
+  };
 
 /** Lists the sales parked on this terminal. */
 export const loadParked = (): AppThunk<Promise<void>> => async (dispatch, _getState, services) => {

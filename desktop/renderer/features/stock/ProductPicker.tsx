@@ -2,10 +2,11 @@
 // name. Enter takes the exact code, else the first match; the matches are buttons, reachable by Tab.
 import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { IconBarcode } from '@tabler/icons-react';
-import { useDeferredValue, useMemo, useState, type KeyboardEvent } from 'react';
+import { useDeferredValue, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Product } from '../../../../shared/model/types';
 import { useServices } from '../../app/servicesContext';
+import { useSearchField } from '../../app/searchField';
 import { useAppSelector } from '../../app/store';
 import { searchProducts } from '../catalog/productSearch';
 
@@ -17,7 +18,9 @@ export function ProductPicker({ label, onPick, autoFocus = false }: { label: str
   const services = useServices();
   const lang = useAppSelector((s) => s.ui.lang);
   const version = useAppSelector((s) => s.catalog.version);
-  const [query, setQuery] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  // Uncontrolled, searched once typing pauses: a scan typed into it costs no search per key (app/searchField.ts).
+  const { query, onChange, clear } = useSearchField(field);
   const shown = useDeferredValue(query);
 
   const results = useMemo(() => {
@@ -27,13 +30,13 @@ export function ProductPicker({ label, onPick, autoFocus = false }: { label: str
 
   const pick = (p: Product) => {
     onPick(p);
-    setQuery('');
+    clear();
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Escape') setQuery('');
-    if (e.key !== 'Enter' || !query.trim() || !services.index) return;
+    if (e.key === 'Escape') clear();
+    const q = e.currentTarget.value.trim();
+    if (e.key !== 'Enter' || !q || !services.index) return;
     e.preventDefault();
-    const q = query.trim();
     // Enter acts on what was typed, even if the deferred results have not caught up yet.
     const first = services.index.lookup(q)?.product ?? searchProducts(services.index, q, lang, 1)[0];
     if (first) pick(first);
@@ -46,8 +49,9 @@ export function ProductPicker({ label, onPick, autoFocus = false }: { label: str
         label={label}
         placeholder={t('stock.pickPlaceholder')}
         leftSection={<IconBarcode />}
-        value={query}
-        onChange={(e) => setQuery(e.currentTarget.value)}
+        ref={field}
+        defaultValue=""
+        onChange={onChange}
         onKeyDown={onKeyDown}
         autoComplete="off"
         data-autofocus={autoFocus || undefined}
