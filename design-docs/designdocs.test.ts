@@ -81,8 +81,8 @@ describe('design-docs: compiled design documents', () => {
     }
     const names = (await ddocsOf('hq-store')).map((d) => d._id).sort();
     expect(names).to.deep.equal([
-      '_design/caja_filters', '_design/caja_validate', '_design/conflicts', '_design/credit_balance', '_design/docs_by_type', '_design/open_shifts',
-      '_design/receipts_by_number', '_design/returned_qty_milli', '_design/sales_by_date', '_design/sales_totals',
+      '_design/caja_filters', '_design/caja_validate', '_design/conflicts', '_design/credit_balance', '_design/docs_by_type', '_design/ledger_by_date', '_design/open_shifts',
+      '_design/receipts_by_number', '_design/returned_qty_milli', '_design/sales_by_date', '_design/sales_by_hour', '_design/sales_totals',
       '_design/stock_milli', '_design/voids_by_date',
     ]);
     expect(await compileDesignDocs('catalog')).to.equal(await compileDesignDocs('catalog')); // compiled once
@@ -235,7 +235,12 @@ describe('design-docs: filters and selectors', () => {
     expect(upstreamSelector()).to.deep.equal({
       type: { $in: ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'zreport', 'move', 'transfer', 'receipt', 'credit', 'customer', 'audit'] },
     });
-    expect(JSON.stringify(catalogPullSelector())).to.not.contain('sale');
+    expect(matchesSelector(fx.sale(), catalogPullSelector())).to.equal(false);
+    // Every catalog type comes down to every store and its terminals, sales reps included (issue #12).
+    for (const doc of [fx.salesrep(), fx.supplier(), fx.department()]) {
+      expect(matchesSelector(doc, catalogPullSelector()), doc._id).to.equal(true);
+      expect(matchesSelector(doc, terminalPullSelector('S001', '2024-04-01')), doc._id).to.equal(true);
+    }
     // Store-down: HQ's documents for the store and what was routed in, never the store's own sales back.
     const down = storePullSelector('S001');
     const pick = (doc: object) => matchesSelector(doc, down);

@@ -1,10 +1,11 @@
-// Issue #3: HQ authentication (login, refresh rotation, rate limits, me, change-credential), user and
-// role administration with store projection, and the audit log.
+// Issue #3: HQ authentication (login, refresh rotation, rate limits, me, change-credential, logout (issue
+// #12)), user and role administration with store projection, and the audit log.
 import { expect } from 'chai';
 import { http, tempDir, testConfig, testLogger } from '../tests/support/testing';
 import { startHq } from './server';
 import type { HqServer } from './server';
-import { hqStoreDbName } from '../shared/model/names';
+import { HQ_DB, hqStoreDbName, refreshTokenRecordId } from '../shared/model/names';
+import { sha256 } from '../server-kit/secretHash';
 
 describe('HQ auth, users, roles and audit (issue #3)', function () {
   this.timeout(60_000);
@@ -55,6 +56,33 @@ describe('HQ auth, users, roles and audit (issue #3)', function () {
       if (r.status === 429) limited = r;
     }
     expect(limited?.status).to.equal(429);
+  });
+
+  it('ends a session at logout: its refresh token is refused from then on, and other sessions go on (issue #12)', async () => {
+    const password = hq.generatedAdminPassword ?? '';
+    const [mine, other] = [await login('admin', password), await login('admin', password)];
+    const refresh = (refreshToken: string) => http<{ error?: string; refreshToken: string }>('POST', `${hq.url}/api/v1/auth/refresh`, { refreshToken });
+    // A session renewed once: its live token is the renewed one, which logout ends.
+    const renewed = await refresh(mine.body.refreshToken);
+    expect(renewed.status).to.equal(200);
+    const out = await http<{ ok: boolean }>('POST', `${hq.url}/api/v1/auth/logout`, { refreshToken: renewed.body.refreshToken });
+    expect([out.status, out.body]).to.deep.equal([200, { ok: true }]);
+    const after = await refresh(renewed.body.refreshToken);
+    expect([after.status, after.body.error]).to.deep.equal([401, 'refresh_invalid']);
+    // Stored in CouchDB, not in this process: no refresh-token record of the ended session is left.
+    const record = (token: string) => hq.couch.nano.use(HQ_DB).get(refreshTokenRecordId(sha256(token))).then(() => true, () => false);
+    expect([await record(renewed.body.refreshToken), await record(other.body.refreshToken)]).to.deep.equal([false, true]);
+    // Ending it again, or a token never issued, answers the same and changes nothing.
+    const seq = (await hq.couch.request<{ update_seq: unknown }>(`/${HQ_DB}`)).update_seq;
+    expect((await http('POST', `${hq.url}/api/v1/auth/logout`, { refreshToken: renewed.body.refreshToken })).status).to.equal(200);
+    expect((await http('POST', `${hq.url}/api/v1/auth/logout`, { refreshToken: 'rt_never-issued' })).status).to.equal(200);
+    expect((await hq.couch.request<{ update_seq: unknown }>(`/${HQ_DB}`)).update_seq).to.deep.equal(seq);
+    const none = await http<{ error: string }>('POST', `${hq.url}/api/v1/auth/logout`, {});
+    expect([none.status, none.body.error]).to.deep.equal([400, 'invalid_input']);
+    // Another session of the same person is untouched.
+    expect((await refresh(other.body.refreshToken)).status).to.equal(200);
+    const audit = await api<Array<{ action: string; actor: string }>>('GET', '/api/v1/audit?limit=20');
+    expect(audit.body.filter((e) => e.action === 'auth.logout').map((e) => e.actor)).to.have.length(1);
   });
 
   it('manages users and roles; assigning projects the user into the store database and unassigning removes it', async () => {

@@ -1,13 +1,16 @@
 // Issue #12: the HQ catalog modules (departments as a tree, tax rates and compound tax groups, tenders,
-// suppliers, specials, product creation) on a real HQ over its embedded CouchDB: create, read, update with a
-// revision (a stale one is 409 with the current document), deactivate, permissions and the audit trail.
+// suppliers, sales reps, specials, product creation, a store's prices listed and checked) on a real HQ over
+// its embedded CouchDB: create (a taken code named as such), read, update with a revision (a stale one is 409
+// with the current document), deactivate (and what a deactivated department, group or rate may no longer be
+// chosen for), permissions and the audit trail.
 import { expect } from 'chai';
 import { http, tempDir, testConfig, testLogger } from '../tests/support/testing';
 import { generateCatalog } from '../scripts/seed';
-import type { CatalogPage, DepartmentNode, DepartmentRow, TaxPreview } from '../shared/api/catalogAdmin';
+import type { CatalogPage, DepartmentNode, DepartmentRow, PriceCheckAnswer, StorePriceRow, TaxPreview } from '../shared/api/catalogAdmin';
+import type { BulkPriceAnswer } from '../shared/api/hqRecords';
 import { ean13CheckDigit } from '../shared/model/ids';
-import { CATALOG_DB } from '../shared/model/names';
-import type { AuditEntry, Department, Product, Special, Supplier, TaxGroup, TaxRate, Tender } from '../shared/model/types';
+import { CATALOG_DB, hqStoreDbName } from '../shared/model/names';
+import type { AuditEntry, Department, Product, SalesRep, Special, Supplier, TaxGroup, TaxRate, Tender } from '../shared/model/types';
 import { money } from '../shared/money';
 import { groupRates, taxExclusive, taxInclusive } from '../shared/pos/tax';
 import { startHq } from './server';
@@ -17,7 +20,7 @@ type Refusal = { error: string; reason: string; field?: string; details?: { curr
 
 const ean = (body12: string) => body12 + ean13CheckDigit(body12);
 
-describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, products (issue #12)', function () {
+describe('HQ catalog modules: departments, taxes, tenders, suppliers, sales reps, specials, products, store prices (issue #12)', function () {
   this.timeout(60_000);
   let hq: HqServer;
   let cleanup: () => Promise<void>;
@@ -98,7 +101,8 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, 
       // Found by either language, accents ignored.
       const found = await ok<CatalogPage<DepartmentRow>>('GET', '/departments?q=panaderia%20zeta');
       expect(found.items.map((r) => r.code)).to.deep.equal(['ZLOW']);
-      // Departments have no `active`: they are all in use.
+      // Seeded departments predate `active` (absent: active); the new ones are written active.
+      expect(top.active).to.equal(true);
       expect((await ok<CatalogPage<DepartmentRow>>('GET', '/departments?active=true&limit=1')).total).to.equal(57);
       expect((await ok<CatalogPage<DepartmentRow>>('GET', '/departments?active=false')).total).to.equal(0);
     });
@@ -126,7 +130,8 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, 
 
     it('refuses an unknown parent, a taken code, bad input and an unknown department', async () => {
       await refused('POST', '/departments', { code: 'ZNEW', name: name('New'), parentId: 'department:NOPE' }, 400, 'unknown_reference');
-      await refused('POST', '/departments', { code: 'ZTOP', name: name('Again') }, 409, 'conflict');
+      const taken = await refused('POST', '/departments', { code: 'ZTOP', name: name('Again') }, 409, 'code_taken');
+      expect(taken.reason).to.contain('department:ZTOP');
       await refused('POST', '/departments', { code: 'a/b', name: name('Slash') }, 400, 'invalid_input');
       await refused('POST', '/departments', { code: 'ZX', name: { en: 'Only English' } }, 400, 'invalid_input');
       await refused('GET', '/departments/NOPE', undefined, 404, 'not_found');
@@ -216,6 +221,78 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, 
     });
   });
 
+  describe('sales reps', () => {
+    it('creates, reads, searches, edits by revision and deactivates a sales rep; a taken code and bad input are refused', async () => {
+      const rep = await ok<SalesRep>('POST', '/sales-reps', { code: 'R-ANA', name: 'Ana Núñez', commissionBp: 250 });
+      expect(rep).to.deep.include({ _id: 'salesrep:R-ANA', type: 'salesrep', commissionBp: 250, active: true });
+      expect(await ok<SalesRep>('GET', '/sales-reps/R-ANA')).to.deep.equal(rep);
+      await ok('POST', '/sales-reps', { code: 'R-LUIS', name: 'Luis Pérez', commissionBp: 0, active: false });
+      expect((await ok<CatalogPage<SalesRep>>('GET', '/sales-reps?q=nunez')).items.map((r) => r.code)).to.deep.equal(['R-ANA']);
+      expect((await ok<CatalogPage<SalesRep>>('GET', '/sales-reps?active=false')).items.map((r) => r.code)).to.deep.equal(['R-LUIS']);
+      const page = await ok<CatalogPage<SalesRep>>('GET', '/sales-reps?limit=1');
+      expect([page.items.map((r) => r.code), page.total, page.nextCursor]).to.deep.equal([['R-ANA'], 2, 'R-ANA']);
+
+      const raised = await ok<SalesRep>('PATCH', '/sales-reps/R-ANA', { _rev: rep._rev, commissionBp: 300, name: 'Ana Núñez G.' });
+      expect(raised).to.deep.include({ commissionBp: 300, name: 'Ana Núñez G.' });
+      const stale = await refused('PATCH', '/sales-reps/R-ANA', { _rev: rep._rev, commissionBp: 1 }, 409, 'stale_edit');
+      expect(stale.details?.current?._rev).to.equal(raised._rev);
+      await refused('DELETE', '/sales-reps/R-ANA', { _rev: rep._rev }, 409, 'stale_edit');
+      await refused('PATCH', '/sales-reps/R-ANA', { commissionBp: 1 }, 400, 'rev_required');
+      const off = await ok<SalesRep>('DELETE', '/sales-reps/R-ANA', { _rev: raised._rev });
+      expect(off.active).to.equal(false);
+      // Kept (sale lines name it) and reactivated by an edit.
+      expect((await ok<SalesRep>('PATCH', '/sales-reps/R-ANA', { _rev: off._rev, active: true })).active).to.equal(true);
+
+      await refused('POST', '/sales-reps', { code: 'R-ANA', name: 'Again', commissionBp: 1 }, 409, 'code_taken');
+      await refused('POST', '/sales-reps', { code: 'R-X', name: 'Too much', commissionBp: 10_001 }, 400, 'invalid_input');
+      await refused('POST', '/sales-reps', { code: 'R-X', name: 'Fraction', commissionBp: 2.5 }, 400, 'invalid_input');
+      await refused('POST', '/sales-reps', { code: 'R-X', commissionBp: 1 }, 400, 'invalid_input');
+      await refused('GET', '/sales-reps/R-NOPE', undefined, 404, 'not_found');
+      expect((await api('GET', '/sales-reps/R-X')).status).to.equal(404);
+    });
+  });
+
+  describe('deactivating departments, tax rates and tax groups', () => {
+    it('keeps them (read and listed as inactive), refuses them for a new product, group or department, and takes them back by an edit', async () => {
+      const dept = await ok<Department>('POST', '/departments', { code: 'ZOFF', name: name('Zeta off', 'Zeta fuera') });
+      const rate = await ok<TaxRate>('POST', '/tax-rates', { code: 't-off', name: name('Old rate', 'Tasa vieja'), rateBp: 500 });
+      const group = await ok<TaxGroup>('POST', '/tax-groups', { code: 't-offg', name: name('Old group', 'Grupo viejo'), rateIds: [rate._id] });
+      expect([dept.active, rate.active, group.active]).to.deep.equal([true, true, true]);
+
+      // A stale revision is refused, the current one deactivates.
+      const renamed = await ok<Department>('PATCH', '/departments/ZOFF', { _rev: dept._rev, name: { en: 'Zeta gone' } });
+      expect((await refused('DELETE', '/departments/ZOFF', { _rev: dept._rev }, 409, 'stale_edit')).details?.current?._rev).to.equal(renamed._rev);
+      const deptOff = await ok<Department>('DELETE', '/departments/ZOFF', { _rev: renamed._rev });
+      const rateOff = await ok<TaxRate>('DELETE', '/tax-rates/t-off', { _rev: rate._rev });
+      const groupOff = await ok<TaxGroup>('DELETE', '/tax-groups/t-offg', { _rev: group._rev });
+      expect([deptOff.active, rateOff.active, groupOff.active]).to.deep.equal([false, false, false]);
+      await refused('DELETE', '/tax-groups/t-offg', { _rev: group._rev }, 409, 'stale_edit');
+      expect((await ok<Department>('GET', '/departments/ZOFF')).active).to.equal(false);
+      expect((await ok<CatalogPage<DepartmentRow>>('GET', '/departments?active=false')).items.map((d) => d.code)).to.deep.equal(['ZOFF']);
+      expect((await ok<CatalogPage<TaxGroup>>('GET', '/tax-groups?active=false')).items.map((g) => g.code)).to.deep.equal(['t-offg']);
+      expect((await ok<CatalogPage<TaxRate>>('GET', '/tax-rates?active=true')).items.map((r) => r.code)).not.to.include('t-off');
+      // The group keeps its rate, and still computes with it (products in it keep their taxes).
+      expect((await ok<TaxPreview>('GET', '/tax-groups/t-offg/preview?amount=10000')).taxTotal).to.equal(500);
+
+      const fresh = { name: name('Zeta gum', 'Chicle zeta'), departmentId: 'department:ZTOP', taxGroupId: 'taxgroup:t-snack', price: 900 };
+      const inDept = await refused('POST', '/products', { ...fresh, sku: 'Z-OFF1', departmentId: 'department:ZOFF' }, 400, 'inactive_reference');
+      expect(inDept.reason).to.contain('departmentId: department:ZOFF is deactivated');
+      await refused('POST', '/products', { ...fresh, sku: 'Z-OFF1', taxGroupId: 'taxgroup:t-offg' }, 400, 'inactive_reference');
+      await refused('POST', '/departments', { code: 'ZUNDER', name: name('Under'), parentId: 'department:ZOFF' }, 400, 'inactive_reference');
+      await refused('POST', '/departments', { code: 'ZUNDER', name: name('Under'), taxGroupId: 'taxgroup:t-offg' }, 400, 'inactive_reference');
+      await refused('POST', '/tax-groups', { code: 't-new', name: name('New'), rateIds: ['taxrate:t-iva16', rate._id] }, 400, 'inactive_reference');
+      const snack = await ok<TaxGroup>('GET', '/tax-groups/t-snack');
+      await refused('PATCH', '/tax-groups/t-snack', { _rev: snack._rev, rateIds: [...snack.rateIds, rate._id] }, 400, 'inactive_reference');
+      // What already names it keeps it: the group is renamed with its deactivated rate still in it.
+      expect((await ok<TaxGroup>('PATCH', '/tax-groups/t-offg', { _rev: groupOff._rev, name: { en: 'Older group' } })).rateIds).to.deep.equal([rate._id]);
+      expect((await api('GET', '/products/Z-OFF1')).status).to.equal(404);
+
+      // Reactivated by an edit, it may be chosen again.
+      await ok('PATCH', '/departments/ZOFF', { _rev: deptOff._rev, active: true });
+      expect((await ok<Product>('POST', '/products', { ...fresh, sku: 'Z-OFF1', departmentId: 'department:ZOFF' })).departmentId).to.equal('department:ZOFF');
+    });
+  });
+
   describe('specials', () => {
     const base = { name: name('Zeta 10% off', 'Zeta 10% de descuento'), kind: 'percent_off', percentBp: 1000, target: { departmentIds: ['department:ZTOP'] }, startsAt: '2030-01-01T00:00:00.000Z', endsAt: '2030-02-01T00:00:00.000Z' };
 
@@ -270,7 +347,11 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, 
     });
 
     it('refuses a taken SKU or barcode, unknown references and bad fields; a kg product is weighed by default', async () => {
-      await refused('POST', '/products', product, 409, 'conflict');
+      const sku = await refused('POST', '/products', product, 409, 'sku_taken');
+      expect(sku.reason).to.contain('product:Z-0001');
+      await refused('POST', '/tenders', { code: 'cash', name: name('Cash'), kind: 'cash' }, 409, 'code_taken');
+      await refused('POST', '/suppliers', { code: 'zsup', name: 'Again' }, 409, 'code_taken');
+      await refused('POST', '/tax-rates', { code: 't-iva16', name: name('Again'), rateBp: 1 }, 409, 'code_taken');
       const taken = await refused('POST', '/products', { ...product, sku: 'Z-0002' }, 409, 'barcode_taken');
       expect(taken.reason).to.contain('Z-0001');
       await refused('POST', '/products', { ...product, sku: 'Z-0002', barcodes: [], departmentId: 'department:NOPE' }, 400, 'unknown_reference');
@@ -283,6 +364,55 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, 
     });
   });
 
+  describe("a store's prices: listed and checked", () => {
+    it('lists the overrides with names and chain prices, by SKU prefix or name, paged', async () => {
+      const skus = ['Z-0001', 'Z-0002', 'Z-OFF1'];
+      const set = await ok<BulkPriceAnswer>('PUT', '/store-prices/S001', { prices: skus.map((sku, i) => ({ sku, price: 1000 + i })) });
+      expect(set.counts.set).to.equal(3);
+      const all = await ok<CatalogPage<StorePriceRow>>('GET', '/store-prices/S001');
+      expect(all.items.map((r) => [r.sku, r.price, r.basePrice])).to.deep.equal([['Z-0001', 1000, 2690], ['Z-0002', 1001, 2590], ['Z-OFF1', 1002, 900]]);
+      expect(all.items[0]?.name).to.deep.equal(name('Zeta bread', 'Pan zeta'));
+      expect((await ok<CatalogPage<StorePriceRow>>('GET', '/store-prices/S001?q=chicle')).items.map((r) => r.sku)).to.deep.equal(['Z-OFF1']);
+      expect((await ok<CatalogPage<StorePriceRow>>('GET', '/store-prices/S001?q=z-00')).items.map((r) => r.sku)).to.deep.equal(['Z-0001', 'Z-0002']);
+      const first = await ok<CatalogPage<StorePriceRow>>('GET', '/store-prices/S001?limit=2');
+      expect([first.items.length, first.total, first.nextCursor]).to.deep.equal([2, 3, 'Z-0002']);
+      const next = await ok<CatalogPage<StorePriceRow>>('GET', '/store-prices/S001?limit=2&cursor=Z-0002');
+      expect([next.items.map((r) => r.sku), next.nextCursor]).to.deep.equal([['Z-OFF1'], null]);
+      expect((await ok<CatalogPage<StorePriceRow>>('GET', '/store-prices/S002')).total).to.equal(0);
+      await refused('GET', '/store-prices/S999', undefined, 404, 'store_not_found');
+    });
+
+    it('checks a bulk request line by line, naming unknown and repeated SKUs, and writes nothing', async () => {
+      const db = hqStoreDbName('S001');
+      const before = (await hq.couch.request<{ update_seq: unknown }>(`/${db}`)).update_seq;
+      const check = await ok<PriceCheckAnswer>('POST', '/store-prices/S001/check', {
+        prices: [
+          { sku: 'Z-0001', price: 1000 },
+          { sku: 'Z-0002', price: 1500 },
+          { sku: 'Z-OFF1', price: null },
+          { sku: 'NOPE-1', price: 100 },
+          { sku: 'Z-0002', price: 1600 },
+          { sku: 'Z-0001-X', price: null },
+        ],
+      });
+      expect(check.lines.map((l) => [l.sku, l.result, l.error ?? null, l.current])).to.deep.equal([
+        ['Z-0001', 'unchanged', null, 1000],
+        ['Z-0002', 'set', null, 1001],
+        ['Z-OFF1', 'removed', null, 1002],
+        ['NOPE-1', 'error', 'unknown_sku', null],
+        ['Z-0002', 'error', 'repeated_sku', 1001],
+        ['Z-0001-X', 'error', 'unknown_sku', null],
+      ]);
+      expect(check.counts).to.deep.equal({ set: 1, removed: 1, unchanged: 1, error: 3 });
+      expect(check.lines[1]).to.deep.include({ basePrice: 2590, name: name('Zeta bread', 'Pan zeta') });
+      expect((await hq.couch.request<{ update_seq: unknown }>(`/${db}`)).update_seq).to.deep.equal(before);
+      // The PUT refuses the same lines whole, as the check said it would.
+      await refused('PUT', '/store-prices/S001', { prices: [{ sku: 'Z-0001', price: 1 }, { sku: 'NOPE-1', price: 1 }] }, 400, 'invalid_lines');
+      await refused('POST', '/store-prices/S001/check', { prices: [] }, 400, 'too_many_lines');
+      await refused('POST', '/store-prices/S999/check', { prices: [{ sku: 'Z-0001', price: 1 }] }, 404, 'store_not_found');
+    });
+  });
+
   describe('permissions and audit', () => {
     it('lets a signed-in user without catalog.edit read but not write, and nobody in without a session', async () => {
       expect((await api('POST', '/users', { username: 'carla.cajera', password: 'carla-password-1', roles: ['role:cashier'] })).status).to.equal(201);
@@ -290,6 +420,8 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, 
       const cashier = { Authorization: `Bearer ${login.body.accessToken}` };
       expect((await api('GET', '/departments', undefined, cashier)).status).to.equal(200);
       expect((await api('GET', '/tenders/cash', undefined, cashier)).status).to.equal(200);
+      expect((await api('GET', '/sales-reps', undefined, cashier)).status).to.equal(200);
+      expect((await api('GET', '/store-prices/S001', undefined, cashier)).status).to.equal(200);
       const writes: Array<[string, string, unknown]> = [
         ['POST', '/departments', { code: 'ZC', name: name('C') }],
         ['PATCH', '/departments/ZTOP', { _rev: await revOf('department:ZTOP'), name: { en: 'C' } }],
@@ -299,6 +431,13 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, 
         ['DELETE', '/suppliers/zsup', { _rev: await revOf('supplier:zsup') }],
         ['POST', '/specials', { code: 'c1' }],
         ['POST', '/products', { sku: 'C1' }],
+        ['POST', '/sales-reps', { code: 'c1', name: 'C', commissionBp: 1 }],
+        ['PATCH', '/sales-reps/R-ANA', { _rev: await revOf('salesrep:R-ANA'), commissionBp: 1 }],
+        ['DELETE', '/sales-reps/R-ANA', { _rev: await revOf('salesrep:R-ANA') }],
+        ['DELETE', '/departments/ZTOP', { _rev: await revOf('department:ZTOP') }],
+        ['DELETE', '/tax-rates/t-iva16', { _rev: await revOf('taxrate:t-iva16') }],
+        ['DELETE', '/tax-groups/t-snack', { _rev: await revOf('taxgroup:t-snack') }],
+        ['POST', '/store-prices/S001/check', { prices: [{ sku: 'Z-0001', price: 1 }] }],
       ];
       for (const [method, path, body] of writes) {
         const res = await api<Refusal>(method, path, body, cashier);
@@ -327,6 +466,12 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, specials, 
         'special.deactivate special:z10',
         'product.create product:Z-0001',
         'product.deactivate product:Z-0001',
+        'salesrep.create salesrep:R-ANA',
+        'salesrep.update salesrep:R-ANA',
+        'salesrep.deactivate salesrep:R-ANA',
+        'department.deactivate department:ZOFF',
+        'taxrate.deactivate taxrate:t-off',
+        'taxgroup.deactivate taxgroup:t-offg',
       ]) {
         expect(actions, expected).to.include(expected);
       }

@@ -341,6 +341,9 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
       const credential = (await http<{ credential: Record<string, string> }>('POST', `${hq.url}/api/v1/sync/provision`, { token: issued })).body.credential;
       const storeApiToken = (await http<{ apiToken: string }>('POST', `${hq.url}/api/v1/sync/token`, credential)).body.apiToken;
       const refresh = (await http<{ refreshToken: string }>('POST', `${hq.url}/api/v1/auth/login`, { username: 'fuzz.user', password: 'fuzz-password-1' })).body.refreshToken;
+      // A session of its own for logout, so ending it does not take the refresh route's token first.
+      const toEnd = (await http<{ refreshToken: string }>('POST', `${hq.url}/api/v1/auth/login`, { username: 'fuzz.user', password: 'fuzz-password-1' })).body.refreshToken;
+      expect((await api('POST', '/api/v1/sales-reps', { code: 'fz-rep', name: 'Fuzz Rep', commissionBp: 100 })).status).to.equal(201);
       const sku = products[5]?.sku ?? '';
       const barcode = products[6]?.barcodes[0] ?? '';
 
@@ -365,6 +368,7 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
       const routes: Record<string, fc.Arbitrary<Case>> = {
         'POST /api/v1/auth/login': bodies({ username: 'fuzz.user', password: 'wrong-password-0' }).map((body) => ({ path: '/api/v1/auth/login', body })),
         'POST /api/v1/auth/refresh': bodies({ refreshToken: refresh }).map((body) => ({ path: '/api/v1/auth/refresh', body })),
+        'POST /api/v1/auth/logout': bodies({ refreshToken: toEnd }).map((body) => ({ path: '/api/v1/auth/logout', body })),
         'POST /api/v1/auth/change-credential': bodies({ currentPassword: 'not-the-password', newPassword: 'new-password-123', newPin: '1234' }).map((body) => ({ path: '/api/v1/auth/change-credential', body })),
         'POST /api/v1/users': bodies({ username: 'fz', password: 'fuzz-password-2', pin: '1234', displayName: 'Fuzz', roles: ['role:cashier'], storeRoles: { F001: ['role:cashier'] }, active: true }).map((body) => ({ path: '/api/v1/users', body })),
         'PATCH /api/v1/users/:id': fc.tuple(id(fuzzUser), bodies({ displayName: 'Fuzzed', active: true, pin: '4321', roles: [] })).map(([u, body]) => ({ path: `/api/v1/users/${seg(u)}`, body })),
@@ -379,6 +383,9 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
         'PUT /api/v1/store-prices/:store': fc
           .tuple(id('F001'), fc.oneof(bodies({ prices: [{ sku, price: 555 }, { sku: products[7]?.sku ?? '', price: null }] }), fc.record({ prices: fc.array(fc.record({ sku: fc.oneof(fc.constant(sku), fc.string({ maxLength: 10 })), price: fc.oneof(fc.constant(777), fc.constant(null), weird) }), { maxLength: 4 }) })))
           .map(([c, body]) => ({ path: `/api/v1/store-prices/${seg(c)}`, body })),
+        'POST /api/v1/store-prices/:store/check': fc
+          .tuple(id('F001'), bodies({ prices: [{ sku, price: 555 }, { sku: 'NOPE', price: null }, { sku, price: 1 }] }))
+          .map(([c, body]) => ({ path: `/api/v1/store-prices/${seg(c)}/check`, body })),
         'PUT /api/v1/stores/:id/config': fc
           .tuple(id('F001'), fc.constantFrom('1-stale', ''), bodies({ timeZone: 'UTC', currency: 'USD', locale: 'en', taxMode: 'exclusive', cashRounding: 5, varianceAlert: 100, returnDays: 15, receiptHeader: { name: 'Fuzz', address: 'Calle 1' }, receiptFooter: { en: 'Thanks', es: 'Gracias' } }))
           .map(([c, rev, body]) => ({ path: `/api/v1/stores/${seg(c)}/config`, body: typeof body === 'object' && body !== null && !Array.isArray(body) ? { _rev: rev, ...body } : body })),
@@ -403,17 +410,23 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
             'POST /api/v1/products': bodies({ sku: 'FZ-1', name, barcodes: [ean('750888800001')], departmentId: dept, taxGroupId: 'taxgroup:std', supplierId: supplier, price: 1000, cost: 500, unit: 'each', active: true }).map((body) => ({ path: '/api/v1/products', body })),
             'DELETE /api/v1/products/:sku': edit('/api/v1/products', products[7]?.sku ?? '', await rev(products[7]?._id ?? ''), {}),
             'POST /api/v1/departments': bodies({ code: 'FZD', name, parentId: dept, taxGroupId: 'taxgroup:std' }).map((body) => ({ path: '/api/v1/departments', body })),
-            'PATCH /api/v1/departments/:code': edit('/api/v1/departments', dept.slice('department:'.length), await rev(dept), { name: { en: 'Fz' }, parentId: null, taxGroupId: 'taxgroup:std' }),
+            'PATCH /api/v1/departments/:code': edit('/api/v1/departments', dept.slice('department:'.length), await rev(dept), { name: { en: 'Fz' }, parentId: null, taxGroupId: 'taxgroup:std', active: true }),
+            'DELETE /api/v1/departments/:code': edit('/api/v1/departments', dept.slice('department:'.length), await rev(dept), {}),
             'POST /api/v1/tax-rates': bodies({ code: 'fz', name, rateBp: 500, compound: true }).map((body) => ({ path: '/api/v1/tax-rates', body })),
-            'PATCH /api/v1/tax-rates/:code': edit('/api/v1/tax-rates', 'iva16', await rev('taxrate:iva16'), { name: { es: 'Fz' }, rateBp: 1600, compound: true }),
+            'PATCH /api/v1/tax-rates/:code': edit('/api/v1/tax-rates', 'iva16', await rev('taxrate:iva16'), { name: { es: 'Fz' }, rateBp: 1600, compound: true, active: true }),
+            'DELETE /api/v1/tax-rates/:code': edit('/api/v1/tax-rates', 'iva0', await rev('taxrate:iva0'), {}),
             'POST /api/v1/tax-groups': bodies({ code: 'fz', name, rateIds: ['taxrate:iva16'] }).map((body) => ({ path: '/api/v1/tax-groups', body })),
-            'PATCH /api/v1/tax-groups/:code': edit('/api/v1/tax-groups', 'std', await rev('taxgroup:std'), { name: { en: 'Fz' }, rateIds: ['taxrate:iva0', 'taxrate:iva16'] }),
+            'PATCH /api/v1/tax-groups/:code': edit('/api/v1/tax-groups', 'std', await rev('taxgroup:std'), { name: { en: 'Fz' }, rateIds: ['taxrate:iva0', 'taxrate:iva16'], active: true }),
+            'DELETE /api/v1/tax-groups/:code': edit('/api/v1/tax-groups', 'std', await rev('taxgroup:std'), {}),
             'POST /api/v1/tenders': bodies({ code: 'fz', name, kind: 'foreign', currency: 'EUR', rateToBase: 19_000_000, allowChange: true, active: true }).map((body) => ({ path: '/api/v1/tenders', body })),
             'PATCH /api/v1/tenders/:code': edit('/api/v1/tenders', 'card', await rev('tender:card'), { opensDrawer: true, active: true }),
             'DELETE /api/v1/tenders/:code': edit('/api/v1/tenders', 'card', await rev('tender:card'), {}),
             'POST /api/v1/suppliers': bodies({ code: 'fz', name: 'Fuzz S.A.', contact: { email: 'fz@example.test' }, active: true }).map((body) => ({ path: '/api/v1/suppliers', body })),
             'PATCH /api/v1/suppliers/:code': edit('/api/v1/suppliers', supplier.slice('supplier:'.length), await rev(supplier), { name: 'Fz', contact: null, active: true }),
             'DELETE /api/v1/suppliers/:code': edit('/api/v1/suppliers', supplier.slice('supplier:'.length), await rev(supplier), {}),
+            'POST /api/v1/sales-reps': bodies({ code: 'fz', name: 'Fuzz Rep 2', commissionBp: 250, active: true }).map((body) => ({ path: '/api/v1/sales-reps', body })),
+            'PATCH /api/v1/sales-reps/:code': edit('/api/v1/sales-reps', 'fz-rep', await rev('salesrep:fz-rep'), { name: 'Fz', commissionBp: 300, active: true }),
+            'DELETE /api/v1/sales-reps/:code': edit('/api/v1/sales-reps', 'fz-rep', await rev('salesrep:fz-rep'), {}),
             'POST /api/v1/specials': bodies({ code: 'fz', name, kind: 'percent_off', percentBp: 500, target: { departmentIds: [dept] }, storeIds: ['F001'], startsAt: new Date().toISOString(), endsAt: later, active: true }).map((body) => ({ path: '/api/v1/specials', body })),
             'PATCH /api/v1/specials/:code': edit('/api/v1/specials', 'bakery-10', await rev('special:bakery-10'), { percentBp: 1500, storeIds: null, endsAt: later }),
             'DELETE /api/v1/specials/:code': edit('/api/v1/specials', 'bakery-10', await rev('special:bakery-10'), {}),

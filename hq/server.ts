@@ -11,7 +11,7 @@ import type { CouchHandle } from '../server-kit/couch';
 import { apiApp, listen } from '../server-kit/http';
 import type { Listening } from '../server-kit/http';
 import type { Logger } from '../server-kit/log';
-import { deployDesignDocs } from '../design-docs/deploy';
+import { deployDesignDocs, warmInBackground } from '../design-docs/deploy';
 import { CATALOG_DB, COUCH_ADMIN_SUBJECT, COUCH_ROLE, HQ_DB, hqStoreDbName, storeCouchRole, storeCouchRoles, storePrincipal } from '../shared/model/names';
 import { verifyStoreSyncToken } from './services/tokens';
 import type { HqContext } from './context';
@@ -19,8 +19,13 @@ import { authRoutes } from './routes/auth';
 import { productRoutes, storePriceRoutes } from './routes/catalog';
 import { catalogAdminRoutes } from './routes/catalogAdmin';
 import { storePriceBulkRoutes, storeRoutes } from './routes/stores';
+import { storePriceReadRoutes } from './routes/storePrices';
 import { salesRoutes } from './routes/sales';
+import { dashboardRoutes } from './routes/dashboard';
 import { customerRoutes } from './routes/customers';
+import { reportRoutes } from './routes/reports';
+import { HqRollups } from './jobs/rollups';
+import { prepareReportsDb } from '../server-kit/rollupJob';
 import { syncRoutes } from './routes/sync';
 import { roleRoutes, userRoutes } from './routes/users';
 import { mountConsole } from './routes/console';
@@ -32,6 +37,7 @@ import { HQ_ROUTES } from '../shared/api/routes';
 import { TransferRouter } from './jobs/transferRouter';
 import { CustomerSync } from './jobs/customerConflicts';
 import { listStores } from './services/stores';
+import { warmSalesSearch } from './services/sales';
 
 export interface HqServer {
   url: string;
@@ -52,8 +58,32 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
   await setSecurity(couch, CATALOG_DB, [COUCH_ROLE.store]);
   // HQ's own database (stores, staff, tokens) is for the HQ process alone: no member roles.
   await setSecurity(couch, HQ_DB, [], []);
-  const deployed = await deployDesignDocs(couch.url, CATALOG_DB, 'catalog', couch.authHeader());
+  const deployed = await deployDesignDocs(couch.url, CATALOG_DB, 'catalog', couch.authHeader, { log: (level, event, fields) => log[level](event, fields) });
+  // Report roll-ups: HQ's roll-up job is their one writer (hq/jobs/rollups.ts).
+  await prepareReportsDb(couch);
   log.info('designdocs.deployed', { ...deployed });
+}
+
+/**
+ * Builds every view of the catalog and of each store database (deploying a store's design documents warm
+ * first), then the sales browser's summary, in the background: HQ listens at once and no user waits for an
+ * index build (design-docs/deploy.ts). Logged, never thrown; `stop` ends it at the next request.
+ */
+function warmViews(couch: CouchHandle, storeCodes: string[], log: Logger): { stop(): void; done: Promise<void> } {
+  const warmLog = log.child('warm');
+  let stopped = false;
+  const targets = () => [{ db: CATALOG_DB, kind: 'catalog' as const }, ...storeCodes.map((code) => ({ db: hqStoreDbName(code), kind: 'hq-store' as const, deploy: true }))];
+  const views = warmInBackground(couch.url, couch.authHeader, targets, (level, event, fields) => warmLog[level](event, fields));
+  const done = views.done
+    .then(() => (stopped ? undefined : warmSalesSearch(couch)))
+    .catch((err: unknown) => warmLog.warn('sales.summary_failed', { error: err instanceof Error ? err.message : String(err) }));
+  return {
+    stop() {
+      stopped = true;
+      views.stop();
+    },
+    done,
+  };
 }
 
 /** Builds the HQ Express app (routes only; no listening); requests wait for `ready` when given. */
@@ -97,10 +127,13 @@ export function createHqApp(ctx: HqContext, ready?: Promise<unknown>): express.E
     app.use('/api/v1/sync', syncRoutes(ctx));
     app.use('/api/v1', catalogAdminRoutes(ctx));
     app.use('/api/v1/products', productRoutes(ctx));
+    app.use('/api/v1/store-prices', storePriceReadRoutes(ctx));
     app.use('/api/v1/store-prices', storePriceRoutes(ctx));
     app.use('/api/v1/store-prices', storePriceBulkRoutes(ctx));
     app.use('/api/v1/sales', salesRoutes(ctx));
+    app.use('/api/v1/dashboard', dashboardRoutes(ctx));
     app.use('/api/v1/customers', customerRoutes(ctx));
+    app.use('/api/v1/reports', reportRoutes(ctx));
     app.use('/api/v1/audit', auditRoutes(ctx));
     // Last: the console's own endpoints, then the built console at `/` for every other GET (SPA fallback).
     mountConsole(app, ctx);
@@ -113,9 +146,11 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
   const couch = await openCouch(cfg, secrets.couch, COUCH_ADMIN_SUBJECT.hq, 'hq-couchdb', log);
   let http: Listening | null = null;
   let boot: FirstStartResult;
+  let warming: ReturnType<typeof warmViews> | null = null;
   let publicUrl = cfg.hqUrl ?? '';
   const router = new TransferRouter(couch, log.child('router'));
   const customers = new CustomerSync(couch, log.child('customers'));
+  const rollups = new HqRollups(couch, log.child('rollups'));
   // Requests that arrive between binding the port and creating the admin wait for the admin.
   let started!: () => void;
   let failed!: (err: unknown) => void;
@@ -137,6 +172,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
       onStoreCreated: (code) => {
         router.ensure([code]);
         customers.storeCreated(code);
+        rollups.ensure([code]);
       },
     };
     const stores = await listStores(couch);
@@ -144,17 +180,21 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     for (const s of stores) await setSecurity(couch, hqStoreDbName(s.code), [storeCouchRole(s.code)]);
     router.ensure(stores.map((s) => s.code));
     customers.ensure(stores.map((s) => s.code));
+    rollups.ensure(stores.map((s) => s.code));
+    rollups.start();
     http = await listen(createHqApp(ctx, ready), cfg.hqPort, cfg.bindAddress);
     publicUrl ||= publicCouchUrl(http.url, cfg.publicHost);
     // The admin only once the port is ours: a start that cannot listen leaves no account whose generated
     // password nobody saw (services/firstStart.ts).
     boot = await ensureAdmin(couch, cfg.hqAdminPassword, log);
     started();
+    warming = warmViews(couch, stores.map((s) => s.code), log);
   } catch (err) {
     failed(err);
     await http?.close();
     await router.stop();
     await customers.stop();
+    await rollups.stop();
     await couch.close();
     throw err;
   }
@@ -169,8 +209,11 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     generatedAdminPassword: boot.generatedAdminPassword,
     publicUrl,
     async close() {
+      warming?.stop();
+      await warming?.done;
       await router.stop();
       await customers.stop();
+      await rollups.stop();
       await listening.close();
       await forgetRuntime().catch(() => undefined);
       await couch.close();

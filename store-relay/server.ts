@@ -30,6 +30,8 @@ import { verifyTerminalSyncToken } from './services/terminals';
 import { COUCH_ADMIN_SUBJECT, RELAY_PRIVATE_DB, RELAY_STORE_DB, storeCouchRole, terminalCouchRoles, terminalPrincipal } from '../shared/model/names';
 import { auditAtStore } from './services/audit';
 import { dayCloseRouter } from './routes/dayClose';
+import { RelayReports, relayReportRoutes } from './reports';
+import { prepareReportsDb } from '../server-kit/rollupJob';
 import { authRoutes } from './routes/auth';
 import { requireIdentity } from './routes/context';
 import { relayHealthExtra, relayHealthProblems } from './routes/health';
@@ -68,6 +70,8 @@ export class Relay {
   tokens: StoreTokenSource | null = null;
   heartbeat: Heartbeat | null = null;
   activity: StoreActivity | null = null;
+  /** The store's report roll-ups (store-relay/reports.ts), once the relay knows its store. */
+  reports: RelayReports | null = null;
   readonly terminalHealth = new Map<string, TerminalHealthReport>();
   /** Errors HQ has not acknowledged; outlives heartbeat senders and restarts (services/heartbeat.ts). */
   outbox: ErrorOutbox | null = null;
@@ -117,6 +121,8 @@ export class Relay {
     await this.heartbeat?.stop();
     this.activity ??= new StoreActivity(this.couch, RELAY_STORE_DB, this.log);
     this.activity.start();
+    this.reports ??= new RelayReports(this.couch, this.log.child('rollups'));
+    this.reports.activate(identity.storeCode, () => this.identity?.timeZone ?? identity.timeZone);
     this.outbox ??= new ErrorOutbox(this.couch, RELAY_PRIVATE_DB, this.log);
     this.heartbeat = new Heartbeat({
       identity,
@@ -195,6 +201,7 @@ export class Relay {
   async close(): Promise<void> {
     await this.heartbeat?.stop();
     await this.activity?.stop();
+    await this.reports?.stop();
     await Promise.all(this.jobs.map((j) => j.stop()));
     // Errors recorded while stopping are kept for the next start.
     await this.outbox?.flush();
@@ -258,6 +265,7 @@ export function createRelayApp(relay: Relay): express.Express {
     app.use(authRoutes(relay));
     app.use(terminalRoutes(relay));
     app.use(stockRoutes(relay));
+    app.use(relayReportRoutes(relay));
     app.use(
       dayCloseRouter({
         couch,
@@ -291,6 +299,7 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     await ensureDb(couch, RELAY_PRIVATE_DB);
     await setSecurity(couch, RELAY_PRIVATE_DB, []);
     await deployDesignDocs(couch.url, RELAY_STORE_DB, 'relay-store', couch.authHeader());
+    await prepareReportsDb(couch);
     // What an earlier run could not deliver to HQ is delivered by this one.
     relay.outbox = new ErrorOutbox(couch, RELAY_PRIVATE_DB, log);
     await relay.outbox.load();

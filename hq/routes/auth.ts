@@ -1,10 +1,12 @@
+// /api/v1/auth: sign in, renew (refresh tokens work once), sign out (the session's refresh token deleted),
+// who am I, and changing one's own password or PIN. Sign-ins, sign-outs and credential changes are audited.
 import { Router } from 'express';
 import { mountRoutes } from '../../server-kit/apiRoutes';
 import { HQ_API } from '../../shared/api/routes';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, session } from '../context';
 import { audit } from '../services/audit';
-import { changeCredential, login, refresh } from '../services/auth';
+import { changeCredential, login, logout, refresh } from '../services/auth';
 import { getUser, publicUser, recordFirstLogin } from '../services/users';
 import { resolvePermissions } from '../../shared/auth/permissions';
 import { listRoles } from '../services/users';
@@ -24,6 +26,12 @@ export function authRoutes(ctx: HqContext): Router {
     return tokens;
   });
   on('POST /api/v1/auth/refresh', async ({ body }) => refresh(ctx.couch, ctx.secrets.api, body().refreshToken));
+  // The refresh token is the credential here (not the access token, which may have run out already).
+  on('POST /api/v1/auth/logout', async ({ req, body }) => {
+    const userId = await logout(ctx.couch, body().refreshToken);
+    if (userId) await audit(ctx.couch, { id: hqUserActor(userId), from: req.ip ?? 'unknown' }, 'auth.logout', hqUserRecordId(userId));
+    return { ok: true as const };
+  });
   on('GET /api/v1/auth/me', [authenticate(ctx)], async ({ res }) => {
     const s = session(res);
     const user = await getUser(ctx.couch, s.userId);

@@ -1,5 +1,5 @@
-// The HQ catalog modules' routes (issue #12): departments, tax rates, tax groups, tenders, suppliers, specials,
-// product creation and deactivation, under /api/v1. Reads need a signed-in user, writes `catalog.edit`; every
+// The HQ catalog modules' routes (issue #12): departments, tax rates, tax groups, tenders, suppliers, sales reps,
+// specials, product creation and deactivation, under /api/v1. Reads need a signed-in user, writes `catalog.edit`; every
 // write that changed something is audited (`<type>.create`, `.update`, `.deactivate`). The rules the writes
 // keep are in services/catalogAdmin.ts.
 import { Router } from 'express';
@@ -11,14 +11,14 @@ import type { Parser } from '../../shared/api/parse';
 import { parse } from '../../shared/api/parse';
 import { HQ_API } from '../../shared/api/routes';
 import { isAddressableSku } from './catalog';
-import type { Special, Supplier, TaxGroup, TaxRate, Tender } from '../../shared/model/types';
+import type { SalesRep, Special, Supplier, TaxGroup, TaxRate, Tender } from '../../shared/model/types';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, requirePermission } from '../context';
 import { audit } from '../services/audit';
 import type { AdminType, Edited } from '../services/catalogAdmin';
 import {
-  createDepartment, createProduct, createSpecial, createSupplier, createTaxGroup, createTaxRate, createTender, deactivate, departmentRows, departmentTree,
-  editDepartment, editSpecial, editSupplier, editTaxGroup, editTaxRate, editTender, getOne, listAll, pageOf, specialAt, taxPreview,
+  createDepartment, createProduct, createSalesRep, createSpecial, createSupplier, createTaxGroup, createTaxRate, createTender, deactivate, departmentRows, departmentTree,
+  editDepartment, editSalesRep, editSpecial, editSupplier, editTaxGroup, editTaxRate, editTender, getOne, listAll, pageOf, specialAt, taxPreview,
 } from '../services/catalogAdmin';
 
 /** Codes are letters, digits, dot, dash and underscore (shared/api/catalogAdmin.ts): anything else names nothing. */
@@ -37,7 +37,7 @@ function keyParam(req: Request, type: AdminType): string {
 }
 
 /** A query string as the parser expects it: the page size as a number, a repeated key left a list (refused). */
-function queryOf<T>(parser: Parser<T>, req: Request): T {
+export function queryOf<T>(parser: Parser<T>, req: Request): T {
   const q = req.query as Record<string, unknown>;
   return parse(parser, { ...q, ...(typeof q.limit === 'string' ? { limit: q.limit.trim() === '' ? NaN : Number(q.limit) } : {}), ...(typeof q.amount === 'string' ? { amount: q.amount.trim() === '' ? NaN : Number(q.amount) } : {}) });
 }
@@ -135,6 +135,17 @@ export function catalogAdminRoutes(ctx: HqContext): Router {
     const b = body();
     return edited(req, res, 'supplier.update', await editSupplier(ctx.couch, keyParam(req, 'supplier'), b), b);
   });
+  on('GET /api/v1/sales-reps', read, async ({ req }) => pageOf(await listAll<SalesRep>(ctx.couch, 'salesrep'), queryOf(CatalogListQuery, req)));
+  on('GET /api/v1/sales-reps/:code', read, async ({ req }) => getOne<SalesRep>(ctx.couch, 'salesrep', keyParam(req, 'salesrep')));
+  on('POST /api/v1/sales-reps', write, async ({ req, res, body }) => {
+    const doc = await createSalesRep(ctx.couch, body());
+    await log(req, res, 'salesrep.create', doc._id, { commissionBp: doc.commissionBp });
+    return doc;
+  });
+  on('PATCH /api/v1/sales-reps/:code', write, async ({ req, res, body }) => {
+    const b = body();
+    return edited(req, res, 'salesrep.update', await editSalesRep(ctx.couch, keyParam(req, 'salesrep'), b), b);
+  });
   on('GET /api/v1/specials', read, async ({ req }) => {
     const { store, ...q } = queryOf(SpecialListQuery, req);
     return pageOf(await listAll<Special>(ctx.couch, 'special'), q, store ? (s) => specialAt(s, store) : undefined);
@@ -154,11 +165,23 @@ export function catalogAdminRoutes(ctx: HqContext): Router {
   on('DELETE /api/v1/products/:sku', write, async ({ req, res, body }) =>
     edited(req, res, 'product.deactivate', await deactivate(ctx.couch, 'product', keyParam(req, 'product'), body()._rev), {}),
   );
+  on('DELETE /api/v1/departments/:code', write, async ({ req, res, body }) =>
+    edited(req, res, 'department.deactivate', await deactivate(ctx.couch, 'department', keyParam(req, 'department'), body()._rev), {}),
+  );
+  on('DELETE /api/v1/tax-rates/:code', write, async ({ req, res, body }) =>
+    edited(req, res, 'taxrate.deactivate', await deactivate(ctx.couch, 'taxrate', keyParam(req, 'taxrate'), body()._rev), {}),
+  );
+  on('DELETE /api/v1/tax-groups/:code', write, async ({ req, res, body }) =>
+    edited(req, res, 'taxgroup.deactivate', await deactivate(ctx.couch, 'taxgroup', keyParam(req, 'taxgroup'), body()._rev), {}),
+  );
   on('DELETE /api/v1/tenders/:code', write, async ({ req, res, body }) =>
     edited(req, res, 'tender.deactivate', await deactivate(ctx.couch, 'tender', keyParam(req, 'tender'), body()._rev), {}),
   );
   on('DELETE /api/v1/suppliers/:code', write, async ({ req, res, body }) =>
     edited(req, res, 'supplier.deactivate', await deactivate(ctx.couch, 'supplier', keyParam(req, 'supplier'), body()._rev), {}),
+  );
+  on('DELETE /api/v1/sales-reps/:code', write, async ({ req, res, body }) =>
+    edited(req, res, 'salesrep.deactivate', await deactivate(ctx.couch, 'salesrep', keyParam(req, 'salesrep'), body()._rev), {}),
   );
   on('DELETE /api/v1/specials/:code', write, async ({ req, res, body }) =>
     edited(req, res, 'special.deactivate', await deactivate(ctx.couch, 'special', keyParam(req, 'special'), body()._rev), {}),

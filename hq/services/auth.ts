@@ -1,4 +1,5 @@
-// HQ staff authentication: password login -> 15-minute access JWT + rotating refresh token; failed logins
+// HQ staff authentication: password login -> 15-minute access JWT + rotating refresh token (a session is the
+// chain of its refresh tokens, one alive at a time; logout deletes the live one); failed logins
 // are rate-limited per user and per address, with the limiter state kept in CouchDB (a `_local` document)
 // so every HQ instance behind a load balancer shares it. Attempts sharing a username or an address are
 // serialised in this process, so a parallel burst cannot all pass the check before the first failure is
@@ -96,6 +97,28 @@ export async function refresh(couch: CouchHandle, secret: string, token: unknown
   const user = await getDoc<HqUser>(couch, HQ_DB, hqUserRecordId(doc.userId));
   if (!user?.active) throw unauthorized('refresh_invalid', 'The user is no longer active.');
   return issueTokens(couch, secret, user);
+}
+
+/**
+ * Ends a session: its refresh token is deleted, so it renews nothing from now on (the access token already
+ * issued runs out on its own within 15 minutes; the console drops it at once). A token that is unknown, used
+ * or already ended answers the same: the session is over either way, and the answer says nothing about which.
+ * Returns the user whose session ended, or null when there was none to end.
+ */
+export async function logout(couch: CouchHandle, token: unknown): Promise<string | null> {
+  if (typeof token !== 'string' || !token.startsWith('rt_')) return null;
+  const id = refreshTokenRecordId(sha256(token));
+  const doc = await getDoc<RefreshToken>(couch, HQ_DB, id);
+  if (!doc) return null;
+  try {
+    await couch.nano.use(HQ_DB).destroy(id, doc._rev as string);
+  } catch (err) {
+    // Spent by a refresh at the same moment: that refresh's new token is the session now, and the client
+    // that is signing out drops it. Anything else is a real failure.
+    if ((err as { statusCode?: number }).statusCode === 409 || (err as { statusCode?: number }).statusCode === 404) return null;
+    throw err;
+  }
+  return doc.userId;
 }
 
 /** Changes the signed-in user's password (the current one is required) and/or PIN. */

@@ -1,12 +1,13 @@
-// The HQ catalog modules (issue #12): departments (a tree), tax rates, tax groups, tenders, suppliers,
-// specials and product creation, all in caja-catalog and so replicated to every store. The rules they share:
+// The HQ catalog modules (issue #12): departments (a tree), tax rates, tax groups, tenders, suppliers, sales
+// reps, specials and product creation, all in caja-catalog and so replicated to every store. The rules they share:
 // - a body is parsed by the route (shared/api/catalogAdmin.ts) and the document it makes is checked by the
 //   model's validator (shared/model/validate.ts, the one validate_doc_update runs) before anything is written;
 // - references name documents that exist (a product's department, a group's rates, a special's targets and
-//   stores), and the department tree stays a tree;
+//   stores), and the department tree stays a tree; a department, tax group or rate newly chosen is active;
+// - a create never overwrites: a code (or SKU) in use is 409 `code_taken` (`sku_taken`);
 // - an edit names the revision it was made on: a stale one is 409 `stale_edit` with the current document,
 //   never a silent overwrite (the write itself carries that revision, so CouchDB refuses a race too);
-// - nothing a sale may refer to is deleted: the types that have `active` are deactivated;
+// - nothing a sale may refer to is deleted: it is deactivated (`active: false`) and can be reactivated by an edit;
 // - a write that changes nothing is not made (each catalog revision travels to every store and till).
 // These types are small (tens to a few thousand documents), so lists are read whole and paged in memory;
 // products, which are not, are listed by GET /products and the console's index.
@@ -14,13 +15,13 @@ import type { CouchHandle } from '../../server-kit/couch';
 import { getDoc, listByPrefix, putDoc } from '../../server-kit/docs';
 import { badRequest, conflict, notFound } from '../../server-kit/errors';
 import type {
-  CatalogPage, DepartmentCreateBody, DepartmentEditBody, DepartmentNode, DepartmentRow, ProductCreateBody, SpecialCreateBody, SpecialEditBody,
+  CatalogPage, DepartmentCreateBody, DepartmentEditBody, DepartmentNode, DepartmentRow, ProductCreateBody, SalesRepCreateBody, SalesRepEditBody, SpecialCreateBody, SpecialEditBody,
   SupplierCreateBody, SupplierEditBody, TaxGroupCreateBody, TaxGroupEditBody, TaxPreview, TaxRateCreateBody, TaxRateEditBody, TenderCreateBody, TenderEditBody,
 } from '../../shared/api/catalogAdmin';
 import { KeyedMutex } from '../../shared/auth/keyedMutex';
 import { CASH_TENDER_ID, catalogId, productId, typePrefix } from '../../shared/model/ids';
 import { CATALOG_DB } from '../../shared/model/names';
-import type { Department, DocTypes, Product, Special, Supplier, TaxGroup, TaxRate, Tender } from '../../shared/model/types';
+import type { Department, DocTypes, Product, SalesRep, Special, Supplier, TaxGroup, TaxRate, Tender } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { validateDoc } from '../../shared/model/validate';
 import type { Money } from '../../shared/money';
@@ -29,7 +30,7 @@ import { computeLineTaxes } from '../../shared/pos/tax';
 import { listStores } from './stores';
 
 /** The catalog types these modules write. */
-export type AdminType = 'department' | 'taxrate' | 'taxgroup' | 'tender' | 'supplier' | 'special' | 'product';
+export type AdminType = 'department' | 'taxrate' | 'taxgroup' | 'tender' | 'supplier' | 'salesrep' | 'special' | 'product';
 type AdminDoc = DocTypes[AdminType];
 
 /** A document's key: its SKU for a product, its code for the others. */
@@ -81,8 +82,8 @@ export interface ListQuery {
 export function pageOf<T extends AdminDoc>(ordered: readonly T[], query: ListQuery, keep: (doc: T) => boolean = () => true): CatalogPage<T> {
   const limit = query.limit ?? 100;
   const q = query.q?.trim() ?? '';
-  // Departments and taxes have no `active`: they are always in use, so they count as active.
-  const active = (d: T) => !('active' in d) || d.active;
+  // Departments and taxes written before they had `active` lack it: they count as active.
+  const active = (d: T) => d.active !== false;
   const filtered = ordered.filter((d) => keep(d) && (!q || matches(d, q)) && (query.active === undefined || String(active(d)) === query.active));
   let start = 0;
   const cursor = query.cursor;
@@ -99,7 +100,9 @@ export function pageOf<T extends AdminDoc>(ordered: readonly T[], query: ListQue
 
 // ---------- writing ----------
 
-const exists = (id: string) => conflict('conflict', `${id} already exists: edit it instead.`, { id });
+/** A create whose key is in use: the code says which kind of key, so the console can say it at the field. */
+const exists = (id: string) =>
+  id.startsWith('product:') ? conflict('sku_taken', `${id} already exists: edit it instead.`, { id }) : conflict('code_taken', `${id} already exists: edit it instead.`, { id });
 
 /** Creates a document: validated first; an existing key is 409 (a create never overwrites). */
 async function create<T extends AdminDoc>(couch: CouchHandle, doc: T): Promise<T> {
@@ -165,22 +168,40 @@ function patched<T extends AdminDoc>(current: T, patch: object, nullable: readon
   return next as T;
 }
 
-/** Ids among `ids` that name no document (the id says its type, so an existing one is of that type). */
-async function missing(couch: CouchHandle, ids: readonly string[]): Promise<string[]> {
-  if (!ids.length) return [];
-  const res = await couch.nano.use(CATALOG_DB).fetch({ keys: [...ids] });
-  const found = new Set(res.rows.flatMap((r) => ('doc' in r && r.doc ? [r.id] : [])));
-  return ids.filter((id) => !found.has(id));
+type Refs = ReadonlyArray<readonly [string, ReadonlyArray<string | null | undefined>]>;
+
+/** The documents `ids` name, by id (the id says its type, so an existing one is of that type). */
+async function referenced(couch: CouchHandle, ids: readonly string[]): Promise<Map<string, { active?: boolean }>> {
+  if (!ids.length) return new Map();
+  const res = await couch.nano.use<{ active?: boolean }>(CATALOG_DB).fetch({ keys: [...ids] });
+  return new Map(res.rows.flatMap((r) => ('doc' in r && r.doc ? [[r.id, r.doc] as const] : [])));
 }
 
+const given = (ids: ReadonlyArray<string | null | undefined>) => ids.filter((id): id is string => typeof id === 'string');
+
 /** Refuses references that name nothing: `[field, ids]` pairs. */
-async function checkReferences(couch: CouchHandle, refs: ReadonlyArray<readonly [string, ReadonlyArray<string | null | undefined>]>): Promise<void> {
+async function checkReferences(couch: CouchHandle, refs: Refs): Promise<void> {
   for (const [field, ids] of refs) {
-    const given = ids.filter((id): id is string => typeof id === 'string');
-    const [first] = await missing(couch, given);
+    const found = await referenced(couch, given(ids));
+    const first = given(ids).find((id) => !found.has(id));
     if (first !== undefined) throw badRequest('unknown_reference', `${field}: there is no ${first}.`, { field, id: first });
   }
 }
+
+/**
+ * Refuses a deactivated department, tax group or rate among references being chosen now (a document that
+ * already names one keeps it: deactivating stops new uses, it does not rewrite the catalog).
+ */
+async function checkActive(couch: CouchHandle, refs: Refs): Promise<void> {
+  for (const [field, ids] of refs) {
+    const found = await referenced(couch, given(ids));
+    const off = given(ids).find((id) => found.get(id)?.active === false);
+    if (off !== undefined) throw badRequest('inactive_reference', `${field}: ${off} is deactivated; reactivate it or choose another.`, { field, id: off });
+  }
+}
+
+/** What an edit newly chooses: `next` when it differs from `before`, else nothing to check. */
+const chosen = (next: string | null | undefined, before: string | null | undefined) => (next && next !== before ? [next] : []);
 
 // ---------- departments ----------
 
@@ -222,15 +243,20 @@ async function checkNoCycle(couch: CouchHandle, id: string, parentId: string | n
 }
 
 export async function createDepartment(couch: CouchHandle, body: DepartmentCreateBody): Promise<Department> {
-  await checkReferences(couch, [['parentId', [body.parentId]], ['taxGroupId', [body.taxGroupId]]]);
-  const { code, name, parentId, taxGroupId } = body;
-  return create<Department>(couch, { _id: catalogId('department', code), type: 'department', schema: CURRENT_SCHEMA, code, name, parentId: parentId ?? null, ...(taxGroupId ? { taxGroupId } : {}) });
+  const refs = [['parentId', [body.parentId]], ['taxGroupId', [body.taxGroupId]]] as const;
+  await checkReferences(couch, refs);
+  await checkActive(couch, refs);
+  const { code, name, parentId, taxGroupId, active } = body;
+  return create<Department>(couch, {
+    _id: catalogId('department', code), type: 'department', schema: CURRENT_SCHEMA, code, name, parentId: parentId ?? null, ...(taxGroupId ? { taxGroupId } : {}), active: active ?? true,
+  });
 }
 
 export async function editDepartment(couch: CouchHandle, code: string, body: DepartmentEditBody): Promise<Edited<Department>> {
   const { _rev: rev, ...patch } = body;
   return edit<Department>(couch, 'department', code, rev, async (current) => {
     await checkReferences(couch, [['parentId', [patch.parentId]], ['taxGroupId', [patch.taxGroupId]]]);
+    await checkActive(couch, [['parentId', chosen(patch.parentId, current.parentId)], ['taxGroupId', chosen(patch.taxGroupId, current.taxGroupId)]]);
     if (patch.parentId !== undefined) await checkNoCycle(couch, current._id, patch.parentId);
     return patched(current, patch, ['parentId']);
   });
@@ -239,8 +265,8 @@ export async function editDepartment(couch: CouchHandle, code: string, body: Dep
 // ---------- taxes ----------
 
 export async function createTaxRate(couch: CouchHandle, body: TaxRateCreateBody): Promise<TaxRate> {
-  const { code, name, rateBp, compound } = body;
-  return create<TaxRate>(couch, { _id: catalogId('taxrate', code), type: 'taxrate', schema: CURRENT_SCHEMA, code, name, rateBp, compound: compound ?? false });
+  const { code, name, rateBp, compound, active } = body;
+  return create<TaxRate>(couch, { _id: catalogId('taxrate', code), type: 'taxrate', schema: CURRENT_SCHEMA, code, name, rateBp, compound: compound ?? false, active: active ?? true });
 }
 
 export async function editTaxRate(couch: CouchHandle, code: string, body: TaxRateEditBody): Promise<Edited<TaxRate>> {
@@ -250,14 +276,16 @@ export async function editTaxRate(couch: CouchHandle, code: string, body: TaxRat
 
 export async function createTaxGroup(couch: CouchHandle, body: TaxGroupCreateBody): Promise<TaxGroup> {
   await checkReferences(couch, [['rateIds', body.rateIds]]);
-  const { code, name, rateIds } = body;
-  return create<TaxGroup>(couch, { _id: catalogId('taxgroup', code), type: 'taxgroup', schema: CURRENT_SCHEMA, code, name, rateIds });
+  await checkActive(couch, [['rateIds', body.rateIds]]);
+  const { code, name, rateIds, active } = body;
+  return create<TaxGroup>(couch, { _id: catalogId('taxgroup', code), type: 'taxgroup', schema: CURRENT_SCHEMA, code, name, rateIds, active: active ?? true });
 }
 
 export async function editTaxGroup(couch: CouchHandle, code: string, body: TaxGroupEditBody): Promise<Edited<TaxGroup>> {
   const { _rev: rev, ...patch } = body;
   return edit<TaxGroup>(couch, 'taxgroup', code, rev, async (current) => {
     await checkReferences(couch, [['rateIds', patch.rateIds ?? []]]);
+    await checkActive(couch, [['rateIds', (patch.rateIds ?? []).filter((id) => !current.rateIds.includes(id))]]);
     return patched(current, patch);
   });
 }
@@ -317,6 +345,18 @@ export async function createSupplier(couch: CouchHandle, body: SupplierCreateBod
 export async function editSupplier(couch: CouchHandle, code: string, body: SupplierEditBody): Promise<Edited<Supplier>> {
   const { _rev: rev, ...patch } = body;
   return edit<Supplier>(couch, 'supplier', code, rev, (current) => patched(current, patch));
+}
+
+// ---------- sales reps ----------
+
+export async function createSalesRep(couch: CouchHandle, body: SalesRepCreateBody): Promise<SalesRep> {
+  const { code, name, commissionBp, active } = body;
+  return create<SalesRep>(couch, { _id: catalogId('salesrep', code), type: 'salesrep', schema: CURRENT_SCHEMA, code, name, commissionBp, active: active ?? true });
+}
+
+export async function editSalesRep(couch: CouchHandle, code: string, body: SalesRepEditBody): Promise<Edited<SalesRep>> {
+  const { _rev: rev, ...patch } = body;
+  return edit<SalesRep>(couch, 'salesrep', code, rev, (current) => patched(current, patch));
 }
 
 // ---------- specials ----------
@@ -387,6 +427,7 @@ async function checkBarcodesFree(couch: CouchHandle, barcodes: readonly string[]
 export async function createProduct(couch: CouchHandle, body: ProductCreateBody): Promise<Product> {
   const { sku, barcodes = [], unit = 'each', weighed, active, ...rest } = body;
   await checkReferences(couch, [['departmentId', [rest.departmentId]], ['taxGroupId', [rest.taxGroupId]], ['supplierId', [rest.supplierId]]]);
+  await checkActive(couch, [['departmentId', [rest.departmentId]], ['taxGroupId', [rest.taxGroupId]]]);
   const doc: Product = {
     _id: productId(sku), type: 'product', schema: CURRENT_SCHEMA, sku, ...rest, barcodes, unit,
     weighed: weighed ?? unit === 'kg', active: active ?? true, updatedAt: new Date().toISOString(),
@@ -404,8 +445,8 @@ export async function createProduct(couch: CouchHandle, body: ProductCreateBody)
 
 // ---------- deactivation ----------
 
-/** The types that have `active` (the others are kept as they are: a sale may name them). */
-export type Deactivatable = 'tender' | 'supplier' | 'special' | 'product';
+/** The types deactivated instead of deleted (a sale, a product or a group may name them). */
+export type Deactivatable = 'department' | 'taxrate' | 'taxgroup' | 'tender' | 'supplier' | 'salesrep' | 'special' | 'product';
 
 /** Sets `active: false` on the revision given (a stale one is 409 with the current document). */
 export async function deactivate<K extends Deactivatable>(couch: CouchHandle, type: K, key: string, rev: string): Promise<Edited<DocTypes[K]>> {

@@ -7,7 +7,7 @@ import { setSecurity } from '../../server-kit/couch';
 import { getDoc, listByPrefix, updateDoc, putDoc } from '../../server-kit/docs';
 import type { Logger } from '../../server-kit/log';
 import { badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../../server-kit/errors';
-import { deployDesignDocs } from '../../design-docs/deploy';
+import { deployDesignDocs, warmDatabase } from '../../design-docs/deploy';
 import type { StoreConfig } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { money } from '../../shared/money';
@@ -90,7 +90,10 @@ export async function prepareStoreDb(couch: CouchHandle, code: string): Promise<
   // Only this store's credential (and HQ staff) may read it; writes are further checked by validate_doc_update.
   // Only the store's own role: HQ staff reach store data through the API, never with a CouchDB credential.
   await setSecurity(couch, db, [storeCouchRole(code)]);
-  await deployDesignDocs(couch.url, db, 'hq-store', couch.authHeader());
+  // Warm (design-docs/deploy.ts): a database an earlier attempt left may hold documents already; a new one is
+  // empty, so its views cost nothing to build on first use.
+  await deployDesignDocs(couch.url, db, 'hq-store', couch.authHeader);
+  if (!created) await warmDatabase(couch.url, db, 'hq-store', couch.authHeader);
   return { created };
 }
 

@@ -4,3 +4,4 @@ import { registerSuite } from './index';
 registerSuite('checkout', async () => (await import('./checkout')).checkoutSuite);
 registerSuite('sync', async () => (await import('./sync')).default);
 registerSuite('terminal', async () => (await import('./terminal')).default);
+registerSuite('hq', async () => (await import('./hq')).default);

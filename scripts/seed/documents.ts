@@ -2,7 +2,7 @@
 // rules and the design documents. Each builder returns a fresh object, so a test may mutate it.
 import type {
   CashMovement, CreditEntry, Customer, Department, Product, Return, Role, Sale, Shift, ShiftClose, Special, StockMovement,
-  StoreConfig, StorePrice, StoreUser, Supplier, TaxGroup, TaxRate, Tender, Transfer, TransferArrival, Void,
+  SalesRep, StoreConfig, StorePrice, StoreUser, Supplier, TaxGroup, TaxRate, Tender, Transfer, TransferArrival, Void,
   ZReport, AuditEntry, CajaDoc,
 } from '../../shared/model/types';
 import type { Money } from '../../shared/money';
@@ -181,6 +181,10 @@ export function supplier(): Supplier {
   return { _id: catalogId('supplier', 'ACME'), type: 'supplier', schema: 1, code: 'ACME', name: 'Acme', active: true };
 }
 
+export function salesrep(): SalesRep {
+  return { _id: catalogId('salesrep', 'R01'), type: 'salesrep', schema: 1, code: 'R01', name: 'Rosa Méndez', commissionBp: 250, active: true };
+}
+
 export function special(): Special {
   return {
     _id: catalogId('special', 'MAY'), type: 'special', schema: 1, code: 'MAY', name: name('May'), kind: 'percent_off',
@@ -215,7 +219,7 @@ export function config(storeId = 'S001'): StoreConfig {
 /** One valid document of every type. */
 export function allValid(): CajaDoc[] {
   return [
-    department(), taxrate(), taxgroup(), tender(), supplier(), product(), special(), role(), user(), price(), config(),
+    department(), taxrate(), taxgroup(), tender(), supplier(), salesrep(), product(), special(), role(), user(), price(), config(),
     sale(), voidOf(), returnDoc(), shift(), shiftClose(), cash(), zreport(), move(), transfer(), transferReceipt(), credit(), customer(), audit(),
   ];
 }

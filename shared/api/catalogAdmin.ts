@@ -1,11 +1,12 @@
 // The wire contract of the HQ catalog modules (issue #12): departments, tax rates, tax groups, tenders,
-// suppliers, specials and product creation. Request bodies as parsers (shared/api/parse.ts), so each input's
+// suppliers, sales reps, specials, product creation and the listing and checking of a store's prices. Request bodies as parsers (shared/api/parse.ts), so each input's
 // shape and limits are written once and checked before any write; list queries; and the answers. Kept out of
 // bodies.ts and responses.ts because these modules are one unit the console and the CLI read together.
 // An edit carries the `_rev` it was made on (a stale one is 409 `stale_edit` with the current version), so
 // every edit body reads `_rev` first (`rev_required`), then its fields. Pure: no I/O.
 import { isIsoUtc } from '../model/ids';
 import type { Money } from '../money';
+import type { I18nText } from '../model/types';
 import type { Department, Special, TaxRate, TenderKind } from '../model/types';
 import type { LineTaxResult } from '../pos/tax';
 import { LIMITS, storeCode } from './bodies';
@@ -18,6 +19,7 @@ export const CATALOG_LIMITS = {
   code: 40,
   sku: 64,
   supplierName: 120,
+  salesRepName: 120,
   contact: 120,
   ratesPerGroup: 10,
   targets: 500,
@@ -31,7 +33,7 @@ export const CATALOG_LIMITS = {
 // ---------- fields ----------
 
 /**
- * A catalog key (department, tax rate, tax group, tender, supplier, special): letters, digits, dot, dash or
+ * A catalog key (department, tax rate, tax group, tender, supplier, sales rep, special): letters, digits, dot, dash or
  * underscore. No slash or colon, so it is one path segment and `<type>:<code>` splits back unambiguously.
  */
 export const catalogCode = () =>
@@ -73,17 +75,24 @@ export const DepartmentCreate = object({
   parentId: optional(nullable(catalogRef('department'))),
   /** The tax group its products default to. */
   taxGroupId: optional(catalogRef('taxgroup')),
+  active: optional(boolean()),
 });
+/** `active: true` reactivates a department deactivated by DELETE (the same for rates and groups). */
 export const DepartmentEdit = edit(
-  object({ name: optional(i18nPatch(LIMITS.productName)), parentId: optional(nullable(catalogRef('department'))), taxGroupId: optional(nullable(catalogRef('taxgroup'))) }),
+  object({
+    name: optional(i18nPatch(LIMITS.productName)),
+    parentId: optional(nullable(catalogRef('department'))),
+    taxGroupId: optional(nullable(catalogRef('taxgroup'))),
+    active: optional(boolean()),
+  }),
 );
 
-export const TaxRateCreate = object({ code: catalogCode(), name: i18nName(LIMITS.productName), rateBp: rateBp(), compound: optional(boolean()) });
-export const TaxRateEdit = edit(object({ name: optional(i18nPatch(LIMITS.productName)), rateBp: optional(rateBp()), compound: optional(boolean()) }));
+export const TaxRateCreate = object({ code: catalogCode(), name: i18nName(LIMITS.productName), rateBp: rateBp(), compound: optional(boolean()), active: optional(boolean()) });
+export const TaxRateEdit = edit(object({ name: optional(i18nPatch(LIMITS.productName)), rateBp: optional(rateBp()), compound: optional(boolean()), active: optional(boolean()) }));
 
 const rateIds = () => array(catalogRef('taxrate'), { max: CATALOG_LIMITS.ratesPerGroup, unique: true });
-export const TaxGroupCreate = object({ code: catalogCode(), name: i18nName(LIMITS.productName), rateIds: rateIds() });
-export const TaxGroupEdit = edit(object({ name: optional(i18nPatch(LIMITS.productName)), rateIds: optional(rateIds()) }));
+export const TaxGroupCreate = object({ code: catalogCode(), name: i18nName(LIMITS.productName), rateIds: rateIds(), active: optional(boolean()) });
+export const TaxGroupEdit = edit(object({ name: optional(i18nPatch(LIMITS.productName)), rateIds: optional(rateIds()), active: optional(boolean()) }));
 
 const tenderFlags = {
   allowChange: optional(boolean()),
@@ -101,6 +110,11 @@ export const TenderEdit = edit(object({ name: optional(i18nPatch(LIMITS.productN
 
 export const SupplierCreate = object({ code: catalogCode(), name: string({ max: CATALOG_LIMITS.supplierName }), contact: optional(contact()), active: optional(boolean()) });
 export const SupplierEdit = edit(object({ name: optional(string({ max: CATALOG_LIMITS.supplierName })), contact: optional(nullable(contact())), active: optional(boolean()) }));
+
+/** Commission in basis points of a line's net amount (250 = 2.5 %), at most the whole line. */
+const commissionBp = () => int({ min: 0, max: 10_000 });
+export const SalesRepCreate = object({ code: catalogCode(), name: string({ max: CATALOG_LIMITS.salesRepName }), commissionBp: commissionBp(), active: optional(boolean()) });
+export const SalesRepEdit = edit(object({ name: optional(string({ max: CATALOG_LIMITS.salesRepName })), commissionBp: optional(commissionBp()), active: optional(boolean()) }));
 
 const target = () =>
   object({
@@ -167,6 +181,8 @@ export type TenderCreateBody = Infer<typeof TenderCreate>;
 export type TenderEditBody = Infer<typeof TenderEdit>;
 export type SupplierCreateBody = Infer<typeof SupplierCreate>;
 export type SupplierEditBody = Infer<typeof SupplierEdit>;
+export type SalesRepCreateBody = Infer<typeof SalesRepCreate>;
+export type SalesRepEditBody = Infer<typeof SalesRepEdit>;
 export type SpecialCreateBody = Infer<typeof SpecialCreate>;
 export type SpecialEditBody = Infer<typeof SpecialEdit>;
 export type ProductCreateBody = Infer<typeof ProductCreate>;
@@ -185,6 +201,8 @@ const listFields = {
 export const CatalogListQuery = object(listFields);
 /** Specials also by store: those that apply at it (every-store specials included). */
 export const SpecialListQuery = object({ ...listFields, store: optional(storeCode()) });
+/** `GET /store-prices/:store`: a store's price overrides in SKU order, by SKU prefix or name. */
+export const StorePriceListQuery = object({ q: listFields.q, limit: listFields.limit, cursor: listFields.cursor });
 /** `GET /tax-groups/:code/preview`: an amount in minor units, taxed as the store's mode would. */
 export const TaxPreviewQuery = object({ amount: moneyOf(), mode: optional(oneOf(['exclusive', 'inclusive'] as const)) });
 
@@ -211,4 +229,35 @@ export interface TaxPreview extends LineTaxResult {
   /** What the customer pays: the amount itself when inclusive, plus the taxes when exclusive. */
   gross: Money;
   rates: TaxRate[];
+}
+
+/** A store's price override as the console lists it: the product's name and base price beside it (null if gone). */
+export interface StorePriceRow {
+  sku: string;
+  price: Money;
+  updatedAt: string;
+  name: I18nText | null;
+  basePrice: Money | null;
+}
+
+/**
+ * What `PUT /store-prices/:store` would do to one line, found without writing: `unknown_sku` when no product
+ * has it, `repeated_sku` when an earlier line names it (the PUT refuses a request with either).
+ */
+export interface PriceCheckLine {
+  sku: string;
+  price: Money | null;
+  result: 'set' | 'removed' | 'unchanged' | 'error';
+  error?: 'unknown_sku' | 'repeated_sku';
+  /** The store's override now, if any. */
+  current: Money | null;
+  /** The product's chain price and names (null for an unknown SKU). */
+  basePrice: Money | null;
+  name: I18nText | null;
+}
+
+export interface PriceCheckAnswer {
+  store: string;
+  counts: Record<PriceCheckLine['result'], number>;
+  lines: PriceCheckLine[];
 }

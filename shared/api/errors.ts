@@ -79,6 +79,9 @@ const SPECS = {
   invalid_field: { status: 400, message: { en: 'That field cannot be changed here.', es: 'Ese campo no se puede cambiar aquí.' } },
   rev_required: { status: 400, message: { en: 'Send the revision (_rev) of the version you edited.', es: 'Envíe la revisión (_rev) de la versión que editó.' } },
   stale_edit: { status: 409, message: { en: 'Someone else changed this after you opened it.', es: 'Alguien más lo cambió después de que usted lo abrió.' } },
+  code_taken: { status: 409, message: { en: 'That code is already in use: open the existing one to change it.', es: 'Ese código ya está en uso: abra el existente para cambiarlo.' } },
+  sku_taken: { status: 409, message: { en: 'A product with that SKU already exists.', es: 'Ya existe un producto con ese SKU.' } },
+  inactive_reference: { status: 400, message: { en: 'The department, tax group or tax rate chosen is deactivated: choose an active one or reactivate it.', es: 'El departamento, grupo de impuestos o tasa elegido está desactivado: elija uno activo o reactívelo.' } },
 
   // ---- relay: provisioning, terminals, day close ----
   not_provisioned: { status: 400, message: { en: 'This relay is not provisioned yet: start it with a sync token from HQ.', es: 'Este relevo aún no está aprovisionado: inícielo con un token de la central.' } },
@@ -110,6 +113,11 @@ const SPECS = {
   unknown_revision: { status: 400, message: { en: 'That revision is not one of the kept losing revisions.', es: 'Esa revisión no es una de las revisiones perdedoras guardadas.' } },
   too_many_lines: { status: 400, message: { en: 'Send 1 to 5,000 lines at a time.', es: 'Envíe de 1 a 5,000 líneas a la vez.' } },
   invalid_lines: { status: 400, message: { en: 'Some lines are not valid; nothing was written.', es: 'Algunas líneas no son válidas; no se escribió nada.' } },
+
+  // ---- reports (issue #13) ----
+  period_too_long: { status: 400, message: { en: 'A report covers at most 3 years.', es: 'Un reporte abarca como máximo 3 años.' } },
+  store_required: { status: 400, message: { en: 'This report is of one store: choose the store.', es: 'Este reporte es de una sola tienda: elija la tienda.' } },
+  shift_not_found: { status: 404, message: { en: 'No such register session at this store.', es: 'No existe esa sesión de caja en esta tienda.' } },
 } as const satisfies Record<string, Spec>;
 
 export type ErrorCode = keyof typeof SPECS;

@@ -8,6 +8,7 @@ import { apiError } from './errors';
 import type { Infer, Parser } from './parse';
 import { array, int, moneyOf, nullable, object, oneOf, optional, refine, string } from './parse';
 import { businessDate, currency, email, locale, storeCode, taxMode, timeZone, LIMITS } from './bodies';
+import type { StoreStatus } from './responses';
 
 /** Largest page any of these lists answers. */
 export const MAX_PAGE = 200;
@@ -198,4 +199,72 @@ export interface BulkPriceAnswer {
   store: string;
   counts: Record<BulkPriceLine['result'], number>;
   lines: BulkPriceLine[];
+}
+
+// ---------- chain dashboard ----------
+
+/** `GET /dashboard`: the business day to show (default: each store's today, in its own time zone). */
+export const DashboardQuery = object({ date: optional(businessDate()) });
+
+/**
+ * A business day's figures, attributed as the X and Z reports attribute them (shared/pos/register.ts): a
+ * voided sale is out of the sales, revenue, tax and discounts and counted under voids; returns count on the
+ * day they were refunded and are not taken off revenue. Money in minor units of the store's currency.
+ */
+export interface DayTotals {
+  salesCount: number;
+  /** What customers paid for the day's sales (totals, tax and cash rounding included). */
+  revenue: Money;
+  tax: Money;
+  discounts: Money;
+  voidsCount: number;
+  voidsAmount: Money;
+  returnsCount: number;
+  returnsAmount: Money;
+  /** revenue / salesCount rounded half up; 0 with no sales. */
+  averageTicket: Money;
+}
+
+/** Sales rung in one hour of the stores' local day (0-23), on the day asked and a week before. */
+export interface HourSales {
+  hour: number;
+  salesCount: number;
+  revenue: Money;
+  lastWeekCount: number;
+  lastWeekRevenue: Money;
+}
+
+/** One store on the dashboard: its day (in its zone) and the same weekday a week before. */
+export interface DashboardStoreRow {
+  code: string;
+  name: string;
+  status: StoreStatus;
+  timeZone: string;
+  currency: string;
+  businessDate: string;
+  lastWeekDate: string;
+  day: DayTotals;
+  lastWeek: DayTotals;
+}
+
+/** The chain's totals in one currency: amounts of stores with different currencies are never added. */
+export interface ChainCurrencyTotals {
+  currency: string;
+  /** Codes of the stores counted here. */
+  stores: string[];
+  /** The business days counted (one unless the stores' todays differ across their zones). */
+  businessDates: string[];
+  day: DayTotals;
+  lastWeek: DayTotals;
+  /** 24 entries, hour 0 to 23, each store's sales in its own local hour. */
+  hours: HourSales[];
+}
+
+/** `GET /dashboard`: the chain per currency (most stores first), and every store. */
+export interface ChainDashboard {
+  generatedAt: string;
+  /** The day asked for, or null for each store's today. */
+  date: string | null;
+  chain: ChainCurrencyTotals[];
+  stores: DashboardStoreRow[];
 }

@@ -8,6 +8,7 @@
 import type { Infer, Parser } from './parse';
 import { CustomerCreate, CustomerPatch, CustomerResolve, StoreConfigPut, StorePricesBulk } from './hqRecords';
 import type { BulkPriceAnswer, CustomerConflict, CustomerPage, SaleDetail, SalePage, StoreConfigAnswer } from './hqRecords';
+import type { ChainDashboard, DashboardQuery } from './hqRecords';
 import type { Customer } from '../model/types';
 import {
   ChangeCredential,
@@ -78,10 +79,15 @@ import {
   type DepartmentRow,
   DepartmentCreate,
   DepartmentEdit,
+  type PriceCheckAnswer,
   ProductCreate,
+  SalesRepCreate,
+  SalesRepEdit,
   SpecialCreate,
   SpecialEdit,
   type SpecialListQuery,
+  type StorePriceListQuery,
+  type StorePriceRow,
   SupplierCreate,
   SupplierEdit,
   TaxGroupCreate,
@@ -93,17 +99,19 @@ import {
   TenderCreate,
   TenderEdit,
 } from './catalogAdmin';
-import type { Department, Special, Supplier, TaxGroup, TaxRate, Tender } from '../model/types';
+import type { Department, SalesRep, Special, Supplier, TaxGroup, TaxRate, Tender } from '../model/types';
+import { reportRouteDocs, type ReportRoutes } from './reports';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 // ---------- HQ ----------
 
-/** The HQ API. */
-export interface HqApi {
+/** The HQ API (and the report routes: shared/api/reports.ts). */
+export interface HqApi extends ReportRoutes {
   'GET /api/v1/health': { response: Health };
   'POST /api/v1/auth/login': { body: Infer<typeof Login>; response: Tokens };
   'POST /api/v1/auth/refresh': { body: Infer<typeof Refresh>; response: Tokens };
+  'POST /api/v1/auth/logout': { body: Infer<typeof Refresh>; response: Ok };
   'GET /api/v1/auth/me': { response: Me };
   'POST /api/v1/auth/change-credential': { body: Infer<typeof ChangeCredential>; response: CredentialChanged };
   'GET /api/v1/users': { response: PublicUser[] };
@@ -133,15 +141,18 @@ export interface HqApi {
   'GET /api/v1/departments/:code': { response: Department };
   'POST /api/v1/departments': { body: Infer<typeof DepartmentCreate>; response: Department };
   'PATCH /api/v1/departments/:code': { body: Infer<typeof DepartmentEdit>; response: Department };
+  'DELETE /api/v1/departments/:code': { body: Infer<typeof Deactivate>; response: Department };
   'GET /api/v1/tax-rates': { query: Infer<typeof CatalogListQuery>; response: CatalogPage<TaxRate> };
   'GET /api/v1/tax-rates/:code': { response: TaxRate };
   'POST /api/v1/tax-rates': { body: Infer<typeof TaxRateCreate>; response: TaxRate };
   'PATCH /api/v1/tax-rates/:code': { body: Infer<typeof TaxRateEdit>; response: TaxRate };
+  'DELETE /api/v1/tax-rates/:code': { body: Infer<typeof Deactivate>; response: TaxRate };
   'GET /api/v1/tax-groups': { query: Infer<typeof CatalogListQuery>; response: CatalogPage<TaxGroup> };
   'GET /api/v1/tax-groups/:code': { response: TaxGroup };
   'GET /api/v1/tax-groups/:code/preview': { query: Infer<typeof TaxPreviewQuery>; response: TaxPreview };
   'POST /api/v1/tax-groups': { body: Infer<typeof TaxGroupCreate>; response: TaxGroup };
   'PATCH /api/v1/tax-groups/:code': { body: Infer<typeof TaxGroupEdit>; response: TaxGroup };
+  'DELETE /api/v1/tax-groups/:code': { body: Infer<typeof Deactivate>; response: TaxGroup };
   'GET /api/v1/tenders': { query: Infer<typeof CatalogListQuery>; response: CatalogPage<Tender> };
   'GET /api/v1/tenders/:code': { response: Tender };
   'POST /api/v1/tenders': { body: Infer<typeof TenderCreate>; response: Tender };
@@ -152,6 +163,11 @@ export interface HqApi {
   'POST /api/v1/suppliers': { body: Infer<typeof SupplierCreate>; response: Supplier };
   'PATCH /api/v1/suppliers/:code': { body: Infer<typeof SupplierEdit>; response: Supplier };
   'DELETE /api/v1/suppliers/:code': { body: Infer<typeof Deactivate>; response: Supplier };
+  'GET /api/v1/sales-reps': { query: Infer<typeof CatalogListQuery>; response: CatalogPage<SalesRep> };
+  'GET /api/v1/sales-reps/:code': { response: SalesRep };
+  'POST /api/v1/sales-reps': { body: Infer<typeof SalesRepCreate>; response: SalesRep };
+  'PATCH /api/v1/sales-reps/:code': { body: Infer<typeof SalesRepEdit>; response: SalesRep };
+  'DELETE /api/v1/sales-reps/:code': { body: Infer<typeof Deactivate>; response: SalesRep };
   'GET /api/v1/specials': { query: Infer<typeof SpecialListQuery>; response: CatalogPage<Special> };
   'GET /api/v1/specials/:code': { response: Special };
   'POST /api/v1/specials': { body: Infer<typeof SpecialCreate>; response: Special };
@@ -159,10 +175,13 @@ export interface HqApi {
   'DELETE /api/v1/specials/:code': { body: Infer<typeof Deactivate>; response: Special };
   'PUT /api/v1/store-prices/:store/:sku': { body: Infer<typeof StorePrice>; response: StorePriceAnswer };
   'PUT /api/v1/store-prices/:store': { body: Infer<typeof StorePricesBulk>; response: BulkPriceAnswer };
+  'GET /api/v1/store-prices/:store': { query: Infer<typeof StorePriceListQuery>; response: CatalogPage<StorePriceRow> };
+  'POST /api/v1/store-prices/:store/check': { body: Infer<typeof StorePricesBulk>; response: PriceCheckAnswer };
   'GET /api/v1/stores/:id/config': { response: StoreConfigAnswer };
   'PUT /api/v1/stores/:id/config': { body: Infer<typeof StoreConfigPut>; response: StoreConfigAnswer };
   'GET /api/v1/sales': { query: Partial<Record<'store' | 'from' | 'to' | 'receipt' | 'cashier' | 'customer' | 'cursor', string>> & { minTotal?: number; maxTotal?: number; limit?: number }; response: SalePage };
   'GET /api/v1/sales/:id': { response: SaleDetail };
+  'GET /api/v1/dashboard': { query: Infer<typeof DashboardQuery>; response: ChainDashboard };
   'GET /api/v1/customers': { query: { q?: string; limit?: number; cursor?: string }; response: CustomerPage };
   'GET /api/v1/customers/conflicts': { response: CustomerConflict[] };
   'GET /api/v1/customers/:id': { response: Customer };
@@ -195,9 +214,11 @@ export interface RouteTable<Api> {
 
 export const HQ_API: RouteTable<HqApi> = {
   docs: {
+    ...reportRouteDocs('reports.view'),
     'GET /api/v1/health': { auth: 'none', what: 'version and CouchDB status' },
     'POST /api/v1/auth/login': { auth: 'none', what: 'sign in with username and password' },
     'POST /api/v1/auth/refresh': { auth: 'refresh token', what: 'new tokens for a refresh token (used once)' },
+    'POST /api/v1/auth/logout': { auth: 'refresh token', what: 'end the session: its refresh token is refused from now on (an unknown or used one is already ended)' },
     'GET /api/v1/auth/me': { auth: 'signed in', what: 'the user and their permissions' },
     'POST /api/v1/auth/change-credential': { auth: 'signed in', what: 'change own password and/or PIN' },
     'GET /api/v1/users': { auth: 'users.manage', what: 'staff accounts' },
@@ -226,16 +247,19 @@ export const HQ_API: RouteTable<HqApi> = {
     'GET /api/v1/department-tree': { auth: 'signed in', what: 'the whole department tree (children by code)' },
     'GET /api/v1/departments/:code': { auth: 'signed in', what: 'one department' },
     'POST /api/v1/departments': { auth: 'catalog.edit', what: 'create a department (parent and tax group must exist)', status: 201 },
-    'PATCH /api/v1/departments/:code': { auth: 'catalog.edit', what: 'edit name, parent (a loop is refused) or tax group, given its _rev (409 stale_edit)' },
+    'PATCH /api/v1/departments/:code': { auth: 'catalog.edit', what: 'edit name, parent (a loop is refused), tax group or active, given its _rev (409 stale_edit)' },
+    'DELETE /api/v1/departments/:code': { auth: 'catalog.edit', what: 'deactivate a department, given its _rev (kept: sales name it; no new product may choose it)' },
     'GET /api/v1/tax-rates': { auth: 'signed in', what: 'tax rates; q, limit/cursor paging' },
     'GET /api/v1/tax-rates/:code': { auth: 'signed in', what: 'one tax rate' },
     'POST /api/v1/tax-rates': { auth: 'catalog.edit', what: 'create a tax rate (basis points, compound or not)', status: 201 },
-    'PATCH /api/v1/tax-rates/:code': { auth: 'catalog.edit', what: 'edit name, rate or compound, given its _rev (409 stale_edit)' },
+    'PATCH /api/v1/tax-rates/:code': { auth: 'catalog.edit', what: 'edit name, rate, compound or active, given its _rev (409 stale_edit)' },
+    'DELETE /api/v1/tax-rates/:code': { auth: 'catalog.edit', what: 'deactivate a tax rate, given its _rev (groups keep it; no group may add it)' },
     'GET /api/v1/tax-groups': { auth: 'signed in', what: 'tax groups; q, limit/cursor paging' },
     'GET /api/v1/tax-groups/:code': { auth: 'signed in', what: 'one tax group' },
     'GET /api/v1/tax-groups/:code/preview': { auth: 'signed in', what: "a group's taxes on an amount, inclusive or exclusive, as a till computes them" },
     'POST /api/v1/tax-groups': { auth: 'catalog.edit', what: 'create a tax group: its rates in the order they apply', status: 201 },
-    'PATCH /api/v1/tax-groups/:code': { auth: 'catalog.edit', what: 'edit name or ordered rates, given its _rev (409 stale_edit)' },
+    'PATCH /api/v1/tax-groups/:code': { auth: 'catalog.edit', what: 'edit name, ordered rates or active, given its _rev (409 stale_edit)' },
+    'DELETE /api/v1/tax-groups/:code': { auth: 'catalog.edit', what: 'deactivate a tax group, given its _rev (its products keep it; no new product may choose it)' },
     'GET /api/v1/tenders': { auth: 'signed in', what: 'tenders; q, active, limit/cursor paging' },
     'GET /api/v1/tenders/:code': { auth: 'signed in', what: 'one tender' },
     'POST /api/v1/tenders': { auth: 'catalog.edit', what: 'create a tender (flags default by kind)', status: 201 },
@@ -246,6 +270,11 @@ export const HQ_API: RouteTable<HqApi> = {
     'POST /api/v1/suppliers': { auth: 'catalog.edit', what: 'create a supplier', status: 201 },
     'PATCH /api/v1/suppliers/:code': { auth: 'catalog.edit', what: 'edit name, contact or active, given its _rev (409 stale_edit)' },
     'DELETE /api/v1/suppliers/:code': { auth: 'catalog.edit', what: 'deactivate a supplier, given its _rev' },
+    'GET /api/v1/sales-reps': { auth: 'signed in', what: 'sales reps; q, active, limit/cursor paging' },
+    'GET /api/v1/sales-reps/:code': { auth: 'signed in', what: 'one sales rep' },
+    'POST /api/v1/sales-reps': { auth: 'catalog.edit', what: 'create a sales rep (commission in basis points), sent to every store', status: 201 },
+    'PATCH /api/v1/sales-reps/:code': { auth: 'catalog.edit', what: 'edit name, commission or active, given its _rev (409 stale_edit)' },
+    'DELETE /api/v1/sales-reps/:code': { auth: 'catalog.edit', what: 'deactivate a sales rep, given its _rev (kept: sale lines name them)' },
     'GET /api/v1/specials': { auth: 'signed in', what: 'specials; q, active, store, limit/cursor paging' },
     'GET /api/v1/specials/:code': { auth: 'signed in', what: 'one special' },
     'POST /api/v1/specials': { auth: 'catalog.edit', what: 'create a special: kind and its terms, targets, dates, stores', status: 201 },
@@ -253,10 +282,13 @@ export const HQ_API: RouteTable<HqApi> = {
     'DELETE /api/v1/specials/:code': { auth: 'catalog.edit', what: 'deactivate a special, given its _rev' },
     'PUT /api/v1/store-prices/:store/:sku': { auth: 'catalog.edit', what: "set (or with null remove) a store's price" },
     'PUT /api/v1/store-prices/:store': { auth: 'catalog.edit', what: "set or remove up to 5,000 of a store's prices at once: every line checked before any write, one answer per line" },
+    'GET /api/v1/store-prices/:store': { auth: 'signed in', what: "a store's price overrides with each product's name and base price; q (SKU prefix or name), limit/cursor paging" },
+    'POST /api/v1/store-prices/:store/check': { auth: 'catalog.edit', what: 'what PUT /store-prices/:store would do with these lines, line by line (unknown or repeated SKUs named), writing nothing' },
     'GET /api/v1/stores/:id/config': { auth: 'signed in', what: "the store's configuration as its tills receive it (zone, currency, language, tax mode, rounding, receipt header and footer)" },
     'PUT /api/v1/stores/:id/config': { auth: 'stores.provision', what: "replace the store's configuration, carrying the _rev it was made on (409 stale_edit)" },
     'GET /api/v1/sales': { auth: 'reports.view', what: 'sales of every store by store, business dates, receipt, cashier, customer and total; paged by cursor (`next`)' },
     'GET /api/v1/sales/:id': { auth: 'reports.view', what: 'one sale with its lines, taxes, tenders, approvals, void and returns' },
+    'GET /api/v1/dashboard': { auth: 'reports.view', what: "the chain's day (`date`, default each store's today in its zone) against the same weekday a week before: per currency with sales per local hour, and per store" },
     'GET /api/v1/customers': { auth: 'customers.edit', what: 'customers by name, e-mail or phone; paged by cursor (`next`)' },
     'GET /api/v1/customers/conflicts': { auth: 'customers.edit', what: 'conflicts HQ resolved on its own (latest updatedAt wins), with the losing revisions kept, awaiting review' },
     'GET /api/v1/customers/:id': { auth: 'customers.edit', what: 'one customer' },
@@ -275,6 +307,7 @@ export const HQ_API: RouteTable<HqApi> = {
   bodies: {
     'POST /api/v1/auth/login': Login,
     'POST /api/v1/auth/refresh': Refresh,
+    'POST /api/v1/auth/logout': Refresh,
     'POST /api/v1/auth/change-credential': ChangeCredential,
     'POST /api/v1/users': UserCreate,
     'PATCH /api/v1/users/:id': UserUpdate,
@@ -291,21 +324,28 @@ export const HQ_API: RouteTable<HqApi> = {
     'DELETE /api/v1/products/:sku': Deactivate,
     'POST /api/v1/departments': DepartmentCreate,
     'PATCH /api/v1/departments/:code': DepartmentEdit,
+    'DELETE /api/v1/departments/:code': Deactivate,
     'POST /api/v1/tax-rates': TaxRateCreate,
     'PATCH /api/v1/tax-rates/:code': TaxRateEdit,
+    'DELETE /api/v1/tax-rates/:code': Deactivate,
     'POST /api/v1/tax-groups': TaxGroupCreate,
     'PATCH /api/v1/tax-groups/:code': TaxGroupEdit,
+    'DELETE /api/v1/tax-groups/:code': Deactivate,
     'POST /api/v1/tenders': TenderCreate,
     'PATCH /api/v1/tenders/:code': TenderEdit,
     'DELETE /api/v1/tenders/:code': Deactivate,
     'POST /api/v1/suppliers': SupplierCreate,
     'PATCH /api/v1/suppliers/:code': SupplierEdit,
     'DELETE /api/v1/suppliers/:code': Deactivate,
+    'POST /api/v1/sales-reps': SalesRepCreate,
+    'PATCH /api/v1/sales-reps/:code': SalesRepEdit,
+    'DELETE /api/v1/sales-reps/:code': Deactivate,
     'POST /api/v1/specials': SpecialCreate,
     'PATCH /api/v1/specials/:code': SpecialEdit,
     'DELETE /api/v1/specials/:code': Deactivate,
     'PUT /api/v1/store-prices/:store/:sku': StorePrice,
     'PUT /api/v1/store-prices/:store': StorePricesBulk,
+    'POST /api/v1/store-prices/:store/check': StorePricesBulk,
     'PUT /api/v1/stores/:id/config': StoreConfigPut,
     'POST /api/v1/customers': CustomerCreate,
     'PATCH /api/v1/customers/:id': CustomerPatch,
@@ -320,7 +360,7 @@ export const HQ_API: RouteTable<HqApi> = {
 // ---------- relay ----------
 
 /** A store relay's API. */
-export interface RelayApi {
+export interface RelayApi extends ReportRoutes {
   'GET /api/v1/health': { response: Health & { store: string | null; provision: string; hq: { credential: 'ok' | 'refused'; refusal?: { code: string; message: string; at: string } } | null } };
   'GET /api/v1/sync/status': { response: RelaySyncStatus };
   'POST /api/v1/provision': { body: Infer<typeof RelayProvision>; response: RelayProvisioned };
@@ -339,6 +379,7 @@ export interface RelayApi {
 
 export const RELAY_API: RouteTable<RelayApi> = {
   docs: {
+    ...reportRouteDocs('manager with reports.view (its own store)'),
     'GET /api/v1/health': { auth: 'none', what: 'version, CouchDB, store, provisioning and HQ credential state' },
     'GET /api/v1/sync/status': { auth: 'none', what: 'replication jobs, errors, heartbeat, terminals' },
     'POST /api/v1/provision': { auth: 'this machine or the setup code', what: 'present a sync token', status: 201 },

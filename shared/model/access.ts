@@ -8,8 +8,8 @@ import { isObj, validateDoc } from './validate';
 import type { Obj } from './validate';
 
 /** The kinds of database Caja deploys design documents into. */
-export type DbKind = 'catalog' | 'hq-store' | 'relay-store';
-export const DB_KINDS: readonly DbKind[] = ['catalog', 'hq-store', 'relay-store'];
+export type DbKind = 'catalog' | 'hq-store' | 'relay-store' | 'reports';
+export const DB_KINDS: readonly DbKind[] = ['catalog', 'hq-store', 'relay-store', 'reports'];
 
 /** CouchDB's userCtx as passed to validate_doc_update (`db` is the database being written). */
 export interface UserCtx {
@@ -158,6 +158,7 @@ export function authorizeWrite(
   const subject = deleting && old ? old : newDoc;
 
   if (dbKind === 'catalog') return 'only HQ writes the catalog';
+  if (dbKind === 'reports') return 'only the roll-up job writes the reports database';
 
   if (dbKind === 'hq-store') {
     if (who.kind !== 'store') return 'only HQ and this store write a store database (' + who.kind + ' credential)';
@@ -194,6 +195,8 @@ export function checkWrite(
   const denied = authorizeWrite(dbKind, newDoc, oldObj, userCtx, storeCode);
   if (denied !== null) return denied;
   if (typeof newDoc._id === 'string' && newDoc._id.indexOf('_design/') === 0) return null;
+  // Roll-ups are derived documents of the server admin's own job, not documents of the shared model.
+  if (dbKind === 'reports') return null;
   const errs = validateDoc(inheritsLegacyStoreCredit(newDoc, oldObj, userCtx) ? withoutStoreCredit(newDoc) : newDoc);
   if (errs.length > 0) return 'invalid ' + String(newDoc.type) + ' ' + String(newDoc._id) + ': ' + errs.join('; ');
   return null;

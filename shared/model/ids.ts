@@ -83,7 +83,7 @@ export function productId(sku: string): string {
   return 'product:' + sku;
 }
 
-/** `<type>:<key>` for catalog types (department, taxrate, taxgroup, tender, supplier, special, role). */
+/** `<type>:<key>` for catalog types (department, taxrate, taxgroup, tender, supplier, salesrep, special, role). */
 export function catalogId(type: string, key: string): string {
   need(isKey(key), type + ' key', key);
   return type + ':' + key;

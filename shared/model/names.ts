@@ -20,6 +20,8 @@ export const HQ_DB = 'caja-hq';
 export const RELAY_STORE_DB = 'caja-store';
 /** A relay's private database: paired terminals and pairing codes. Never replicated. */
 export const RELAY_PRIVATE_DB = 'caja-relay';
+/** Report roll-ups (derived, one writer: the roll-up job of HQ or of the relay). Never replicated. */
+export const REPORTS_DB = 'caja-reports';
 
 /** A terminal's replica in its browser storage; a re-paired terminal (new id) starts a fresh one. */
 export function terminalReplicaDbName(storeCode: string, terminalId: string): string {

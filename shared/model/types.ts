@@ -33,6 +33,8 @@ export interface Department extends BaseDoc {
   name: I18nText;
   parentId: string | null; // department:<code> of the parent, null at the root
   taxGroupId?: string;
+  /** Absent on departments written before it existed: those are active. A deactivated one is kept (sales name it). */
+  active?: boolean;
 }
 
 export interface TaxRate extends BaseDoc {
@@ -43,6 +45,8 @@ export interface TaxRate extends BaseDoc {
   rateBp: number;
   /** A compound tax is charged on the price plus the taxes before it in the group. */
   compound: boolean;
+  /** Absent on rates written before it existed: those are active. */
+  active?: boolean;
 }
 
 export interface TaxGroup extends BaseDoc {
@@ -51,6 +55,8 @@ export interface TaxGroup extends BaseDoc {
   name: I18nText;
   /** taxrate ids in the order they apply (order matters for compound taxes). */
   rateIds: string[];
+  /** Absent on groups written before it existed: those are active. */
+  active?: boolean;
 }
 
 export type TenderKind = 'cash' | 'card' | 'giftcard' | 'storecredit' | 'foreign' | 'other';
@@ -75,6 +81,16 @@ export interface Supplier extends BaseDoc {
   code: string;
   name: string;
   contact?: { email?: string; phone?: string };
+  active: boolean;
+}
+
+/** A sales representative a sale line may credit (SaleLine.salesRepId), with the commission they earn on it. */
+export interface SalesRep extends BaseDoc {
+  type: 'salesrep';
+  code: string;
+  name: string;
+  /** Commission in basis points of the line's net amount: 250 = 2.5 % (integer, never a float). */
+  commissionBp: number;
   active: boolean;
 }
 
@@ -423,7 +439,7 @@ export interface AuditEntry extends BaseDoc {
   detail?: Record<string, unknown>;
 }
 
-export type CatalogDoc = Department | TaxRate | TaxGroup | Tender | Supplier | Product | Special | Role;
+export type CatalogDoc = Department | TaxRate | TaxGroup | Tender | Supplier | SalesRep | Product | Special | Role;
 export type StoreDownDoc = StoreUser | StorePrice | StoreConfig;
 
 /**
@@ -437,6 +453,7 @@ export interface DocTypes {
   taxgroup: TaxGroup;
   tender: Tender;
   supplier: Supplier;
+  salesrep: SalesRep;
   product: Product;
   special: Special;
   role: Role;
@@ -461,7 +478,7 @@ export type DocType = keyof DocTypes;
 /** Any Caja document. */
 export type CajaDoc = DocTypes[DocType];
 
-export const CATALOG_TYPES = ['department', 'taxrate', 'taxgroup', 'tender', 'supplier', 'product', 'special', 'role'] as const;
+export const CATALOG_TYPES = ['department', 'taxrate', 'taxgroup', 'tender', 'supplier', 'salesrep', 'product', 'special', 'role'] as const;
 export const STORE_DOWN_TYPES = ['user', 'price', 'config'] as const;
 /** Types a store writes and replicates up to HQ (design: upstream filter). */
 export const UPSTREAM_TYPES = [

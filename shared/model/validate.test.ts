@@ -160,6 +160,18 @@ describe('shared/model/validate', () => {
     expect(errorsOf({ ...fx.customer(), updatedAt: 'yesterday' })).to.equal('updatedAt: must be an ISO-8601 UTC timestamp');
   });
 
+  it('checks a sales rep, and `active` on departments, tax rates and tax groups (absent on older ones: active)', () => {
+    expect(errorsOf({ ...fx.salesrep(), commissionBp: 10001 })).to.equal('commissionBp: must be an integer from 0 to 10000');
+    expect(errorsOf({ ...fx.salesrep(), commissionBp: 2.5 })).to.equal('commissionBp: must be an integer from 0 to 10000');
+    expect(errorsOf({ ...fx.salesrep(), active: undefined })).to.equal('active: must be true or false');
+    expect(errorsOf({ ...fx.salesrep(), code: 'R02' })).to.equal('_id: must be salesrep:R02 (derived from the content), got salesrep:R01');
+    for (const doc of [fx.department(), fx.taxrate(), fx.taxgroup()]) {
+      expect(doc).not.to.have.property('active');
+      expect(errorsOf({ ...doc, active: false }), doc._id).to.equal('');
+      expect(errorsOf({ ...doc, active: 'no' }), doc._id).to.equal('active: must be true or false');
+    }
+  });
+
   it('treats a newer schema as opaque but still checks its envelope', () => {
     const future = { ...loose(fx.sale()), schema: CURRENT_SCHEMA + 1, lines: 'compressed' };
     expect(validateDoc(future)).to.deep.equal([]);

@@ -9,7 +9,7 @@ import type { DocType, DocTypes } from './types';
 import { isStoreCode, isTerminalId, ownerOf, splitId } from './ids';
 import type { Errs, Obj, Validator } from './checks';
 import { bad, isObj, validatorOf } from './checks';
-import { CONFIG, CUSTOMER, DEPARTMENT, PRICE, PRODUCT, ROLE, SPECIAL, SUPPLIER, TAX_GROUP, TAX_RATE, TENDER, USER } from './specs/catalog';
+import { CONFIG, CUSTOMER, DEPARTMENT, PRICE, PRODUCT, ROLE, SALES_REP, SPECIAL, SUPPLIER, TAX_GROUP, TAX_RATE, TENDER, USER } from './specs/catalog';
 import { AUDIT, CASH, CREDIT, MOVE, RECEIPT, RETURN, SALE, SHIFT, SHIFT_CLOSE, TRANSFER, VOID, ZREPORT } from './specs/ledger';
 
 export type { Obj, Validator };
@@ -34,6 +34,7 @@ export const VALIDATORS: { [K in DocType]: Validator<DocTypes[K]> } = {
   taxgroup: validatorOf(TAX_GROUP),
   tender: validatorOf(TENDER),
   supplier: validatorOf(SUPPLIER),
+  salesrep: validatorOf(SALES_REP),
   product: validatorOf(PRODUCT),
   special: validatorOf(SPECIAL),
   role: validatorOf(ROLE),

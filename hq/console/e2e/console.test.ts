@@ -109,6 +109,9 @@ describe('HQ console in a browser: sign in, provision a store, watch it sync, ed
 
     await page.getByRole('textbox', { name: 'Password' }).fill('admin-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Someone who may see the figures lands on the chain dashboard (hq/console/e2e/dashboard.test.ts).
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Stores' }).click();
     await page.getByRole('heading', { name: 'Stores', level: 1 }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).waitFor();
   });
@@ -414,7 +417,7 @@ describe('HQ console in a browser: sign in, provision a store, watch it sync, ed
   });
 
   it('finds the sale rung at the store in the sales browser, with its lines, taxes and tenders', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sales' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sales', exact: true }).click();
     const results = page.getByRole('table', { name: 'Sales found' });
     await results.getByRole('link', { name: `Open sale ${CODE}-T1-1` }).waitFor(SEEN);
     const filters = page.getByRole('search', { name: 'Sales filters' });

@@ -1,7 +1,7 @@
 // Routes of the console. Everything but the login page is behind a session; pages that need a permission
 // say so instead of failing request by request.
-import type { ReactNode } from 'react';
-import { createBrowserRouter, Navigate } from 'react-router';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { createBrowserRouter } from 'react-router';
 import type { Permission } from '../../../shared/auth/permissions';
 import { Forbidden, Loading, NotFound, RouteError } from './components/PageState';
 import { DepartmentsView } from './features/catalog/DepartmentsView';
@@ -9,8 +9,10 @@ import { ProductEditor } from './features/catalog/ProductEditor';
 import { ProductsView } from './features/catalog/ProductsView';
 import { SpecialsView } from './features/catalog/SpecialsView';
 import { SuppliersView, TendersView } from './features/catalog/TendersSuppliersView';
+import { SalesRepsView } from './features/catalog/SalesRepsView';
 import { TaxesView } from './features/catalog/TaxesView';
 import { CustomersView } from './features/customers/CustomersView';
+import { HomeRedirect } from './features/dashboard/HomeRedirect';
 import { Shell } from './features/layout/Shell';
 import { PeopleView, PersonDrawer } from './features/people/PeopleView';
 import { LoginView } from './features/session/LoginView';
@@ -20,6 +22,9 @@ import { SaleDrawer } from './features/sales/SaleDrawer';
 import { SalesView } from './features/sales/SalesView';
 import { StoresView } from './features/stores/StoresView';
 import { StoreView } from './features/stores/StoreView';
+
+// The dashboard and its charts load when first opened: most of their code is the chart library.
+const DashboardView = lazy(async () => ({ default: (await import('./features/dashboard/DashboardView')).DashboardView }));
 
 function NeedsPermission({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { can, loading } = usePermissions();
@@ -42,7 +47,17 @@ export const router = createBrowserRouter([
         // Errors inside a page keep the header and navigation around them.
         errorElement: <RouteError />,
         children: [
-          { index: true, element: <Navigate to="/stores" replace /> },
+          { index: true, element: <HomeRedirect /> },
+          {
+            path: 'dashboard',
+            element: (
+              <NeedsPermission permission="reports.view">
+                <Suspense fallback={<Loading />}>
+                  <DashboardView />
+                </Suspense>
+              </NeedsPermission>
+            ),
+          },
           { path: 'stores', element: <StoresView /> },
           { path: 'stores/:code', element: <StoreView /> },
           { path: 'catalog', element: <ProductsView />, children: [{ path: ':sku', element: <ProductEditor /> }] },
@@ -50,6 +65,7 @@ export const router = createBrowserRouter([
           { path: 'taxes', element: <TaxesView /> },
           { path: 'tenders', element: <TendersView /> },
           { path: 'suppliers', element: <SuppliersView /> },
+          { path: 'sales-reps', element: <SalesRepsView /> },
           { path: 'specials', element: <SpecialsView /> },
           {
             path: 'sales',

@@ -1,7 +1,7 @@
 // Validation of the documents HQ writes down (catalog, per-store users, prices and config) and of customers:
 // a check for every field of each interface (checks.ts Spec), in the order the errors are reported.
 import type {
-  Customer, Department, Product, Role, Special, SpecialKind, StoreConfig, StorePrice, StoreUser, Supplier, TaxGroup, TaxRate, Tender,
+  Customer, Department, Product, Role, SalesRep, Special, SpecialKind, StoreConfig, StorePrice, StoreUser, Supplier, TaxGroup, TaxRate, Tender,
 } from '../types';
 import type { DocRules } from '../checks';
 import {
@@ -17,6 +17,7 @@ export const DEPARTMENT: DocRules<Department> = {
     name: i18n(),
     parentId: nullable(ref('department')),
     taxGroupId: optional(ref('taxgroup')),
+    active: optional(bool),
   },
 };
 
@@ -26,6 +27,7 @@ export const TAX_RATE: DocRules<TaxRate> = {
     name: i18n(),
     rateBp: int(0, 1000000),
     compound: bool,
+    active: optional(bool),
   },
 };
 
@@ -34,6 +36,7 @@ export const TAX_GROUP: DocRules<TaxGroup> = {
     code: key('taxgroup'),
     name: i18n(),
     rateIds: strList((s) => s.indexOf('taxrate:') === 0, 'a taxrate id'),
+    active: optional(bool),
   },
 };
 
@@ -57,6 +60,16 @@ export const SUPPLIER: DocRules<Supplier> = {
     name: str,
     // Only its being an object has ever been checked; its email and phone are free text.
     contact: optional(anyObject<{ email?: string; phone?: string }>()),
+    active: bool,
+  },
+};
+
+export const SALES_REP: DocRules<SalesRep> = {
+  fields: {
+    code: key('salesrep'),
+    name: str,
+    // 10000 basis points is the whole line: a commission is never more than what was sold.
+    commissionBp: int(0, 10000),
     active: bool,
   },
 };

@@ -6,6 +6,6 @@ import { baseQuery } from './baseQuery';
 export const api = createApi({
   reducerPath: 'api',
   baseQuery,
-  tagTypes: ['Me', 'Store', 'Dashboard', 'SyncErrors', 'Product', 'ProductList', 'User', 'Role', 'Department', 'TaxRate', 'TaxGroup', 'Tender', 'Supplier', 'Special', 'Sale', 'Customer', 'CustomerConflict', 'StoreConfig'],
+  tagTypes: ['Me', 'Store', 'Dashboard', 'SyncErrors', 'Product', 'ProductList', 'User', 'Role', 'Department', 'TaxRate', 'TaxGroup', 'Tender', 'Supplier', 'Special', 'Sale', 'Customer', 'CustomerConflict', 'StoreConfig', 'SalesRep', 'StorePrice'],
   endpoints: () => ({}),
 });

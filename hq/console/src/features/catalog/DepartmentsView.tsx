@@ -1,9 +1,11 @@
 // The department tree (GET /department-tree): each department under its parent, with its default tax group.
 // A department is created under any other (or at the top) and edited in a dialog: its names, its parent (a
 // department cannot move under itself or its own children: those are not offered, and HQ refuses a loop
-// anyway) and its tax group. Edits carry the `_rev` they were made on; a stale one says so.
+// anyway), its tax group and whether it is active. A department is deactivated, never deleted (products and
+// sales name it): it stays in the tree, marked, and is no longer offered as a parent or for a new product.
+// Edits carry the `_rev` they were made on; a stale one says so.
 import { useState } from 'react';
-import { Badge, Box, Button, Group, Modal, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Box, Button, Group, Modal, Paper, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconPencil, IconPlus } from '@tabler/icons-react';
@@ -14,7 +16,8 @@ import { useT } from '../../i18n/useT';
 import { useLang } from '../../lib/hooks';
 import { usePermissions } from '../session/permissions';
 import type { Department, DepartmentNode } from './adminApi';
-import { useCreateDepartmentMutation, useDepartmentTreeQuery, useEditDepartmentMutation, useTaxGroupsQuery } from './adminApi';
+import { useCreateDepartmentMutation, useDeactivateDepartmentMutation, useDepartmentTreeQuery, useEditDepartmentMutation, useTaxGroupsQuery } from './adminApi';
+import { ActiveBadge, DeactivateButton, DeactivateConfirm, useDeactivate } from './CatalogList';
 
 interface Values {
   code: string;
@@ -22,6 +25,7 @@ interface Values {
   nameEs: string;
   parentId: string | null;
   taxGroupId: string | null;
+  active: boolean;
 }
 
 /** The tree as rows in display order, with each row's depth. */
@@ -36,8 +40,8 @@ function subtreeIds(node: DepartmentNode): string[] {
 
 function valuesOf(d: Department | null, parentId: string | null): Values {
   return d
-    ? { code: d.code, nameEn: d.name.en, nameEs: d.name.es, parentId: d.parentId, taxGroupId: d.taxGroupId ?? null }
-    : { code: '', nameEn: '', nameEs: '', parentId, taxGroupId: null };
+    ? { code: d.code, nameEn: d.name.en, nameEs: d.name.es, parentId: d.parentId, taxGroupId: d.taxGroupId ?? null, active: d.active !== false }
+    : { code: '', nameEn: '', nameEs: '', parentId, taxGroupId: null, active: true };
 }
 
 function DepartmentDialog({ editing, parentId, tree, onClose }: { editing: DepartmentNode | null; parentId: string | null; tree: DepartmentNode[]; onClose: () => void }) {
@@ -56,15 +60,18 @@ function DepartmentDialog({ editing, parentId, tree, onClose }: { editing: Depar
     },
   });
   const blocked = new Set(editing ? subtreeIds(editing) : []);
+  // Deactivated ones are not offered, except the one it already has (HQ refuses only a new choice).
   const parents = flatten(tree)
-    .filter(({ node }) => !blocked.has(node._id))
+    .filter(({ node }) => !blocked.has(node._id) && (node.active !== false || node._id === editing?.parentId))
     .map(({ node, depth }) => ({ value: node._id, label: `${'— '.repeat(depth)}${node.name[lang]} (${node.code})` }));
-  const groupOptions = (groups.data ?? []).map((g) => ({ value: g._id, label: `${g.name[lang]} (${g.code})` }));
+  const groupOptions = (groups.data ?? [])
+    .filter((g) => g.active !== false || g._id === editing?.taxGroupId)
+    .map((g) => ({ value: g._id, label: `${g.name[lang]} (${g.code})` }));
 
   const submit = form.onSubmit(async (v) => {
     const name = { en: v.nameEn.trim(), es: v.nameEs.trim() };
     const result = base
-      ? await edit({ code: base.code, body: { _rev: base._rev ?? '', name, parentId: v.parentId, taxGroupId: v.taxGroupId } })
+      ? await edit({ code: base.code, body: { _rev: base._rev ?? '', name, parentId: v.parentId, taxGroupId: v.taxGroupId, active: v.active } })
       : await create({ code: v.code.trim(), name, parentId: v.parentId, ...(v.taxGroupId ? { taxGroupId: v.taxGroupId } : {}) });
     if ('data' in result && result.data) {
       notifications.show({ color: 'green', message: t('admin.saved', { code: result.data.code }) });
@@ -89,6 +96,7 @@ function DepartmentDialog({ editing, parentId, tree, onClose }: { editing: Depar
           </Group>
           <Select label={t('departments.parent')} placeholder={t('departments.topLevel')} data={parents} clearable searchable {...form.getInputProps('parentId')} />
           <Select label={t('departments.taxGroup')} placeholder={t('common.none')} data={groupOptions} clearable searchable {...form.getInputProps('taxGroupId')} />
+          {base && <Switch size="md" label={t('admin.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
@@ -103,7 +111,16 @@ function DepartmentDialog({ editing, parentId, tree, onClose }: { editing: Depar
   );
 }
 
-function TreeRows({ nodes, depth, canEdit, groupName, onEdit, onAdd }: { nodes: DepartmentNode[]; depth: number; canEdit: boolean; groupName: (id: string | undefined) => string; onEdit: (n: DepartmentNode) => void; onAdd: (parent: DepartmentNode) => void }) {
+interface RowActions {
+  canEdit: boolean;
+  groupName: (id: string | undefined) => string;
+  onEdit: (n: DepartmentNode) => void;
+  onAdd: (parent: DepartmentNode) => void;
+  onDeactivate: (n: DepartmentNode) => void;
+}
+
+function TreeRows({ nodes, depth, actions }: { nodes: DepartmentNode[]; depth: number; actions: RowActions }) {
+  const { canEdit, groupName, onEdit, onAdd, onDeactivate } = actions;
   const t = useT();
   const lang = useLang();
   return (
@@ -121,19 +138,23 @@ function TreeRows({ nodes, depth, canEdit, groupName, onEdit, onAdd }: { nodes: 
                   {groupName(n.taxGroupId)}
                 </Badge>
               )}
+              {n.active === false && <ActiveBadge active={false} />}
             </Group>
             {canEdit && (
               <Group gap={4} wrap="nowrap">
-                <Button variant="subtle" size="sm" h={44} leftSection={<IconPlus size={16} />} onClick={() => onAdd(n)} aria-label={t('departments.addUnder', { name: n.name[lang] })}>
-                  {t('departments.sub')}
-                </Button>
+                {n.active !== false && (
+                  <Button variant="subtle" size="sm" h={44} leftSection={<IconPlus size={16} />} onClick={() => onAdd(n)} aria-label={t('departments.addUnder', { name: n.name[lang] })}>
+                    {t('departments.sub')}
+                  </Button>
+                )}
                 <Button variant="subtle" size="sm" h={44} leftSection={<IconPencil size={16} />} onClick={() => onEdit(n)} aria-label={t('departments.edit', { name: n.name[lang] })}>
                   {t('admin.edit')}
                 </Button>
+                {n.active !== false && <DeactivateButton code={n.code} onClick={() => onDeactivate(n)} quiet />}
               </Group>
             )}
           </Group>
-          {n.children.length > 0 && <TreeRows nodes={n.children} depth={depth + 1} canEdit={canEdit} groupName={groupName} onEdit={onEdit} onAdd={onAdd} />}
+          {n.children.length > 0 && <TreeRows nodes={n.children} depth={depth + 1} actions={actions} />}
         </Box>
       ))}
     </Box>
@@ -150,6 +171,8 @@ export function DepartmentsView() {
   const [dialog, setDialog] = useState<{ editing: DepartmentNode | null; parentId: string | null } | null>(null);
   const canEdit = can('catalog.edit');
   const groupName = (id: string | undefined) => groups.data?.find((g) => g._id === id)?.name[lang] ?? id ?? '';
+  const [deactivate] = useDeactivateDepartmentMutation();
+  const off = useDeactivate<DepartmentNode>((arg) => deactivate(arg));
   return (
     <Stack gap="lg" maw={1100}>
       <Group justify="space-between" align="flex-end">
@@ -168,7 +191,11 @@ export function DepartmentsView() {
       {tree.data && (
         <Paper withBorder p="xs">
           {tree.data.length ? (
-            <TreeRows nodes={tree.data} depth={0} canEdit={canEdit} groupName={groupName} onEdit={(n) => setDialog({ editing: n, parentId: n.parentId })} onAdd={(p) => setDialog({ editing: null, parentId: p._id })} />
+            <TreeRows
+              nodes={tree.data}
+              depth={0}
+              actions={{ canEdit, groupName, onEdit: (n) => setDialog({ editing: n, parentId: n.parentId }), onAdd: (p) => setDialog({ editing: null, parentId: p._id }), onDeactivate: (n) => off.setTarget(n) }}
+            />
           ) : (
             <Text p="md" c="dimmed">
               {t('departments.empty')}
@@ -177,6 +204,7 @@ export function DepartmentsView() {
         </Paper>
       )}
       {dialog && tree.data && <DepartmentDialog editing={dialog.editing} parentId={dialog.parentId} tree={tree.data} onClose={() => setDialog(null)} />}
+      <DeactivateConfirm off={off} body={(n) => t('departments.deactivateBody', { name: n.name[lang] })} />
     </Stack>
   );
 }

@@ -1,4 +1,5 @@
-// The product editor, a drawer over the list (route /catalog/:sku). An edit is sent with the revision it
+// The product editor, a drawer over the list (route /catalog/:sku; creating one is ProductCreator.tsx, which
+// shares its fields). An edit is sent with the revision it
 // was made on; if someone saved the product in between, HQ answers 409 `stale_edit` with their version and
 // the editor shows both side by side: the person chooses to load theirs or re-apply their own changes on
 // top of it. Nothing is ever overwritten silently. Prices are typed as decimals and sent as integer minor
@@ -6,6 +7,7 @@
 import { useState } from 'react';
 import { Alert, Button, Drawer, Group, Stack, Switch, Table, TagsInput, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import type { GetInputPropsReturnType } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconDeviceFloppy } from '@tabler/icons-react';
 import { useT } from '../../i18n/useT';
@@ -19,13 +21,52 @@ import { usePermissions } from '../session/permissions';
 import { useChainDefaults } from '../stores/storesApi';
 import { useEditProductMutation, useProductQuery } from './catalogApi';
 
-interface Values {
+/** The fields the editor and the creator share, as the person types them (amounts as decimals). */
+export interface SharedValues {
   nameEn: string;
   nameEs: string;
   price: string;
   cost: string;
   barcodes: string[];
   active: boolean;
+}
+export type SharedField = keyof SharedValues;
+
+type Values = SharedValues;
+
+type FieldInput = (field: SharedField, checkbox?: boolean) => GetInputPropsReturnType;
+
+/** The names in both languages. */
+export function ProductNames({ input, readOnly = false }: { input: FieldInput; readOnly?: boolean }) {
+  const t = useT();
+  return (
+    <>
+      <TextInput label={t('editor.nameEn')} lang="en" required readOnly={readOnly} {...input('nameEn')} />
+      <TextInput label={t('editor.nameEs')} lang="es" required readOnly={readOnly} {...input('nameEs')} />
+    </>
+  );
+}
+
+/** Price and cost in the chain's currency, barcodes, and whether it is sold. */
+export function ProductTerms({ input, currency, readOnly = false }: { input: FieldInput; currency: string; readOnly?: boolean }) {
+  const t = useT();
+  return (
+    <>
+      <Group grow align="flex-start">
+        <TextInput label={t('editor.price', { currency })} inputMode="decimal" required readOnly={readOnly} {...input('price')} />
+        <TextInput label={t('editor.cost', { currency })} inputMode="decimal" readOnly={readOnly} {...input('cost')} />
+      </Group>
+      <TagsInput label={t('editor.barcodes')} description={t('editor.barcodesHint')} readOnly={readOnly} {...input('barcodes')} />
+      <Switch label={t('editor.active')} size="md" disabled={readOnly} {...input('active', true)} />
+    </>
+  );
+}
+
+/** A typed amount (minor units) that is valid money from zero up, or null. */
+export function moneyError(text: string, digits: number, optional: boolean): boolean {
+  if (optional && !text.trim()) return false;
+  const m = parseMoney(text, digits);
+  return m === null || m < 0;
 }
 
 /** Minor units as the decimal a person types ("1250" -> "12.50"), by integer arithmetic. */
@@ -129,15 +170,8 @@ function EditorForm({ initial, currency, timeZone, readOnly, onClose }: { initia
     validate: {
       nameEn: (v) => (v.trim() ? null : t('editor.required')),
       nameEs: (v) => (v.trim() ? null : t('editor.required')),
-      price: (v) => {
-        const m = parseMoney(v, digits);
-        return m !== null && m >= 0 ? null : t('editor.notMoney');
-      },
-      cost: (v) => {
-        if (!v.trim()) return null;
-        const m = parseMoney(v, digits);
-        return m !== null && m >= 0 ? null : t('editor.notMoney');
-      },
+      price: (v) => (moneyError(v, digits, false) ? t('editor.notMoney') : null),
+      cost: (v) => (moneyError(v, digits, true) ? t('editor.notMoney') : null),
     },
   });
 
@@ -193,6 +227,7 @@ function EditorForm({ initial, currency, timeZone, readOnly, onClose }: { initia
   };
 
   const error = editing.error as ApiError | undefined;
+  const input: FieldInput = (field, checkbox) => form.getInputProps(field, checkbox ? { type: 'checkbox' } : undefined);
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="md">
@@ -222,14 +257,8 @@ function EditorForm({ initial, currency, timeZone, readOnly, onClose }: { initia
             {errorText(error)}
           </Alert>
         )}
-        <TextInput label={t('editor.nameEn')} lang="en" required readOnly={readOnly} {...form.getInputProps('nameEn')} />
-        <TextInput label={t('editor.nameEs')} lang="es" required readOnly={readOnly} {...form.getInputProps('nameEs')} />
-        <Group grow align="flex-start">
-          <TextInput label={t('editor.price', { currency })} inputMode="decimal" required readOnly={readOnly} {...form.getInputProps('price')} />
-          <TextInput label={t('editor.cost', { currency })} inputMode="decimal" readOnly={readOnly} {...form.getInputProps('cost')} />
-        </Group>
-        <TagsInput label={t('editor.barcodes')} description={t('editor.barcodesHint')} readOnly={readOnly} {...form.getInputProps('barcodes')} />
-        <Switch label={t('editor.active')} size="md" disabled={readOnly} {...form.getInputProps('active', { type: 'checkbox' })} />
+        <ProductNames input={input} readOnly={readOnly} />
+        <ProductTerms input={input} currency={currency} readOnly={readOnly} />
         <Text size="xs" c="dimmed">
           {t('editor.revision', { rev: (base._rev ?? '').slice(0, 10), time: f.dateTime(base.updatedAt, timeZone) })}
         </Text>

@@ -1,20 +1,23 @@
 // The product list, fast over 100k products: the server pages and searches (200 rows a page, SKU cursor),
 // and only the rows on screen exist in the page (@tanstack/react-virtual), so neither the network nor the
 // DOM grows with the catalog. Scrolling near the end of what is loaded asks for the next page.
-// Keyboard: Tab reaches the rows' SKU links; ↑/↓ move between rows, Enter opens the editor.
+// Keyboard: Tab reaches the rows' SKU links; ↑/↓ move between rows, Enter opens the editor. "New product"
+// (with `catalog.edit`) opens the editor in create mode at /catalog?new (ProductCreator.tsx).
 import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
-import { Anchor, Badge, Box, Group, Loader, Paper, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Box, Button, Group, Loader, Paper, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconSearch } from '@tabler/icons-react';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useT } from '../../i18n/useT';
-import { Link, Outlet, useNavigate } from 'react-router';
+import { Link, Outlet, useNavigate, useSearchParams } from 'react-router';
 import type { ProductRow } from '../../api/types';
 import { LoadError } from '../../components/PageState';
 import { useFormat, useLang } from '../../lib/hooks';
 import { useChainDefaults } from '../stores/storesApi';
+import { usePermissions } from '../session/permissions';
 import { useProductsInfiniteQuery } from './catalogApi';
+import { ProductCreator } from './ProductCreator';
 
 const ROW_HEIGHT = 56;
 /** Ask for the next page when this few loaded rows remain below the screen. */
@@ -94,6 +97,9 @@ function Row({ product, index, top, currency, timeZone }: { product: ProductRow 
 export function ProductsView() {
   const t = useT();
   const { currency, timeZone } = useChainDefaults();
+  const { can } = usePermissions();
+  const [params, setParams] = useSearchParams();
+  const creating = params.has('new') && can('catalog.edit');
   const [query, setQuery] = useState('');
   const [q] = useDebouncedValue(query.trim(), 250);
   const list = useProductsInfiniteQuery(q);
@@ -137,9 +143,16 @@ export function ProductsView() {
           <Title order={1}>{t('catalog.title')}</Title>
           <Text c="dimmed">{t('catalog.description', { currency, zone: timeZone })}</Text>
         </div>
-        <Text fw={600} aria-live="polite">
-          {list.data ? t('catalog.count', { count: total }) : ''}
-        </Text>
+        <Group gap="md">
+          <Text fw={600} aria-live="polite">
+            {list.data ? t('catalog.count', { count: total }) : ''}
+          </Text>
+          {can('catalog.edit') && (
+            <Button leftSection={<IconPlus size={18} />} onClick={() => setParams({ new: '' })}>
+              {t('catalog.new')}
+            </Button>
+          )}
+        </Group>
       </Group>
       <TextInput
         type="search"
@@ -190,6 +203,7 @@ export function ProductsView() {
         )}
       </Paper>
       <Outlet />
+      {creating && <ProductCreator onClose={() => setParams({})} />}
     </Stack>
   );
 }

@@ -3,27 +3,20 @@
 // zone, first to last inclusive) and where (some stores, or all). The kind is not edited: a new kind is a
 // new special. Edits carry the `_rev` they were made on; a stale one says so.
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, MultiSelect, Paper, Select, Stack, Switch, Table, TagsInput, Text, TextInput } from '@mantine/core';
+import { Badge, Group, MultiSelect, Select, Switch, TagsInput, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { IconBan, IconPencil } from '@tabler/icons-react';
 import { money, parseMoney } from '../../../../../shared/money';
 import { businessDate } from '../../../../../shared/pos/clock';
-import type { ApiError } from '../../api/types';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { LoadError, Loading } from '../../components/PageState';
-import { SaveError } from '../../components/SaveError';
 import { useT } from '../../i18n/useT';
 import { minorDigits, zonedDayEnd, zonedDayStart } from '../../lib/format';
 import { useFormat, useLang } from '../../lib/hooks';
-import { usePermissions } from '../session/permissions';
 import { useChainDefaults, useStoresQuery } from '../stores/storesApi';
 import { minorToText } from './ProductEditor';
 import type { DepartmentNode, Special } from './adminApi';
 import { useCreateSpecialMutation, useDeactivateSpecialMutation, useDepartmentTreeQuery, useEditSpecialMutation, useSpecialsQuery } from './adminApi';
-import { ActiveBadge, DialogButtons, PageHead, useDeactivate } from './TendersSuppliersView';
+import { CatalogListPage, CODE, EditorModal } from './CatalogList';
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const KINDS = ['percent_off', 'amount_off', 'fixed_price', 'buy_x_get_y', 'qty_break'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -115,60 +108,59 @@ function SpecialDialog({ editing, onClose }: { editing: Special | null; onClose:
       onClose();
     }
   });
-  const error = (base ? saving.error : creating.error) as ApiError | undefined;
   const kind = form.values.kind;
   return (
-    <Modal opened onClose={onClose} size="xl" title={<Text fw={700} size="lg">{base ? t('specials.editTitle', { code: base.code }) : t('specials.new')}</Text>}>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <SaveError<Special>
-            error={error}
-            onLoadTheirs={(current) => {
-              setBase(current);
-              form.setValues(valuesOf(current, timeZone, digits));
-              saving.reset();
-            }}
-          />
-          <Group grow align="flex-start">
-            <TextInput label={t('admin.code')} required readOnly={Boolean(base)} {...form.getInputProps('code')} />
-            <Select label={t('specials.kind')} data={KINDS.map((k) => ({ value: k, label: t(`specials.kinds.${k}`) }))} disabled={Boolean(base)} allowDeselect={false} {...form.getInputProps('kind')} />
-          </Group>
-          <Group grow align="flex-start">
-            <TextInput label={t('editor.nameEn')} lang="en" required {...form.getInputProps('nameEn')} />
-            <TextInput label={t('editor.nameEs')} lang="es" required {...form.getInputProps('nameEs')} />
-          </Group>
-          {kind === 'percent_off' && <TextInput label={t('specials.percent')} inputMode="decimal" w={200} {...form.getInputProps('percent')} />}
-          {(kind === 'amount_off' || kind === 'fixed_price') && <TextInput label={t(kind === 'amount_off' ? 'specials.amountOff' : 'specials.fixedPrice', { currency })} inputMode="decimal" w={240} {...form.getInputProps('amount')} />}
-          {kind === 'buy_x_get_y' && (
-            <Group grow align="flex-start">
-              <TextInput label={t('specials.buyQty')} inputMode="numeric" {...form.getInputProps('buyQty')} />
-              <TextInput label={t('specials.getQty')} inputMode="numeric" {...form.getInputProps('getQty')} />
-            </Group>
-          )}
-          {kind === 'qty_break' && <Text c="dimmed">{t('specials.breaksKept')}</Text>}
-          <Group grow align="flex-start">
-            <TextInput type="date" label={t('specials.from')} description={t('specials.zone', { zone: timeZone })} required {...form.getInputProps('from')} />
-            <TextInput type="date" label={t('specials.to')} description={t('specials.inclusive')} required {...form.getInputProps('to')} />
-          </Group>
-          <MultiSelect
-            label={t('specials.departments')}
-            data={flatten(tree.data ?? []).map(({ node, depth }) => ({ value: node._id, label: `${'— '.repeat(depth)}${node.name[lang]} (${node.code})` }))}
-            searchable
-            {...form.getInputProps('departmentIds')}
-          />
-          <TagsInput label={t('specials.products')} description={t('specials.productsHint')} {...form.getInputProps('skus')} />
-          <MultiSelect
-            label={t('specials.stores')}
-            placeholder={form.values.storeIds.length ? undefined : t('specials.allStores')}
-            data={(stores.data ?? []).map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))}
-            searchable
-            {...form.getInputProps('storeIds')}
-          />
-          <Switch size="md" label={t('admin.active')} {...form.getInputProps('active', { type: 'checkbox' })} />
-          <DialogButtons isNew={!base} loading={creating.isLoading || saving.isLoading} onClose={onClose} />
-        </Stack>
-      </form>
-    </Modal>
+    <EditorModal<Special>
+      title={base ? t('specials.editTitle', { code: base.code }) : t('specials.new')}
+      size="xl"
+      isNew={!base}
+      loading={creating.isLoading || saving.isLoading}
+      error={base ? saving.error : creating.error}
+      onLoadTheirs={(current) => {
+        setBase(current);
+        form.setValues(valuesOf(current, timeZone, digits));
+        saving.reset();
+      }}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <Group grow align="flex-start">
+        <TextInput label={t('admin.code')} required readOnly={Boolean(base)} {...form.getInputProps('code')} />
+        <Select label={t('specials.kind')} data={KINDS.map((k) => ({ value: k, label: t(`specials.kinds.${k}`) }))} disabled={Boolean(base)} allowDeselect={false} {...form.getInputProps('kind')} />
+      </Group>
+      <Group grow align="flex-start">
+        <TextInput label={t('editor.nameEn')} lang="en" required {...form.getInputProps('nameEn')} />
+        <TextInput label={t('editor.nameEs')} lang="es" required {...form.getInputProps('nameEs')} />
+      </Group>
+      {kind === 'percent_off' && <TextInput label={t('specials.percent')} inputMode="decimal" w={200} {...form.getInputProps('percent')} />}
+      {(kind === 'amount_off' || kind === 'fixed_price') && <TextInput label={t(kind === 'amount_off' ? 'specials.amountOff' : 'specials.fixedPrice', { currency })} inputMode="decimal" w={240} {...form.getInputProps('amount')} />}
+      {kind === 'buy_x_get_y' && (
+        <Group grow align="flex-start">
+          <TextInput label={t('specials.buyQty')} inputMode="numeric" {...form.getInputProps('buyQty')} />
+          <TextInput label={t('specials.getQty')} inputMode="numeric" {...form.getInputProps('getQty')} />
+        </Group>
+      )}
+      {kind === 'qty_break' && <Text c="dimmed">{t('specials.breaksKept')}</Text>}
+      <Group grow align="flex-start">
+        <TextInput type="date" label={t('specials.from')} description={t('specials.zone', { zone: timeZone })} required {...form.getInputProps('from')} />
+        <TextInput type="date" label={t('specials.to')} description={t('specials.inclusive')} required {...form.getInputProps('to')} />
+      </Group>
+      <MultiSelect
+        label={t('specials.departments')}
+        data={flatten(tree.data ?? []).map(({ node, depth }) => ({ value: node._id, label: `${'— '.repeat(depth)}${node.name[lang]} (${node.code})` }))}
+        searchable
+        {...form.getInputProps('departmentIds')}
+      />
+      <TagsInput label={t('specials.products')} description={t('specials.productsHint')} {...form.getInputProps('skus')} />
+      <MultiSelect
+        label={t('specials.stores')}
+        placeholder={form.values.storeIds.length ? undefined : t('specials.allStores')}
+        data={(stores.data ?? []).map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))}
+        searchable
+        {...form.getInputProps('storeIds')}
+      />
+      <Switch size="md" label={t('admin.active')} {...form.getInputProps('active', { type: 'checkbox' })} />
+    </EditorModal>
   );
 }
 
@@ -183,71 +175,37 @@ export function SpecialsView() {
   const t = useT();
   const f = useFormat();
   const lang = useLang();
-  const { can } = usePermissions();
-  const canEdit = can('catalog.edit');
   const { currency, timeZone } = useChainDefaults();
   const specials = useSpecialsQuery(undefined, { refetchOnMountOrArgChange: true });
-  const [dialog, setDialog] = useState<{ editing: Special | null } | null>(null);
   const [deactivate] = useDeactivateSpecialMutation();
-  const off = useDeactivate<Special>((arg) => deactivate(arg));
   return (
-    <Stack gap="lg" maw={1300}>
-      <PageHead title={t('specials.title')} description={t('specials.description')} newLabel={t('specials.new')} onNew={canEdit ? () => setDialog({ editing: null }) : null} />
-      {specials.isLoading && <Loading />}
-      {specials.error && <LoadError error={specials.error} onRetry={() => void specials.refetch()} />}
-      {specials.data && (
-        <Paper withBorder>
-          <Table verticalSpacing="sm" aria-label={t('specials.title')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('admin.code')}</Table.Th>
-                <Table.Th>{t('admin.name')}</Table.Th>
-                <Table.Th>{t('specials.kind')}</Table.Th>
-                <Table.Th>{t('specials.when')}</Table.Th>
-                <Table.Th>{t('specials.stores')}</Table.Th>
-                <Table.Th>{t('admin.status')}</Table.Th>
-                {canEdit && <Table.Th />}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {specials.data.map((s) => (
-                <Table.Tr key={s._id}>
-                  <Table.Td ff="monospace">{s.code}</Table.Td>
-                  <Table.Td>{s.name[lang]}</Table.Td>
-                  <Table.Td>
-                    {t(`specials.kinds.${s.kind}`)} · {termsText(s, currency, f, t)}
-                  </Table.Td>
-                  <Table.Td>{t('specials.period', { from: f.dateTime(s.startsAt, timeZone), to: f.dateTime(s.endsAt, timeZone) })}</Table.Td>
-                  <Table.Td>{s.storeIds?.length ? s.storeIds.map((c) => <Badge key={c} variant="outline" mr={4}>{c}</Badge>) : t('specials.allStores')}</Table.Td>
-                  <Table.Td>
-                    <ActiveBadge active={s.active} />
-                  </Table.Td>
-                  {canEdit && (
-                    <Table.Td>
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <Button variant="subtle" h={44} leftSection={<IconPencil size={16} />} onClick={() => setDialog({ editing: s })} aria-label={t('specials.editTitle', { code: s.code })}>
-                          {t('admin.edit')}
-                        </Button>
-                        {s.active && (
-                          <Button variant="subtle" color="red" h={44} leftSection={<IconBan size={16} />} onClick={() => off.setTarget(s)} aria-label={t('admin.deactivateOne', { code: s.code })}>
-                            {t('admin.deactivate')}
-                          </Button>
-                        )}
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
-      )}
-      {dialog && <SpecialDialog editing={dialog.editing} onClose={() => setDialog(null)} />}
-      {off.target && (
-        <ConfirmDialog title={t('admin.deactivateOne', { code: off.target.code })} confirmLabel={t('admin.deactivate')} loading={off.busy} onConfirm={() => void off.confirm()} onClose={() => off.setTarget(null)}>
-          {t('specials.deactivateBody', { name: off.target.name[lang] })}
-        </ConfirmDialog>
-      )}
-    </Stack>
+    <CatalogListPage<Special>
+      maw={1300}
+      title={t('specials.title')}
+      description={t('specials.description')}
+      newLabel={t('specials.new')}
+      empty={t('specials.empty')}
+      list={specials}
+      columns={[
+        { header: t('admin.name'), cell: (s) => s.name[lang] },
+        { header: t('specials.kind'), cell: (s) => `${t(`specials.kinds.${s.kind}`)} · ${termsText(s, currency, f, t)}` },
+        { header: t('specials.when'), cell: (s) => t('specials.period', { from: f.dateTime(s.startsAt, timeZone), to: f.dateTime(s.endsAt, timeZone) }) },
+        {
+          header: t('specials.stores'),
+          cell: (s) =>
+            s.storeIds?.length
+              ? s.storeIds.map((c) => (
+                  <Badge key={c} variant="outline" mr={4}>
+                    {c}
+                  </Badge>
+                ))
+              : t('specials.allStores'),
+        },
+      ]}
+      editLabel={(s) => t('specials.editTitle', { code: s.code })}
+      deactivate={(arg) => deactivate(arg)}
+      deactivateBody={(s) => t('specials.deactivateBody', { name: s.name[lang] })}
+      dialog={(editing, onClose) => <SpecialDialog editing={editing} onClose={onClose} />}
+    />
   );
 }

@@ -1,7 +1,9 @@
 // Tax groups and tax rates. A group is its rates in the order they apply; a compound rate is charged on the
 // price plus the taxes before it. The live example computes a group's taxes on an amount the person types,
 // inclusive or exclusive, with the till's own code (shared/pos/tax.ts), so what HQ shows is what a till will
-// charge to the cent. Edits carry the `_rev` they were made on; a stale one says so.
+// charge to the cent. Rates and groups are deactivated, never deleted (products and sales name them): a
+// deactivated group stays on its products but is not offered for new ones, a deactivated rate stays in its
+// groups but cannot be added to one. Edits carry the `_rev` they were made on; a stale one says so.
 import { useState } from 'react';
 import { Badge, Button, Group, Modal, MultiSelect, Paper, SegmentedControl, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
@@ -20,9 +22,18 @@ import { usePermissions } from '../session/permissions';
 import { useChainDefaults } from '../stores/storesApi';
 import { minorToText } from './ProductEditor';
 import type { TaxGroup, TaxRate } from './adminApi';
-import { useCreateTaxGroupMutation, useCreateTaxRateMutation, useEditTaxGroupMutation, useEditTaxRateMutation, useTaxGroupsQuery, useTaxRatesQuery } from './adminApi';
+import {
+  useCreateTaxGroupMutation,
+  useCreateTaxRateMutation,
+  useDeactivateTaxGroupMutation,
+  useDeactivateTaxRateMutation,
+  useEditTaxGroupMutation,
+  useEditTaxRateMutation,
+  useTaxGroupsQuery,
+  useTaxRatesQuery,
+} from './adminApi';
+import { ActiveBadge, CODE, DeactivateButton, DeactivateConfirm, useDeactivate } from './CatalogList';
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The rates of a group in their order (an id the rates list lacks is skipped: HQ checks references). */
 function ratesOf(group: TaxGroup, rates: readonly TaxRate[]): TaxRate[] {
@@ -132,6 +143,7 @@ interface GroupValues {
   nameEn: string;
   nameEs: string;
   rateIds: string[];
+  active: boolean;
 }
 
 function GroupDialog({ editing, rates, onClose }: { editing: TaxGroup | null; rates: TaxRate[]; onClose: () => void }) {
@@ -140,7 +152,8 @@ function GroupDialog({ editing, rates, onClose }: { editing: TaxGroup | null; ra
   const [create, creating] = useCreateTaxGroupMutation();
   const label = useRateLabel();
   const [edit, saving] = useEditTaxGroupMutation();
-  const valuesOf = (g: TaxGroup | null): GroupValues => (g ? { code: g.code, nameEn: g.name.en, nameEs: g.name.es, rateIds: [...g.rateIds] } : { code: '', nameEn: '', nameEs: '', rateIds: [] });
+  const valuesOf = (g: TaxGroup | null): GroupValues =>
+    g ? { code: g.code, nameEn: g.name.en, nameEs: g.name.es, rateIds: [...g.rateIds], active: g.active !== false } : { code: '', nameEn: '', nameEs: '', rateIds: [], active: true };
   const form = useForm<GroupValues>({
     initialValues: valuesOf(editing),
     validate: {
@@ -151,7 +164,7 @@ function GroupDialog({ editing, rates, onClose }: { editing: TaxGroup | null; ra
   });
   const submit = form.onSubmit(async (v) => {
     const name = { en: v.nameEn.trim(), es: v.nameEs.trim() };
-    const result = base ? await edit({ code: base.code, body: { _rev: base._rev ?? '', name, rateIds: v.rateIds } }) : await create({ code: v.code.trim(), name, rateIds: v.rateIds });
+    const result = base ? await edit({ code: base.code, body: { _rev: base._rev ?? '', name, rateIds: v.rateIds, active: v.active } }) : await create({ code: v.code.trim(), name, rateIds: v.rateIds });
     if ('data' in result && result.data) {
       notifications.show({ color: 'green', message: t('admin.saved', { code: result.data.code }) });
       onClose();
@@ -178,10 +191,12 @@ function GroupDialog({ editing, rates, onClose }: { editing: TaxGroup | null; ra
           <MultiSelect
             label={t('taxes.groupRates')}
             description={t('taxes.groupRatesHint')}
-            data={rates.map((r) => ({ value: r._id, label: label(r) }))}
+            // A deactivated rate is offered only where the group already has it (HQ refuses adding one).
+            data={rates.filter((r) => r.active !== false || editing?.rateIds.includes(r._id)).map((r) => ({ value: r._id, label: label(r) }))}
             searchable
             {...form.getInputProps('rateIds')}
           />
+          {base && <Switch size="md" label={t('admin.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
@@ -202,6 +217,7 @@ interface RateValues {
   nameEs: string;
   percent: string;
   compound: boolean;
+  active: boolean;
 }
 
 function RateDialog({ editing, onClose }: { editing: TaxRate | null; onClose: () => void }) {
@@ -210,7 +226,10 @@ function RateDialog({ editing, onClose }: { editing: TaxRate | null; onClose: ()
   const [create, creating] = useCreateTaxRateMutation();
   const [edit, saving] = useEditTaxRateMutation();
   // A rate is typed as a percentage with up to two decimals: exactly its basis points (16.5 -> 1650).
-  const valuesOf = (r: TaxRate | null): RateValues => (r ? { code: r.code, nameEn: r.name.en, nameEs: r.name.es, percent: minorToText(r.rateBp, 2), compound: r.compound } : { code: '', nameEn: '', nameEs: '', percent: '', compound: false });
+  const valuesOf = (r: TaxRate | null): RateValues =>
+    r
+      ? { code: r.code, nameEn: r.name.en, nameEs: r.name.es, percent: minorToText(r.rateBp, 2), compound: r.compound, active: r.active !== false }
+      : { code: '', nameEn: '', nameEs: '', percent: '', compound: false, active: true };
   const form = useForm<RateValues>({
     initialValues: valuesOf(editing),
     validate: {
@@ -226,7 +245,7 @@ function RateDialog({ editing, onClose }: { editing: TaxRate | null; onClose: ()
   const submit = form.onSubmit(async (v) => {
     const name = { en: v.nameEn.trim(), es: v.nameEs.trim() };
     const rateBp = parseMoney(v.percent, 2) ?? 0;
-    const result = base ? await edit({ code: base.code, body: { _rev: base._rev ?? '', name, rateBp, compound: v.compound } }) : await create({ code: v.code.trim(), name, rateBp, compound: v.compound });
+    const result = base ? await edit({ code: base.code, body: { _rev: base._rev ?? '', name, rateBp, compound: v.compound, active: v.active } }) : await create({ code: v.code.trim(), name, rateBp, compound: v.compound });
     if ('data' in result && result.data) {
       notifications.show({ color: 'green', message: t('admin.saved', { code: result.data.code }) });
       onClose();
@@ -252,6 +271,7 @@ function RateDialog({ editing, onClose }: { editing: TaxRate | null; onClose: ()
           </Group>
           <TextInput label={t('taxes.percent')} inputMode="decimal" required w={200} {...form.getInputProps('percent')} />
           <Switch size="md" label={t('taxes.compoundLabel')} description={t('taxes.compoundHint')} {...form.getInputProps('compound', { type: 'checkbox' })} />
+          {base && <Switch size="md" label={t('admin.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
@@ -266,7 +286,7 @@ function RateDialog({ editing, onClose }: { editing: TaxRate | null; onClose: ()
   );
 }
 
-function GroupCard({ group, rates, canEdit, onEdit }: { group: TaxGroup; rates: TaxRate[]; canEdit: boolean; onEdit: () => void }) {
+function GroupCard({ group, rates, canEdit, onEdit, onDeactivate }: { group: TaxGroup; rates: TaxRate[]; canEdit: boolean; onEdit: () => void; onDeactivate: () => void }) {
   const t = useT();
   const lang = useLang();
   const own = ratesOf(group, rates);
@@ -279,9 +299,12 @@ function GroupCard({ group, rates, canEdit, onEdit }: { group: TaxGroup; rates: 
             <Title order={3} size="h4">
               {group.name[lang]}
             </Title>
-            <Text size="sm" c="dimmed" ff="monospace">
-              {group.code}
-            </Text>
+            <Group gap="xs">
+              <Text size="sm" c="dimmed" ff="monospace">
+                {group.code}
+              </Text>
+              {group.active === false && <ActiveBadge active={false} />}
+            </Group>
           </div>
           {canEdit && (
             <Button variant="light" h={44} leftSection={<IconPencil size={16} />} onClick={onEdit} aria-label={t('taxes.editGroup', { code: group.code })}>
@@ -292,8 +315,8 @@ function GroupCard({ group, rates, canEdit, onEdit }: { group: TaxGroup; rates: 
         <Group gap={6} aria-label={t('taxes.groupRates')}>
           {own.length ? (
             own.map((r, i) => (
-              <Badge key={r._id} size="lg" variant={r.compound ? 'filled' : 'light'} tt="none">
-                {`${i + 1}. ${label(r)}`}
+              <Badge key={r._id} size="lg" variant={r.compound ? 'filled' : 'light'} color={r.active === false ? 'gray' : undefined} tt="none">
+                {`${i + 1}. ${label(r)}${r.active === false ? ` · ${t('admin.inactive')}` : ''}`}
               </Badge>
             ))
           ) : (
@@ -303,6 +326,11 @@ function GroupCard({ group, rates, canEdit, onEdit }: { group: TaxGroup; rates: 
           )}
         </Group>
         <LiveExample group={group} rates={own} />
+        {canEdit && group.active !== false && (
+          <Group justify="flex-end">
+            <DeactivateButton code={group.code} onClick={onDeactivate} quiet />
+          </Group>
+        )}
       </Stack>
     </Paper>
   );
@@ -320,6 +348,10 @@ export function TaxesView() {
   const [groupDialog, setGroupDialog] = useState<{ editing: TaxGroup | null } | null>(null);
   const [rateDialog, setRateDialog] = useState<{ editing: TaxRate | null } | null>(null);
   const allRates = rates.data ?? [];
+  const [deactivateGroup] = useDeactivateTaxGroupMutation();
+  const [deactivateRate] = useDeactivateTaxRateMutation();
+  const groupOff = useDeactivate<TaxGroup>((arg) => deactivateGroup(arg));
+  const rateOff = useDeactivate<TaxRate>((arg) => deactivateRate(arg));
   return (
     <Stack gap="lg" maw={1200}>
       <Stack gap={4}>
@@ -339,7 +371,7 @@ export function TaxesView() {
       {groups.data && rates.data && (
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
           {groups.data.map((g) => (
-            <GroupCard key={g._id} group={g} rates={allRates} canEdit={canEdit} onEdit={() => setGroupDialog({ editing: g })} />
+            <GroupCard key={g._id} group={g} rates={allRates} canEdit={canEdit} onEdit={() => setGroupDialog({ editing: g })} onDeactivate={() => groupOff.setTarget(g)} />
           ))}
         </SimpleGrid>
       )}
@@ -361,6 +393,7 @@ export function TaxesView() {
                 <Table.Th>{t('admin.name')}</Table.Th>
                 <Table.Th ta="right">{t('taxes.rate')}</Table.Th>
                 <Table.Th>{t('taxes.compound')}</Table.Th>
+                <Table.Th>{t('admin.status')}</Table.Th>
                 {canEdit && <Table.Th />}
               </Table.Tr>
             </Table.Thead>
@@ -371,11 +404,17 @@ export function TaxesView() {
                   <Table.Td>{r.name[lang]}</Table.Td>
                   <Table.Td ta="right">{f.percentBp(r.rateBp)}</Table.Td>
                   <Table.Td>{r.compound ? t('common.yes') : t('common.no')}</Table.Td>
+                  <Table.Td>
+                    <ActiveBadge active={r.active} />
+                  </Table.Td>
                   {canEdit && (
-                    <Table.Td ta="right">
-                      <Button variant="subtle" h={44} leftSection={<IconPencil size={16} />} onClick={() => setRateDialog({ editing: r })} aria-label={t('taxes.editRate', { code: r.code })}>
-                        {t('admin.edit')}
-                      </Button>
+                    <Table.Td>
+                      <Group gap={4} justify="flex-end" wrap="nowrap">
+                        <Button variant="subtle" h={44} leftSection={<IconPencil size={16} />} onClick={() => setRateDialog({ editing: r })} aria-label={t('taxes.editRate', { code: r.code })}>
+                          {t('admin.edit')}
+                        </Button>
+                        {r.active !== false && <DeactivateButton code={r.code} onClick={() => rateOff.setTarget(r)} />}
+                      </Group>
                     </Table.Td>
                   )}
                 </Table.Tr>
@@ -386,6 +425,8 @@ export function TaxesView() {
       )}
       {groupDialog && <GroupDialog editing={groupDialog.editing} rates={allRates} onClose={() => setGroupDialog(null)} />}
       {rateDialog && <RateDialog editing={rateDialog.editing} onClose={() => setRateDialog(null)} />}
+      <DeactivateConfirm off={groupOff} body={(g) => t('taxes.deactivateGroupBody', { name: g.name[lang] })} />
+      <DeactivateConfirm off={rateOff} body={(r) => t('taxes.deactivateRateBody', { name: r.name[lang] })} />
     </Stack>
   );
 }

@@ -1,19 +1,12 @@
-// Tenders (how customers pay) and suppliers: a list each, an editor dialog, and deactivation behind a
-// confirmation (never a delete: sales and products name them). Edits and deactivations carry the `_rev` they
-// were made on; a stale one says so and offers the current version.
+// Tenders (how customers pay) and suppliers: each a catalog list page (CatalogList.tsx: the table, Edit and
+// Deactivate per row, never a delete) with its own editor dialog. Edits carry the `_rev` they were made on; a
+// stale one says so and offers the current version.
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, Paper, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Group, Select, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { IconBan, IconPencil, IconPlus } from '@tabler/icons-react';
-import type { SerializedError } from '@reduxjs/toolkit';
-import type { ApiError } from '../../api/types';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { LoadError, Loading } from '../../components/PageState';
-import { SaveError } from '../../components/SaveError';
 import { useT } from '../../i18n/useT';
-import { useErrorText, useLang } from '../../lib/hooks';
-import { usePermissions } from '../session/permissions';
+import { useLang } from '../../lib/hooks';
 import type { Supplier, Tender } from './adminApi';
 import {
   useCreateSupplierMutation,
@@ -25,69 +18,10 @@ import {
   useSuppliersQuery,
   useTendersQuery,
 } from './adminApi';
+import { CatalogListPage, CODE, EditorModal } from './CatalogList';
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const KINDS = ['cash', 'card', 'giftcard', 'storecredit', 'foreign', 'other'] as const;
 type Kind = (typeof KINDS)[number];
-
-export function PageHead({ title, description, newLabel, onNew }: { title: string; description: string; newLabel: string; onNew: (() => void) | null }) {
-  return (
-    <Group justify="space-between" align="flex-end">
-      <Stack gap={4}>
-        <Title order={1}>{title}</Title>
-        <Text c="dimmed">{description}</Text>
-      </Stack>
-      {onNew && (
-        <Button leftSection={<IconPlus size={18} />} onClick={onNew}>
-          {newLabel}
-        </Button>
-      )}
-    </Group>
-  );
-}
-
-export function ActiveBadge({ active }: { active: boolean }) {
-  const t = useT();
-  return active ? (
-    <Badge color="green" variant="light">
-      {t('admin.active')}
-    </Badge>
-  ) : (
-    <Badge color="gray">{t('admin.inactive')}</Badge>
-  );
-}
-
-export function DialogButtons({ isNew, loading, onClose }: { isNew: boolean; loading: boolean; onClose: () => void }) {
-  const t = useT();
-  return (
-    <Group justify="flex-end" gap="sm">
-      <Button variant="default" onClick={onClose}>
-        {t('common.cancel')}
-      </Button>
-      <Button type="submit" loading={loading}>
-        {isNew ? t('admin.create') : t('editor.save')}
-      </Button>
-    </Group>
-  );
-}
-
-/** Deactivation with its confirmation; a stale `_rev` or any refusal is said in a notification. */
-export function useDeactivate<T extends { code: string; _rev?: string }>(run: (arg: { code: string; _rev: string }) => Promise<{ data?: unknown; error?: ApiError | SerializedError }>) {
-  const t = useT();
-  const errorText = useErrorText();
-  const [target, setTarget] = useState<T | null>(null);
-  const [busy, setBusy] = useState(false);
-  const confirm = async () => {
-    if (!target) return;
-    setBusy(true);
-    const result = await run({ code: target.code, _rev: target._rev ?? '' });
-    setBusy(false);
-    setTarget(null);
-    if (result.error) notifications.show({ color: 'red', message: errorText(result.error) });
-    else notifications.show({ color: 'green', message: t('admin.deactivated', { code: target.code }) });
-  };
-  return { target, setTarget, busy, confirm };
-}
 
 // ---------- tenders ----------
 
@@ -132,116 +66,77 @@ function TenderDialog({ editing, onClose }: { editing: Tender | null; onClose: (
       onClose();
     }
   });
-  const error = (base ? saving.error : creating.error) as ApiError | undefined;
   return (
-    <Modal opened onClose={onClose} size="lg" title={<Text fw={700} size="lg">{base ? t('tenders.editTitle', { code: base.code }) : t('tenders.new')}</Text>}>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <SaveError<Tender>
-            error={error}
-            onLoadTheirs={(current) => {
-              setBase(current);
-              form.setValues(tenderValues(current));
-              saving.reset();
-            }}
-          />
-          <Group grow align="flex-start">
-            <TextInput label={t('admin.code')} required readOnly={Boolean(base)} {...form.getInputProps('code')} />
-            <Select
-              label={t('tenders.kind')}
-              description={base ? t('tenders.kindFixed') : undefined}
-              data={KINDS.map((k) => ({ value: k, label: t(`tenders.kinds.${k}`) }))}
-              disabled={Boolean(base)}
-              allowDeselect={false}
-              {...form.getInputProps('kind')}
-            />
-          </Group>
-          <Group grow align="flex-start">
-            <TextInput label={t('editor.nameEn')} lang="en" required {...form.getInputProps('nameEn')} />
-            <TextInput label={t('editor.nameEs')} lang="es" required {...form.getInputProps('nameEs')} />
-          </Group>
-          {form.values.kind === 'foreign' && <TextInput label={t('tenders.currency')} w={160} maxLength={3} {...form.getInputProps('currency')} />}
-          <Switch size="md" label={t('tenders.allowChange')} {...form.getInputProps('allowChange', { type: 'checkbox' })} />
-          <Switch size="md" label={t('tenders.allowOverTender')} {...form.getInputProps('allowOverTender', { type: 'checkbox' })} />
-          <Switch size="md" label={t('tenders.opensDrawer')} {...form.getInputProps('opensDrawer', { type: 'checkbox' })} />
-          <Switch size="md" label={t('admin.active')} {...form.getInputProps('active', { type: 'checkbox' })} />
-          <DialogButtons isNew={!base} loading={creating.isLoading || saving.isLoading} onClose={onClose} />
-        </Stack>
-      </form>
-    </Modal>
+    <EditorModal<Tender>
+      title={base ? t('tenders.editTitle', { code: base.code }) : t('tenders.new')}
+      isNew={!base}
+      loading={creating.isLoading || saving.isLoading}
+      error={base ? saving.error : creating.error}
+      onLoadTheirs={(current) => {
+        setBase(current);
+        form.setValues(tenderValues(current));
+        saving.reset();
+      }}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <Group grow align="flex-start">
+        <TextInput label={t('admin.code')} required readOnly={Boolean(base)} {...form.getInputProps('code')} />
+        <Select
+          label={t('tenders.kind')}
+          description={base ? t('tenders.kindFixed') : undefined}
+          data={KINDS.map((k) => ({ value: k, label: t(`tenders.kinds.${k}`) }))}
+          disabled={Boolean(base)}
+          allowDeselect={false}
+          {...form.getInputProps('kind')}
+        />
+      </Group>
+      <Group grow align="flex-start">
+        <TextInput label={t('editor.nameEn')} lang="en" required {...form.getInputProps('nameEn')} />
+        <TextInput label={t('editor.nameEs')} lang="es" required {...form.getInputProps('nameEs')} />
+      </Group>
+      {form.values.kind === 'foreign' && <TextInput label={t('tenders.currency')} w={160} maxLength={3} {...form.getInputProps('currency')} />}
+      <Switch size="md" label={t('tenders.allowChange')} {...form.getInputProps('allowChange', { type: 'checkbox' })} />
+      <Switch size="md" label={t('tenders.allowOverTender')} {...form.getInputProps('allowOverTender', { type: 'checkbox' })} />
+      <Switch size="md" label={t('tenders.opensDrawer')} {...form.getInputProps('opensDrawer', { type: 'checkbox' })} />
+      <Switch size="md" label={t('admin.active')} {...form.getInputProps('active', { type: 'checkbox' })} />
+    </EditorModal>
   );
 }
 
 export function TendersView() {
   const t = useT();
   const lang = useLang();
-  const { can } = usePermissions();
-  const canEdit = can('catalog.edit');
   const tenders = useTendersQuery(undefined, { refetchOnMountOrArgChange: true });
-  const [dialog, setDialog] = useState<{ editing: Tender | null } | null>(null);
   const [deactivate] = useDeactivateTenderMutation();
-  const off = useDeactivate<Tender>((arg) => deactivate(arg));
   return (
-    <Stack gap="lg" maw={1100}>
-      <PageHead title={t('tenders.title')} description={t('tenders.description')} newLabel={t('tenders.new')} onNew={canEdit ? () => setDialog({ editing: null }) : null} />
-      {tenders.isLoading && <Loading />}
-      {tenders.error && <LoadError error={tenders.error} onRetry={() => void tenders.refetch()} />}
-      {tenders.data && (
-        <Paper withBorder>
-          <Table verticalSpacing="sm" aria-label={t('tenders.title')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('admin.code')}</Table.Th>
-                <Table.Th>{t('admin.name')}</Table.Th>
-                <Table.Th>{t('tenders.kind')}</Table.Th>
-                <Table.Th>{t('tenders.flags')}</Table.Th>
-                <Table.Th>{t('admin.status')}</Table.Th>
-                {canEdit && <Table.Th />}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {tenders.data.map((x) => (
-                <Table.Tr key={x._id}>
-                  <Table.Td ff="monospace">{x.code}</Table.Td>
-                  <Table.Td>{x.name[lang]}</Table.Td>
-                  <Table.Td>{t(`tenders.kinds.${x.kind}`)}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {x.allowChange && <Badge variant="outline">{t('tenders.allowChange')}</Badge>}
-                      {x.opensDrawer && <Badge variant="outline">{t('tenders.opensDrawer')}</Badge>}
-                      {x.currency && <Badge variant="outline">{x.currency}</Badge>}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <ActiveBadge active={x.active} />
-                  </Table.Td>
-                  {canEdit && (
-                    <Table.Td>
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <Button variant="subtle" h={44} leftSection={<IconPencil size={16} />} onClick={() => setDialog({ editing: x })} aria-label={t('tenders.editTitle', { code: x.code })}>
-                          {t('admin.edit')}
-                        </Button>
-                        {x.active && x.kind !== 'cash' && (
-                          <Button variant="subtle" color="red" h={44} leftSection={<IconBan size={16} />} onClick={() => off.setTarget(x)} aria-label={t('admin.deactivateOne', { code: x.code })}>
-                            {t('admin.deactivate')}
-                          </Button>
-                        )}
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
-      )}
-      {dialog && <TenderDialog editing={dialog.editing} onClose={() => setDialog(null)} />}
-      {off.target && (
-        <ConfirmDialog title={t('admin.deactivateOne', { code: off.target.code })} confirmLabel={t('admin.deactivate')} loading={off.busy} onConfirm={() => void off.confirm()} onClose={() => off.setTarget(null)}>
-          {t('tenders.deactivateBody', { name: off.target.name[lang] })}
-        </ConfirmDialog>
-      )}
-    </Stack>
+    <CatalogListPage<Tender>
+      title={t('tenders.title')}
+      description={t('tenders.description')}
+      newLabel={t('tenders.new')}
+      empty={t('tenders.empty')}
+      list={tenders}
+      columns={[
+        { header: t('admin.name'), cell: (x) => x.name[lang] },
+        { header: t('tenders.kind'), cell: (x) => t(`tenders.kinds.${x.kind}`) },
+        {
+          header: t('tenders.flags'),
+          cell: (x) => (
+            <Group gap={4}>
+              {x.allowChange && <Badge variant="outline">{t('tenders.allowChange')}</Badge>}
+              {x.opensDrawer && <Badge variant="outline">{t('tenders.opensDrawer')}</Badge>}
+              {x.currency && <Badge variant="outline">{x.currency}</Badge>}
+            </Group>
+          ),
+        },
+      ]}
+      editLabel={(x) => t('tenders.editTitle', { code: x.code })}
+      // Change is given in cash and refunds default to it: HQ refuses to deactivate it.
+      deactivatable={(x) => x.kind !== 'cash'}
+      deactivate={(arg) => deactivate(arg)}
+      deactivateBody={(x) => t('tenders.deactivateBody', { name: x.name[lang] })}
+      dialog={(editing, onClose) => <TenderDialog editing={editing} onClose={onClose} />}
+    />
   );
 }
 
@@ -281,102 +176,50 @@ function SupplierDialog({ editing, onClose }: { editing: Supplier | null; onClos
       onClose();
     }
   });
-  const error = (base ? saving.error : creating.error) as ApiError | undefined;
   return (
-    <Modal opened onClose={onClose} size="lg" title={<Text fw={700} size="lg">{base ? t('suppliers.editTitle', { code: base.code }) : t('suppliers.new')}</Text>}>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <SaveError<Supplier>
-            error={error}
-            onLoadTheirs={(current) => {
-              setBase(current);
-              form.setValues(supplierValues(current));
-              saving.reset();
-            }}
-          />
-          <TextInput label={t('admin.code')} required readOnly={Boolean(base)} {...form.getInputProps('code')} />
-          <TextInput label={t('admin.name')} required {...form.getInputProps('name')} />
-          <Group grow align="flex-start">
-            <TextInput label={t('suppliers.email')} type="email" {...form.getInputProps('email')} />
-            <TextInput label={t('suppliers.phone')} type="tel" {...form.getInputProps('phone')} />
-          </Group>
-          <Switch size="md" label={t('admin.active')} {...form.getInputProps('active', { type: 'checkbox' })} />
-          <DialogButtons isNew={!base} loading={creating.isLoading || saving.isLoading} onClose={onClose} />
-        </Stack>
-      </form>
-    </Modal>
+    <EditorModal<Supplier>
+      title={base ? t('suppliers.editTitle', { code: base.code }) : t('suppliers.new')}
+      isNew={!base}
+      loading={creating.isLoading || saving.isLoading}
+      error={base ? saving.error : creating.error}
+      onLoadTheirs={(current) => {
+        setBase(current);
+        form.setValues(supplierValues(current));
+        saving.reset();
+      }}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <TextInput label={t('admin.code')} required readOnly={Boolean(base)} {...form.getInputProps('code')} />
+      <TextInput label={t('admin.name')} required {...form.getInputProps('name')} />
+      <Group grow align="flex-start">
+        <TextInput label={t('suppliers.email')} type="email" {...form.getInputProps('email')} />
+        <TextInput label={t('suppliers.phone')} type="tel" {...form.getInputProps('phone')} />
+      </Group>
+      <Switch size="md" label={t('admin.active')} {...form.getInputProps('active', { type: 'checkbox' })} />
+    </EditorModal>
   );
 }
 
 export function SuppliersView() {
   const t = useT();
-  const { can } = usePermissions();
-  const canEdit = can('catalog.edit');
   const suppliers = useSuppliersQuery(undefined, { refetchOnMountOrArgChange: true });
-  const [dialog, setDialog] = useState<{ editing: Supplier | null } | null>(null);
   const [deactivate] = useDeactivateSupplierMutation();
-  const off = useDeactivate<Supplier>((arg) => deactivate(arg));
   return (
-    <Stack gap="lg" maw={1100}>
-      <PageHead title={t('suppliers.title')} description={t('suppliers.description')} newLabel={t('suppliers.new')} onNew={canEdit ? () => setDialog({ editing: null }) : null} />
-      {suppliers.isLoading && <Loading />}
-      {suppliers.error && <LoadError error={suppliers.error} onRetry={() => void suppliers.refetch()} />}
-      {suppliers.data && (
-        <Paper withBorder>
-          <Table verticalSpacing="sm" aria-label={t('suppliers.title')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('admin.code')}</Table.Th>
-                <Table.Th>{t('admin.name')}</Table.Th>
-                <Table.Th>{t('suppliers.contact')}</Table.Th>
-                <Table.Th>{t('admin.status')}</Table.Th>
-                {canEdit && <Table.Th />}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {suppliers.data.map((x) => (
-                <Table.Tr key={x._id}>
-                  <Table.Td ff="monospace">{x.code}</Table.Td>
-                  <Table.Td>{x.name}</Table.Td>
-                  <Table.Td>{[x.contact?.email, x.contact?.phone].filter(Boolean).join(' · ') || t('common.none')}</Table.Td>
-                  <Table.Td>
-                    <ActiveBadge active={x.active} />
-                  </Table.Td>
-                  {canEdit && (
-                    <Table.Td>
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <Button variant="subtle" h={44} leftSection={<IconPencil size={16} />} onClick={() => setDialog({ editing: x })} aria-label={t('suppliers.editTitle', { code: x.code })}>
-                          {t('admin.edit')}
-                        </Button>
-                        {x.active && (
-                          <Button variant="subtle" color="red" h={44} leftSection={<IconBan size={16} />} onClick={() => off.setTarget(x)} aria-label={t('admin.deactivateOne', { code: x.code })}>
-                            {t('admin.deactivate')}
-                          </Button>
-                        )}
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-              {!suppliers.data.length && (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>
-                    <Text c="dimmed" ta="center" py="md">
-                      {t('suppliers.empty')}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        </Paper>
-      )}
-      {dialog && <SupplierDialog editing={dialog.editing} onClose={() => setDialog(null)} />}
-      {off.target && (
-        <ConfirmDialog title={t('admin.deactivateOne', { code: off.target.code })} confirmLabel={t('admin.deactivate')} loading={off.busy} onConfirm={() => void off.confirm()} onClose={() => off.setTarget(null)}>
-          {t('suppliers.deactivateBody', { name: off.target.name })}
-        </ConfirmDialog>
-      )}
-    </Stack>
+    <CatalogListPage<Supplier>
+      title={t('suppliers.title')}
+      description={t('suppliers.description')}
+      newLabel={t('suppliers.new')}
+      empty={t('suppliers.empty')}
+      list={suppliers}
+      columns={[
+        { header: t('admin.name'), cell: (x) => x.name },
+        { header: t('suppliers.contact'), cell: (x) => [x.contact?.email, x.contact?.phone].filter(Boolean).join(' · ') || t('common.none') },
+      ]}
+      editLabel={(x) => t('suppliers.editTitle', { code: x.code })}
+      deactivate={(arg) => deactivate(arg)}
+      deactivateBody={(x) => t('suppliers.deactivateBody', { name: x.name })}
+      dialog={(editing, onClose) => <SupplierDialog editing={editing} onClose={onClose} />}
+    />
   );
 }

@@ -1,5 +1,5 @@
 // The catalog modules beyond products (shared/api/catalogAdmin.ts): departments as a tree, tax rates, tax
-// groups and their preview, tenders, suppliers, specials. Lists are read whole (up to 500 a type: catalogs
+// groups and their preview, tenders, suppliers, sales reps, specials; product creation. Lists are read whole (up to 500 a type: catalogs
 // keep a few dozen of each), edits carry the `_rev` they were made on (409 `stale_edit` with the current
 // version when someone saved in between), deactivation too.
 import { api } from '../../api/api';
@@ -12,7 +12,9 @@ export type TaxRate = Result<'GET /api/v1/tax-rates/:code'>;
 export type TaxGroup = Result<'GET /api/v1/tax-groups/:code'>;
 export type Tender = Result<'GET /api/v1/tenders/:code'>;
 export type Supplier = Result<'GET /api/v1/suppliers/:code'>;
+export type SalesRep = Result<'GET /api/v1/sales-reps/:code'>;
 export type Special = Result<'GET /api/v1/specials/:code'>;
+export type ProductCreate = Body<'POST /api/v1/products'>;
 
 /** Every list is one page of the largest size the API allows. */
 const ALL = { limit: 500 };
@@ -31,6 +33,10 @@ export const adminApi = api.injectEndpoints({
       query: ({ code, body }) => ({ ...hq('PATCH', '/api/v1/departments/:code', { code }), body }),
       invalidatesTags: ['Department'],
     }),
+    deactivateDepartment: build.mutation<Department, { code: string; _rev: string }>({
+      query: ({ code, _rev }) => ({ ...hq('DELETE', '/api/v1/departments/:code', { code }), body: { _rev } }),
+      invalidatesTags: ['Department'],
+    }),
     taxRates: build.query<TaxRate[], void>({
       query: () => ({ ...hq('GET', '/api/v1/tax-rates'), params: ALL }),
       transformResponse: (page: Result<'GET /api/v1/tax-rates'>) => page.items,
@@ -44,6 +50,10 @@ export const adminApi = api.injectEndpoints({
       query: ({ code, body }) => ({ ...hq('PATCH', '/api/v1/tax-rates/:code', { code }), body }),
       invalidatesTags: ['TaxRate'],
     }),
+    deactivateTaxRate: build.mutation<TaxRate, { code: string; _rev: string }>({
+      query: ({ code, _rev }) => ({ ...hq('DELETE', '/api/v1/tax-rates/:code', { code }), body: { _rev } }),
+      invalidatesTags: ['TaxRate'],
+    }),
     taxGroups: build.query<TaxGroup[], void>({
       query: () => ({ ...hq('GET', '/api/v1/tax-groups'), params: ALL }),
       transformResponse: (page: Result<'GET /api/v1/tax-groups'>) => page.items,
@@ -55,6 +65,10 @@ export const adminApi = api.injectEndpoints({
     }),
     editTaxGroup: build.mutation<TaxGroup, { code: string; body: Body<'PATCH /api/v1/tax-groups/:code'> }>({
       query: ({ code, body }) => ({ ...hq('PATCH', '/api/v1/tax-groups/:code', { code }), body }),
+      invalidatesTags: ['TaxGroup'],
+    }),
+    deactivateTaxGroup: build.mutation<TaxGroup, { code: string; _rev: string }>({
+      query: ({ code, _rev }) => ({ ...hq('DELETE', '/api/v1/tax-groups/:code', { code }), body: { _rev } }),
       invalidatesTags: ['TaxGroup'],
     }),
     tenders: build.query<Tender[], void>({
@@ -91,6 +105,27 @@ export const adminApi = api.injectEndpoints({
       query: ({ code, _rev }) => ({ ...hq('DELETE', '/api/v1/suppliers/:code', { code }), body: { _rev } }),
       invalidatesTags: ['Supplier'],
     }),
+    salesReps: build.query<SalesRep[], void>({
+      query: () => ({ ...hq('GET', '/api/v1/sales-reps'), params: ALL }),
+      transformResponse: (page: Result<'GET /api/v1/sales-reps'>) => page.items,
+      providesTags: ['SalesRep'],
+    }),
+    createSalesRep: build.mutation<SalesRep, Body<'POST /api/v1/sales-reps'>>({
+      query: (body) => ({ ...hq('POST', '/api/v1/sales-reps'), body }),
+      invalidatesTags: ['SalesRep'],
+    }),
+    editSalesRep: build.mutation<SalesRep, { code: string; body: Body<'PATCH /api/v1/sales-reps/:code'> }>({
+      query: ({ code, body }) => ({ ...hq('PATCH', '/api/v1/sales-reps/:code', { code }), body }),
+      invalidatesTags: ['SalesRep'],
+    }),
+    deactivateSalesRep: build.mutation<SalesRep, { code: string; _rev: string }>({
+      query: ({ code, _rev }) => ({ ...hq('DELETE', '/api/v1/sales-reps/:code', { code }), body: { _rev } }),
+      invalidatesTags: ['SalesRep'],
+    }),
+    createProduct: build.mutation<Result<'POST /api/v1/products'>, ProductCreate>({
+      query: (body) => ({ ...hq('POST', '/api/v1/products'), body }),
+      invalidatesTags: ['ProductList'],
+    }),
     specials: build.query<Special[], void>({
       query: () => ({ ...hq('GET', '/api/v1/specials'), params: ALL }),
       transformResponse: (page: Result<'GET /api/v1/specials'>) => page.items,
@@ -119,12 +154,15 @@ export const {
   useDepartmentTreeQuery,
   useCreateDepartmentMutation,
   useEditDepartmentMutation,
+  useDeactivateDepartmentMutation,
   useTaxRatesQuery,
   useCreateTaxRateMutation,
   useEditTaxRateMutation,
+  useDeactivateTaxRateMutation,
   useTaxGroupsQuery,
   useCreateTaxGroupMutation,
   useEditTaxGroupMutation,
+  useDeactivateTaxGroupMutation,
   useTendersQuery,
   useCreateTenderMutation,
   useEditTenderMutation,
@@ -133,4 +171,9 @@ export const {
   useCreateSupplierMutation,
   useEditSupplierMutation,
   useDeactivateSupplierMutation,
+  useSalesRepsQuery,
+  useCreateSalesRepMutation,
+  useEditSalesRepMutation,
+  useDeactivateSalesRepMutation,
+  useCreateProductMutation,
 } = adminApi;

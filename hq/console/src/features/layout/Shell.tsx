@@ -2,26 +2,28 @@
 // Sign out) and the navigation, which lists only what the person's permissions open to them.
 import { AppShell, Burger, Button, Group, Menu, NavLink, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBinaryTree, IconBuildingStore, IconCash, IconChevronDown, IconAddressBook, IconDiscount, IconLogout, IconPackage, IconPercentage, IconReceipt, IconTruck, IconUsers } from '@tabler/icons-react';
+import { IconBinaryTree, IconBuildingStore, IconCash, IconChevronDown, IconAddressBook, IconDiscount, IconLayoutDashboard, IconLogout, IconPackage, IconPercentage, IconReceipt, IconTruck, IconUserDollar, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useT } from '../../i18n/useT';
 import { Link, Outlet, useLocation } from 'react-router';
-import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { useAppSelector } from '../../app/hooks';
 import { LanguageSwitch } from '../prefs/LanguageSwitch';
 import { usePermissions } from '../session/permissions';
-import { signedOut } from '../session/sessionSlice';
+import { useSignOut } from '../session/useSignOut';
 
 function Nav({ onNavigate }: { onNavigate: () => void }) {
   const t = useT();
   const { pathname } = useLocation();
   const { can } = usePermissions();
   const links: Array<{ to: string; label: string; icon: ReactNode; show: boolean }> = [
+    { to: '/dashboard', label: t('dashboard.title'), icon: <IconLayoutDashboard size={20} aria-hidden />, show: can('reports.view') },
     { to: '/stores', label: t('nav.stores'), icon: <IconBuildingStore size={20} aria-hidden />, show: true },
     { to: '/catalog', label: t('nav.catalog'), icon: <IconPackage size={20} aria-hidden />, show: true },
     { to: '/departments', label: t('nav.departments'), icon: <IconBinaryTree size={20} aria-hidden />, show: true },
     { to: '/taxes', label: t('nav.taxes'), icon: <IconPercentage size={20} aria-hidden />, show: true },
     { to: '/tenders', label: t('nav.tenders'), icon: <IconCash size={20} aria-hidden />, show: true },
     { to: '/suppliers', label: t('nav.suppliers'), icon: <IconTruck size={20} aria-hidden />, show: true },
+    { to: '/sales-reps', label: t('nav.salesReps'), icon: <IconUserDollar size={20} aria-hidden />, show: true },
     { to: '/specials', label: t('nav.specials'), icon: <IconDiscount size={20} aria-hidden />, show: true },
     { to: '/sales', label: t('nav.sales'), icon: <IconReceipt size={20} aria-hidden />, show: can('reports.view') },
     { to: '/customers', label: t('nav.customers'), icon: <IconAddressBook size={20} aria-hidden />, show: can('customers.edit') },
@@ -44,7 +46,7 @@ function Nav({ onNavigate }: { onNavigate: () => void }) {
 export function Shell() {
   const t = useT();
   const [opened, { toggle, close }] = useDisclosure(false);
-  const dispatch = useAppDispatch();
+  const { signOut } = useSignOut();
   const username = useAppSelector((s) => s.session.current?.username ?? '');
   const { me } = usePermissions();
   return (
@@ -56,7 +58,7 @@ export function Shell() {
             <a href="#main" className="skip-link">
               {t('app.skipToContent')}
             </a>
-            <Text component={Link} to="/stores" fw={800} size="xl" c="blue.8" style={{ textDecoration: 'none' }}>
+            <Text component={Link} to="/" fw={800} size="xl" c="blue.8" style={{ textDecoration: 'none' }}>
               {t('app.title')}
             </Text>
           </Group>
@@ -75,7 +77,7 @@ export function Shell() {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>{t('app.signedInAs', { name: username })}</Menu.Label>
-                <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => dispatch(signedOut())}>
+                <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
                   {t('app.signOut')}
                 </Menu.Item>
               </Menu.Dropdown>
@@ -86,7 +88,7 @@ export function Shell() {
       <AppShell.Navbar p="sm">
         <Nav onNavigate={close} />
         <VisuallyHidden>
-          <Button onClick={() => dispatch(signedOut())}>{t('app.signOut')}</Button>
+          <Button onClick={() => void signOut()}>{t('app.signOut')}</Button>
         </VisuallyHidden>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1} bg="gray.0">

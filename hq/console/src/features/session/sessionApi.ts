@@ -1,4 +1,5 @@
-// Signing in and who is signed in (GET /auth/me: the user and their permissions at HQ and per store).
+// Signing in and out (POST /auth/logout ends the session at HQ: its refresh token stops working) and who is
+// signed in (GET /auth/me: the user and their permissions at HQ and per store).
 import { api } from '../../api/api';
 import { hq } from '../../api/routes';
 import type { Me, Tokens } from '../../api/types';
@@ -8,6 +9,9 @@ export const sessionApi = api.injectEndpoints({
     login: build.mutation<Tokens, { username: string; password: string }>({
       query: (body) => ({ ...hq('POST', '/api/v1/auth/login'), body }),
     }),
+    logout: build.mutation<{ ok: true }, { refreshToken: string }>({
+      query: (body) => ({ ...hq('POST', '/api/v1/auth/logout'), body }),
+    }),
     me: build.query<Me, void>({
       query: () => hq('GET', '/api/v1/auth/me'),
       providesTags: ['Me'],
@@ -15,4 +19,4 @@ export const sessionApi = api.injectEndpoints({
   }),
 });
 
-export const { useLoginMutation, useMeQuery } = sessionApi;
+export const { useLoginMutation, useLogoutMutation, useMeQuery } = sessionApi;

@@ -1,5 +1,6 @@
-// One store: its details and provisioning (token shown once, regenerate, revoke), today's figures, its
-// replication jobs in CouchDB `_active_tasks` terms, its terminals, its sync errors, and force resync.
+// One store: its details and provisioning (token shown once, regenerate, revoke), its configuration, its
+// prices (overrides listed, changed in bulk: StorePricesPanel.tsx), today's figures, its replication jobs in
+// CouchDB `_active_tasks` terms, its terminals, its sync errors, and force resync.
 // Sync parts poll like the dashboard, so the page follows the relay without a reload.
 import { useState } from 'react';
 import type { ReactNode } from 'react';
@@ -15,6 +16,7 @@ import { useFormat, useNow } from '../../lib/hooks';
 import { usePermissions } from '../session/permissions';
 import { JobBadge, SyncLight, useJobWords } from './SyncBits';
 import { StoreConfigPanel } from './StoreConfigPanel';
+import { StorePricesPanel } from './StorePricesPanel';
 import { TokenDialog } from './TokenDialog';
 import { SYNC_POLL_MS, useDashboardQuery, useProvisionStoreMutation, useResyncStoreMutation, useRevokeStoreMutation, useStoreQuery, useSyncErrorsQuery } from './storesApi';
 import { jobColor, lightOf } from './syncState';
@@ -454,6 +456,8 @@ export function StoreView() {
           <ErrorsTable code={s.code} timeZone={s.timeZone} />
         </Paper>
       )}
+
+      <StorePricesPanel code={s.code} currency={s.currency} timeZone={s.timeZone} />
 
       {confirmResync && (
         <ConfirmDialog title={t('store.resyncTitle', { code: s.code })} confirmLabel={t('store.resyncConfirm')} color="blue" loading={resyncing.isLoading} onConfirm={() => void doResync()} onClose={() => setConfirmResync(false)}>

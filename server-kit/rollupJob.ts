@@ -1,0 +1,439 @@
+// The roll-up job: the one writer of a `caja-reports` database (HQ's, for every store and the chain; a relay's,
+// for its store). It follows each store database's changes (server-kit/changesFeed.ts: ids only), marks the
+// (store, business day) of every changed ledger document dirty (a return dirties its own day, not its sale's),
+// and a debounced worker (under a second) recomputes those days from the store database (view
+// `ledger_by_date`, include_docs) with shared/reports rollupDay, then the store's month and year, and writes
+// each roll-up only when its figures changed. The chain's roll-ups (`rollup:*:<period>`, HQ only) are sums of
+// the stores' and are recomputed by a second pass that runs less often while a backlog is being caught up.
+//
+// Restart safety: a feed's position (`_local/feed:rollups:<db>` in caja-reports) is saved only after the days
+// its batch touched are written, and the chain days still to sum are kept in `_local/rollup-chain-dirty`
+// before that; so a crash replays at most one batch (recomputing is idempotent), and a restart resumes from
+// the positions, never recomputing history.
+import type { ChangedId } from './changesFeed';
+import { ChangesFollower } from './changesFeed';
+import type { CouchHandle } from './couch';
+import { ensureDb, setSecurity } from './couch';
+import { getDoc, updateDoc } from './docs';
+import { deployDesignDocs } from '../design-docs/deploy';
+import type { Logger } from './log';
+import { typePrefix, voidId } from '../shared/model/ids';
+import { feedCheckpointId, REPORTS_DB } from '../shared/model/names';
+import { CURRENT_SCHEMA } from '../shared/model/types';
+import type {
+  CashMovement, Product, Return, Sale, Shift, ShiftClose, StockMovement, Transfer, TransferArrival, Void, ZReport,
+} from '../shared/model/types';
+import { CHAIN } from '../shared/reports/layout';
+import { addDays, childPeriods } from '../shared/reports/periods';
+import { localDateHour, rollupDay, rollupDoc, rollupId, type ProductFacts, type RollupDoc } from '../shared/reports/rollup';
+import { sameSections, sumSections, type Sections } from '../shared/reports/sections';
+
+/** A store database the job follows. */
+export interface RollupStore {
+  storeId: string;
+  /** HQ: `caja-store-<code>`; a relay: `caja-store`. */
+  db: string;
+  /** The store's IANA zone, read when a day is rolled up. */
+  timeZone(): Promise<string> | string;
+}
+
+export interface RollupJobOptions {
+  couch: CouchHandle;
+  log: Logger;
+  /** Where the roll-up reads product departments and costs: HQ's `caja-catalog`, a relay's `caja-store`. */
+  catalogDb: string;
+  /** Keep the chain's roll-ups too (HQ). */
+  chain: boolean;
+  /** How long a change waits for others before its day is recomputed (default 250 ms; at most a second). */
+  debounceMs?: number;
+}
+
+const JOB = 'rollups';
+const CHAIN_DIRTY_ID = '_local/rollup-chain-dirty';
+const LEDGER_VIEW = '_design/ledger_by_date/_view/ledger_by_date';
+const WANTED = ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'move', 'transfer', 'receipt', 'zreport'].map(typePrefix);
+/** Stores recomputed at once. */
+const PARALLEL = 4;
+/** Days of one store read and recomputed together. */
+const DAYS_PER_READ = 31;
+/** Sums (a chain day of every store, a month of days) read together. */
+const SUMS_PER_READ = 20;
+
+type Doc = Record<string, unknown> & { _id: string; type?: string };
+type Checkpoint = { _id: string; _rev?: string; seq: string | number };
+/** Chain days still to sum, each with a count of how often it was marked (so a pass clears only what it saw). */
+type ChainDirty = { _id: string; _rev?: string; days: Record<string, number> };
+
+/** The business day a ledger document belongs to (its own, or the local day it was made). */
+function dayOf(doc: Doc, timeZone: string): string | null {
+  if (typeof doc.businessDate === 'string') return doc.businessDate;
+  const at = doc.type === 'shiftclose' ? doc.closedAt : doc.createdAt;
+  return typeof at === 'string' ? localDateHour(at, timeZone).date : null;
+}
+
+async function inParallel<T>(items: readonly T[], n: number, f: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await f(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+
+export class RollupJob {
+  private readonly stores = new Map<string, RollupStore>();
+  private readonly followers = new Map<string, ChangesFollower>();
+  private dirty = new Map<string, Set<string>>();
+  /** Per store, the feeds waiting for their days to be written. */
+  private waiting = new Map<string, Array<{ resolve: () => void; reject: (err: unknown) => void }>>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private chainTimer: NodeJS.Timeout | null = null;
+  private chainRunning: Promise<void> | null = null;
+  private lastChainMs = 0;
+  private stopped = false;
+  /** Store days written since start (tests and the log read it). */
+  written = 0;
+  readonly debounceMs: number;
+
+  constructor(private readonly opts: RollupJobOptions) {
+    this.debounceMs = Math.min(1000, Math.max(0, opts.debounceMs ?? 250));
+  }
+
+  /** Follows a store's database from its saved position (idempotent). */
+  follow(store: RollupStore): void {
+    if (this.stopped || this.followers.has(store.storeId)) return;
+    this.stores.set(store.storeId, store);
+    const { couch, log } = this.opts;
+    const cpId = feedCheckpointId(JOB, store.db);
+    const follower = new ChangesFollower({
+      couch,
+      db: store.db,
+      name: JOB,
+      log,
+      since: async () => (await getDoc<Checkpoint>(couch, REPORTS_DB, cpId))?.seq ?? 0,
+      onBatch: async (changes: ChangedId[], lastSeq, fetchDocs) => {
+        const ids = changes.filter((c) => !c.deleted && WANTED.some((p) => c.id.startsWith(p))).map((c) => c.id);
+        if (ids.length) {
+          const zone = await store.timeZone();
+          const docs = (await fetchDocs(ids)) as Doc[];
+          const days = new Set<string>();
+          for (const d of docs) {
+            const day = dayOf(d, zone);
+            if (day) days.add(day);
+          }
+          // A document rung in a register opened another day (after midnight, or reaching the store after
+          // that day's Z) also changes what that day's Z would show now: that day is recomputed too.
+          const shifts = new Map(docs.filter((d) => d.type === 'shift').map((d) => [d._id, d]));
+          const named = docs.map((d) => d.shiftId).filter((id): id is string => typeof id === 'string' && !shifts.has(id));
+          for (const sh of await this.byIds<Doc>(store.db, named)) shifts.set(sh._id, sh);
+          for (const d of docs) {
+            const sh = typeof d.shiftId === 'string' ? shifts.get(d.shiftId) : undefined;
+            if (sh && typeof sh.businessDate === 'string') days.add(sh.businessDate);
+          }
+          await this.mark(store.storeId, days);
+        }
+        if (ids.length || changes.length >= 1000) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+      },
+    });
+    this.followers.set(store.storeId, follower);
+    follower.start();
+  }
+
+  /** Starts the chain pass left pending by an earlier run (HQ). */
+  start(): void {
+    if (this.opts.chain) this.scheduleChain(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.chainTimer) clearTimeout(this.chainTimer);
+    await this.running?.catch(() => undefined);
+    await this.chainRunning?.catch(() => undefined);
+    // Before the feeds stop: a feed waiting in `mark` for days no run will write now would never return.
+    for (const list of this.waiting.values()) for (const w of list) w.reject(new Error('roll-up job stopped'));
+    this.waiting.clear();
+    await Promise.all([...this.followers.values()].map((f) => f.stop()));
+  }
+
+  /** Marks days of a store dirty; resolves once they are recomputed and written (the feed then moves on). */
+  mark(storeId: string, days: Iterable<string>): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('roll-up job stopped'));
+    const set = this.dirty.get(storeId) ?? new Set<string>();
+    for (const d of days) set.add(d);
+    if (set.size === 0) return Promise.resolve();
+    this.dirty.set(storeId, set);
+    const done = new Promise<void>((resolve, reject) => this.waiting.set(storeId, [...(this.waiting.get(storeId) ?? []), { resolve, reject }]));
+    this.schedule();
+    return done;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.running || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.run().finally(() => {
+        this.running = null;
+        if (this.dirty.size) this.schedule();
+      });
+    }, this.debounceMs);
+  }
+
+  private async run(): Promise<void> {
+    const batch = this.dirty;
+    const waiters = this.waiting;
+    this.dirty = new Map();
+    this.waiting = new Map();
+    const started = Date.now();
+    let count = 0;
+    const chainDays = new Set<string>();
+    const done: string[] = [];
+    // Each store apart: a store whose days cannot be rolled up (CouchDB refusing, a document the code cannot
+    // read) holds back its own feed, which retries, and no other store's.
+    await inParallel([...batch.entries()], PARALLEL, async ([storeId, set]) => {
+      const days = [...set].sort();
+      try {
+        // In slices, so a store catching up a year holds a few weeks of documents in memory at a time.
+        for (let i = 0; i < days.length; i += DAYS_PER_READ) await this.rollStoreDays(storeId, days.slice(i, i + DAYS_PER_READ));
+        // The store's months and years are the sums of their days and months.
+        const months = [...new Set(days.map((d) => d.slice(0, 7)))];
+        await this.writeSums(months.map((m) => ({ scope: storeId, period: m, children: childPeriods(m).map((c) => rollupId(storeId, c)) })));
+        const years = [...new Set(days.map((d) => d.slice(0, 4)))];
+        await this.writeSums(years.map((y) => ({ scope: storeId, period: y, children: childPeriods(y).map((c) => rollupId(storeId, c)) })));
+        count += days.length;
+        for (const d of days) chainDays.add(d);
+        done.push(storeId);
+      } catch (err) {
+        this.opts.log.warn('rollups.failed', { store: storeId, err: err instanceof Error ? err : String(err) });
+        // The feed replays its batch, which marks the days again.
+        for (const w of waiters.get(storeId) ?? []) w.reject(err);
+      }
+    });
+    try {
+      if (this.opts.chain && chainDays.size) await this.addChainDirty([...chainDays]);
+      for (const storeId of done) for (const w of waiters.get(storeId) ?? []) w.resolve();
+    } catch (err) {
+      for (const storeId of done) for (const w of waiters.get(storeId) ?? []) w.reject(err);
+      return;
+    }
+    this.opts.log.info('rollups.written', { days: count, ms: Date.now() - started });
+    // A few days (a till selling) are summed for the chain at once; a backlog waits for the chain pass to be
+    // worth it, so a store catching up does not make the chain sum every day many times.
+    if (this.opts.chain && chainDays.size) this.scheduleChain(chainDays.size <= 5 ? this.debounceMs : Math.max(this.debounceMs, Math.min(10_000, this.lastChainMs)));
+  }
+
+  // ---------- store days ----------
+
+  private async viewDocs(db: string, keys: unknown[]): Promise<Array<{ key: [string, string]; doc: Doc }>> {
+    if (keys.length === 0) return [];
+    const res = await this.opts.couch.request<{ rows: Array<{ key: [string, string]; doc?: Doc | null }> }>(`/${encodeURIComponent(db)}/${LEDGER_VIEW}?include_docs=true`, {
+      method: 'POST',
+      body: { keys },
+    });
+    return res.rows.flatMap((r) => (r.doc ? [{ key: r.key, doc: r.doc }] : []));
+  }
+
+  private async byIds<T>(db: string, ids: readonly string[]): Promise<T[]> {
+    const unique = [...new Set(ids)];
+    const out: T[] = [];
+    for (let i = 0; i < unique.length; i += 1000) {
+      const res = await this.opts.couch.request<{ rows: Array<{ doc?: T | null }> }>(`/${encodeURIComponent(db)}/_all_docs?include_docs=true`, {
+        method: 'POST',
+        body: { keys: unique.slice(i, i + 1000) },
+      });
+      for (const r of res.rows) if (r.doc) out.push(r.doc);
+    }
+    return out;
+  }
+
+  /** Product departments and costs, as the catalog has them now. */
+  private async products(ids: readonly string[]): Promise<Record<string, ProductFacts>> {
+    const out: Record<string, ProductFacts> = {};
+    for (const p of await this.byIds<Product>(this.opts.catalogDb, ids)) {
+      if (p.type === 'product') out[p._id] = { departmentId: p.departmentId, cost: typeof p.cost === 'number' ? p.cost : null };
+    }
+    return out;
+  }
+
+  /**
+   * Recomputes some days of a store and writes those that changed. Each read covers all the days: the days'
+   * documents by business day and by the UTC days around them (one keyed view read), the returned sales,
+   * shifts, products, and for closed days the documents of their shifts.
+   */
+  private async rollStoreDays(storeId: string, days: readonly string[]): Promise<void> {
+    const store = this.stores.get(storeId);
+    if (!store || days.length === 0) return;
+    const { db } = store;
+    const zone = await store.timeZone();
+    const keys = new Map<string, unknown[]>();
+    for (const d of days) for (const k of [['b', d], ['u', addDays(d, -1)], ['u', d], ['u', addDays(d, 1)]]) keys.set(JSON.stringify(k), k);
+    // A document of a newer schema than this build knows is stored, not read (the next build rolls it up).
+    const rows = (await this.viewDocs(db, [...keys.values()])).filter((r) => !(typeof r.doc.schema === 'number' && r.doc.schema > CURRENT_SCHEMA));
+    const byKey = new Map<string, Doc[]>();
+    for (const r of rows) byKey.set(JSON.stringify(r.key), [...(byKey.get(JSON.stringify(r.key)) ?? []), r.doc]);
+    const docsOf = (d: string) => [['b', d], ['u', addDays(d, -1)], ['u', d], ['u', addDays(d, 1)]].flatMap((k) => byKey.get(JSON.stringify(k)) ?? []);
+    const all = rows.map((r) => r.doc);
+    const of = <T>(list: readonly Doc[], type: string) => list.filter((d) => d.type === type) as unknown as T[];
+
+    // What the days' documents name: returned sales, the shifts of closes (a variance counts for who opened
+    // the register), products.
+    const sales = new Map(of<Sale>(all, 'sale').map((s) => [s._id, s]));
+    const originals: Record<string, Sale> = Object.fromEntries(sales);
+    for (const s of await this.byIds<Sale>(db, of<Return>(all, 'return').map((r) => r.originalSaleId).filter((id) => !sales.has(id)))) originals[s._id] = s;
+    const shiftsById: Record<string, Shift> = {};
+    for (const s of of<Shift>(all, 'shift')) shiftsById[s._id] = s;
+    const named = all.map((d) => d.shiftId).filter((id): id is string => typeof id === 'string' && !shiftsById[id]);
+    for (const s of await this.byIds<Shift>(db, named)) shiftsById[s._id] = s;
+    const wanted = new Set(days);
+    const productIds = new Set<string>();
+    for (const s of of<Sale>(all, 'sale')) for (const l of s.lines) productIds.add(l.productId);
+    for (const r of of<Return>(all, 'return')) for (const l of r.lines) productIds.add(l.productId);
+    const products = await this.products([...productIds]);
+
+    // Closed days: the documents of the shifts opened that day, wherever their own day (late arrivals).
+    const zs = new Map(of<ZReport>(all, 'zreport').filter((z) => z.storeId === storeId && wanted.has(z.businessDate)).map((z) => [z.businessDate, z]));
+    const shiftsOfDay = (d: string) => of<Shift>(docsOf(d), 'shift').filter((s) => s.storeId === storeId && s.businessDate === d);
+    const closedShifts = [...zs.keys()].flatMap(shiftsOfDay);
+    const scoped = (await this.viewDocs(db, closedShifts.map((s) => ['s', s._id]))).map((r) => r.doc);
+    const scopedVoids = await this.byIds<Void>(db, of<Sale>(scoped, 'sale').map((s) => voidId(s._id)));
+
+    const out: Array<{ scope: string; period: string; s: Sections }> = [];
+    for (const day of days) {
+      const docs = docsOf(day);
+      const zreport = zs.get(day) ?? null;
+      let z: Parameters<typeof rollupDay>[0]['z'] = null;
+      if (zreport) {
+        const shifts = shiftsOfDay(day);
+        const ids = new Set(shifts.map((s) => s._id));
+        const mine = scoped.filter((d) => typeof d.shiftId === 'string' && ids.has(d.shiftId));
+        const scopeSales = of<Sale>(mine, 'sale');
+        const saleIds = new Set(scopeSales.map((s) => s._id));
+        z = {
+          zreport,
+          scope: {
+            shifts,
+            sales: scopeSales,
+            returns: of<Return>(mine, 'return'),
+            cashMovements: of<CashMovement>(mine, 'cash'),
+            closes: of<ShiftClose>(mine, 'shiftclose'),
+            voids: scopedVoids.filter((v) => saleIds.has(v.saleId)),
+          },
+        };
+      }
+      out.push({
+        scope: storeId,
+        period: day,
+        s: rollupDay({
+          storeId,
+          date: day,
+          timeZone: zone,
+          sales: of<Sale>(docs, 'sale'),
+          voids: of<Void>(docs, 'void'),
+          returns: of<Return>(docs, 'return'),
+          shifts: of<Shift>(docs, 'shift'),
+          closes: of<ShiftClose>(docs, 'shiftclose'),
+          cash: of<CashMovement>(docs, 'cash'),
+          moves: of<StockMovement>(docs, 'move'),
+          transfers: of<Transfer>(docs, 'transfer'),
+          arrivals: of<TransferArrival>(docs, 'receipt'),
+          originals,
+          shiftsById,
+          products,
+          z,
+        }),
+      });
+    }
+    this.written += await this.writeMany(out);
+  }
+
+  // ---------- sums ----------
+
+  /** Writes roll-ups unless they already hold these figures (one read, one bulk write); returns how many were written. */
+  private async writeMany(items: ReadonlyArray<{ scope: string; period: string; s: Sections }>): Promise<number> {
+    if (items.length === 0) return 0;
+    const current = new Map((await this.byIds<RollupDoc>(REPORTS_DB, items.map((x) => rollupId(x.scope, x.period)))).map((d) => [d._id, d]));
+    const docs: RollupDoc[] = [];
+    for (const x of items) {
+      const id = rollupId(x.scope, x.period);
+      const cur = current.get(id);
+      if (cur ? sameSections(cur.s, x.s) : Object.keys(x.s).length === 0) continue;
+      docs.push({ ...rollupDoc(x.scope, x.period, x.s), ...(cur?._rev ? { _rev: cur._rev } : {}) });
+    }
+    if (docs.length === 0) return 0;
+    const res = await this.opts.couch.request<Array<{ id: string; error?: string }>>(`/${REPORTS_DB}/_bulk_docs`, { method: 'POST', body: { docs } });
+    // One writer per database: a conflict means a second instance or a replay raced us; write it again on top.
+    for (const r of res) {
+      if (!r.error) continue;
+      const doc = docs.find((d) => d._id === r.id) as RollupDoc;
+      await updateDoc<RollupDoc>(this.opts.couch, REPORTS_DB, doc._id, (cur) => (cur && sameSections(cur.s, doc.s) ? null : { ...doc, _rev: undefined }));
+    }
+    return docs.length;
+  }
+
+  /** Roll-ups as sums of other roll-ups (a month of its days, a year of its months, the chain of its stores). */
+  private async writeSums(targets: ReadonlyArray<{ scope: string; period: string; children: readonly string[] }>): Promise<void> {
+    for (let i = 0; i < targets.length; i += SUMS_PER_READ) {
+      const part = targets.slice(i, i + SUMS_PER_READ);
+      const docs = new Map((await this.byIds<RollupDoc>(REPORTS_DB, part.flatMap((t) => t.children))).map((d) => [d._id, d]));
+      await this.writeMany(part.map((t) => ({ scope: t.scope, period: t.period, s: sumSections(t.children.flatMap((c) => docs.get(c)?.s ?? [])) })));
+    }
+  }
+
+  // ---------- the chain (HQ) ----------
+
+  private async addChainDirty(days: readonly string[]): Promise<void> {
+    await updateDoc<ChainDirty>(this.opts.couch, REPORTS_DB, CHAIN_DIRTY_ID, (cur) => {
+      const next = { ...(cur?.days ?? {}) };
+      for (const d of new Set(days)) next[d] = (next[d] ?? 0) + 1;
+      return { _id: CHAIN_DIRTY_ID, days: next };
+    });
+  }
+
+  private scheduleChain(delayMs: number): void {
+    if (this.chainTimer || this.stopped) return;
+    this.chainTimer = setTimeout(() => {
+      this.chainTimer = null;
+      if (this.chainRunning) {
+        this.scheduleChain(this.debounceMs);
+        return;
+      }
+      this.chainRunning = this.chainPass()
+        .catch((err: unknown) => {
+          this.opts.log.warn('rollups.chain_failed', { err: err instanceof Error ? err : String(err) });
+          this.scheduleChain(Math.max(1000, 2 * this.lastChainMs));
+        })
+        .finally(() => {
+          this.chainRunning = null;
+        });
+    }, delayMs);
+  }
+
+  private async chainPass(): Promise<void> {
+    const seen = { ...((await getDoc<ChainDirty>(this.opts.couch, REPORTS_DB, CHAIN_DIRTY_ID))?.days ?? {}) };
+    const pending = Object.keys(seen).sort();
+    if (pending.length === 0) return;
+    const started = Date.now();
+    const stores = [...this.stores.keys()].sort();
+    await this.writeSums(pending.map((day) => ({ scope: CHAIN, period: day, children: stores.map((s) => rollupId(s, day)) })));
+    const months = [...new Set(pending.map((d) => d.slice(0, 7)))];
+    await this.writeSums(months.map((m) => ({ scope: CHAIN, period: m, children: childPeriods(m).map((d) => rollupId(CHAIN, d)) })));
+    const years = [...new Set(months.map((m) => m.slice(0, 4)))];
+    await this.writeSums(years.map((y) => ({ scope: CHAIN, period: y, children: childPeriods(y).map((m) => rollupId(CHAIN, m)) })));
+    // A day marked again while it was being summed stays: the next pass sums it with the newer figures.
+    const left = await updateDoc<ChainDirty>(this.opts.couch, REPORTS_DB, CHAIN_DIRTY_ID, (cur) => {
+      const days: Record<string, number> = {};
+      for (const [d, n] of Object.entries(cur?.days ?? {})) if (seen[d] !== n) days[d] = n;
+      return { _id: CHAIN_DIRTY_ID, days };
+    });
+    this.lastChainMs = Date.now() - started;
+    this.opts.log.info('rollups.chain_written', { days: pending.length, ms: this.lastChainMs });
+    if (left && Object.keys(left.days).length) this.scheduleChain(Math.max(this.debounceMs, 2 * this.lastChainMs));
+  }
+}
+
+/** Creates `caja-reports` (admin only: the roll-up job writes it, the server reads it) with the report view. */
+export async function prepareReportsDb(couch: CouchHandle): Promise<void> {
+  await ensureDb(couch, REPORTS_DB);
+  await setSecurity(couch, REPORTS_DB, [], []);
+  await deployDesignDocs(couch.url, REPORTS_DB, 'reports', couch.authHeader());
+}

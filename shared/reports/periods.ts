@@ -1,0 +1,137 @@
+// Calendar arithmetic of reports on business dates (YYYY-MM-DD, already in the store's zone): periods of a
+// roll-up (a day `2025-03-14`, a month `2025-03`, a year `2025`), the previous period of equal length, the
+// buckets a series is grouped in, and how a date range splits into the fewest roll-up documents (whole years,
+// whole months, days at the edges). Pure: dates are computed in UTC on the calendar, never on a clock.
+import type { Level } from './layout';
+
+export type Group = 'day' | 'week' | 'month';
+
+const DAY_MS = 86_400_000;
+
+function toMs(date: string): number {
+  return Date.parse(date + 'T00:00:00Z');
+}
+
+function fromMs(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The date `n` days after `date` (before, when negative). */
+export function addDays(date: string, n: number): string {
+  return fromMs(toMs(date) + n * DAY_MS);
+}
+
+/** Days from `from` to `to` inclusive (1 for a single day). */
+export function dayCount(from: string, to: string): number {
+  return Math.round((toMs(to) - toMs(from)) / DAY_MS) + 1;
+}
+
+/** 0 = Monday ... 6 = Sunday. */
+export function weekday(date: string): number {
+  return (new Date(toMs(date)).getUTCDay() + 6) % 7;
+}
+
+/** The last day of a month (`2024-02` -> `2024-02-29`). */
+export function lastOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return fromMs(Date.UTC(y, m, 0));
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** The level of a period string: a day, a month or a year. */
+export function levelOf(period: string): Level {
+  return period.length === 10 ? 'd' : period.length === 7 ? 'm' : 'y';
+}
+
+/** The period that contains this one one level up (a day's month, a month's year), or null for a year. */
+export function parentPeriod(period: string): string | null {
+  const l = levelOf(period);
+  return l === 'd' ? period.slice(0, 7) : l === 'm' ? period.slice(0, 4) : null;
+}
+
+/** The periods one level down that make up this one (a month's days, a year's months). */
+export function childPeriods(period: string): string[] {
+  const out: string[] = [];
+  if (levelOf(period) === 'm') {
+    const last = lastOfMonth(period);
+    for (let d = period + '-01'; d <= last; d = addDays(d, 1)) out.push(d);
+  } else if (levelOf(period) === 'y') {
+    for (let m = 1; m <= 12; m++) out.push(`${period}-${String(m).padStart(2, '0')}`);
+  }
+  return out;
+}
+
+/** The first and last day of a period. */
+export function periodDays(period: string): { from: string; to: string } {
+  const l = levelOf(period);
+  if (l === 'd') return { from: period, to: period };
+  if (l === 'm') return { from: period + '-01', to: lastOfMonth(period) };
+  return { from: period + '-01-01', to: period + '-12-31' };
+}
+
+/** The period of equal length that ends the day before `from`. */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const len = dayCount(from, to);
+  const prevTo = addDays(from, -1);
+  return { from: addDays(prevTo, -(len - 1)), to: prevTo };
+}
+
+/** The bucket a day falls in: the day, the Monday that starts its week, or its month. */
+export function bucketOf(date: string, group: Group): string {
+  if (group === 'day') return date;
+  if (group === 'month') return date.slice(0, 7);
+  return addDays(date, -weekday(date));
+}
+
+/** The buckets of a period in order (a partial first or last week or month is still one bucket). */
+export function bucketsOf(from: string, to: string, group: Group): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) {
+    const b = bucketOf(d, group);
+    if (out[out.length - 1] !== b) out.push(b);
+  }
+  return out;
+}
+
+/** A run of consecutive periods of one level, `from`..`to` inclusive (periods of that level). */
+export interface Piece {
+  level: Level;
+  from: string;
+  to: string;
+}
+
+function push(out: Piece[], level: Level, period: string): void {
+  const last = out[out.length - 1];
+  if (last && last.level === level) last.to = period;
+  else out.push({ level, from: period, to: period });
+}
+
+/**
+ * The fewest roll-up periods covering `from`..`to`: days up to the first whole month, then whole months up to
+ * the first whole year, whole years, whole months, and the days left. `finest` stops the split at a level: a
+ * series grouped by day or week needs days, one grouped by month needs months (a year cannot be split).
+ */
+export function decompose(from: string, to: string, finest: Level = 'y'): Piece[] {
+  const out: Piece[] = [];
+  let d = from;
+  while (d <= to) {
+    const month = d.slice(0, 7);
+    const monthEnd = lastOfMonth(month);
+    const year = d.slice(0, 4);
+    if (finest === 'y' && d.endsWith('-01-01') && year + '-12-31' <= to) {
+      push(out, 'y', year);
+      d = addDays(year + '-12-31', 1);
+    } else if (finest !== 'd' && d.endsWith('-01') && monthEnd <= to) {
+      push(out, 'm', month);
+      d = nextMonth(month) + '-01';
+    } else {
+      push(out, 'd', d);
+      d = addDays(d, 1);
+    }
+  }
+  return out;
+}

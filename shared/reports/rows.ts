@@ -1,0 +1,65 @@
+// The rows reports are assembled from, whichever way they were read: reduced rows of the report view
+// (design-docs/reports/reports/views/rollup/map.js, whose emission `emitRollup` repeats, test-checked), or the
+// entries of roll-up documents read directly (a store's partial months: its day documents do not emit their
+// large sections). Pure.
+import { CHAIN, LARGE_SECTIONS, type Level, type Section } from './layout';
+import type { RollupDoc } from './rollup';
+
+/** One row: a section entry of a scope over a period (or, reduced, over the periods of a range). */
+export interface Row {
+  /** A roll-up section, or `ts` (a store's totals keyed for a per-store comparison) or `pp` (chain products by product first). */
+  section: Section | 'ts' | 'pp';
+  scope: string;
+  level: Level;
+  period: string;
+  dims: string[];
+  value: number[];
+}
+
+/**
+ * What the report view emits for a roll-up document. Keys: [section, scope, level, period, ...entry key];
+ * a store's totals also as ['ts', level, period, store] (every store of a period in one key range); the chain's
+ * products also as ['pp', '*', productId, level, period] (one product over time in one key range). A store's
+ * day documents leave their large sections (products, departments, stock) out.
+ */
+export function emitRollup(doc: RollupDoc, emit: (key: unknown[], value: number[]) => void): void {
+  const chain = doc.scope === CHAIN;
+  const wide = chain || doc.level !== 'd';
+  for (const name of Object.keys(doc.s) as Section[]) {
+    if (!wide && LARGE_SECTIONS.includes(name)) continue;
+    for (const [key, value] of doc.s[name] ?? []) {
+      emit([name, doc.scope, doc.level, doc.period, ...key], value);
+      if (name === 'p' && chain) emit(['pp', doc.scope, key[0], doc.level, doc.period], value);
+      if (name === 't' && !chain) emit(['ts', doc.level, doc.period, doc.scope], value);
+    }
+  }
+}
+
+/** Every entry of a roll-up document as rows (a direct read: large sections included). */
+export function docRows(doc: RollupDoc, sections?: ReadonlySet<string>): Row[] {
+  const out: Row[] = [];
+  for (const name of Object.keys(doc.s) as Section[]) {
+    if (sections && !sections.has(name)) continue;
+    for (const [key, value] of doc.s[name] ?? []) out.push({ section: name, scope: doc.scope, level: doc.level, period: doc.period, dims: key, value });
+  }
+  return out;
+}
+
+const LEVELS: readonly string[] = ['d', 'm', 'y'];
+
+/** A reduced view row (its key at full group level) as a Row, or null when the key is not the view's. */
+export function viewRow(key: unknown, value: unknown): Row | null {
+  if (!Array.isArray(key) || !Array.isArray(value) || !key.every((k) => typeof k === 'string')) return null;
+  const k = key;
+  const v = value as number[];
+  if (k[0] === 'ts') {
+    if (k.length !== 4 || !LEVELS.includes(k[1] as string)) return null;
+    return { section: 'ts', scope: k[3] as string, level: k[1] as Level, period: k[2] as string, dims: [], value: v };
+  }
+  if (k[0] === 'pp') {
+    if (k.length !== 5 || !LEVELS.includes(k[3] as string)) return null;
+    return { section: 'pp', scope: k[1] as string, level: k[3] as Level, period: k[4] as string, dims: [k[2] as string], value: v };
+  }
+  if (k.length < 4 || !LEVELS.includes(k[2] as string)) return null;
+  return { section: k[0] as Section, scope: k[1] as string, level: k[2] as Level, period: k[3] as string, dims: k.slice(4), value: v };
+}

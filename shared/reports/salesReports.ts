@@ -1,0 +1,222 @@
+// The sales reports: sales summary, tax, sales by period, sales by rep, cashier performance and discount
+// analysis. Each states its needs (engine.ts), reads them through the server's ReportIO and assembles the
+// answer of shared/api/reports.ts from the summed rows, with the previous period of equal length. Pure.
+import { money } from '../money';
+import type {
+  CashierPerformance, DiscountAnalysis, PeriodFigures, SalesByPeriod, SalesByRep, SalesSummary, TaxReport, TaxRow, TaxTotals,
+} from '../api/reports';
+import { C, C_LEN, DK_LEN, H, H_LEN, HOURS, R_LEN, T, T_LEN, TX } from './layout';
+import { cashierFigures, discountFigures, periodFigures, ratioBp, repFigures, salesFigures, zeros } from './figures';
+import { cmp, load, metaOf, need, seriesGrain, seriesOf, sumBy, total, type ReportIO } from './engine';
+import { dayCount, weekday } from './periods';
+import type { ReportRequest } from './request';
+import type { Row } from './rows';
+
+const at = (v: readonly number[], i: number) => v[i] ?? 0;
+
+export async function salesSummary(req: ReportRequest, io: ReportIO): Promise<SalesSummary> {
+  const meta = metaOf(req);
+  const grain = seriesGrain(req);
+  const perStore = req.stores === null || req.stores.length > 1;
+  const needs = [need(req, 't', req, grain), need(req, 't', meta.previous, grain)];
+  if (perStore) needs.push(need(req, 'ts', req), need(req, 'ts', meta.previous));
+  const [cur = [], prev = [], curStores = [], prevStores = []] = await load(io, needs);
+  let byStore: SalesSummary['byStore'] = null;
+  if (perStore) {
+    const a = sumBy(curStores, (r) => r.scope);
+    const b = sumBy(prevStores, (r) => r.scope);
+    const ids = [...new Set([...a.keys(), ...b.keys(), ...(req.stores ?? [])])].sort(cmp);
+    byStore = ids.map((storeId) => ({ storeId, figures: salesFigures(a.get(storeId)), previous: salesFigures(b.get(storeId)) }));
+  }
+  return {
+    report: 'sales-summary',
+    ...meta,
+    totals: salesFigures(total(cur, T_LEN)),
+    previousTotals: salesFigures(total(prev, T_LEN)),
+    series: seriesOf(cur, req, req.group, T_LEN, salesFigures),
+    previousSeries: seriesOf(prev, meta.previous, req.group, T_LEN, salesFigures),
+    byStore,
+  };
+}
+
+function taxRows(rows: readonly Row[], names: Record<string, { code: string; name: { en: string; es: string } }>): TaxRow[] {
+  const sums = sumBy(rows, (r) => JSON.stringify([r.dims[0] ?? '', r.dims[1] ?? '']));
+  const out: TaxRow[] = [];
+  for (const [k, v] of sums) {
+    const [rateId, mode] = JSON.parse(k) as [string, 'exclusive' | 'inclusive'];
+    const info = names[rateId];
+    out.push({
+      rateId,
+      code: info?.code ?? rateId.replace(/^taxrate:/, ''),
+      name: info?.name ?? { en: rateId, es: rateId },
+      mode,
+      salesBasis: money(at(v, TX.SALES_BASIS)),
+      salesTax: money(at(v, TX.SALES_TAX)),
+      returnsBasis: money(at(v, TX.RETURNS_BASIS)),
+      returnsTax: money(at(v, TX.RETURNS_TAX)),
+      netBasis: money(at(v, TX.SALES_BASIS) - at(v, TX.RETURNS_BASIS)),
+      netTax: money(at(v, TX.SALES_TAX) - at(v, TX.RETURNS_TAX)),
+    });
+  }
+  return out.sort((a, b) => cmp(a.code, b.code) || cmp(a.mode, b.mode) || cmp(a.rateId, b.rateId));
+}
+
+function taxTotals(rates: readonly TaxRow[]): TaxTotals {
+  const salesTax = rates.reduce((s, r) => s + r.salesTax, 0);
+  const returnsTax = rates.reduce((s, r) => s + r.returnsTax, 0);
+  return { salesTax: money(salesTax), returnsTax: money(returnsTax), netTax: money(salesTax - returnsTax) };
+}
+
+export async function taxReport(req: ReportRequest, io: ReportIO): Promise<TaxReport> {
+  const meta = metaOf(req);
+  const [cur = [], prev = [], series = []] = await load(io, [need(req, 'tx', req), need(req, 'tx', meta.previous), need(req, 't', req, seriesGrain(req))]);
+  const names = await io.taxRates();
+  const rates = taxRows(cur, names);
+  const previousRates = taxRows(prev, names);
+  return {
+    report: 'tax',
+    ...meta,
+    rates,
+    totals: taxTotals(rates),
+    previousRates,
+    previousTotals: taxTotals(previousRates),
+    series: seriesOf(series, req, req.group, T_LEN, (v) => ({
+      salesTax: money(at(v, T.TAX)),
+      returnsTax: money(at(v, T.RETURNS_TAX)),
+      netTax: money(at(v, T.TAX) - at(v, T.RETURNS_TAX)),
+    })),
+  };
+}
+
+const periodOfTotals = (v: number[]): PeriodFigures => periodFigures(at(v, T.SALES), at(v, T.TOTAL), at(v, T.NET_EX_TAX));
+
+function hours(rows: readonly Row[]): SalesByPeriod['hours'] {
+  const v = total(rows, HOURS * H_LEN);
+  return Array.from({ length: HOURS }, (_, hour) => ({ hour, ...periodFigures(at(v, hour * H_LEN + H.SALES), at(v, hour * H_LEN + H.TOTAL), at(v, hour * H_LEN + H.NET_EX_TAX)) }));
+}
+
+function weekdays(rows: readonly Row[], period: { from: string; to: string }): SalesByPeriod['weekdays'] {
+  const sums = Array.from({ length: 7 }, () => zeros(T_LEN));
+  for (const r of rows) {
+    const w = weekday(r.period);
+    sums[w] = (sums[w] ?? zeros(T_LEN)).map((x, i) => x + at(r.value, i));
+  }
+  const count = new Array<number>(7).fill(0);
+  const len = dayCount(period.from, period.to);
+  for (let i = 0; i < Math.min(7, len); i++) {
+    const w = (weekday(period.from) + i) % 7;
+    count[w] = (count[w] ?? 0) + Math.floor((len - i - 1) / 7) + 1;
+  }
+  return sums.map((v, w) => ({ weekday: w, days: count[w] ?? 0, ...periodOfTotals(v) }));
+}
+
+export async function salesByPeriod(req: ReportRequest, io: ReportIO): Promise<SalesByPeriod> {
+  const meta = metaOf(req);
+  const grain = seriesGrain(req);
+  const [h = [], ph = [], s = [], ps = [], d = [], pd = []] = await load(io, [
+    need(req, 'h', req),
+    need(req, 'h', meta.previous),
+    need(req, 't', req, grain),
+    need(req, 't', meta.previous, grain),
+    // Weekdays need days, whatever the series is grouped by (the same reads when it is by day).
+    ...(grain === 'd' ? [] : [need(req, 't', req, 'd'), need(req, 't', meta.previous, 'd')]),
+  ]);
+  const days = grain === 'd' ? s : d;
+  const prevDays = grain === 'd' ? ps : pd;
+  return {
+    report: 'sales-by-period',
+    ...meta,
+    hours: hours(h),
+    previousHours: hours(ph),
+    weekdays: weekdays(days, req),
+    previousWeekdays: weekdays(prevDays, meta.previous),
+    series: seriesOf(s, req, req.group, T_LEN, periodOfTotals),
+    previousSeries: seriesOf(ps, meta.previous, req.group, T_LEN, periodOfTotals),
+  };
+}
+
+export async function salesByRep(req: ReportRequest, io: ReportIO): Promise<SalesByRep> {
+  const meta = metaOf(req);
+  const [cur = [], prev = []] = await load(io, [need(req, 'r', req), need(req, 'r', meta.previous)]);
+  const a = sumBy(cur, (r) => r.dims[0] ?? null);
+  const b = sumBy(prev, (r) => r.dims[0] ?? null);
+  const reps = await io.salesReps();
+  const rows = [...new Set([...a.keys(), ...b.keys()])].map((repId) => {
+    const info = reps[repId];
+    const bp = info?.commissionBp ?? 0;
+    return { repId, name: info?.name ?? repId, commissionBp: bp, figures: repFigures(a.get(repId), bp), previous: repFigures(b.get(repId), bp) };
+  });
+  rows.sort((x, y) => y.figures.netSales - x.figures.netSales || cmp(x.repId, y.repId));
+  const sum = (pick: 'figures' | 'previous') => {
+    const z = repFigures(zeros(R_LEN));
+    for (const r of rows) {
+      const f = r[pick];
+      z.lines += f.lines;
+      z.qtyMilli += f.qtyMilli;
+      z.netExTax = money(z.netExTax + f.netExTax);
+      z.returnedMilli += f.returnedMilli;
+      z.returnedExTax = money(z.returnedExTax + f.returnedExTax);
+      z.netSales = money(z.netSales + f.netSales);
+      z.commission = money(z.commission + f.commission);
+    }
+    return z;
+  };
+  return { report: 'sales-by-rep', ...meta, reps: rows, totals: sum('figures'), previousTotals: sum('previous') };
+}
+
+export async function cashierPerformance(req: ReportRequest, io: ReportIO): Promise<CashierPerformance> {
+  const meta = metaOf(req);
+  const mine = (r: Row) => req.cashier === null || r.dims[0] === req.cashier;
+  const [cur = [], prev = [], series = []] = await load(io, [need(req, 'c', req), need(req, 'c', meta.previous), need(req, 'c', req, seriesGrain(req))]);
+  const a = sumBy(cur, (r) => (mine(r) ? (r.dims[0] ?? null) : null));
+  const b = sumBy(prev, (r) => (mine(r) ? (r.dims[0] ?? null) : null));
+  const ids = [...new Set([...a.keys(), ...b.keys()])];
+  const names = await io.people(ids);
+  const cashiers = ids
+    .map((cashierId) => ({ cashierId, name: names[cashierId] ?? cashierId, figures: cashierFigures(a.get(cashierId)), previous: cashierFigures(b.get(cashierId)) }))
+    .sort((x, y) => y.figures.total - x.figures.total || cmp(x.cashierId, y.cashierId));
+  return {
+    report: 'cashier-performance',
+    ...meta,
+    cashiers,
+    totals: cashierFigures(total(cur, C_LEN, mine)),
+    previousTotals: cashierFigures(total(prev, C_LEN, mine)),
+    series: seriesOf(series, req, req.group, C_LEN, cashierFigures, mine),
+  };
+}
+
+export async function discountAnalysis(req: ReportRequest, io: ReportIO): Promise<DiscountAnalysis> {
+  const meta = metaOf(req);
+  const grain = seriesGrain(req);
+  const mine = (r: Row) => req.cashier === null || r.dims[2] === req.cashier;
+  const mineC = (r: Row) => req.cashier === null || r.dims[0] === req.cashier;
+  // Gross sales (the discounts' base) come from the cashiers' figures, so a cashier filter applies to both.
+  const [cur = [], prev = [], cCur = [], cPrev = [], dkSeries = [], cSeries = []] = await load(io, [
+    need(req, 'dk', req),
+    need(req, 'dk', meta.previous),
+    need(req, 'c', req),
+    need(req, 'c', meta.previous),
+    need(req, 'dk', req, grain),
+    need(req, 'c', req, grain),
+  ]);
+  const by = (pos: number) => [...sumBy(cur, (r) => (mine(r) ? (r.dims[pos] ?? null) : null)).entries()].sort(([x], [y]) => cmp(x, y));
+  const byCashier = by(2);
+  const names = await io.people(byCashier.map(([id]) => id));
+  const totals = (rows: readonly Row[], cRows: readonly Row[]) => {
+    const f = discountFigures(total(rows, DK_LEN, mine));
+    const gross = at(total(cRows, C_LEN, mineC), C.GROSS);
+    return { ...f, gross: money(gross), shareBp: ratioBp(f.amount, gross) };
+  };
+  const dkPoints = seriesOf(dkSeries, req, req.group, DK_LEN, discountFigures, mine);
+  const cPoints = seriesOf(cSeries, req, req.group, C_LEN, (v) => money(at(v, C.GROSS)), mineC);
+  return {
+    report: 'discount-analysis',
+    ...meta,
+    byKind: by(0).map(([kind, v]) => ({ kind, ...discountFigures(v) })),
+    byApproval: by(1).map(([approval, v]) => ({ approval, ...discountFigures(v) })),
+    byCashier: byCashier.map(([cashierId, v]) => ({ cashierId, name: names[cashierId] ?? cashierId, ...discountFigures(v) })),
+    totals: totals(cur, cCur),
+    previousTotals: totals(prev, cPrev),
+    series: dkPoints.map((p, i) => ({ bucket: p.bucket, figures: { ...p.figures, gross: cPoints[i]?.figures ?? money(0) } })),
+  };
+}
