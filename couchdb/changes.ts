@@ -56,12 +56,25 @@ const FIELD_OPERATORS: Record<string, (arg: unknown) => boolean> = {
 };
 const MAX_SELECTOR_DEPTH = 32;
 
+/**
+ * A JSON value printed as CouchDB prints the Erlang term it decodes to (`~w`), so the refusal of a bad
+ * selector argument reads as on CouchDB: strings are binaries `<<40>>`, objects `{[{<<97>>,1}]}`.
+ */
+function erlangTerm(value: unknown): string {
+  if (typeof value === 'string') return `<<${[...Buffer.from(value, 'utf8')].join(',')}>>`;
+  if (Array.isArray(value)) return `[${value.map(erlangTerm).join(',')}]`;
+  if (isPlainObject(value)) return `{[${Object.entries(value).map(([k, v]) => `{${erlangTerm(k)},${erlangTerm(v)}}`).join(',')}]}`;
+  return String(value);
+}
+
+const badArgument = (operator: string, arg: unknown) => `Bad argument for operator ${operator}: ${erlangTerm(arg)}`;
+
 function checkCondition(cond: unknown, depth: number): string | null {
   if (depth > MAX_SELECTOR_DEPTH) return 'Selector is nested too deeply';
   if (!isPlainObject(cond)) return null; // implicit $eq against a value
   for (const [key, arg] of Object.entries(cond)) {
     if (key === '$elemMatch' || key === '$allMatch') {
-      if (!isPlainObject(arg)) return `Bad argument for operator ${key}: ${JSON.stringify(arg)}`;
+      if (!isPlainObject(arg)) return badArgument(key, arg);
       // Elements may be matched as values ({"$eq": 1}) or as objects ({"field": …}).
       const asCondition = Object.keys(arg).every((k) => k.startsWith('$') && !['$and', '$or', '$nor', '$not'].includes(k));
       const problem = asCondition ? checkCondition(arg, depth + 1) : checkSelector(arg, depth + 1);
@@ -69,7 +82,7 @@ function checkCondition(cond: unknown, depth: number): string | null {
     } else if (key.startsWith('$')) {
       const check = FIELD_OPERATORS[key];
       if (!check) return `Invalid operator: ${key}`;
-      if (!check(arg)) return `Bad argument for operator ${key}: ${JSON.stringify(arg)}`;
+      if (!check(arg)) return badArgument(key, arg);
     } else {
       const problem = checkCondition(arg, depth + 1);
       if (problem) return problem;
@@ -81,10 +94,10 @@ function checkCondition(cond: unknown, depth: number): string | null {
 /** Returns why a Mango selector is unusable, or null when PouchDB's matcher can run it safely. */
 export function checkSelector(selector: unknown, depth = 0): string | null {
   if (depth > MAX_SELECTOR_DEPTH) return 'Selector is nested too deeply';
-  if (!isPlainObject(selector)) return 'Selector must be a JSON object';
+  if (!isPlainObject(selector)) return 'Selector error: expected a JSON object';
   for (const [key, arg] of Object.entries(selector)) {
     if (key === '$and' || key === '$or' || key === '$nor') {
-      if (!Array.isArray(arg) || arg.length === 0) return `Bad argument for operator ${key}: ${JSON.stringify(arg)}`;
+      if (!Array.isArray(arg) || arg.length === 0) return badArgument(key, arg);
       for (const sub of arg) {
         const problem = checkSelector(sub, depth + 1);
         if (problem) return problem;
@@ -174,7 +187,7 @@ async function buildFilter(
       return { docIds: ids, failure: failed };
     }
     case '_selector': {
-      if (!('selector' in body)) throw badRequest('Selector must be specified in POST payload');
+      if (req.method !== 'POST') throw badRequest('Selector must be specified in POST payload');
       const problem = checkSelector(body.selector);
       if (problem) throw badRequest(problem);
       // Compiled once per request, not per change (PouchDB's own matcher, see common/replication/selector.ts).

@@ -14,6 +14,8 @@ import { SecurityStore } from './security';
 import { Sandbox, type SandboxLimits } from './sandbox';
 import { KeyedMutex, ValidatorCache, guardWrites, type WriteContext } from './writes';
 import { createTaskRegistry, type TaskRegistry } from './tasks';
+import { AdminTable } from './basicAuth';
+import { GroupCommit, fsyncFromEnv, leveldownFor } from './durable';
 
 export interface EmbeddedCouchOptions {
   /** 0 picks a free port. */
@@ -34,6 +36,16 @@ export interface EmbeddedCouchOptions {
   sandboxLimits?: SandboxLimits;
   /** Largest request body in bytes (CouchDB's max_http_request_size); default 64 MiB. */
   maxRequestBytes?: number;
+  /**
+   * Server admins who may log in with `Authorization: Basic` (CouchDB's `[admins]`), name -> password, for
+   * operators' tools; Caja's own processes use JWTs. Default: none (Basic is then always a 401).
+   */
+  admins?: Record<string, string>;
+  /**
+   * Answer writes only once fsynced (durable.ts), as CouchDB does. Default: on unless CAJA_COUCH_FSYNC=off;
+   * false is for measuring its cost only (a power cut may then lose acknowledged writes).
+   */
+  fsync?: boolean;
 }
 
 export interface EmbeddedCouch {
@@ -60,6 +72,8 @@ export interface ServerContext {
   log: Log;
   dataDir: string;
   jwtSecret: string;
+  /** The admins Basic auth accepts. */
+  admins: AdminTable;
   corsOrigins: EmbeddedCouchOptions['corsOrigins'];
   /** Largest request body in bytes. */
   limit: number;
@@ -67,11 +81,12 @@ export interface ServerContext {
   security: SecurityStore;
   sandbox: Sandbox;
   validators: ValidatorCache;
+  /** Serialises each (database, document id) write, and each database name's creation and deletion. */
   locks: KeyedMutex;
-  /** Databases being created right now: a second PUT of the same name answers 412 instead of racing it. */
-  creating: Set<string>;
   /** Who the request being served is for, readable from inside express-pouchdb's PouchDB calls. */
   requestScope: AsyncLocalStorage<{ serverAdmin: boolean }>;
+  /** Puts writes on disk before their answers (durable.ts); null when fsync is off (measuring only). */
+  commit: GroupCommit | null;
   /** Open live `_changes` feeds; close() stops each. */
   feeds: Set<() => void>;
   /** The databases that exist (created, not deleted). */
@@ -129,7 +144,11 @@ export async function createContext(opts: EmbeddedCouchOptions): Promise<ServerC
   const requestScope = new AsyncLocalStorage<{ serverAdmin: boolean }>();
   const dbNames = await existingDbNames(dataDir);
 
-  const Pouch = PouchDB.defaults({ prefix: dataDir + path.sep }) as PouchClass;
+  const commit = (opts.fsync ?? fsyncFromEnv()) ? new GroupCommit() : null;
+  if (!commit) log('warn', 'couchdb.fsync_off', { dataDir });
+  // `db` (the leveldown to use) is a leveldb-adapter option missing from PouchDB's types.
+  const defaults: PouchDB.Configuration.DatabaseConfiguration & { db: unknown } = { prefix: dataDir + path.sep, db: leveldownFor(commit) };
+  const Pouch = PouchDB.defaults(defaults) as PouchClass;
   // express-pouchdb installs pouchdb-all-dbs (a hidden extra database it never closes) unless allDbs exists.
   Pouch.allDbs = async () => [...dbNames].sort();
   const dbCache = new Map<string, PouchDB.Database>();
@@ -139,6 +158,7 @@ export async function createContext(opts: EmbeddedCouchOptions): Promise<ServerC
     log,
     dataDir,
     jwtSecret: opts.jwtSecret,
+    admins: new AdminTable(opts.admins),
     corsOrigins: opts.corsOrigins,
     limit: opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     tasks,
@@ -146,8 +166,8 @@ export async function createContext(opts: EmbeddedCouchOptions): Promise<ServerC
     sandbox,
     validators: new ValidatorCache(),
     locks: new KeyedMutex(),
-    creating: new Set(),
     requestScope,
+    commit,
     feeds: new Set(),
     dbNames,
     dbCache,

@@ -5,7 +5,7 @@ import type http from 'node:http';
 import type { UserCtx } from './jwt';
 import { CouchError, badRequest, dbNotFound, isPlainObject, queryJson, sendJson } from './http';
 import { DB_NAME, delegate, getDb, jsonBody, type DbRequest, type ServerContext } from './context';
-import { FORBIDDEN_DB, NOT_DB_ADMIN, NOT_JSON, NOT_SERVER_ADMIN, onlyMethods } from './errors';
+import { FORBIDDEN_DB, NOT_DB_ADMIN, NOT_JSON, NOT_SERVER_ADMIN, SERVER_ADMIN_ONLY, onlyMethods } from './errors';
 import { defaultSecurity, isDbAdmin, isMember, parseSecurity } from './security';
 import { writeDocs } from './writes';
 import { handleChanges } from './changes';
@@ -13,43 +13,54 @@ import { docRoute, localRoute, sendWrite } from './docRoutes';
 
 type Endpoint = (ctx: ServerContext, r: DbRequest) => Promise<void>;
 
-const requireServerAdmin = (r: DbRequest) => {
-  if (!r.write.serverAdmin) throw NOT_SERVER_ADMIN;
+const requireServerAdmin = (r: DbRequest, refusal = NOT_SERVER_ADMIN) => {
+  if (!r.write.serverAdmin) throw refusal;
 };
+
+/** Creations and deletions of one database name run one at a time (a lock key no document id can take). */
+const lifecycleKey = (dbName: string) => `\u0001db\u0000${dbName}`;
 
 /** Hands the request to express-pouchdb, with its JSON body (`{}` when empty) when `withBody`. */
 async function delegateWithBody(ctx: ServerContext, r: DbRequest, withBody: boolean): Promise<void> {
   return delegate(ctx, r.req, r.res, withBody ? ((await jsonBody(ctx, r.req)) ?? {}) : undefined);
 }
 
-/** PUT /{name}: server admins only; two simultaneous creations of one name answer 201 and 412. */
+/**
+ * PUT /{name}: server admins only. Creations and deletions of one name are serialised, so simultaneous
+ * creations answer one 201 and 412 for the rest, and a creation racing a deletion never opens the LevelDB
+ * directory while it is being destroyed (that answered 500 with the server's data path, or never).
+ */
 async function createDb(ctx: ServerContext, res: http.ServerResponse, dbName: string): Promise<void> {
   if (!DB_NAME.test(dbName) || dbName.includes('-mrview-')) {
     throw new CouchError(400, 'illegal_database_name', `Name: '${dbName}'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, (, ), +, and - are allowed. Must begin with a letter.`);
   }
-  // Checked and reserved in one synchronous step, before any await: a second request for the same name
-  // sees the reservation instead of opening the same LevelDB directory (whose LOCK error named a path).
-  if (ctx.dbNames.has(dbName) || ctx.creating.has(dbName)) throw new CouchError(412, 'file_exists', 'The database could not be created, the file already exists.');
-  ctx.creating.add(dbName);
-  try {
-    await getDb(ctx, dbName).info();
-    await ctx.security.put(dbName, defaultSecurity());
-    ctx.dbNames.add(dbName);
-  } finally {
-    ctx.creating.delete(dbName);
-  }
+  const exists = () => new CouchError(412, 'file_exists', 'The database could not be created, the file already exists.');
+  if (ctx.dbNames.has(dbName)) throw exists();
+  await ctx.locks.run([lifecycleKey(dbName)], async () => {
+    if (ctx.dbNames.has(dbName)) throw exists();
+    try {
+      await getDb(ctx, dbName).info();
+      await ctx.security.put(dbName, defaultSecurity());
+      ctx.dbNames.add(dbName);
+    } catch (err) {
+      ctx.dbCache.delete(dbName);
+      throw err;
+    }
+  });
   sendJson(res, 201, { ok: true }, { Location: `/${encodeURIComponent(dbName)}` });
 }
 
 /** DELETE /{name}: server admins only; the database, its validators and its `_security` go. */
 async function deleteDb(ctx: ServerContext, res: http.ServerResponse, dbName: string): Promise<void> {
-  if (!ctx.dbNames.has(dbName)) throw dbNotFound();
-  const db = getDb(ctx, dbName);
-  ctx.dbCache.delete(dbName);
-  ctx.dbNames.delete(dbName);
-  ctx.validators.invalidate(dbName);
-  await db.destroy();
-  await ctx.security.remove(dbName);
+  await ctx.locks.run([lifecycleKey(dbName)], async () => {
+    if (!ctx.dbNames.has(dbName)) throw dbNotFound();
+    const db = getDb(ctx, dbName);
+    ctx.dbCache.delete(dbName);
+    ctx.dbNames.delete(dbName);
+    ctx.validators.invalidate(dbName);
+    await db.destroy();
+    await ctx.security.remove(dbName);
+  });
   sendJson(res, 200, { ok: true });
 }
 
@@ -72,7 +83,7 @@ const securityEndpoint: Endpoint = async (ctx, r) => {
   if (r.method !== 'PUT') throw onlyMethods('GET,PUT');
   // Server admins only (CouchDB lets db admins): `_security` decides who is a member, and so who may
   // write at all; Caja's services set it, never a store or terminal.
-  requireServerAdmin(r);
+  requireServerAdmin(r, SERVER_ADMIN_ONLY);
   const parsed = parseSecurity(await jsonBody(ctx, r.req));
   if (typeof parsed === 'string') throw badRequest(parsed);
   await ctx.security.put(r.write.dbName, parsed);
@@ -132,7 +143,7 @@ const maintenanceEndpoint: Endpoint = async (ctx, r) => {
 
 /** Creating or deleting an index writes a design document (pouchdb-find): server admins only. */
 const indexEndpoint: Endpoint = async (ctx, r) => {
-  if (r.method !== 'GET' && r.method !== 'HEAD') requireServerAdmin(r);
+  if (r.method !== 'GET' && r.method !== 'HEAD') requireServerAdmin(r, SERVER_ADMIN_ONLY);
   return delegateWithBody(ctx, r, r.method === 'POST');
 };
 
@@ -186,6 +197,8 @@ export async function dbRoute(ctx: ServerContext, req: http.IncomingMessage, res
   }
   if (!ctx.dbNames.has(dbName)) throw dbNotFound();
   const sec = await ctx.security.get(dbName);
+  // Deleted (or being deleted) while `_security` was read: never reopen its directory.
+  if (!ctx.dbNames.has(dbName)) throw dbNotFound();
   if (!isMember(user, sec)) throw FORBIDDEN_DB;
   const { sandbox, validators, locks } = ctx;
   const r: DbRequest = {

@@ -6,6 +6,7 @@ import { CouchError, badRequest, isPlainObject, readBody, sendJson } from './htt
 import { delegate, jsonBody, type DbRequest, type ServerContext } from './context';
 import { CONFLICT, ID_MISMATCH, LOCAL_ATTACHMENTS, MISSING, NOT_JSON, ONLY_DOC_METHODS } from './errors';
 import { writeDocs, type Doc, type WriteContext, type WriteResult } from './writes';
+import { checkDocBody, checkDocId, checkOpenRevs } from './docCheck';
 
 // Endpoints under /{db}/_… that read and are answered by express-pouchdb for POST (any other POST there
 // would reach express-pouchdb's multipart document route, which writes).
@@ -68,7 +69,8 @@ async function attachmentWrite(ctx: ServerContext, r: DbRequest, docId: string, 
  * `_local` documents, answered here rather than by express-pouchdb (which took the document id from the
  * body, so `PUT /db/_local/x {"_id":"_design/evil"}` wrote a design document). The id is always
  * `_local/` + the path segment; a different body `_id` is a 400. They are not validated and any member
- * may write them, as on CouchDB; they carry no attachments.
+ * may write them, as on CouchDB; they carry no attachments (an inline `_attachments` member is dropped,
+ * any attachment path is a 400, both as on CouchDB).
  */
 export async function localRoute(ctx: ServerContext, r: DbRequest): Promise<void> {
   const { req, res, method, query } = r;
@@ -85,9 +87,10 @@ export async function localRoute(ctx: ServerContext, r: DbRequest): Promise<void
     if (isMultipart(req)) throw LOCAL_ATTACHMENTS;
     const body = await jsonBody(ctx, req);
     if (!isPlainObject(body)) throw badRequest('Document must be a JSON object');
+    if (body._id !== undefined && typeof body._id !== 'string') checkDocId(body._id); // CouchDB's own refusal
     if (body._id !== undefined && body._id !== id) throw ID_MISMATCH;
-    if (body._attachments !== undefined) throw LOCAL_ATTACHMENTS;
-    const doc: Record<string, unknown> = { ...body, _id: id };
+    // Unknown `_` fields are refused; `_attachments` is dropped, as CouchDB does for `_local` documents.
+    const doc: Record<string, unknown> = { ...checkDocBody({ ...body, _id: id }) };
     if (doc._rev === undefined && query.rev) doc._rev = query.rev;
     const result = await db.put(doc as PouchDB.Core.PutDocument<Record<string, unknown>>);
     return sendJson(res, 201, { ok: true, id, rev: result.rev }, { ETag: `"${result.rev}"` });
@@ -107,6 +110,7 @@ async function putDoc(ctx: ServerContext, r: DbRequest, docId: string): Promise<
   if (isMultipart(r.req)) throw NOT_JSON();
   const body = await jsonBody(ctx, r.req);
   if (!isPlainObject(body)) throw badRequest('Document must be a JSON object');
+  if (body._id !== undefined && typeof body._id !== 'string') checkDocId(body._id); // CouchDB's own refusal
   if (body._id !== undefined && body._id !== docId) throw ID_MISMATCH;
   const doc: Record<string, unknown> = { ...body, _id: docId };
   if (r.query.rev && doc._rev === undefined) doc._rev = r.query.rev;
@@ -125,7 +129,11 @@ async function deleteDoc(r: DbRequest, docId: string): Promise<void> {
 /** A document (`attParts` empty) or one of its attachments: reads go to express-pouchdb, writes through writeDocs. */
 async function docOrAttachment(ctx: ServerContext, r: DbRequest, docId: string, attParts: string[]): Promise<void> {
   const { method } = r;
-  if (isRead(method)) return delegate(ctx, r.req, r.res);
+  if (isRead(method)) {
+    // PouchDB answers a malformed open_revs with an internal error; CouchDB with 400.
+    if (attParts.length === 0) checkOpenRevs(r.query.open_revs);
+    return delegate(ctx, r.req, r.res);
+  }
   if (attParts.length > 0) {
     if (method !== 'PUT' && method !== 'DELETE') throw ONLY_DOC_METHODS;
     return attachmentWrite(ctx, r, docId, attParts.join('/'));

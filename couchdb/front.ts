@@ -5,21 +5,26 @@ import http from 'node:http';
 import { verifyCouchJwt, type UserCtx } from './jwt';
 import { parseRequestPath, sendError, sendJson, tooLarge } from './http';
 import type { ServerContext } from './context';
-import { AUTH_REQUIRED, BAD_LOGIN, onlyMethods, toCouchError } from './errors';
+import { AUTH_REQUIRED, onlyMethods, toCouchError } from './errors';
 import { serverRoute } from './serverRoutes';
 import { dbRoute } from './dbRoutes';
+import { answerWhenDurable } from './durable';
 
 const CORS_EXPOSED = 'content-type, cache-control, accept-ranges, etag, server, x-couch-request-id, x-couch-update-newrev';
 const CORS_ALLOWED = 'accept, authorization, content-type, origin, referer, x-csrf-token';
 
-function authenticate(ctx: ServerContext, req: http.IncomingMessage): UserCtx {
+/**
+ * The caller, from a JWT (Caja's processes) or the Basic credentials of a configured admin (operators'
+ * tools); null when the request carries no credentials. Credentials that are present are always checked,
+ * on `/` and `/_up` too, as CouchDB does: wrong ones are refused, never ignored.
+ */
+function authenticate(ctx: ServerContext, req: http.IncomingMessage): UserCtx | null {
   const header = req.headers.authorization;
-  if (!header) throw AUTH_REQUIRED;
+  if (!header) return null;
   const [scheme, credentials] = header.split(/\s+/, 2);
   if (scheme?.toLowerCase() === 'bearer' && credentials) return verifyCouchJwt(credentials, ctx.jwtSecret);
-  // No user database here: a Basic login can never succeed, so answer as CouchDB does for a bad password.
-  if (scheme?.toLowerCase() === 'basic') throw BAD_LOGIN();
-  throw AUTH_REQUIRED;
+  if (scheme?.toLowerCase() === 'basic') return ctx.admins.verify(credentials ?? '');
+  return null;
 }
 
 /** Sets the CORS headers for an allowed origin; true when the request was a preflight, now answered. */
@@ -75,8 +80,10 @@ async function handle(ctx: ServerContext, req: http.IncomingMessage, res: http.S
   const { segs, query, canonicalUrl } = parseRequestPath(req.url ?? '/');
   req.url = canonicalUrl;
   const method = req.method ?? 'GET';
-  if (answerUnauthenticated(res, segs, method)) return;
   const user = authenticate(ctx, req);
+  if (answerUnauthenticated(res, segs, method)) return;
+  // `[chttpd] require_valid_user = true` (our local.ini): everything else needs credentials.
+  if (!user) throw AUTH_REQUIRED;
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > ctx.limit) throw tooLarge();
   if (segs.length === 0) throw onlyMethods('GET,HEAD');
@@ -95,6 +102,8 @@ function answerFailure(ctx: ServerContext, req: http.IncomingMessage, res: http.
 /** The HTTP server (not yet listening) answering every request from `ctx`. */
 export function createCouchServer(ctx: ServerContext): http.Server {
   const server = http.createServer((req, res) => {
+    // A write's answer leaves only once the write is on disk (durable.ts).
+    answerWhenDurable(ctx.commit, req, res, (err) => ctx.log('error', 'couchdb.fsync_failed', { method: req.method, url: req.url, error: String(err) }));
     handle(ctx, req, res).catch((err: unknown) => answerFailure(ctx, req, res, err));
   });
   server.on('clientError', (err, socket) => {

@@ -1,6 +1,6 @@
 // The embedded CouchDB-compatible server that `caja hq` and `caja relay` start when COUCHDB_URL is unset:
 // PouchDB 9 on LevelDB behind express-pouchdb, with a front layer that makes it answer like a CouchDB 3.5
-// configured from couchdb/*/local.ini — JWT only, no admin party, per-database `_security`,
+// configured from couchdb/*/local.ini — JWTs (and Basic for configured admins), no admin party, per-database `_security`,
 // validate_doc_update on every write, a complete `_changes` — so Caja's one code path works on both.
 //
 // Split of work: front.ts parses the raw request path once (http.ts parseRequestPath), authenticates,
@@ -16,11 +16,9 @@
 // body `_id` that differs is a 400. Only POST /{db} and _bulk_docs take ids from the body, and writeDocs
 // applies the same rules there (design documents: server admins only).
 //
-// Durability: an acknowledged write has been handed to LevelDB, whose default (non-sync) write has
-// written the log record into the OS page cache with write(2) before the callback returns. That survives
-// kill -9 of this process (the kernel still flushes the page cache), which compat.test.ts checks; it does
-// not survive power loss or a kernel crash the way CouchDB's fsync per commit does. PouchDB exposes no
-// per-write sync option, and a till's data also lives on the terminal, so we accept that.
+// Durability: as on CouchDB, a write is answered only once it is on disk: the answer to every write request
+// waits for an fsync of the LevelDB logs it wrote, shared by concurrent requests (group commit, durable.ts);
+// durability.test.ts checks the path and survival of SIGKILL. CAJA_COUCH_FSYNC=off is for measuring only.
 import type { AddressInfo } from 'node:net';
 import { createContext, type EmbeddedCouch, type EmbeddedCouchOptions } from './context';
 import { createCouchServer } from './front';

@@ -13,6 +13,8 @@ export const ROLES_CLAIM = '_couchdb.roles';
 export interface UserCtx {
   name: string | null;
   roles: string[];
+  /** How the caller proved it (`_session` info.authenticated): a JWT unless said otherwise. */
+  authenticated?: 'jwt' | 'default';
 }
 
 /** A refusal in CouchDB's shape; `status` is the HTTP status CouchDB uses for it. */

@@ -1,12 +1,13 @@
 // Server endpoints under `/_…` that CouchDB has and express-pouchdb lacks: `_session` and `_uuids` for
 // any authenticated caller; `_all_dbs`, `_dbs_info`, `_active_tasks`, `_scheduler/*` and `_membership` for
-// server admins. Everything else there (`_config`, `_node/*`, `_replicate`, `_users`…) is not offered.
+// server admins. Everything else there (`_config`, `_node/*`, `_replicate`, `_users`…) is not offered; a
+// caller who is not a server admin is refused there with CouchDB's status and error, offered or not.
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { UserCtx } from './jwt';
-import { badRequest, sendJson } from './http';
+import { badRequest, dbNotFound, sendJson, type CouchError } from './http';
 import { getDb, jsonBody, type ServerContext } from './context';
-import { BAD_LOGIN, NOT_SERVER_ADMIN } from './errors';
+import { BAD_LOGIN, FORBIDDEN_DB, MISSING, NOT_METRICS_ADMIN, NOT_SERVER_ADMIN, onlyMethods } from './errors';
 import { schedulerJob } from './tasks';
 
 /** `_session`: who the token says the caller is; there is no cookie login to create. */
@@ -15,7 +16,7 @@ function session(res: http.ServerResponse, method: string, user: UserCtx): void 
     sendJson(res, 200, {
       ok: true,
       userCtx: { name: user.name, roles: user.roles },
-      info: { authentication_handlers: ['jwt', 'cookie', 'default'], authenticated: 'jwt' },
+      info: { authentication_handlers: ['jwt', 'cookie', 'default'], authenticated: user.authenticated ?? 'jwt' },
     });
   } else if (method === 'DELETE') {
     sendJson(res, 200, { ok: true });
@@ -53,31 +54,51 @@ async function dbsInfo(ctx: ServerContext, req: http.IncomingMessage, res: http.
   sendJson(res, 200, rows);
 }
 
-/** The server admins' read-only endpoints; any other path or method is 404 as on a CouchDB without it. */
-function adminEndpoint(ctx: ServerContext, res: http.ServerResponse, method: string, first: string | undefined, second: string | undefined): void {
-  if (first === '_all_dbs' && method === 'GET') {
-    sendJson(res, 200, [...ctx.dbNames].sort());
-  } else if (first === '_active_tasks' && method === 'GET') {
-    sendJson(res, 200, ctx.tasks.list());
-  } else if (first === '_scheduler' && second === 'jobs' && method === 'GET') {
+/** The server admins' read-only endpoints (GET or HEAD): path -> answer. */
+const ADMIN_READS: Record<string, (ctx: ServerContext, res: http.ServerResponse) => void> = {
+  _all_dbs: (ctx, res) => sendJson(res, 200, [...ctx.dbNames].sort()),
+  _active_tasks: (ctx, res) => sendJson(res, 200, ctx.tasks.list()),
+  '_scheduler/jobs': (ctx, res) => {
     const jobs = ctx.tasks.list().filter((t) => t.type === 'replication').map(schedulerJob);
     sendJson(res, 200, { total_rows: jobs.length, offset: 0, jobs });
-  } else if (first === '_scheduler' && second === 'docs' && method === 'GET') {
-    sendJson(res, 200, { total_rows: 0, offset: 0, docs: [] });
-  } else if (first === '_membership' && method === 'GET') {
-    sendJson(res, 200, { all_nodes: ['caja@127.0.0.1'], cluster_nodes: ['caja@127.0.0.1'] });
-  } else {
+  },
+  '_scheduler/docs': (_ctx, res) => sendJson(res, 200, { total_rows: 0, offset: 0, docs: [] }),
+  _membership: (_ctx, res) => sendJson(res, 200, { all_nodes: ['caja@127.0.0.1'], cluster_nodes: ['caja@127.0.0.1'] }),
+};
+
+/** Answers a server admin; any path not offered is 404 as on a CouchDB without it, a wrong method 405. */
+function adminEndpoint(ctx: ServerContext, res: http.ServerResponse, method: string, segs: string[]): void {
+  const answer = ADMIN_READS[segs.join('/')];
+  if (!answer) {
     // _config, _node/*, _replicate, _users, _replicator…: not offered by the embedded server.
-    sendJson(res, 404, { error: 'not_found', reason: 'missing' });
+    sendJson(res, 404, { error: 'not_found', reason: 'Database does not exist.' });
+    return;
   }
+  if (method !== 'GET' && method !== 'HEAD') throw onlyMethods('GET,HEAD');
+  answer(ctx, res);
+}
+
+/**
+ * CouchDB 3.5's refusal of a caller who is not a server admin on a `/_…` path (checked against a real
+ * CouchDB in compat.test.ts): 401 for the server-admin endpoints, whether or not this server offers them;
+ * 403 `forbidden` for the system databases, which are databases the caller is not a member of; 404 for
+ * paths CouchDB itself does not serve.
+ */
+function notServerAdmin(segs: string[]): CouchError {
+  const [first, , third] = segs;
+  if (first === '_users' || first === '_replicator') return FORBIDDEN_DB;
+  if (first === '_stats') return dbNotFound();
+  if (first === '_utils') return MISSING();
+  if (first === '_node' && (third === '_stats' || third === '_system' || third === '_prometheus')) return NOT_METRICS_ADMIN;
+  return NOT_SERVER_ADMIN;
 }
 
 export async function serverRoute(ctx: ServerContext, req: http.IncomingMessage, res: http.ServerResponse, segs: string[], query: Record<string, string>, user: UserCtx): Promise<void> {
-  const [first, second] = segs;
+  const first = segs[0];
   const method = req.method ?? 'GET';
   if (first === '_session') return session(res, method, user);
   if (first === '_uuids') return uuids(res, query);
-  if (!user.roles.includes('_admin')) throw NOT_SERVER_ADMIN;
+  if (!user.roles.includes('_admin')) throw notServerAdmin(segs);
   if (first === '_dbs_info' && method === 'POST') return dbsInfo(ctx, req, res);
-  adminEndpoint(ctx, res, method, first, second);
+  adminEndpoint(ctx, res, method, segs);
 }

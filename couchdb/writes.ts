@@ -16,7 +16,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { UserCtx } from './jwt';
 import type { SecurityObject } from './security';
 import type { DesignDoc, Sandbox, ThrowReport } from './sandbox';
-import { isPlainObject } from './http';
+import { badRequest, isPlainObject } from './http';
+import { checkDocBody, checkDocId } from './docCheck';
+import { isDbAdmin } from './security';
 
 export type Doc = Record<string, unknown> & { _id: string; _rev?: string };
 
@@ -127,7 +129,11 @@ export class ValidatorCache {
 // its validate_doc_update is the rule every member's write must pass, so writing one is equivalent to
 // running code on the host and rewriting the store's access rules. Only Caja's own services (HQ, relay,
 // deploy) hold `_admin` tokens; store and terminal credentials may be listed as db admins by mistake.
-const NOT_SERVER_ADMIN: Omit<WriteFailed, 'id'> = { status: 403, error: 'unauthorized', reason: 'You are not a server admin.' };
+// A member gets CouchDB's own refusal; a db admin (whom CouchDB would let) is told why.
+function designRefusal(ctx: WriteContext): Omit<WriteFailed, 'id'> {
+  const reason = isDbAdmin(ctx.user, ctx.sec) ? 'You are not a server admin.' : 'You are not a db or server admin.';
+  return { status: 403, error: 'forbidden', reason };
+}
 /** Validation runs in slices of this many documents, yielding to the event loop in between. */
 const VALIDATION_SLICE = 64;
 
@@ -183,7 +189,8 @@ function revisionPath(doc: Doc): string[] | null {
     if (ids.length === 0 || ids.length > start || !ids.every((h) => typeof h === 'string' && h !== '')) return null;
     return (ids as string[]).map((h, k) => `${start - k}-${h}`);
   }
-  const m = typeof doc._rev === 'string' ? /^([1-9][0-9]*)-(.+)$/.exec(doc._rev) : null;
+  // CouchDB (and PouchDB) accept an empty hash: `1-`.
+  const m = typeof doc._rev === 'string' ? /^([1-9][0-9]*)-(.*)$/.exec(doc._rev) : null;
   return m ? [doc._rev as string] : null;
 }
 
@@ -290,20 +297,20 @@ const GRAFT: Omit<WriteFailed, 'id'> = {
  */
 export async function writeDocs(ctx: WriteContext, input: unknown[], newEdits: boolean): Promise<WriteResult[]> {
   const failures = new Map<number, WriteFailed>();
-  const docs: Doc[] = input.map((raw, i) => {
-    const fail = (f: Omit<WriteFailed, 'id'>, id = '') => {
-      failures.set(i, { id, ...f });
-      return { _id: id };
-    };
-    if (!isPlainObject(raw)) return fail({ status: 400, error: 'bad_request', reason: 'Document must be a JSON object' });
-    if (raw._id !== undefined && typeof raw._id !== 'string') {
-      return fail({ status: 400, error: 'illegal_docid', reason: 'Document id must be a string' });
+  // A malformed document fails the whole request before anything is written, as on CouchDB.
+  const checked = input.map((raw) => {
+    if (!isPlainObject(raw)) throw badRequest('Document must be a JSON object');
+    if (raw._id !== undefined) checkDocId(raw._id);
+    if (!newEdits && raw._rev === undefined && raw._revisions === undefined) {
+      throw badRequest('When `new_edits: false`, the document needs `_rev` or `_revisions` specified');
     }
-    if (raw._id === '') return fail({ status: 400, error: 'illegal_docid', reason: 'Document id must not be empty' });
+    return checkDocBody(raw);
+  });
+  const docs: Doc[] = checked.map((raw, i) => {
     const id = typeof raw._id === 'string' ? raw._id : randomUUID().replace(/-/g, '');
-    if (id.startsWith('_design/') && !ctx.serverAdmin) return fail(NOT_SERVER_ADMIN, id);
-    if (id.startsWith('_local/') && raw._attachments !== undefined) {
-      return fail({ status: 400, error: 'bad_request', reason: 'Attachments are not supported on _local documents' }, id);
+    if (id.startsWith('_design/') && !ctx.serverAdmin) {
+      failures.set(i, { id, ...designRefusal(ctx) });
+      return { _id: id };
     }
     return { ...raw, _id: id };
   });

@@ -17,6 +17,8 @@ export interface CajaConfig {
   jwtSecret: string | null;
   /** The secret this process's CouchDB trusts (COUCHDB_JWT_SECRET); required with COUCHDB_URL, else kept in DATA_DIR. */
   couchJwtSecret: string | null;
+  /** An operator's Basic login to the embedded CouchDB as server admin (COUCHDB_ADMIN=name:password); none by default. */
+  couchAdmin: { name: string; password: string } | null;
   syncToken: string | null;
   heartbeatIntervalS: number;
   hqUrl: string | null;
@@ -40,6 +42,16 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   return value;
 }
 
+/** `name:password` (the password may hold colons), at least 12 characters of password: it opens every database. */
+function couchAdminVar(raw: string | undefined): { name: string; password: string } | null {
+  if (!raw) return null;
+  const at = raw.indexOf(':');
+  const name = at > 0 ? raw.slice(0, at) : '';
+  const password = at > 0 ? raw.slice(at + 1) : '';
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name) || password.length < 12) throw new Error('COUCHDB_ADMIN must be name:password, a name of letters, digits, . _ - and a password of at least 12 characters');
+  return { name, password };
+}
+
 /** Reads the configuration; `overrides` win over the environment (used by the demo and tests). */
 export function loadConfig(overrides: Partial<CajaConfig> = {}, env: NodeJS.ProcessEnv = process.env): CajaConfig {
   const level = (env.LOG_LEVEL ?? 'info') as LogLevelName;
@@ -52,6 +64,7 @@ export function loadConfig(overrides: Partial<CajaConfig> = {}, env: NodeJS.Proc
     dataDir: path.resolve(env.DATA_DIR ?? '.data'),
     jwtSecret: env.JWT_SECRET || null,
     couchJwtSecret: env.COUCHDB_JWT_SECRET || null,
+    couchAdmin: couchAdminVar(env.COUCHDB_ADMIN),
     syncToken: env.SYNC_TOKEN || null,
     heartbeatIntervalS: intVar(env, 'HEARTBEAT_INTERVAL_S', 30),
     hqUrl: env.HQ_URL ? env.HQ_URL.replace(/\/+$/, '') : null,

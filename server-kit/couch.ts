@@ -130,6 +130,8 @@ export async function openCouch(cfg: CajaConfig, couchSecret: string, component:
     host: '127.0.0.1',
     dataDir: path.join(cfg.dataDir, dataSubdir),
     jwtSecret: couchSecret,
+    // The operator's Basic login (curl, Fauxton-style tools) when COUCHDB_ADMIN is set; else JWT only.
+    ...(cfg.couchAdmin ? { admins: { [cfg.couchAdmin.name]: cfg.couchAdmin.password } } : {}),
     // This build's own validators run natively (same code, ~100x cheaper); anything else in QuickJS.
     sandboxLimits: { trusted: await trustedValidators() },
     // Only this process talks to its CouchDB: browsers reach data through the gateway, never directly.
