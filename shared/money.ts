@@ -27,6 +27,29 @@ export function roundHalfUp(minorUnits: number): Money {
   return money(sign * Math.floor(Math.abs(minorUnits) + 0.5 + 1e-9));
 }
 
+/**
+ * The locale whose number conventions a store's money is written in, by the store's currency. A store's
+ * configuration holds its language (for words) but no country, and the currency says where the store is: a
+ * Mexican store writes 12,345.67 and a Spanish one 12.345,67, whichever language the cashier reads. One table,
+ * used by the till's screens and by receipts alike; a currency not listed falls back to en-US conventions.
+ */
+const CURRENCY_NUMBER_LOCALE: Readonly<Record<string, string>> = {
+  MXN: 'es-MX',
+  USD: 'en-US',
+  CAD: 'en-CA',
+  EUR: 'es-ES',
+  GTQ: 'es-GT',
+  COP: 'es-CO',
+  CLP: 'es-CL',
+  PEN: 'es-PE',
+  ARS: 'es-AR',
+};
+
+/** The BCP 47 locale for a store's numbers and money, from its ISO 4217 currency (see the table above). */
+export function numberLocale(currency: string): string {
+  return CURRENCY_NUMBER_LOCALE[currency.toUpperCase()] ?? 'en-US';
+}
+
 /** Formats minor units for display, e.g. 123456 -> "1,234.56" in en, "1.234,56" in es. */
 export function formatMoney(amount: Money, currency: string, locale: string, minorDigits = 2): string {
   return new Intl.NumberFormat(locale, {

@@ -73,6 +73,13 @@ const BLANK_URL = 'http://127.0.0.1:9/blank.html';
 type Log = (message: string) => void;
 type Doc = Record<string, unknown> & { _id: string; _rev?: string };
 
+/**
+ * CAJA_BENCH_TRACE=<folder>: the app's own `caja:` console lines go to the log, and CPU profiles of the last cold
+ * start and of ringing the sales are written into the folder (`*.cpuprofile`, for DevTools' Performance panel),
+ * their heaviest functions logged. Off by default: the profiler slows the page it samples.
+ */
+const TRACE_DIR = process.env.CAJA_BENCH_TRACE || null;
+
 // ---------------------------------------------------------------------------------------------------------
 // In-page code. Plain JavaScript strings: they run in Chromium, not through this file's TypeScript compiler.
 // ---------------------------------------------------------------------------------------------------------
@@ -84,8 +91,10 @@ type Doc = Record<string, unknown> & { _id: string; _rev?: string };
  * number of cart lines with the start of the next frame (when it is painted), and when the PIN screen is usable.
  */
 const PAGE_PROBE = `(() => {
-  const b = { enters: [], clicks: [], strict: [], lines: [], lineCount: 0, readyAt: null };
+  const b = { enters: [], clicks: [], strict: [], lines: [], lineCount: 0, readyAt: null, marks: [], strictOpened: [] };
   window.__cajaBench = b;
+  // The till's own marks (features/checkout/marks.ts): where a scan's or a commit's time went.
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.name.startsWith('caja:')) b.marks.push({ name: e.name, at: e.startTime }); }).observe({ type: 'mark' });
   let first = null;
   window.addEventListener('keydown', (e) => {
     const now = performance.now();
@@ -97,7 +106,10 @@ const PAGE_PROBE = `(() => {
   const open = IDBDatabase.prototype.transaction;
   IDBDatabase.prototype.transaction = function (names, mode, options) {
     const tx = open.call(this, names, mode, options);
-    if (mode === 'readwrite' && options && options.durability === 'strict') tx.addEventListener('complete', () => b.strict.push(performance.now()));
+    if (mode === 'readwrite' && options && options.durability === 'strict') {
+      b.strictOpened.push(performance.now());
+      tx.addEventListener('complete', () => b.strict.push(performance.now()));
+    }
     return tx;
   };
   const check = () => {
@@ -340,6 +352,14 @@ interface Probe {
   strict: number[];
   lines: Array<{ n: number; mutated: number; frame: number }>;
   readyAt: number | null;
+  marks: Array<{ name: string; at: number }>;
+  /** When each strict transaction was opened (its `complete` is in `strict`). */
+  strictOpened: number[];
+}
+
+/** The first mark named `name` at or after `from` (NaN when none). */
+function markAfter(p: Probe, name: string, from: number): number {
+  return p.marks.find((m) => m.name === name && m.at >= from)?.at ?? NaN;
 }
 
 const probe = (page: Page): Promise<Probe> => page.evaluate(() => (window as unknown as { __cajaBench: Probe }).__cajaBench);
@@ -355,7 +375,55 @@ async function launch(profile: string, serviceWorkers: 'allow' | 'block'): Promi
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (err) => process.stderr.write(`bench terminal: page error: ${err.message}\n`));
+  if (TRACE_DIR) page.on('console', (m) => m.text().startsWith('caja:') && process.stderr.write(`bench terminal: page: ${m.text()}\n`));
   return { context, page };
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The functions a profile spent most time in: by self time, and by time with them on the stack. */
+function heaviest(profile: CpuProfile, top = 15): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (id: number) => {
+    const f = byId.get(id)?.callFrame;
+    return f ? `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}` : '?';
+  };
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    self.set(name(id), (self.get(name(id)) ?? 0) + ms);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(name(at));
+    for (const k of seen) total.set(k, (total.get(k) ?? 0) + ms);
+  });
+  const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${k}`).join('\n');
+  return `self:\n${list(self)}\ntotal:\n${list(total)}`;
+}
+
+/** Runs `fn` under the CPU profiler of `page` when tracing (see TRACE_DIR); writes `<name>.cpuprofile`. */
+async function profiled<T>(context: BrowserContext, page: Page, name: string, fn: () => Promise<T>): Promise<T> {
+  if (!TRACE_DIR) return fn();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+    await cdp.detach().catch(() => undefined);
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(TRACE_DIR, { recursive: true });
+    await writeFile(path.join(TRACE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    process.stderr.write(`bench terminal: profile ${name}\n${heaviest(profile)}\n`);
+  }
 }
 
 /**
@@ -402,8 +470,10 @@ async function pairAndFirstSync(profile: string, relayUrl: string, log: Log): Pr
     await page.goto(relayUrl);
     await page.getByLabel('Manager username').fill(MANAGER.username);
     await page.getByRole('textbox', { name: 'Manager PIN' }).fill(MANAGER.pin);
-    await page.getByRole('button', { name: 'Pair this terminal' }).click();
-    await until(page, 'b.readyAt !== null', 1_800_000);
+    await profiled(context, page, 'first-sync', async () => {
+      await page.getByRole('button', { name: 'Pair this terminal' }).click();
+      await until(page, 'b.readyAt !== null', 1_800_000);
+    });
     const p = await probe(page);
     const seconds = ((p.readyAt ?? NaN) - (p.clicks[p.clicks.length - 1] ?? NaN)) / 1000;
     log(`first sync: ${seconds.toFixed(2)} s`);
@@ -487,12 +557,17 @@ async function blankPageMs(profile: string): Promise<number> {
 }
 
 /** Cold start: a freshly launched browser opens the app -> PIN screen usable, in ms from navigation start. */
-async function coldStart(profile: string, relayUrl: string): Promise<{ ms: number; context: BrowserContext; page: Page }> {
+async function coldStart(profile: string, relayUrl: string, trace = false): Promise<{ ms: number; context: BrowserContext; page: Page }> {
   const { context, page } = await launch(profile, 'allow');
   try {
     await context.addInitScript({ content: PAGE_PROBE });
-    await page.goto(relayUrl);
-    await until(page, 'b.readyAt !== null', 600_000);
+    // Traced: a page of the same origin first, so the app loads in the renderer process being profiled.
+    if (trace && TRACE_DIR) await page.goto(`${relayUrl}/api/v1/bench-kit`);
+    const open = async () => {
+      await page.goto(relayUrl);
+      await until(page, 'b.readyAt !== null', 600_000);
+    };
+    await (trace ? profiled(context, page, 'cold-start', open) : open());
     return { ms: (await probe(page)).readyAt ?? NaN, context, page };
   } catch (err) {
     await context.close();
@@ -501,7 +576,7 @@ async function coldStart(profile: string, relayUrl: string): Promise<{ ms: numbe
 }
 
 /** The cashier logs in, opens the register, and rings `sizes.sales` sales by scanned barcode, paid exact in cash. */
-async function ringSales(context: BrowserContext, page: Page, barcodes: string[], sizes: TerminalSizes): Promise<{ scanMs: number[]; scanFromFirstKeyMs: number[]; commitMs: number[]; strictWrites: number }> {
+async function ringSales(context: BrowserContext, page: Page, barcodes: string[], sizes: TerminalSizes): Promise<{ scanMs: number[]; scanFromFirstKeyMs: number[]; commitMs: number[]; strictWrites: number; parts: Parts }> {
   await page.getByRole('button', { name: CASHIER.username }).click();
   await page.getByLabel('PIN', { exact: true }).fill(CASHIER.pin);
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -516,6 +591,7 @@ async function ringSales(context: BrowserContext, page: Page, barcodes: string[]
   const scanFromFirstKeyMs: number[] = [];
   const commitMs: number[] = [];
   const strictWrites: number[] = [];
+  const parts: Parts = { scanTaken: [], scanToFrame: [], clickToThunk: [], thunkToPut: [], putToTransaction: [], transaction: [] };
   for (let s = 0; s < sizes.sales; s++) {
     for (let k = 0; k < sizes.scansPerSale; k++) {
       const before = (await probe(page)).lines.length;
@@ -527,6 +603,9 @@ async function ringSales(context: BrowserContext, page: Page, barcodes: string[]
       if (!line || !enter) throw new Error('scan not observed');
       scanMs.push(line.frame - enter.at);
       scanFromFirstKeyMs.push(line.frame - enter.first);
+      const took = markAfter(p, 'caja:scan', enter.first);
+      parts.scanTaken.push(took - enter.at);
+      parts.scanToFrame.push(line.frame - took);
     }
     await page.keyboard.press('F10');
     const pay = page.getByRole('dialog', { name: 'Payment' });
@@ -540,12 +619,42 @@ async function ringSales(context: BrowserContext, page: Page, barcodes: string[]
     const pressed = p.clicks[p.clicks.length - 1] ?? NaN;
     const durable = Math.max(...p.strict.slice(strictBefore));
     commitMs.push(durable - pressed);
+    const started = markAfter(p, 'caja:commit:start', pressed);
+    const put = markAfter(p, 'caja:commit:put', pressed);
+    parts.clickToThunk.push(started - pressed);
+    parts.thunkToPut.push(put - started);
+    const opened = p.strictOpened.find((t) => t >= put) ?? NaN;
+    parts.putToTransaction.push(opened - put);
+    parts.transaction.push(durable - opened);
     strictWrites.push(p.strict.length - strictBefore);
     await page.keyboard.press('Escape');
     await receipt.waitFor({ state: 'hidden' });
     await until(page, 'b.lineCount === 0');
   }
-  return { scanMs, scanFromFirstKeyMs, commitMs, strictWrites: Math.max(...strictWrites) };
+  return { scanMs, scanFromFirstKeyMs, commitMs, strictWrites: Math.max(...strictWrites), parts };
+}
+
+/**
+ * Where the time went, from the till's marks: Enter -> the till took the code (the keys before it handled),
+ * took -> line painted (reducer, render, paint); Pay click -> commit thunk, thunk -> put (building the sale),
+ * put -> its strict transaction opened (PouchDB's own work), transaction opened -> complete (IndexedDB, flush included).
+ */
+interface Parts {
+  scanTaken: number[];
+  scanToFrame: number[];
+  clickToThunk: number[];
+  thunkToPut: number[];
+  putToTransaction: number[];
+  transaction: number[];
+}
+
+function describeParts(parts: Parts): string {
+  return Object.entries(parts)
+    .map(([k, v]: [string, number[]]) => {
+      const ok = v.filter((x) => Number.isFinite(x));
+      return ok.length ? `${k} p50 ${round1(percentile(ok, 50))} p99 ${round1(percentile(ok, 99))}` : `${k} n/a`;
+    })
+    .join('; ');
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -588,7 +697,7 @@ export async function runTerminalBench(emit: (line: BenchLine) => void, sizes: T
     const coldMs: number[] = [];
     let last: { context: BrowserContext; page: Page } | null = null;
     for (let i = 0; i < sizes.coldStarts; i++) {
-      const run = await coldStart(profile, chain.relayUrl);
+      const run = await coldStart(profile, chain.relayUrl, i === sizes.coldStarts - 1);
       coldMs.push(run.ms);
       if (i < sizes.coldStarts - 1) await run.context.close();
       else {
@@ -598,8 +707,10 @@ export async function runTerminalBench(emit: (line: BenchLine) => void, sizes: T
     }
     log(`cold starts (ms): ${coldMs.map((m) => Math.round(m)).join(', ')}; blank page ${Math.round(blankMs)} ms`);
     if (!last) throw new Error('no cold start ran');
-    const rung = await ringSales(last.context, last.page, barcodes, sizes);
+    const session = last;
+    const rung = await profiled(session.context, session.page, 'ring-sales', () => ringSales(session.context, session.page, barcodes, sizes));
     log(`scan -> cart from the first key (scanner typing included): p99 ${p99(rung.scanFromFirstKeyMs)} ms; from Enter p50 ${round1(percentile(rung.scanMs, 50))} ms`);
+    log(`where the time went (ms): ${describeParts(rung.parts)}`);
     log(`commit p50 ${round1(percentile(rung.commitMs, 50))} ms; bare put p50 ${round1(percentile(kit.putMs, 50))} ms; strict write transactions per sale: ${rung.strictWrites}`);
 
     emit({ metric: 'terminal_scan_to_cart_p99_ms', value: p99(rung.scanMs), unit: 'ms', baseline: p99(kit.inputMs), target: '<= 50' });

@@ -74,22 +74,49 @@ export function t(lang: Lang, key: I18nKey, vars: Record<string, string | number
   return tables[lang][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
-/** Amount in minor units as a receipt number: "1,234.56" (en) or "1.234,56" (es), no currency symbol. */
-export function formatAmount(minor: number, lang: Lang, minorDigits = 2): string {
+// Numbers follow a locale, not the reading language: callers pass the store's number locale (shared/money.ts
+// numberLocale: es-MX writes 12,345.67, es-ES 12.345,67). A bare 'en' or 'es' is a locale too (en-US style,
+// es-ES style). Formatters are kept per locale: building an Intl.NumberFormat costs more than using one.
+const wholeFormats = new Map<string, Intl.NumberFormat>();
+const qtyFormats = new Map<string, Intl.NumberFormat>();
+const separators = new Map<string, string>();
+
+function cached(map: Map<string, Intl.NumberFormat>, locale: string, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let f = map.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, opts);
+    map.set(locale, f);
+  }
+  return f;
+}
+
+/** The decimal separator of a locale: "." in en-US and es-MX, "," in es-ES. */
+export function decimalSeparator(locale: string): string {
+  let sep = separators.get(locale);
+  if (sep === undefined) {
+    sep = new Intl.NumberFormat(locale, { minimumFractionDigits: 1 }).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+    separators.set(locale, sep);
+  }
+  return sep;
+}
+
+/**
+ * Amount in minor units as a receipt number, no currency symbol, in `locale`'s conventions: "12,345.67" (es-MX,
+ * en-US), "12.345,67" (es-ES; four-digit amounts are not grouped there: "1234,56").
+ */
+export function formatAmount(minor: number, locale: string, minorDigits = 2): string {
   // Integer arithmetic for the digits: minor / 100 as a float can sit just below a half and print the wrong cent.
   const abs = Math.abs(minor);
   const scale = 10 ** minorDigits;
   const whole = Math.floor(abs / scale);
   const frac = String(abs % scale).padStart(minorDigits, '0');
-  const locale = lang === 'es' ? 'es-ES' : 'en-US';
-  const wholeText = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, useGrouping: true }).format(whole);
-  const text = minorDigits > 0 ? `${wholeText}${lang === 'es' ? ',' : '.'}${frac}` : wholeText;
+  const wholeText = cached(wholeFormats, locale, { maximumFractionDigits: 0, useGrouping: true }).format(whole);
+  const text = minorDigits > 0 ? `${wholeText}${decimalSeparator(locale)}${frac}` : wholeText;
   return minor < 0 ? `-${text}` : text;
 }
 
-/** A quantity as printed: whole units plainly, weighed goods with their 3 decimals in the language's style. */
-export function formatQty(qty: number, lang: Lang): string {
+/** A quantity as printed: whole units plainly, weighed goods with their 3 decimals in `locale`'s style. */
+export function formatQty(qty: number, locale: string): string {
   if (Number.isInteger(qty)) return String(qty);
-  const locale = lang === 'es' ? 'es-ES' : 'en-US';
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(qty);
+  return cached(qtyFormats, locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(qty);
 }

@@ -3,7 +3,8 @@
 // 80 mm (48 columns) paper; escpos.ts turns the same model into printer bytes.
 import type { I18nText, Return, Sale, StoreConfig, TenderKind } from '../model/types';
 import { localDateTime } from './clock';
-import { formatAmount, formatQty, t, type Lang } from './i18n';
+import { numberLocale } from '../money';
+import { decimalSeparator, formatAmount, formatQty, t, type Lang } from './i18n';
 
 export type ReceiptColumns = 32 | 48;
 
@@ -50,26 +51,32 @@ function isSale(doc: Sale | Return): doc is Sale {
   return doc.type === 'sale';
 }
 
-/** Builds the printable model of a Sale or a Return in the given language, dates in the store's time zone. */
+/**
+ * Builds the printable model of a Sale or a Return: words in the given language, numbers in the store's
+ * conventions (its currency's locale), dates in the store's time zone.
+ */
 export function buildReceipt(doc: Sale | Return, config: StoreConfig, lang: Lang, opts: ReceiptOptions = {}): ReceiptModel {
-  const amt = (m: number): string => formatAmount(m, lang);
+  const loc = numberLocale(config.currency);
+  const amt = (m: number): string => formatAmount(m, loc);
   const header = [config.name, ...config.address.split('\n').filter((s) => s.trim() !== '')];
   const meta: ReceiptRow[] = [
     { label: t(lang, 'receipt'), amount: doc.receiptNumber },
     { label: t(lang, 'date'), amount: localDateTime(doc.createdAt, config.timeZone) },
     { label: t(lang, 'cashier'), amount: opts.cashierName ?? doc.cashierId },
   ];
-  const footer = [config.receiptFooter[lang], t(lang, 'returnPolicy', { days: config.returnDays })].filter((s) => s.trim() !== '');
+  // A store's own footer often states the return policy already (the default one does, word for word): print
+  // each footer line once.
+  const footer = [...new Set([config.receiptFooter[lang], t(lang, 'returnPolicy', { days: config.returnDays })].map((s) => s.trim()))].filter((s) => s !== '');
 
   if (isSale(doc)) {
     if (doc.customerId) meta.push({ label: t(lang, 'customer'), amount: doc.customerId.replace(/^customer:/, '').slice(0, 12) });
     if (doc.taxExemptId) meta.push({ label: t(lang, 'taxExempt'), amount: doc.taxExemptId });
     const items: ReceiptItem[] = doc.lines.map((l) => ({
       name: l.name[lang] || l.sku,
-      detail: l.qty === 1 ? null : `${formatQty(l.qty, lang)} x ${amt(l.unitPrice)}`,
+      detail: l.qty === 1 ? null : `${formatQty(l.qty, loc)} x ${amt(l.unitPrice)}`,
       amount: amt(l.grossAmount),
       notes: l.discounts.map((d) => ({
-        label: d.kind === 'special' ? `${t(lang, 'special')} ${d.reason ?? ''}`.trim() : discountLabel(lang, d.percentBp),
+        label: d.kind === 'special' ? `${t(lang, 'special')} ${d.reason ?? ''}`.trim() : discountLabel(lang, loc, d.percentBp),
         amount: amt(-d.amount),
       })),
     }));
@@ -79,14 +86,14 @@ export function buildReceipt(doc: Sale | Return, config: StoreConfig, lang: Lang
     const cartTotal = doc.cartDiscounts.reduce((a, d) => a + d.amount, 0);
     const lineDiscounts = doc.discountTotal - cartTotal;
     if (lineDiscounts > 0) totals.push({ label: t(lang, 'discounts'), amount: amt(-lineDiscounts) });
-    for (const d of doc.cartDiscounts) totals.push({ label: cartDiscountLabel(lang, d.percentBp), amount: amt(-d.amount) });
+    for (const d of doc.cartDiscounts) totals.push({ label: cartDiscountLabel(lang, loc, d.percentBp), amount: amt(-d.amount) });
     const incl = doc.taxMode === 'inclusive' ? ` (${t(lang, 'taxIncluded')})` : '';
     for (const x of doc.taxes) totals.push({ label: `${x.name[lang] || x.code}${incl}`, amount: amt(x.amount) });
     if (doc.rounding !== 0) totals.push({ label: t(lang, 'rounding'), amount: amt(doc.rounding) });
     totals.push({ label: `${t(lang, 'total')} ${doc.currency}`, amount: amt(doc.total), strong: true });
     const payments: ReceiptRow[] = doc.tenders.map((x) => ({
       label: x.foreign
-        ? `${tenderLabel(x.tenderId, x.kind, lang, opts)} ${formatAmount(x.foreign.amount, lang)} ${x.foreign.currency}`
+        ? `${tenderLabel(x.tenderId, x.kind, lang, opts)} ${formatAmount(x.foreign.amount, loc)} ${x.foreign.currency}`
         : `${tenderLabel(x.tenderId, x.kind, lang, opts)}${x.reference ? ` ${x.reference}` : ''}`,
       amount: amt(x.tendered),
     }));
@@ -101,7 +108,7 @@ export function buildReceipt(doc: Sale | Return, config: StoreConfig, lang: Lang
     const saleLine = original?.lines.find((s) => s.lineNo === l.lineNo);
     return {
       name: saleLine?.name[lang] || l.sku,
-      detail: `${formatQty(l.qty, lang)}${l.restock ? ` (${t(lang, 'restock')})` : ''}`,
+      detail: `${formatQty(l.qty, loc)}${l.restock ? ` (${t(lang, 'restock')})` : ''}`,
       amount: amt(-l.amount),
       notes: [],
     };
@@ -113,18 +120,18 @@ export function buildReceipt(doc: Sale | Return, config: StoreConfig, lang: Lang
   return { lang, kind: 'return', header, title: t(lang, 'return'), meta, items, totals, payments, barcode: doc.receiptNumber, footer };
 }
 
-function discountLabel(lang: Lang, percentBp: number | undefined): string {
-  return percentBp !== undefined ? `${t(lang, 'discount')} ${formatPercent(percentBp, lang)}` : t(lang, 'discount');
+function discountLabel(lang: Lang, locale: string, percentBp: number | undefined): string {
+  return percentBp !== undefined ? `${t(lang, 'discount')} ${formatPercent(percentBp, locale)}` : t(lang, 'discount');
 }
 
-function cartDiscountLabel(lang: Lang, percentBp: number | undefined): string {
-  return percentBp !== undefined ? `${t(lang, 'cartDiscount')} ${formatPercent(percentBp, lang)}` : t(lang, 'cartDiscount');
+function cartDiscountLabel(lang: Lang, locale: string, percentBp: number | undefined): string {
+  return percentBp !== undefined ? `${t(lang, 'cartDiscount')} ${formatPercent(percentBp, locale)}` : t(lang, 'cartDiscount');
 }
 
-function formatPercent(bp: number, lang: Lang): string {
+function formatPercent(bp: number, locale: string): string {
   const whole = Math.floor(bp / 100);
   const frac = bp % 100;
-  const sep = lang === 'es' ? ',' : '.';
+  const sep = decimalSeparator(locale);
   return frac === 0 ? `${whole}%` : `${whole}${sep}${String(frac).padStart(2, '0').replace(/0$/, '')}%`;
 }
 

@@ -2,7 +2,7 @@
 // language switch and who is logged in on top; the screens on a rail at the left, each with its F-key.
 import { AppShell, Badge, Button, Center, Group, Kbd, Loader, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconBuildingStore, IconCash, IconDevices, IconPackage, IconPrinter, IconReportMoney, IconTruckDelivery, IconUsers, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
+import { IconBuildingStore, IconCash, IconChartBar, IconDevices, IconPackage, IconPrinter, IconReportMoney, IconTruckDelivery, IconUsers, IconListDetails, IconLock, IconReceiptRefund, IconShoppingCart } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JournalView } from '../features/journal/JournalView';
@@ -25,9 +25,10 @@ const TransfersView = lazy(() => import('../features/transfers/TransfersView').t
 const DayCloseView = lazy(() => import('../features/manager/StoreServerViews').then((m) => ({ default: m.DayCloseView })));
 const TerminalsView = lazy(() => import('../features/manager/StoreServerViews').then((m) => ({ default: m.TerminalsView })));
 const PrinterView = lazy(() => import('../features/printer/PrinterView').then((m) => ({ default: m.PrinterView })));
+const ReportsView = lazy(() => import('../features/reports/ReportsView').then((m) => ({ default: m.ReportsView })));
 
 // Manager screens show for a user with the permission (the session keeps the user's resolved permissions).
-const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' | 'nav.dashboard' | 'nav.staff' | 'nav.stock' | 'nav.transfers' | 'nav.dayClose' | 'nav.terminals' | 'nav.printer'; permission?: string }> = [
+const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sale' | 'nav.journal' | 'nav.returns' | 'nav.register' | 'nav.dashboard' | 'nav.staff' | 'nav.stock' | 'nav.transfers' | 'nav.dayClose' | 'nav.terminals' | 'nav.printer' | 'reports.nav'; permission?: string }> = [
   { screen: 'sale', key: 'F1', icon: <IconShoppingCart size={22} />, label: 'nav.sale' },
   { screen: 'journal', key: 'F3', icon: <IconListDetails size={22} />, label: 'nav.journal' },
   { screen: 'returns', key: 'F4', icon: <IconReceiptRefund size={22} />, label: 'nav.returns' },
@@ -37,6 +38,7 @@ const NAV: Array<{ screen: Screen; key: string; icon: ReactNode; label: 'nav.sal
   { screen: 'stock', key: 'alt+S', icon: <IconPackage size={22} />, label: 'nav.stock', permission: 'inventory.adjust' },
   { screen: 'transfers', key: 'alt+R', icon: <IconTruckDelivery size={22} />, label: 'nav.transfers', permission: 'transfer.receive' },
   { screen: 'dayClose', key: 'alt+Z', icon: <IconReportMoney size={22} />, label: 'nav.dayClose', permission: 'reports.view' },
+  { screen: 'reports', key: 'alt+E', icon: <IconChartBar size={22} />, label: 'reports.nav', permission: 'reports.view' },
   { screen: 'terminals', key: 'alt+T', icon: <IconDevices size={22} />, label: 'nav.terminals', permission: 'terminals.manage' },
   { screen: 'printer', key: 'alt+P', icon: <IconPrinter size={22} />, label: 'nav.printer', permission: 'terminals.manage' },
 ];
@@ -132,6 +134,7 @@ export function Shell() {
           {screen === 'dayClose' && nav.some((n) => n.screen === 'dayClose') && <DayCloseView />}
           {screen === 'terminals' && nav.some((n) => n.screen === 'terminals') && <TerminalsView />}
           {screen === 'printer' && nav.some((n) => n.screen === 'printer') && <PrinterView />}
+          {screen === 'reports' && nav.some((n) => n.screen === 'reports') && <ReportsView />}
         </Suspense>
       </AppShell.Main>
     </AppShell>

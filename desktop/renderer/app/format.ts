@@ -1,19 +1,21 @@
 // Money, quantities and dates as the till shows them: in the store's currency and time zone (from its replicated
-// configuration), in the cashier's language, through shared/ helpers so the screen and the receipt agree.
+// configuration), numbers in the store's conventions (shared/money.ts numberLocale: a Mexican store shows
+// $12,345.67 to a cashier reading Spanish, a Spanish store 12.345,67 €), words in the cashier's language, through
+// shared/ helpers so the screen and the receipt agree.
 import { useMemo } from 'react';
-import { parseMoney, type Money } from '../../../shared/money';
+import { numberLocale, parseMoney, type Money } from '../../../shared/money';
 import { localDateTime } from '../../../shared/pos/clock';
 import { formatQty } from '../../../shared/pos/i18n';
 import { useAppSelector } from './store';
 import type { Lang } from './uiSlice';
 
-// The region a currency is used in, for number conventions ("$1,234.56" in Mexico, "1.234,56 €" in Spain).
-const REGION: Record<string, string> = { MXN: 'MX', USD: 'US', EUR: 'ES', GTQ: 'GT', COP: 'CO', CLP: 'CL', PEN: 'PE', ARS: 'AR' };
-
-/** The BCP 47 locale of a language in the store's country. */
-export function localeOf(lang: Lang, currency: string): string {
-  const region = REGION[currency];
-  return region ? `${lang}-${region}` : lang;
+/**
+ * The BCP 47 locale for the store's numbers: the store's own (from its currency), whatever the language, since
+ * "en-CO" or "es-US" would borrow another country's separators. The language stays in the signature for callers
+ * that format numbers next to words.
+ */
+export function localeOf(_lang: Lang, currency: string): string {
+  return numberLocale(currency);
 }
 
 export interface Formatters {
@@ -42,7 +44,7 @@ export function formatters(lang: Lang, currency: string, timeZone: string): Form
     currency,
     timeZone,
     money: (amount) => moneyFmt.format(amount / 10 ** digits),
-    qty: (q) => formatQty(q, lang),
+    qty: (q) => formatQty(q, locale),
     dateTime: (iso) => localDateTime(iso, timeZone),
     time: (iso) => timeFmt.format(new Date(iso)),
     parseMoney: (text) => parseMoney(text),

@@ -3,7 +3,7 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { loggedIn } from '../features/session/sessionSlice';
 
-export type Screen = 'sale' | 'journal' | 'returns' | 'register' | 'dashboard' | 'staff' | 'stock' | 'transfers' | 'dayClose' | 'terminals' | 'printer';
+export type Screen = 'sale' | 'journal' | 'returns' | 'register' | 'dashboard' | 'staff' | 'stock' | 'transfers' | 'dayClose' | 'terminals' | 'printer' | 'reports';
 export type Lang = 'en' | 'es';
 
 export interface UiState {

@@ -20,6 +20,7 @@ import { buildSale, type PricingCatalog } from '../../../../shared/pos/sale';
 import type { TenderError, TenderInput } from '../../../../shared/pos/tenders';
 import { docsWithPrefix, getOrNull, statusOf, type LocalDb, type StoredDoc } from './localDb';
 import { lastUsedSeq, nextSeq, withNextSeq, type SeqError } from './seq';
+import { tillMark } from './marks';
 
 export type ShiftError =
   | { code: 'no_open_shift'; shiftId: string; reason: 'missing' | 'closed' | 'other_terminal' };
@@ -160,7 +161,10 @@ export async function commitSale(db: LocalDb, input: SaleInput, held?: HeldShift
   const done = await withNextSeq<Sale, CommitError>(db, input.config.storeId, input.terminalId, async (seq) => {
     const built = buildSale({ ...input, tenders: tenders.value, seq, now });
     if (!built.ok) return built;
+    // Marks for `caja bench terminal` (what comes before the write, and the write itself).
+    tillMark('caja:commit:put');
     const res = await db.put(built.value as Sale & Record<string, unknown>);
+    tillMark('caja:commit:written');
     return { ok: true, value: { ...built.value, _rev: res.rev }, used: seq };
   });
   if (done.ok) await commitCreditEntries(db, input, saleCreditEntries(done.value));

@@ -68,6 +68,11 @@ export function PaymentDialog() {
     const minor = tt.kind === 'foreign' && tt.rateToBase ? Math.ceil((remaining * 1_000_000) / tt.rateToBase) : remaining;
     return (minor / 100).toFixed(2);
   };
+  // Every payment starts on cash: the dialog stays mounted, and the last customer's tender (dollars, a card)
+  // must not be the next one's default.
+  useEffect(() => {
+    if (paying) setTenderId(CASH_TENDER_ID);
+  }, [paying]);
   useEffect(() => {
     if (!paying) return;
     setAmountText(suggested(tender));

@@ -17,6 +17,7 @@ import { screenChosen } from '../../app/uiSlice';
 import { withStrictDurability } from '../../data/localDatabase';
 import { approvalRequested } from '../approval/approvalSlice';
 import { commitSale, holdShift, type HeldShift } from '../checkout/commit';
+import { tillMark } from '../checkout/marks';
 import { listParked, parkSale, recallParked } from '../checkout/parked';
 import { printReceipt } from '../receipt/printing';
 
@@ -220,6 +221,7 @@ export const scanCode =
   (dispatch, getState, services) => {
     const index = services.index;
     const state = getState();
+    tillMark('caja:scan'); // when the till took the code (checkout/marks.ts)
     // Not while taking payment or waiting for a manager: the cart on screen must be the one being paid/approved.
     if (!index || !state.session.user || state.sale.paying || state.approval.request) return false;
     const hit = index.lookup(code) ?? index.lookupSku(code);
@@ -335,6 +337,7 @@ export const completeSale =
     const user = state.session.user;
     const shift = state.register.shift;
     if (!user || committing.has(services)) return;
+    tillMark('caja:commit:start');
     const fail = (error: UiError) => {
       if (added) dispatch(tenderAdded(added));
       dispatch(saleFailed(error));

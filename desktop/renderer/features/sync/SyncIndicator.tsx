@@ -1,6 +1,7 @@
 // Always on screen: is the till connected to its relay, syncing or offline; how many documents wait to go up;
-// when it last synced; and warnings that need a manager (a document the relay refused, storage the browser may
-// evict, a quota running out). Selling never waits for any of it.
+// when it last synced; the reason the relay gave for the latest document it refused; and, in the details, every
+// warning that needs a manager (refused documents, storage the browser may evict, a quota running out). Selling
+// never waits for any of it.
 import { Badge, Group, List, Popover, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { IconAlertTriangle, IconCloudCheck, IconCloudOff, IconRefresh } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +19,7 @@ export function SyncIndicator() {
   const warnings = refused.length > 0 || storage.persisted === false || quotaLow || status.error !== null;
   const label = t(`sync.state.${status.state}`);
   const pending = status.pendingUp ?? 0;
+  const latestRefusal = refused[0] ?? null;
 
   return (
     <div role="status" aria-label={t('sync.label')} aria-live="polite">
@@ -32,9 +34,18 @@ export function SyncIndicator() {
                 <Text size="sm" fw={700} c={`${color}.8`} lh={1.2}>
                   {label}
                 </Text>
-                <Text size="xs" c="dimmed" lh={1.2}>
-                  {pending > 0 ? t('sync.pending', { count: pending }) : status.lastSyncAt ? t('sync.lastSync', { time: fmt.time(status.lastSyncAt) }) : t('sync.never')}
-                </Text>
+                {latestRefusal ? (
+                  // The reason in the header itself, not only behind the popover: a refused sale never reaches
+                  // HQ, and whoever looks at the till should see why without knowing where to click. It takes the
+                  // place of the pending count and last sync time (both stay in the details) to fit 1024 px.
+                  <Text size="xs" c="red.8" fw={600} lh={1.2} maw={210} lineClamp={2} title={latestRefusal.reason}>
+                    {t('sync.refusedShort', { count: refused.length, reason: latestRefusal.reason })}
+                  </Text>
+                ) : (
+                  <Text size="xs" c="dimmed" lh={1.2}>
+                    {pending > 0 ? t('sync.pending', { count: pending }) : status.lastSyncAt ? t('sync.lastSync', { time: fmt.time(status.lastSyncAt) }) : t('sync.never')}
+                  </Text>
+                )}
               </Stack>
               {warnings && (
                 <ThemeIcon color="red" variant="filled" size={24} radius="xl" aria-label={t('sync.warnings')}>
