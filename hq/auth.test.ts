@@ -85,6 +85,24 @@ describe('HQ auth, users, roles and audit (issue #3)', function () {
     expect(audit.body.filter((e) => e.action === 'auth.logout').map((e) => e.actor)).to.have.length(1);
   });
 
+  it('ends a session\'s access tokens at logout too: the old access token gets 401 at once, other sessions\' work (issue #12)', async () => {
+    const password = hq.generatedAdminPassword ?? '';
+    const [mine, other] = [await login('admin', password), await login('admin', password)];
+    const me = (token: string) => api<{ error?: string }>('GET', '/api/v1/auth/me', undefined, token);
+    // The session's first access token and the one its renewal issued both work before logout...
+    const renewed = await http<{ accessToken: string; refreshToken: string }>('POST', `${hq.url}/api/v1/auth/refresh`, { refreshToken: mine.body.refreshToken });
+    expect([(await me(mine.body.accessToken)).status, (await me(renewed.body.accessToken)).status]).to.deep.equal([200, 200]);
+    expect((await http('POST', `${hq.url}/api/v1/auth/logout`, { refreshToken: renewed.body.refreshToken })).status).to.equal(200);
+    // ...and neither after it, well before their 15 minutes are up; on any route, not only /auth/me.
+    for (const token of [mine.body.accessToken, renewed.body.accessToken]) {
+      const res = await me(token);
+      expect([res.status, res.body.error]).to.deep.equal([401, 'token_invalid']);
+      expect((await api('GET', '/api/v1/stores', undefined, token)).status).to.equal(401);
+    }
+    // The same person's other session is untouched.
+    expect((await me(other.body.accessToken)).status).to.equal(200);
+  });
+
   it('manages users and roles; assigning projects the user into the store database and unassigning removes it', async () => {
     expect((await api('POST', '/api/v1/stores', { code: 'S001', name: 'Centro' })).status).to.equal(201);
     const created = await api<{ id: string; hasPin: boolean }>('POST', '/api/v1/users', { username: 'Rosa', password: 'rosa-password', pin: '1357', displayName: 'Rosa M.' });

@@ -286,10 +286,20 @@ describe('HQ catalog modules: departments, taxes, tenders, suppliers, sales reps
       // What already names it keeps it: the group is renamed with its deactivated rate still in it.
       expect((await ok<TaxGroup>('PATCH', '/tax-groups/t-offg', { _rev: groupOff._rev, name: { en: 'Older group' } })).rateIds).to.deep.equal([rate._id]);
       expect((await api('GET', '/products/Z-OFF1')).status).to.equal(404);
+      // Editing a product refuses them as creating one does, and changes nothing.
+      const other = await ok<Product>('POST', '/products', { ...fresh, sku: 'Z-OFF2' });
+      const moved = await refused('PATCH', '/products/Z-OFF2', { departmentId: 'department:ZOFF', price: 950 }, 400, 'inactive_reference');
+      expect(moved.reason).to.contain('departmentId: department:ZOFF is deactivated');
+      await refused('PATCH', '/products/Z-OFF2', { taxGroupId: 'taxgroup:t-offg' }, 400, 'inactive_reference');
+      expect(await ok<Product>('GET', '/products/Z-OFF2')).to.deep.equal(other);
 
       // Reactivated by an edit, it may be chosen again.
-      await ok('PATCH', '/departments/ZOFF', { _rev: deptOff._rev, active: true });
+      const deptOn = await ok<Department>('PATCH', '/departments/ZOFF', { _rev: deptOff._rev, active: true });
       expect((await ok<Product>('POST', '/products', { ...fresh, sku: 'Z-OFF1', departmentId: 'department:ZOFF' })).departmentId).to.equal('department:ZOFF');
+      // Deactivated again, a product already in it keeps it through an edit that names it or not.
+      await ok('DELETE', '/departments/ZOFF', { _rev: deptOn._rev });
+      expect((await ok<Product>('PATCH', '/products/Z-OFF1', { price: 950 })).departmentId).to.equal('department:ZOFF');
+      expect((await ok<Product>('PATCH', '/products/Z-OFF1', { departmentId: 'department:ZOFF', price: 900 })).price).to.equal(900);
     });
   });
 

@@ -9,6 +9,7 @@ import type { ProcessSecrets } from '../server-kit/secrets';
 import type { Actor } from './services/audit';
 import { getUser, hqPermissions } from './services/users';
 import { verifyAccessToken } from './services/tokens';
+import { sessionEnded } from './services/auth';
 import { bearer } from '../server-kit/tokens';
 import { hqUserActor } from '../shared/model/names';
 
@@ -51,7 +52,9 @@ export function authenticate(ctx: HqContext): RequestHandler {
     let userId: string;
     try {
       const token = bearer(req.get('authorization'), 'Authentication required: send Authorization: Bearer <access token>.');
-      userId = verifyAccessToken(ctx.secrets.api, token).userId;
+      const verified = verifyAccessToken(ctx.secrets.api, token);
+      if (verified.sid && sessionEnded(verified.sid)) throw unauthorized('token_invalid', 'This session has ended; sign in again.');
+      userId = verified.userId;
     } catch (err) {
       next(err);
       return;

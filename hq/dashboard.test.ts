@@ -2,15 +2,19 @@
 // and returns are written straight into the stores' HQ databases (as replication would leave them) for three
 // stores in three zones (Mexico City, Kolkata at +05:30, Madrid) and two currencies; every figure the API
 // answers is checked against a recomputation from those documents, hours read with Intl in the store's zone.
+// The figures come from the reports engine's day roll-ups, which HQ's roll-up job writes about a second after
+// the documents arrive: each check first waits (with a deadline) for the answer to take in what was written,
+// and a sale must reach today's figures within FRESH_MS.
 import path from 'node:path';
 import { expect } from 'chai';
-import { http, tempDir, testConfig, testLogger } from '../tests/support/testing';
+import { http, tempDir, testConfig, testLogger, waitFor } from '../tests/support/testing';
 import { returnDoc, sale as saleFixture, voidOf } from '../scripts/seed/documents';
 import type { ChainDashboard, DayTotals, HourSales } from '../shared/api/hqRecords';
 import { hqStoreDbName } from '../shared/model/names';
 import type { Return, Sale, Void } from '../shared/model/types';
 import { businessDate } from '../shared/pos/clock';
 import { zonedDayStart } from './console/src/lib/format';
+import { dayFigures } from './services/chainDashboard';
 import { startHq } from './server';
 import type { HqServer } from './server';
 
@@ -28,6 +32,12 @@ const DAY = '2024-05-08';
 const LAST_WEEK = '2024-05-01';
 /** Days next to the two asked for: their documents must count nowhere. */
 const NOISE = ['2024-05-07', '2024-05-09', '2024-05-02', '2024-04-30'];
+
+/**
+ * How soon a document reaching HQ must show in the dashboard's figures: the roll-up job waits 250 ms for more
+ * changes and then rolls the day up (about a second); the bound leaves room for a machine shared by many.
+ */
+const FRESH_MS = 20_000;
 
 const shiftDay = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -129,6 +139,21 @@ describe('HQ chain dashboard: each store\'s day against the same weekday last we
     const r = returnDoc(nextSeq(store.code), store.code, 'T1');
     docs.push({ ...r, businessDate: day, createdAt: utcOf(day, time, store.timeZone) });
   };
+  /** The dashboard's answer once `ok` holds for it (the roll-ups have taken in what was written). */
+  const settled = (query: string, ok: (d: ChainDashboard) => boolean, what: string) =>
+    waitFor(
+      async () => {
+        const res = await api<ChainDashboard>(`/dashboard${query}`);
+        return res.status === 200 && ok(res.body) ? res : null;
+      },
+      { timeoutMs: FRESH_MS, intervalMs: 100, what },
+    );
+  /** Whether every store's day and last week's day in an answer are the recomputed ones. */
+  const allMatch = (d: ChainDashboard) =>
+    STORES.every((store) => {
+      const row = d.stores.find((s) => s.code === store.code);
+      return !!row && JSON.stringify(row.day) === JSON.stringify(recompute(docs, store, row.businessDate).totals) && JSON.stringify(row.lastWeek) === JSON.stringify(recompute(docs, store, row.lastWeekDate).totals);
+    });
   let written = 0;
   /** Writes the documents made since the last call into their stores' databases. */
   const write = async () => {
@@ -163,6 +188,8 @@ describe('HQ chain dashboard: each store\'s day against the same weekday last we
       }
     });
     await write();
+    // A first load of a few hundred documents: the roll-up job catches up (a deadline, not a sleep).
+    await settled(`?date=${DAY}`, allMatch, 'the roll-ups of the loaded days');
   });
   after(async () => {
     await hq?.close();
@@ -221,7 +248,8 @@ describe('HQ chain dashboard: each store\'s day against the same weekday last we
       ring(store, shiftDay(today, -7), '10:15', true);
     }
     await write();
-    const res = await api<ChainDashboard>('/dashboard');
+    // Fresh: today's sales show within FRESH_MS of reaching HQ's store databases.
+    const res = await settled('', allMatch, `today's sales in the dashboard within ${FRESH_MS} ms`);
     const after = new Date();
     expect(res.status).to.equal(200);
     expect(res.body.date).to.equal(null);
@@ -236,6 +264,32 @@ describe('HQ chain dashboard: each store\'s day against the same weekday last we
     }
     const mxn = res.body.chain.find((c) => c.currency === 'MXN');
     expect(mxn?.businessDates).to.deep.equal([...new Set(res.body.stores.filter((s) => s.currency === 'MXN').map((s) => s.businessDate))].sort());
+  });
+
+  it('reads a whole chain\'s hours from the chain\'s roll-up and a part of it from its stores\' own, both as recomputed', async () => {
+    // Counts the keyed reads of stores' own hours (`['h', <store>, 'd', day]`): the chain's need none.
+    const ownReads: unknown[] = [];
+    const couch: typeof hq.couch = Object.create(hq.couch);
+    couch.request = <T>(p: string, o?: { method?: string; body?: unknown }): Promise<T> => {
+      for (const k of (o?.body as { keys?: unknown[][] } | undefined)?.keys ?? []) if (k[0] === 'h' && k[1] !== '*') ownReads.push(k);
+      return hq.couch.request<T>(p, o);
+    };
+    const dates = new Map(STORES.map((s) => [s.code, [DAY]]));
+    const whole = STORES.map((s) => ({ code: s.code, day: DAY }));
+    const part = whole.slice(0, 2);
+    const expected = (list: typeof whole) => recomputeChain(docs, list.map(({ code, day }) => ({ store: STORES.find((s) => s.code === code) as StoreDef, day }))).hours;
+    // The chain's roll-up of the day is summed a moment after its stores': wait until the answer is whole.
+    const figures = await waitFor(
+      async () => {
+        ownReads.length = 0;
+        const f = await dayFigures(couch, STORES, dates, [whole, part]);
+        return JSON.stringify(f.hours[0]) === JSON.stringify(expected(whole)) && ownReads.length === part.length ? f : null;
+      },
+      { timeoutMs: FRESH_MS, what: "the chain's hours from its roll-up" },
+    );
+    expect(figures.hours[1]).to.deep.equal(expected(part));
+    expect(ownReads).to.deep.equal(part.map(({ code, day }) => ['h', code, 'd', day]));
+    expect(figures.table.get('S001')?.get(DAY)?.salesCount).to.equal(recompute(docs, STORES[0], DAY).totals.salesCount);
   });
 
   it('answers zeros for a day without sales, refuses a malformed day, and a user without reports.view', async () => {

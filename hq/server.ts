@@ -12,7 +12,7 @@ import { apiApp, listen } from '../server-kit/http';
 import type { Listening } from '../server-kit/http';
 import type { Logger } from '../server-kit/log';
 import { deployDesignDocs, warmInBackground } from '../design-docs/deploy';
-import { CATALOG_DB, COUCH_ADMIN_SUBJECT, COUCH_ROLE, HQ_DB, hqStoreDbName, storeCouchRole, storeCouchRoles, storePrincipal } from '../shared/model/names';
+import { CATALOG_DB, COUCH_ADMIN_SUBJECT, COUCH_ROLE, HQ_DB, REPORTS_DB, hqStoreDbName, storeCouchRole, storeCouchRoles, storePrincipal } from '../shared/model/names';
 import { verifyStoreSyncToken } from './services/tokens';
 import type { HqContext } from './context';
 import { authRoutes } from './routes/auth';
@@ -72,7 +72,7 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
 function warmViews(couch: CouchHandle, storeCodes: string[], log: Logger): { stop(): void; done: Promise<void> } {
   const warmLog = log.child('warm');
   let stopped = false;
-  const targets = () => [{ db: CATALOG_DB, kind: 'catalog' as const }, ...storeCodes.map((code) => ({ db: hqStoreDbName(code), kind: 'hq-store' as const, deploy: true }))];
+  const targets = () => [{ db: CATALOG_DB, kind: 'catalog' as const }, { db: REPORTS_DB, kind: 'reports' as const }, ...storeCodes.map((code) => ({ db: hqStoreDbName(code), kind: 'hq-store' as const, deploy: true }))];
   const views = warmInBackground(couch.url, couch.authHeader, targets, (level, event, fields) => warmLog[level](event, fields));
   const done = views.done
     .then(() => (stopped ? undefined : warmSalesSearch(couch)))

@@ -1,4 +1,5 @@
-// /api/v1/auth: sign in, renew (refresh tokens work once), sign out (the session's refresh token deleted),
+// /api/v1/auth: sign in, renew (refresh tokens work once), sign out (the session's refresh token deleted and
+// its access tokens refused from then on: hq/services/auth.ts),
 // who am I, and changing one's own password or PIN. Sign-ins, sign-outs and credential changes are audited.
 import { Router } from 'express';
 import { mountRoutes } from '../../server-kit/apiRoutes';

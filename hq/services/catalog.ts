@@ -2,8 +2,8 @@
 // overrides (`price:<sku>` in one store's database). Every document is validated by the same shared
 // validator that design documents run, so the API and CouchDB agree on what is acceptable; on top of it the
 // API keeps the catalog whole: a barcode belongs to one product, and a product names a department, tax
-// group and supplier that exist. A write that changes nothing is not made: each catalog revision travels to
-// every store and every till.
+// group and supplier that exist (a deactivated department or tax group is kept, never newly chosen). A write
+// that changes nothing is not made: each catalog revision travels to every store and every till.
 import type { CouchHandle } from '../../server-kit/couch';
 import { getDoc, putDoc, updateDoc } from '../../server-kit/docs';
 import { tombstone } from './users';
@@ -67,18 +67,34 @@ export async function searchProducts(couch: CouchHandle, q: { sku?: string; barc
   return { products, next: rows.length > limit && last ? last.sku : null };
 }
 
-/** Ids that must name an existing document of their type (a product pointing nowhere cannot be priced or taxed). */
-async function checkReferences(couch: CouchHandle, patch: ProductPatchBody): Promise<void> {
+/** A reference of a patch that names a deactivated department or tax group. */
+type Inactive = { field: 'departmentId' | 'taxGroupId'; id: string };
+
+/**
+ * Ids that must name an existing document of their type (a product pointing nowhere cannot be priced or
+ * taxed). Returns the department and tax group named that are deactivated: the edit may keep them where the
+ * product has them already, not choose them anew (`refuseInactive`; as creating a product, hq/services/catalogAdmin.ts).
+ */
+async function checkReferences(couch: CouchHandle, patch: ProductPatchBody): Promise<Inactive[]> {
   const refs: Array<[keyof ProductPatchBody, string | null | undefined, string]> = [
     ['departmentId', patch.departmentId, 'department'],
     ['taxGroupId', patch.taxGroupId, 'taxgroup'],
     ['supplierId', patch.supplierId, 'supplier'],
   ];
+  const inactive: Inactive[] = [];
   for (const [field, id, type] of refs) {
     if (!id) continue;
-    const doc = await getDoc<{ _id: string; type?: string }>(couch, CATALOG_DB, id);
+    const doc = await getDoc<{ _id: string; type?: string; active?: boolean }>(couch, CATALOG_DB, id);
     if (!doc || doc.type !== type) throw badRequest('unknown_reference', `${field}: there is no ${type} ${id}.`, { field, id });
+    if (doc.active === false && (field === 'departmentId' || field === 'taxGroupId')) inactive.push({ field, id });
   }
+  return inactive;
+}
+
+/** Refuses a deactivated department or tax group the product does not have already (deactivating stops new uses). */
+function refuseInactive(current: Product, inactive: readonly Inactive[]): void {
+  const off = inactive.find(({ field, id }) => current[field] !== id);
+  if (off) throw badRequest('inactive_reference', `${off.field}: ${off.id} is deactivated; reactivate it or choose another.`, { field: off.field, id: off.id });
 }
 
 /** Refuses barcodes another product carries already (one scan, one product). */
@@ -116,7 +132,7 @@ const sameContent = (a: Product, b: Product) => {
  */
 export async function updateProduct(couch: CouchHandle, sku: string, patch: ProductPatchBody): Promise<{ product: Product; changed: boolean }> {
   if (Object.keys(patch).length === 0) throw badRequest('nothing_to_change', 'Send at least one field to change.');
-  await checkReferences(couch, patch);
+  const inactive = await checkReferences(couch, patch);
   const barcodes = patch.barcodes ?? [];
   return barcodeLock.run(
     barcodes.map((b) => `barcode:${b}`),
@@ -125,6 +141,7 @@ export async function updateProduct(couch: CouchHandle, sku: string, patch: Prod
       let changed = false;
       const saved = await updateDoc<Product>(couch, CATALOG_DB, productId(sku), (p) => {
         if (!p) throw notFound('product_not_found', `No product ${sku}.`);
+        refuseInactive(p, inactive);
         const next = patched(p, patch);
         changed = !sameContent(p, next);
         if (!changed) return null;

@@ -1,11 +1,12 @@
 // The chain dashboard (issue #12, console point 6): every store's business day, in its own time zone, against
 // the same weekday a week earlier; and the chain's totals with its sales per local hour, for the chart.
 //
-// Where the figures come from is ONE function, `dayFigures`. Today it reads each store's HQ database
-// (`caja-store-<code>`): one grouped range of `sales_by_hour` per store and day, at most PARALLEL stores at
-// once (inParallel), plus, only on a day with voids, `voids_by_date`'s ids and the voided sales themselves.
-// Per-day roll-up documents (the reports engine) are to replace its body; nothing else in this file knows how
-// the figures are read, so the swap touches that function alone.
+// Where the figures come from is ONE function, `dayFigures`: the per-store day roll-ups the reports engine
+// keeps in HQ's `caja-reports` (`rollup:<store>:<day>`, server-kit/rollupJob.ts, written within about a
+// second of a sale reaching HQ). One keyed read of the report view (`_design/reports/_view/rollup`,
+// reduce=false) answers every store's totals (section `t`) and sales per local hour (section `h`, already in
+// the store's zone) for all the days asked, instead of a `sales_by_hour` range per store and day (about 5 s
+// for 200 stores). A store day without a roll-up (nothing sold, or not rolled up yet) is all zeros.
 //
 // Figures are attributed as the X and Z reports attribute them (shared/pos/register.ts): a voided sale is out
 // of sales, revenue, tax and discounts and counted under voids; a return counts on the day it was refunded.
@@ -15,15 +16,13 @@
 import type { CouchHandle } from '../../server-kit/couch';
 import type { ChainCurrencyTotals, ChainDashboard, DashboardStoreRow, DayTotals, HourSales } from '../../shared/api/hqRecords';
 import { money, roundHalfUp } from '../../shared/money';
-import { parseVoidId } from '../../shared/model/ids';
-import { hqStoreDbName } from '../../shared/model/names';
-import type { Sale } from '../../shared/model/types';
-import { businessDate, localDateTime } from '../../shared/pos/clock';
+import { REPORTS_DB } from '../../shared/model/names';
+import { businessDate } from '../../shared/pos/clock';
+import { CHAIN, H, H_LEN, HOURS, T } from '../../shared/reports/layout';
 import type { StoreRecord } from './model';
-import { inParallel } from './sales';
 import { listStores } from './stores';
 
-/** One store's business day as `dayFigures` reads it: counts and minor units, and sales per local hour. */
+/** One store's business day as `dayFigures` reads it: counts and minor units. */
 export interface StoreDayFigures {
   salesCount: number;
   revenue: number;
@@ -33,105 +32,150 @@ export interface StoreDayFigures {
   voidsAmount: number;
   returnsCount: number;
   returnsAmount: number;
-  /** 24 entries, local hour 0 to 23: [sales count, revenue]. */
-  hours: Array<[number, number]>;
 }
 
+/** Sales per local hour: 24 entries, hour 0 to 23, each [sales count, revenue]. */
+export type Hours = Array<[number, number]>;
+
+/** Store days whose sales per local hour are added up into one line of a chart (a currency's day, or its last week). */
+export type HourGroup = ReadonlyArray<{ code: string; day: string }>;
+
 /** What `dayFigures` needs to know of a store. */
-export type FigureStore = Pick<StoreRecord, 'code' | 'timeZone'>;
+export type FigureStore = Pick<StoreRecord, 'code'>;
 
 /** Store code -> business day -> figures. */
 export type FigureTable = Map<string, Map<string, StoreDayFigures>>;
 
-const QUARTER_MS = 15 * 60_000;
+/** `dayFigures`' answer: the table, and the hours of each group asked for, in order. */
+export interface Figures {
+  table: FigureTable;
+  hours: Hours[];
+}
+
 const DAY_MS = 86_400_000;
+const ROLLUP_VIEW = '_design/reports/_view/rollup';
+/** Keys per keyed read of the view (each key is a lookup of its own in the embedded server's index). */
+const KEYS_PER_READ = 500;
 
 function emptyDay(): StoreDayFigures {
+  return { salesCount: 0, revenue: 0, tax: 0, discounts: 0, voidsCount: 0, voidsAmount: 0, returnsCount: 0, returnsAmount: 0 };
+}
+
+function emptyHours(): Hours {
+  return Array.from({ length: HOURS }, (): [number, number] => [0, 0]);
+}
+
+type ViewRow = { key: string[]; value: number[] };
+
+/** A store day's figures from its totals (section `t`, shared/reports/layout.ts T). */
+function figuresOf(v: readonly number[]): StoreDayFigures {
+  const at = (i: number) => v[i] ?? 0;
   return {
-    salesCount: 0, revenue: 0, tax: 0, discounts: 0, voidsCount: 0, voidsAmount: 0, returnsCount: 0, returnsAmount: 0,
-    hours: Array.from({ length: 24 }, (): [number, number] => [0, 0]),
+    salesCount: at(T.SALES),
+    revenue: at(T.TOTAL),
+    tax: at(T.TAX),
+    discounts: at(T.DISCOUNTS),
+    voidsCount: at(T.VOIDS),
+    voidsAmount: at(T.VOIDS_AMOUNT),
+    returnsCount: at(T.RETURNS),
+    returnsAmount: at(T.RETURNS_AMOUNT),
   };
 }
 
-/** The local hour of instants in store zones, each (zone, instant) worked out once per request. */
-function hourReader(): (instant: number, timeZone: string) => number {
-  const seen = new Map<string, number>();
-  return (instant, timeZone) => {
-    const key = `${timeZone} ${instant}`;
-    let hour = seen.get(key);
-    if (hour === undefined) {
-      hour = Number(localDateTime(new Date(instant), timeZone).slice(11, 13)) % 24;
-      seen.set(key, hour);
-    }
-    return hour;
-  };
+/** Adds sales per local hour (section `h`, layout.ts H) to hours. */
+function addHours(hours: Hours, v: readonly number[]): void {
+  hours.forEach((h, hour) => {
+    h[0] += v[hour * H_LEN + H.SALES] ?? 0;
+    h[1] += v[hour * H_LEN + H.TOTAL] ?? 0;
+  });
 }
 
-type SumRow = { key: [string, string, number]; value: number[] };
+/** Whether the element-wise sum of `parts` is `whole` (shorter arrays count as zeros, as the view sums them). */
+function sumsTo(parts: ReadonlyArray<readonly number[]>, whole: readonly number[]): boolean {
+  const len = Math.max(whole.length, ...parts.map((p) => p.length));
+  for (let i = 0; i < len; i++) if (parts.reduce((sum, p) => sum + (p[i] ?? 0), 0) !== (whole[i] ?? 0)) return false;
+  return true;
+}
 
-const range = (code: string, day: string) =>
-  `startkey=${encodeURIComponent(JSON.stringify([code, day]))}&endkey=${encodeURIComponent(JSON.stringify([code, day, {}]))}`;
+async function viewRange(couch: CouchHandle, startkey: unknown[], endkey: unknown[]): Promise<ViewRow[]> {
+  const q = new URLSearchParams({ reduce: 'false', startkey: JSON.stringify(startkey), endkey: JSON.stringify(endkey) });
+  return (await couch.request<{ rows: ViewRow[] }>(`/${REPORTS_DB}/${ROLLUP_VIEW}?${q.toString()}`)).rows;
+}
+
+async function viewKeys(couch: CouchHandle, keys: readonly unknown[][]): Promise<ViewRow[]> {
+  const out: ViewRow[] = [];
+  for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
+    const res = await couch.request<{ rows: ViewRow[] }>(`/${REPORTS_DB}/${ROLLUP_VIEW}?reduce=false`, { method: 'POST', body: { keys: keys.slice(i, i + KEYS_PER_READ) } });
+    out.push(...res.rows);
+  }
+  return out;
+}
+
+/** One day at every store: each store's totals (only stores with figures that day), and the chain's. */
+interface DayRead {
+  totals: Map<string, number[]>;
+  chainTotals: number[] | null;
+  chainHours: number[] | null;
+}
 
 /**
- * The day's voided sales, to take out of the sales columns of `sales_by_hour` (a void carries the sale's
- * total but not its tax or discounts). A void always has its sale's business day (shared/pos/returns.ts).
+ * The days at every store: per day one range of the per-store totals, and one keyed read of the chain's
+ * roll-ups of all the days (the embedded server runs the reads of one view one after another).
  */
-async function voidedSales(couch: CouchHandle, db: string, code: string, day: string): Promise<Sale[]> {
-  const voids = await couch.request<{ rows: Array<{ id: string }> }>(`/${db}/_design/voids_by_date/_view/voids_by_date?reduce=false&${range(code, day)}`);
-  const keys = voids.rows.flatMap((r) => parseVoidId(r.id)?.saleId ?? []);
-  if (!keys.length) return [];
-  const res = await couch.request<{ rows: Array<{ doc?: Sale | null }> }>(`/${db}/_all_docs?include_docs=true`, { method: 'POST', body: { keys } });
-  // A void that arrived before its sale has nothing to take out yet.
-  return res.rows.flatMap((r) => (r.doc && r.doc.type === 'sale' && r.doc.businessDate === day ? [r.doc] : []));
-}
-
-async function storeDay(couch: CouchHandle, store: FigureStore, day: string, hourOf: ReturnType<typeof hourReader>): Promise<StoreDayFigures> {
-  const db = encodeURIComponent(hqStoreDbName(store.code));
-  const res = await couch.request<{ rows: SumRow[] }>(`/${db}/_design/sales_by_hour/_view/sales_by_hour?group_level=3&${range(store.code, day)}`);
-  const f = emptyDay();
-  const midnight = Date.parse(`${day}T00:00:00Z`);
-  for (const { key, value: v } of res.rows) {
-    f.salesCount += v[0] ?? 0;
-    f.revenue += v[1] ?? 0;
-    f.tax += v[2] ?? 0;
-    f.discounts += v[3] ?? 0;
-    f.voidsCount += v[4] ?? 0;
-    f.voidsAmount += v[5] ?? 0;
-    f.returnsCount += v[6] ?? 0;
-    f.returnsAmount += v[7] ?? 0;
-    const h = f.hours[hourOf(midnight + key[2] * QUARTER_MS, store.timeZone)] as [number, number];
-    h[0] += v[0] ?? 0;
-    h[1] += v[1] ?? 0;
-  }
-  if (f.voidsCount > 0) {
-    for (const s of await voidedSales(couch, db, store.code, day)) {
-      f.salesCount -= 1;
-      f.revenue -= s.total;
-      f.tax -= s.taxTotal;
-      f.discounts -= s.discountTotal;
-      const h = f.hours[hourOf(Date.parse(s.createdAt), store.timeZone)] as [number, number];
-      h[0] -= 1;
-      h[1] -= s.total;
-    }
-  }
-  return f;
+async function readDays(couch: CouchHandle, days: readonly string[]): Promise<Map<string, DayRead>> {
+  const chainKeys = days.flatMap((day) => [['t', CHAIN, 'd', day], ['h', CHAIN, 'd', day]]);
+  const [chain, ...stores] = await Promise.all([viewKeys(couch, chainKeys), ...days.map((day) => viewRange(couch, ['ts', 'd', day], ['ts', 'd', day, {}]))]);
+  const chainOf = (section: string, day: string) => chain?.find((r) => r.key[0] === section && r.key[3] === day)?.value ?? null;
+  return new Map(
+    days.map((day, i) => [day, { totals: new Map((stores[i] ?? []).map((r) => [r.key[3] as string, r.value])), chainTotals: chainOf('t', day), chainHours: chainOf('h', day) }]),
+  );
 }
 
 /**
  * THE data access of the dashboard: each store's figures for each of its business days (`dates`: store
- * code -> days), a day with nothing being all zeros. Everything else here works on its answer only.
+ * code -> days; a day with nothing is all zeros), and the sales per local hour of each group of store days
+ * (`groups`). Everything else here works on its answer only.
+ *
+ * Per day asked, one range of the view's per-store totals (`['ts', 'd', day, store]`: every store that day in
+ * one read), and the chain's roll-ups of the days in one keyed read. A group's hours of a day are the chain's when the group holds
+ * every store with figures that day and the chain's totals are the sum of theirs (the chain's roll-up is
+ * summed a moment after the stores': until then, or for a group that is only part of the chain, such as one
+ * currency of two, they are the group's selling stores' own `h`, one keyed read for all of them).
  */
-export async function dayFigures(couch: CouchHandle, stores: readonly FigureStore[], dates: ReadonlyMap<string, readonly string[]>): Promise<FigureTable> {
-  const hourOf = hourReader();
-  const jobs = stores.flatMap((store) => [...new Set(dates.get(store.code) ?? [])].map((day) => ({ store, day })));
-  const days = await inParallel(jobs, ({ store, day }) => storeDay(couch, store, day, hourOf));
+export async function dayFigures(couch: CouchHandle, stores: readonly FigureStore[], dates: ReadonlyMap<string, readonly string[]>, groups: readonly HourGroup[] = []): Promise<Figures> {
+  const days = [...new Set([...[...dates.values()].flat(), ...groups.flatMap((g) => g.map((x) => x.day))])].sort();
+  const reads = await readDays(couch, days);
   const table: FigureTable = new Map();
-  jobs.forEach(({ store, day }, i) => {
-    const byDay = table.get(store.code) ?? new Map<string, StoreDayFigures>();
-    byDay.set(day, days[i] ?? emptyDay());
+  for (const store of stores) {
+    const byDay = new Map<string, StoreDayFigures>();
+    for (const day of dates.get(store.code) ?? []) {
+      const t = reads.get(day)?.totals.get(store.code);
+      byDay.set(day, t ? figuresOf(t) : emptyDay());
+    }
     table.set(store.code, byDay);
+  }
+
+  const hours = groups.map(() => emptyHours());
+  const ownHours: Array<{ group: number; code: string; day: string }> = [];
+  groups.forEach((group, i) => {
+    const byDay = new Map<string, Set<string>>();
+    for (const { code, day } of group) byDay.set(day, (byDay.get(day) ?? new Set<string>()).add(code));
+    for (const [day, codes] of byDay) {
+      const read = reads.get(day) as DayRead;
+      const selling = [...read.totals.keys()];
+      const mine = selling.filter((code) => codes.has(code));
+      if (mine.length === 0) continue;
+      const whole = mine.length === selling.length && read.chainHours && read.chainTotals && sumsTo([...read.totals.values()], read.chainTotals);
+      if (whole && read.chainHours) addHours(hours[i] as Hours, read.chainHours);
+      else for (const code of mine) ownHours.push({ group: i, code, day });
+    }
   });
-  return table;
+  if (ownHours.length) {
+    const keys = new Map(ownHours.map(({ code, day }) => [JSON.stringify(['h', code, 'd', day]), ['h', code, 'd', day]]));
+    const rows = new Map((await viewKeys(couch, [...keys.values()])).map((r) => [JSON.stringify(r.key), r.value]));
+    for (const { group, code, day } of ownHours) addHours(hours[group] as Hours, rows.get(JSON.stringify(['h', code, 'd', day])) ?? []);
+  }
+  return { table, hours };
 }
 
 // ---------- assembling the answer (independent of how the figures were read) ----------
@@ -151,7 +195,6 @@ function add(a: StoreDayFigures, b: StoreDayFigures): StoreDayFigures {
     voidsAmount: a.voidsAmount + b.voidsAmount,
     returnsCount: a.returnsCount + b.returnsCount,
     returnsAmount: a.returnsAmount + b.returnsAmount,
-    hours: a.hours.map((h, i) => [h[0] + (b.hours[i]?.[0] ?? 0), h[1] + (b.hours[i]?.[1] ?? 0)]),
   };
 }
 
@@ -169,13 +212,13 @@ function totals(f: StoreDayFigures): DayTotals {
   };
 }
 
-function hourly(day: StoreDayFigures, lastWeek: StoreDayFigures): HourSales[] {
-  return day.hours.map((h, hour) => ({
+function hourly(day: Hours, lastWeek: Hours): HourSales[] {
+  return day.map((h, hour) => ({
     hour,
     salesCount: h[0],
     revenue: money(h[1]),
-    lastWeekCount: lastWeek.hours[hour]?.[0] ?? 0,
-    lastWeekRevenue: money(lastWeek.hours[hour]?.[1] ?? 0),
+    lastWeekCount: lastWeek[hour]?.[0] ?? 0,
+    lastWeekRevenue: money(lastWeek[hour]?.[1] ?? 0),
   }));
 }
 
@@ -187,7 +230,7 @@ interface StoreDays {
   lastWeek: StoreDayFigures;
 }
 
-function chainOf(currency: string, rows: StoreDays[]): ChainCurrencyTotals {
+function chainOf(currency: string, rows: StoreDays[], dayHours: Hours, lastWeekHours: Hours): ChainCurrencyTotals {
   const day = rows.reduce((sum, r) => add(sum, r.figures), emptyDay());
   const lastWeek = rows.reduce((sum, r) => add(sum, r.lastWeek), emptyDay());
   return {
@@ -196,23 +239,37 @@ function chainOf(currency: string, rows: StoreDays[]): ChainCurrencyTotals {
     businessDates: [...new Set(rows.map((r) => r.day))].sort(),
     day: totals(day),
     lastWeek: totals(lastWeek),
-    hours: hourly(day, lastWeek),
+    hours: hourly(dayHours, lastWeekHours),
   };
 }
 
+/** The chain's currencies and their stores, the currency with most stores first (then by code). */
+function currencies<S extends Pick<StoreRecord, 'currency'>>(stores: readonly S[]): Array<[string, S[]]> {
+  const byCurrency = new Map<string, S[]>();
+  for (const s of stores) byCurrency.set(s.currency, [...(byCurrency.get(s.currency) ?? []), s]);
+  return [...byCurrency.entries()].sort(([a, ra], [b, rb]) => rb.length - ra.length || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The hour groups of the chart: per currency (in `currencies` order), its stores' days, then their last week's. */
+function hourGroups(stores: readonly StoreRecord[], days: ReadonlyMap<string, string>): HourGroup[] {
+  return currencies(stores).flatMap(([, list]) => [
+    list.map((s) => ({ code: s.code, day: days.get(s.code) ?? '' })),
+    list.map((s) => ({ code: s.code, day: shiftDay(days.get(s.code) ?? '', -7) })),
+  ]);
+}
+
 /** The dashboard's answer from the stores and their figures: per store, and the chain per currency. */
-export function assemble(stores: readonly StoreRecord[], table: FigureTable, days: ReadonlyMap<string, string>, date: string | null, now: Date): ChainDashboard {
+export function assemble(stores: readonly StoreRecord[], figures: Figures, days: ReadonlyMap<string, string>, date: string | null, now: Date): ChainDashboard {
+  const { table } = figures;
   const rows: StoreDays[] = stores.map((store) => {
     const day = days.get(store.code) ?? '';
     const lastWeekDay = shiftDay(day, -7);
     const of = (d: string) => table.get(store.code)?.get(d) ?? emptyDay();
     return { store, day, lastWeekDay, figures: of(day), lastWeek: of(lastWeekDay) };
   });
-  const byCurrency = new Map<string, StoreDays[]>();
-  for (const r of rows) byCurrency.set(r.store.currency, [...(byCurrency.get(r.store.currency) ?? []), r]);
-  const chain = [...byCurrency.entries()]
-    .sort(([a, ra], [b, rb]) => rb.length - ra.length || (a < b ? -1 : a > b ? 1 : 0))
-    .map(([currency, list]) => chainOf(currency, list));
+  const chain = currencies(rows.map((r) => ({ ...r, currency: r.store.currency }))).map(([currency, list], i) =>
+    chainOf(currency, list, figures.hours[2 * i] ?? emptyHours(), figures.hours[2 * i + 1] ?? emptyHours()),
+  );
   const storeRows: DashboardStoreRow[] = rows.map((r) => ({
     code: r.store.code,
     name: r.store.name,
@@ -236,6 +293,6 @@ export async function chainDashboard(couch: CouchHandle, opts: { date?: string |
   const stores = (await listStores(couch)).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const days = new Map(stores.map((s) => [s.code, opts.date ?? businessDate(now, s.timeZone)]));
   const dates = new Map([...days].map(([code, day]) => [code, [day, shiftDay(day, -7)]]));
-  const table = await dayFigures(couch, stores, dates);
-  return assemble(stores, table, days, opts.date ?? null, now);
+  const figures = await dayFigures(couch, stores, dates, hourGroups(stores, days));
+  return assemble(stores, figures, days, opts.date ?? null, now);
 }

@@ -14,9 +14,9 @@ export function storeTokenTtlS(): number {
   return Number.isFinite(value) && value >= 2 ? value : 600;
 }
 
-/** Signs a 15-minute HQ API access token for a staff user. */
-export function signAccessToken(secret: string, userId: string): { token: string; expiresIn: number } {
-  return { token: signToken(secret, { kind: 'access', subject: userId, audience: AUDIENCE.hqApi, ttlS: ACCESS_TOKEN_TTL_S }), expiresIn: ACCESS_TOKEN_TTL_S };
+/** Signs a 15-minute HQ API access token for a staff user's session `sid` (logout revokes it: hq/services/auth.ts). */
+export function signAccessToken(secret: string, userId: string, sid: string): { token: string; expiresIn: number } {
+  return { token: signToken(secret, { kind: 'access', subject: userId, audience: AUDIENCE.hqApi, ttlS: ACCESS_TOKEN_TTL_S, claims: { sid } }), expiresIn: ACCESS_TOKEN_TTL_S };
 }
 
 /** A store's two short-lived tokens: `token` replicates through HQ's gateway, `apiToken` calls HQ's API. */
@@ -30,8 +30,9 @@ export function signStoreTokens(secret: string, storeCode: string, ttlS = storeT
 }
 
 /** Verifies an HQ API bearer token; a forged, expired or malformed one is a 401 with a specific code. */
-export function verifyAccessToken(secret: string, token: string): { userId: string } {
-  return { userId: verifyToken(secret, token, { kind: 'access', audience: AUDIENCE.hqApi, what: 'access token' }).subject };
+export function verifyAccessToken(secret: string, token: string): { userId: string; sid: string | null } {
+  const v = verifyToken(secret, token, { kind: 'access', audience: AUDIENCE.hqApi, what: 'access token' });
+  return { userId: v.subject, sid: typeof v.claims.sid === 'string' ? v.claims.sid : null };
 }
 
 /** Verifies a store's API token (as presented with heartbeats); returns the store code. */

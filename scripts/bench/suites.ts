@@ -5,3 +5,5 @@ registerSuite('checkout', async () => (await import('./checkout')).checkoutSuite
 registerSuite('sync', async () => (await import('./sync')).default);
 registerSuite('terminal', async () => (await import('./terminal')).default);
 registerSuite('hq', async () => (await import('./hq')).default);
+registerSuite('reports', async () => (await import('./reports')).default);
+registerSuite('durability', async () => (await import('./durability')).default);

@@ -218,7 +218,7 @@ export const HQ_API: RouteTable<HqApi> = {
     'GET /api/v1/health': { auth: 'none', what: 'version and CouchDB status' },
     'POST /api/v1/auth/login': { auth: 'none', what: 'sign in with username and password' },
     'POST /api/v1/auth/refresh': { auth: 'refresh token', what: 'new tokens for a refresh token (used once)' },
-    'POST /api/v1/auth/logout': { auth: 'refresh token', what: 'end the session: its refresh token is refused from now on (an unknown or used one is already ended)' },
+    'POST /api/v1/auth/logout': { auth: 'refresh token', what: 'end the session: its refresh token and its access tokens are refused from now on (an unknown or used one is already ended)' },
     'GET /api/v1/auth/me': { auth: 'signed in', what: 'the user and their permissions' },
     'POST /api/v1/auth/change-credential': { auth: 'signed in', what: 'change own password and/or PIN' },
     'GET /api/v1/users': { auth: 'users.manage', what: 'staff accounts' },

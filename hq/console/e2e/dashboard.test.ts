@@ -142,6 +142,12 @@ describe('HQ console: the chain dashboard in a browser (issue #12)', function ()
       sellDay(s, shiftDay(day, -7), s.lastWeek, 101 + i);
     }
     await write(docs);
+    // The dashboard reads the reports engine's day roll-ups, written about a second after the sales arrive.
+    type Row = { code: string; day: { salesCount: number }; lastWeek: { salesCount: number } };
+    await waitFor(async () => {
+      const rows = (await http<{ stores: Row[] }>('GET', `${hq.url}/api/v1/dashboard`, undefined, auth)).body.stores ?? [];
+      return STORES.every((s) => rows.some((r) => r.code === s.code && r.day.salesCount === s.today - 1 && r.lastWeek.salesCount === s.lastWeek - 1));
+    }, { timeoutMs: 30_000, intervalMs: 200, what: "the stores' day roll-ups" });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     // A browser in Tokyo: each store's day and clock must still be the store's own.
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'Asia/Tokyo' });

@@ -15,6 +15,7 @@ import { CustomersView } from './features/customers/CustomersView';
 import { HomeRedirect } from './features/dashboard/HomeRedirect';
 import { Shell } from './features/layout/Shell';
 import { PeopleView, PersonDrawer } from './features/people/PeopleView';
+import { ReportsIndex } from './features/reports/ReportsIndex';
 import { LoginView } from './features/session/LoginView';
 import { usePermissions } from './features/session/permissions';
 import { RequireSession } from './features/session/RequireSession';
@@ -25,6 +26,8 @@ import { StoreView } from './features/stores/StoreView';
 
 // The dashboard and its charts load when first opened: most of their code is the chart library.
 const DashboardView = lazy(async () => ({ default: (await import('./features/dashboard/DashboardView')).DashboardView }));
+// The report pages too (issue #13): tables, slips and their own chart chunk.
+const ReportPage = lazy(async () => ({ default: (await import('./features/reports/ReportPage')).ReportPage }));
 
 function NeedsPermission({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { can, loading } = usePermissions();
@@ -54,6 +57,24 @@ export const router = createBrowserRouter([
               <NeedsPermission permission="reports.view">
                 <Suspense fallback={<Loading />}>
                   <DashboardView />
+                </Suspense>
+              </NeedsPermission>
+            ),
+          },
+          {
+            path: 'reports',
+            element: (
+              <NeedsPermission permission="reports.view">
+                <ReportsIndex />
+              </NeedsPermission>
+            ),
+          },
+          {
+            path: 'reports/:name',
+            element: (
+              <NeedsPermission permission="reports.view">
+                <Suspense fallback={<Loading />}>
+                  <ReportPage />
                 </Suspense>
               </NeedsPermission>
             ),

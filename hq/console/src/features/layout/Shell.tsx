@@ -2,7 +2,7 @@
 // Sign out) and the navigation, which lists only what the person's permissions open to them.
 import { AppShell, Burger, Button, Group, Menu, NavLink, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBinaryTree, IconBuildingStore, IconCash, IconChevronDown, IconAddressBook, IconDiscount, IconLayoutDashboard, IconLogout, IconPackage, IconPercentage, IconReceipt, IconTruck, IconUserDollar, IconUsers } from '@tabler/icons-react';
+import { IconBinaryTree, IconBuildingStore, IconCash, IconChevronDown, IconAddressBook, IconDiscount, IconLayoutDashboard, IconLogout, IconPackage, IconPercentage, IconReceipt, IconReportAnalytics, IconTruck, IconUserDollar, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useT } from '../../i18n/useT';
 import { Link, Outlet, useLocation } from 'react-router';
@@ -26,6 +26,7 @@ function Nav({ onNavigate }: { onNavigate: () => void }) {
     { to: '/sales-reps', label: t('nav.salesReps'), icon: <IconUserDollar size={20} aria-hidden />, show: true },
     { to: '/specials', label: t('nav.specials'), icon: <IconDiscount size={20} aria-hidden />, show: true },
     { to: '/sales', label: t('nav.sales'), icon: <IconReceipt size={20} aria-hidden />, show: can('reports.view') },
+    { to: '/reports', label: t('reports.title'), icon: <IconReportAnalytics size={20} aria-hidden />, show: can('reports.view') },
     { to: '/customers', label: t('nav.customers'), icon: <IconAddressBook size={20} aria-hidden />, show: can('customers.edit') },
     { to: '/people', label: t('nav.people'), icon: <IconUsers size={20} aria-hidden />, show: can('users.manage') },
   ];

@@ -1,5 +1,6 @@
-// Sign in with an HQ account (POST /auth/login). The tokens go into the session; where the person was
-// headed before being asked to sign in is where they land.
+// Sign in with an HQ account (POST /auth/login). The tokens go into the session; a person who followed a deep
+// link (RequireSession kept it as `from`) lands back there, anyone else on `/`, the dashboard, which sends
+// them to the first page their permissions show.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
@@ -12,6 +13,11 @@ import { LanguageSwitch } from '../prefs/LanguageSwitch';
 import { useLoginMutation } from './sessionApi';
 import { sessionFrom, signedIn } from './sessionSlice';
 
+/** Where to go once signed in: the deep link kept, when it is a page of this console, else `/`. */
+function landing(from: unknown): string {
+  return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') && !from.startsWith('/login') ? from : '/';
+}
+
 export function LoginView() {
   const t = useT();
   const dispatch = useAppDispatch();
@@ -22,7 +28,7 @@ export function LoginView() {
   const [login, { isLoading, error }] = useLoginMutation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const from = (location.state as { from?: string } | null)?.from ?? '/stores';
+  const from = landing((location.state as { from?: unknown } | null)?.from);
 
   if (session.current) return <Navigate to={from} replace />;
 
