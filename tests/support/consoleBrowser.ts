@@ -1,6 +1,7 @@
 // What the HQ console's browser tests share (hq/console/e2e/*.test.ts): the console built from these sources
 // for HQ to serve, headless Chromium launched as every browser test here launches it, whole-page screenshots
 // into test-artifacts/console/, and the language switch as a person clicks it.
+import { buildApp } from './appBuild';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +23,7 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
  */
 export async function buildConsole(): Promise<void> {
   await mkdir(CONSOLE_SHOTS, { recursive: true });
-  const { build } = await import('vite');
-  await build({ configFile: path.join(repo, 'hq/console/vite.config.ts'), logLevel: 'warn' });
+  await buildApp('console');
 }
 
 export function launchChromium(): Promise<Browser> {

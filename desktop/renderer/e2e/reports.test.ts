@@ -4,10 +4,10 @@
 // every report: a headline figure on screen must equal the relay API's JSON, CSV exports must equal the API's
 // CSV, printing prints the report alone, and with the relay stopped the screen says so while the till sells.
 // Screenshots go to test-artifacts/till/report-<name>.png.
+import { buildApp } from '../../../tests/support/appBuild';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type * as Vite from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../../tests/support/consoleBrowser';
 import { waitFor } from '../../../tests/support/testing';
@@ -147,9 +147,7 @@ describe('the store’s reports in the till’s manager mode, in Chromium (issue
   before(async function () {
     this.timeout(600_000);
     await mkdir(SHOTS, { recursive: true });
-    // Loaded dynamically, as the till's e2e test does (vite's resolver and tsx).
-    const vite: typeof Vite = await import('vite');
-    await vite.build({ configFile: `${ROOT}desktop/renderer/vite.config.ts`, logLevel: 'warn' });
+    await buildApp('till');
     chain = await startChain({ stores: ['S001'], products: PRODUCTS });
     relayUrl = chain.relays.get('S001')?.url ?? '';
     browser = await launchChromium();

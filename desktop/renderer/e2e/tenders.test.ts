@@ -3,10 +3,10 @@
 // checks against the credit ledger and lowers; store credit a customer got from a return; foreign cash with the
 // change in pesos; a price override a manager approves (the Approval kept on the sale); and a document the relay
 // refuses, whose reason shows in the always-visible sync status. Screenshots: test-artifacts/till/tender-*.png.
+import { buildApp } from '../../../tests/support/appBuild';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type * as Vite from 'vite';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { waitFor } from '../../../tests/support/testing';
 import { startChain, type Chain } from '../../../tests/support/chain';
@@ -105,9 +105,7 @@ describe('till tenders in Chromium: gift card, store credit, foreign cash, price
   before(async function () {
     this.timeout(600_000);
     await mkdir(SHOTS, { recursive: true });
-    // As till.test.ts: vite loaded dynamically (a static import breaks vite's own resolver under tsx).
-    const vite: typeof Vite = await import('vite');
-    await vite.build({ configFile: `${ROOT}desktop/renderer/vite.config.ts`, logLevel: 'warn' });
+    await buildApp('till');
     chain = await startChain({ stores: ['S001'], products: PRODUCTS });
     relayUrl = chain.relays.get('S001')?.url ?? '';
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

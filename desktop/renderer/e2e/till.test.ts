@@ -2,10 +2,10 @@
 // free ports), the app built with vite and served by the relay at `/`, driven in Debian's Chromium. Steps find
 // elements by role and label and wait for what the cashier would see; every main screen is saved as a
 // screenshot in English and Spanish under test-artifacts/terminal/.
+import { buildApp } from '../../../tests/support/appBuild';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type * as Vite from 'vite';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { waitFor } from '../../../tests/support/testing';
 import { startChain, type Chain, type Terminal } from '../../../tests/support/chain';
@@ -142,11 +142,8 @@ describe('terminal app in Chromium (issue #11)', function () {
   before(async function () {
     this.timeout(600_000);
     await mkdir(SHOTS, { recursive: true });
-    // The relay serves desktop/renderer/dist: build it once, the way `npx vite build --config ...` does. Loaded
-    // dynamically: statically imported into a tsx-compiled test file, vite 8's resolver failed to find its own
-    // `vite/modulepreload-polyfill` (rolldown "Can't call warn on PluginContext::Napi"); `import()` works.
-    const vite: typeof Vite = await import('vite');
-    await vite.build({ configFile: `${ROOT}desktop/renderer/vite.config.ts`, logLevel: 'warn' });
+    // The relay serves desktop/renderer/dist, built once per test process (tests/support/appBuild.ts).
+    await buildApp('till');
     chain = await startChain({ stores: ['S001'], products: PRODUCTS });
     relayUrl = chain.relays.get('S001')?.url ?? '';
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

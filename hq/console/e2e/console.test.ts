@@ -3,6 +3,7 @@
 // console showed once, a sale rung at that store, a price edited in the product editor. Steps read like a
 // person's: find by role and label, wait for what they would see. Screenshots of each screen, in English
 // and Spanish, go to test-artifacts/console/.
+import { buildApp } from '../../../tests/support/appBuild';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,10 +67,7 @@ describe('HQ console in a browser: sign in, provision a store, watch it sync, ed
     this.timeout(240_000);
     await mkdir(SHOTS, { recursive: true });
     // The console HQ serves is the one built from these sources, once for the whole suite.
-    // vite's ESM entry, loaded at run time: mocha loads test files through require, and vite's CommonJS
-    // entry cannot resolve its own `vite/modulepreload-polyfill` during a build.
-    const { build } = await import('vite');
-    await build({ configFile: path.join(repo, 'hq/console/vite.config.ts'), logLevel: 'warn' });
+    await buildApp('console');
     tmp = await tempDir('caja-console-');
     hq = await startHq(testConfig(path.join(tmp.dir, 'hq')), testLogger());
     const catalog = generateCatalog({ products: 400 });

@@ -4,6 +4,7 @@
 // the dashboard, reads the figures, sorts the stores, looks at last week's day, switches currency, sees a new
 // sale arrive without a reload, and reads it all in Spanish. Screenshots at 1280x800 and 1920x1080 in both
 // languages go to test-artifacts/console/.
+import { buildApp } from '../../../tests/support/appBuild';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,8 +127,7 @@ describe('HQ console: the chain dashboard in a browser (issue #12)', function ()
     // The test reads each store's today for a few minutes: it starts past any store's midnight, not just before.
     const nearMidnight = () => STORES.some((s) => localDateTime(new Date(), s.timeZone).slice(11) >= '23:45');
     await waitFor(() => !nearMidnight(), { timeoutMs: 1_200_000, intervalMs: 5_000, what: "every store's local time off 23:45-24:00" });
-    const { build } = await import('vite');
-    await build({ configFile: path.join(repo, 'hq/console/vite.config.ts'), logLevel: 'warn' });
+    await buildApp('console');
     tmp = await tempDir('caja-console-dashboard-');
     hq = await startHq(testConfig(path.join(tmp.dir, 'hq')), testLogger());
     const login = await http<{ accessToken: string }>('POST', `${hq.url}/api/v1/auth/login`, { username: 'admin', password: 'admin-password-1' });
