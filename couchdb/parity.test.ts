@@ -163,8 +163,14 @@ function paritySuite(name: string, start: () => Promise<{ target: Target; dataDi
         const [del, put] = await Promise.all([call(t, 'DELETE', `/${name}`), call(t, 'PUT', `/${name}`)]);
         expect(del.status, del.text).to.equal(200);
         expect([201, 412], put.text).to.include(put.status);
-        const after = await call(t, 'GET', `/${name}`);
-        expect(after.status).to.equal(put.status === 201 ? 200 : 404);
+        // Apache CouchDB may answer 500 for a moment while its shards catch up with the race
+        // (seen about one run in four); it settles. The embedded server never answers 500 here.
+        let after = await call(t, 'GET', `/${name}`);
+        for (const deadline = Date.now() + 5000; !dataDir && after.status === 500 && Date.now() < deadline; ) {
+          await new Promise((r) => setTimeout(r, 50));
+          after = await call(t, 'GET', `/${name}`);
+        }
+        expect(after.status, after.text).to.equal(put.status === 201 ? 200 : 404);
         for (const a of [...answers, del, put, after]) if (dataDir) expect(a.text).not.to.include(dataDir);
       }
     });
