@@ -16,8 +16,8 @@ import type { Fetch } from '../shared/reports/plan';
 import type { DeptInfo } from '../shared/reports/tree';
 import type { RollupDoc } from '../shared/reports/rollup';
 import { docRows, viewRow, type Row } from '../shared/reports/rows';
+import { REPORT_VIEW } from '../shared/reports/layout';
 
-const VIEW = '_design/reports/_view/rollup';
 /** Reads in flight at once per report. */
 const PARALLEL = 6;
 
@@ -38,7 +38,7 @@ async function readOne(couch: CouchHandle, db: string, f: Fetch): Promise<Row[]>
   const r = range(f);
   if (r) {
     const q = new URLSearchParams({ group: 'true', startkey: JSON.stringify(r.startkey), endkey: JSON.stringify(r.endkey) });
-    const res = await couch.request<{ rows: Array<{ key: unknown; value: unknown }> }>(`/${encodeURIComponent(db)}/${VIEW}?${q.toString()}`);
+    const res = await couch.request<{ rows: Array<{ key: unknown; value: unknown }> }>(`/${encodeURIComponent(db)}/${REPORT_VIEW}?${q.toString()}`);
     return res.rows.flatMap((x) => {
       const row = viewRow(x.key, x.value);
       return row ? [row] : [];

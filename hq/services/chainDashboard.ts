@@ -18,7 +18,7 @@ import type { ChainCurrencyTotals, ChainDashboard, DashboardStoreRow, DayTotals,
 import { money, roundHalfUp } from '../../shared/money';
 import { REPORTS_DB } from '../../shared/model/names';
 import { businessDate } from '../../shared/pos/clock';
-import { CHAIN, H, H_LEN, HOURS, T } from '../../shared/reports/layout';
+import { CHAIN, H, H_LEN, HOURS, REPORT_VIEW, T } from '../../shared/reports/layout';
 import type { StoreRecord } from './model';
 import { listStores } from './stores';
 
@@ -53,7 +53,6 @@ export interface Figures {
 }
 
 const DAY_MS = 86_400_000;
-const ROLLUP_VIEW = '_design/reports/_view/rollup';
 /** Keys per keyed read of the view (each key is a lookup of its own in the embedded server's index). */
 const KEYS_PER_READ = 500;
 
@@ -97,15 +96,23 @@ function sumsTo(parts: ReadonlyArray<readonly number[]>, whole: readonly number[
   return true;
 }
 
+/**
+ * Reads answer from the index as it stands and start its update afterwards (`stale=update_after`, CouchDB's
+ * `update=lazy`): the roll-up job brings the index up to date right after each write (server-kit/rollupJob.ts
+ * refreshView), so a poll never waits on re-indexing a chain year's products and still shows all the job has
+ * written.
+ */
+const STALE = 'update_after';
+
 async function viewRange(couch: CouchHandle, startkey: unknown[], endkey: unknown[]): Promise<ViewRow[]> {
-  const q = new URLSearchParams({ reduce: 'false', startkey: JSON.stringify(startkey), endkey: JSON.stringify(endkey) });
-  return (await couch.request<{ rows: ViewRow[] }>(`/${REPORTS_DB}/${ROLLUP_VIEW}?${q.toString()}`)).rows;
+  const q = new URLSearchParams({ reduce: 'false', stale: STALE, startkey: JSON.stringify(startkey), endkey: JSON.stringify(endkey) });
+  return (await couch.request<{ rows: ViewRow[] }>(`/${REPORTS_DB}/${REPORT_VIEW}?${q.toString()}`)).rows;
 }
 
 async function viewKeys(couch: CouchHandle, keys: readonly unknown[][]): Promise<ViewRow[]> {
   const out: ViewRow[] = [];
   for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
-    const res = await couch.request<{ rows: ViewRow[] }>(`/${REPORTS_DB}/${ROLLUP_VIEW}?reduce=false`, { method: 'POST', body: { keys: keys.slice(i, i + KEYS_PER_READ) } });
+    const res = await couch.request<{ rows: ViewRow[] }>(`/${REPORTS_DB}/${REPORT_VIEW}?reduce=false&stale=${STALE}`, { method: 'POST', body: { keys: keys.slice(i, i + KEYS_PER_READ) } });
     out.push(...res.rows);
   }
   return out;

@@ -2,6 +2,7 @@
 // reprint at HQ or a week later is the same receipt. Rendered to fixed-width text for 58 mm (32 columns) and
 // 80 mm (48 columns) paper; escpos.ts turns the same model into printer bytes.
 import type { I18nText, Return, Sale, StoreConfig, TenderKind } from '../model/types';
+import { parseSaleId, receiptNumber } from '../model/ids';
 import { localDateTime } from './clock';
 import { numberLocale } from '../money';
 import { decimalSeparator, formatAmount, formatQty, t, type Lang } from './i18n';
@@ -40,6 +41,8 @@ export interface ReceiptOptions {
   tenderNames?: Record<string, I18nText>;
   /** For a return: the original sale, for product names (a return line carries only the sku). */
   originalSale?: Sale;
+  /** For a return whose original sale is not at hand: product names by product id (the catalog's). */
+  productNames?: Record<string, I18nText>;
   cashierName?: string;
 }
 
@@ -102,12 +105,14 @@ export function buildReceipt(doc: Sale | Return, config: StoreConfig, lang: Lang
   }
 
   const original = opts.originalSale;
-  const orig = original?.receiptNumber ?? doc.originalSaleId;
+  // The original sale's number as people read it, also when the sale itself is not at hand (a reprint).
+  const ref = parseSaleId(doc.originalSaleId);
+  const orig = original?.receiptNumber ?? (ref ? receiptNumber(ref.storeId, ref.terminalId, ref.seq) : doc.originalSaleId);
   meta.push({ label: t(lang, 'originalReceipt'), amount: orig });
   const items: ReceiptItem[] = doc.lines.map((l) => {
     const saleLine = original?.lines.find((s) => s.lineNo === l.lineNo);
     return {
-      name: saleLine?.name[lang] || l.sku,
+      name: saleLine?.name[lang] || opts.productNames?.[l.productId]?.[lang] || l.sku,
       detail: `${formatQty(l.qty, loc)}${l.restock ? ` (${t(lang, 'restock')})` : ''}`,
       amount: amt(-l.amount),
       notes: [],

@@ -178,5 +178,8 @@ export const LARGE_SECTIONS: readonly Section[] = ['p', 'd', 'k'];
 /** Roll-up levels: a day, a month, a year. */
 export type Level = 'd' | 'm' | 'y';
 
+/** The one report view over roll-up documents (design-docs/reports/reports/views/rollup/map.js). */
+export const REPORT_VIEW = '_design/reports/_view/rollup';
+
 /** The scope of the chain's roll-ups (a store code is 2-12 of A-Z and digits, so it never clashes). */
 export const CHAIN = '*';

@@ -277,7 +277,10 @@ describe('reports (issue #13): every report at HQ and at the relay equals the br
     const io = expected([...gen.docs, ...gen.late, ...moved]);
     const q = { store: 'S001', from: FROM, to: day, group: 'month' };
     await settle(() => atHq('sales-summary', q), () => brute(io, 'sales-summary', q), 'HQ after restart', 120_000);
-    const recomputed = log.lines.filter((l) => l.event === 'rollups.written').reduce((s, l) => s + Number(l.days ?? 0), 0);
+    // The job logs a pass once its documents are written, so the figures can be seen a moment before the line.
+    const written = () => log.lines.filter((l) => l.event === 'rollups.written').reduce((s, l) => s + Number(l.days ?? 0), 0);
+    await waitFor(() => written() > 0, { what: 'the roll-up pass after the restart logged', timeoutMs: 30_000 });
+    const recomputed = written();
     console.log(`      after restart: ${recomputed} store days recomputed (history: ${STORES.length * DAYS})`);
     expect(recomputed).to.be.greaterThan(0).and.at.most(3);
     const asks = requests({ store: 'S001' }).slice(0, 12);

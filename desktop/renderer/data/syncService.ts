@@ -5,6 +5,7 @@
 import { TERMINAL_TYPES } from '../../../shared/model/types';
 import { businessDate } from '../../../shared/pos/clock';
 import { reportHealth } from './health';
+import { refusalCause, type RefusalCode } from './refusals';
 import { openRemoteDb } from './localDatabase';
 import { bootstrapTerminal, startTerminalPull, terminalSyncOptions, terminalTokens, type Pairing } from './terminalSync';
 import { CONFIG_ID, splitId } from '../../../shared/model/ids';
@@ -17,13 +18,19 @@ export interface SyncStatus {
   pendingUp: number | null;
   /** When the relay last answered a replication request (ISO). */
   lastSyncAt: string | null;
-  /** Why the relay refuses us, when it does (e.g. the terminal was unpaired). */
+  /** Why the relay refuses us, when it does (e.g. the terminal was unpaired): its text, for support. */
   error: string | null;
+  /** The relay API's error code for it (shared/api/errors.ts, e.g. terminal_credential_invalid), when it gave one. */
+  errorCode: string | null;
 }
 
 export interface Refusal {
   id: string;
+  /** The relay's own text (English), kept for support and shown only when `code` is null. */
   reason: string;
+  /** What the till says instead, in its language (data/refusals.ts). */
+  code: RefusalCode | null;
+  params: Record<string, string>;
   at: string;
 }
 
@@ -67,7 +74,7 @@ export class TerminalSync {
   private localFeed: PouchDB.Core.Changes<object> | null = null;
   private healthTimer: ReturnType<typeof setInterval> | null = null;
   private pendingTimer: ReturnType<typeof setTimeout> | null = null;
-  private status: SyncStatus = { state: 'connecting', pendingUp: null, lastSyncAt: null, error: null };
+  private status: SyncStatus = { state: 'connecting', pendingUp: null, lastSyncAt: null, error: null, errorCode: null };
   private active = { pull: false, push: false };
   private readonly markKey: string;
 
@@ -81,12 +88,12 @@ export class TerminalSync {
     const watch = <T>(p: Promise<T>): Promise<T> =>
       p.then(
         (v) => {
-          if (this.status.error) this.update({ error: null });
+          if (this.status.error) this.update({ error: null, errorCode: null });
           return v;
         },
         (err: unknown) => {
-          const status = (err as { status?: number }).status;
-          if (status === 401 || status === 403) this.update({ state: 'error', error: err instanceof Error ? err.message : String(err) });
+          const { status, code } = err as { status?: number; code?: unknown };
+          if (status === 401 || status === 403) this.update({ state: 'error', error: err instanceof Error ? err.message : String(err), errorCode: typeof code === 'string' ? code : null });
           throw err;
         },
       );
@@ -232,19 +239,21 @@ export class TerminalSync {
       }
       if (which === 'push') void this.markPushed();
       const busy = this.active.pull || this.active.push;
-      this.update({ state: busy ? 'syncing' : navigator.onLine ? 'connected' : 'offline', lastSyncAt: new Date().toISOString(), error: null });
+      this.update({ state: busy ? 'syncing' : navigator.onLine ? 'connected' : 'offline', lastSyncAt: new Date().toISOString(), error: null, errorCode: null });
     });
     // `checkpoint` reports the local sequence the push has safely written up to.
     (rep as unknown as { on(e: 'checkpoint', l: (c: { checkpoint?: number | string }) => void): void }).on('checkpoint', (c) => {
       if (which === 'push' && c.checkpoint !== undefined) this.raiseMark(Number(c.checkpoint));
     });
     rep.on('denied', (e: unknown) => {
-      const d = e as { id?: string; reason?: string; message?: string };
-      this.events.refused({ id: String(d.id ?? '?'), reason: String(d.reason ?? d.message ?? 'refused'), at: new Date().toISOString() });
+      const d = e as { id?: string; error?: string; name?: string; reason?: string; message?: string };
+      const id = String(d.id ?? '?');
+      const reason = String(d.reason ?? d.message ?? 'refused');
+      this.events.refused({ id, reason, ...refusalCause(id, d.error ?? d.name, reason), at: new Date().toISOString() });
     });
     rep.on('error', (err: unknown) => {
       // With retry on, only a fatal error ends a live replication (e.g. the relay refusing our token for good).
-      this.update({ state: 'error', error: err instanceof Error ? err.message : String(err) });
+      this.update({ state: 'error', error: err instanceof Error ? err.message : String(err), errorCode: null });
     });
   }
 

@@ -34,8 +34,9 @@ export function terminalTokens(pairing: Pairing, fetchImpl: typeof fetch = fetch
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ terminalId: pairing.terminalId, secret: pairing.secret }),
     });
-    const body = (await res.json()) as { token?: string; apiToken?: string; expiresAt?: string; reason?: string };
-    if (!res.ok || !body.token || !body.apiToken || !body.expiresAt) throw Object.assign(new Error(body.reason ?? 'token refused'), { status: res.status });
+    const body = (await res.json()) as { token?: string; apiToken?: string; expiresAt?: string; error?: string; reason?: string };
+    // `code` is the relay's error code (shared/api/errors.ts), so the till can say it in its own language.
+    if (!res.ok || !body.token || !body.apiToken || !body.expiresAt) throw Object.assign(new Error(body.reason ?? 'token refused'), { status: res.status, code: body.error });
     tokens = { sync: body.token, api: body.apiToken };
     renewAt = Date.now() + (Date.parse(body.expiresAt) - Date.now()) / 2;
     return tokens;

@@ -2,7 +2,9 @@
 // on embedded servers, the app built with vite and served by the relay): a gift card whose balance the till
 // checks against the credit ledger and lowers; store credit a customer got from a return; foreign cash with the
 // change in pesos; a price override a manager approves (the Approval kept on the sale); and a document the relay
-// refuses, whose reason shows in the always-visible sync status. Screenshots: test-artifacts/till/tender-*.png.
+// refuses, whose reason shows in the always-visible sync status in the till's language. Also: dollars in the
+// list of payments taken in the store's number style with their symbol; a return reprinted from today's journal
+// names its products as its first print did. Screenshots: test-artifacts/till/tender-*.png.
 import { buildApp } from '../../../tests/support/appBuild';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +38,16 @@ function pickProduct(): Product {
   return p;
 }
 
+/** Dollars (minor units) as the till writes them in a peso store: its number style, the dollar's symbol. */
+function usdInPesoStore(cents: number): string {
+  return new Intl.NumberFormat(PESOS, { style: 'currency', currency: 'USD', currencyDisplay: 'symbol' }).format(cents / 100);
+}
+
+/** Text with every kind of space as one plain space (Intl puts a no-break space between symbol and amount). */
+function spaces(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -54,6 +66,8 @@ describe('till tenders in Chromium: gift card, store credit, foreign cash, price
 
   const shot = (name: string) => page.screenshot({ path: `${SHOTS}/tender-${name}.png` });
   const dialog = (name: string | RegExp): Locator => page.getByRole('dialog', { name });
+  /** Popovers fade in: a screenshot waits until every open one is fully drawn. */
+  const popoversDrawn = () => page.waitForFunction("[...document.querySelectorAll('.mantine-Popover-dropdown')].every((e) => getComputedStyle(e).opacity === '1')");
   const couch = () => {
     const relay = chain.relays.get('S001');
     if (!relay) throw new Error('no relay S001');
@@ -100,6 +114,22 @@ describe('till tenders in Chromium: gift card, store credit, foreign cash, price
     await page.keyboard.press('Escape');
     await receipt.waitFor({ state: 'hidden' });
     return text;
+  };
+
+  /**
+   * Five dollars into the open payment dialog: the list of payments taken shows them as the rest of the till
+   * shows money (the store's number style, the dollar's symbol), not as a bare "5.00 USD"; then taken off again.
+   */
+  const fiveDollarsShown = async (pay: Locator, w: { tender: string; amount: string; add: string; taken: string; remove: string }, name: string) => {
+    await pay.getByRole('radio', { name: w.tender, exact: true }).click();
+    await pay.getByLabel(w.amount).fill('5.00');
+    await pay.getByRole('button', { name: w.add }).click();
+    const taken = pay.getByRole('list', { name: w.taken }).getByRole('listitem').filter({ hasText: w.tender });
+    await taken.waitFor();
+    expect(spaces(await taken.innerText())).to.contain(spaces(usdInPesoStore(500)));
+    await shot(name);
+    await taken.getByRole('button', { name: w.remove }).click();
+    await taken.waitFor({ state: 'detached' });
   };
 
   before(async function () {
@@ -254,9 +284,11 @@ describe('till tenders in Chromium: gift card, store credit, foreign cash, price
     await ringProduct();
     await page.keyboard.press('F10');
     const pay = dialog('Payment');
+    await fiveDollarsShown(pay, { tender: 'US dollars', amount: 'Amount received in USD', add: 'Add payment', taken: 'Payments taken', remove: 'Remove this payment' }, 'foreign-tender-en');
     await pay.getByRole('radio', { name: 'US dollars', exact: true }).click();
     const amount = pay.getByLabel('Amount received in USD');
     // The field offers what is due in dollars; the customer hands over a round note above it.
+    await waitFor(async () => Number(await amount.inputValue()) > 5 || null, { what: 'the whole amount due in dollars offered again' });
     const dueUsd = Number(await amount.inputValue());
     expect(dueUsd).to.be.greaterThan(0);
     const usd = Math.ceil(dueUsd) + 5;
@@ -301,6 +333,39 @@ describe('till tenders in Chromium: gift card, store credit, foreign cash, price
     expect(sale.approvals[0]?.approvedBy).to.be.a('string').and.not.equal('');
   });
 
+  it("reprints a return from today's journal with the product names of its first print", async () => {
+    // A return of the last sale (the price override, paid in cash), approved by a manager.
+    const receiptNo = `S001-${terminalId}-${salesRung}`;
+    await page.keyboard.press('F4');
+    await page.getByRole('textbox', { name: 'Receipt number' }).fill(receiptNo);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('table', { name: 'Items of the sale' }).waitFor();
+    await page.getByRole('textbox', { name: `Quantity to return of ${product.name.en}` }).fill('1');
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    const done = page.getByRole('heading', { name: 'Refund done' });
+    await waitFor(async () => (await done.isVisible()) || (await dialog('Manager approval').isVisible()) || null, { what: 'the refund done or a manager asked' });
+    if (await dialog('Manager approval').isVisible()) await approve('mgr.s001', '9999');
+    await done.waitFor();
+    const first = await page.getByRole('document', { name: 'Receipt' }).first().innerText();
+    expect(first).to.contain(product.name.en);
+    await page.getByRole('button', { name: 'Next return' }).click();
+    // Today's journal: the refund's receipt on screen and the copy kept for the printer name the product too.
+    await page.keyboard.press('F3');
+    const row = page.getByRole('table', { name: 'Today’s journal' }).getByRole('row').filter({ hasText: 'Refund' }).first();
+    await row.click();
+    const preview = page.getByRole('region', { name: 'Receipt detail' }).getByRole('document', { name: 'Receipt' });
+    await preview.getByText(receiptNo).waitFor();
+    const reprint = await preview.innerText();
+    const printed = await page.locator('pre[data-print="receipt"]').last().innerText();
+    for (const text of [reprint, printed]) {
+      expect(text).to.contain(product.name.en);
+      expect(text).not.to.match(new RegExp(`^${escapeRe(product.sku)}$`, 'm'));
+    }
+    expect(reprint).to.equal(first);
+    await shot('journal-return-en');
+    await page.keyboard.press('F1');
+  });
+
   it('shows the reason the relay refused a document in the always-visible sync status', async () => {
     // A sale document of another terminal, written straight into this till's IndexedDB replica (as a bug or a
     // tampered device would): the relay's validator refuses it, and the till must say so, with the reason.
@@ -319,17 +384,49 @@ describe('till tenders in Chromium: gift card, store credit, foreign cash, price
     const status = page.getByRole('status', { name: 'Sync status' });
     const warning = status.getByText(/^Refused: /);
     await warning.waitFor({ timeout: 60_000 });
+    // Said by its cause in the till's words, not in the relay's ("terminal S001:T1 may not write sale ...").
     const reason = (await warning.getAttribute('title')) ?? '';
-    expect(reason).to.match(/T77|terminal/i);
-    expect(await warning.innerText()).to.contain(reason.slice(0, 20));
+    expect(reason).to.equal('It belongs to terminal T77, not this one. Tell a manager.');
+    expect(await warning.innerText()).to.contain('It belongs to terminal T77');
+    expect(await warning.innerText()).not.to.contain('may not write');
     expect(await couch().request(`/caja-store/${encodeURIComponent(badId)}`).catch(() => null)).to.equal(null);
     await shot('sync-refused-en');
     await status.getByRole('button', { name: 'Sync details' }).click();
     await page.getByText(badId, { exact: true }).waitFor();
+    await popoversDrawn();
     await shot('sync-refused-details-en');
     await page.keyboard.press('Escape');
     await page.getByRole('radiogroup', { name: 'Language' }).getByText('ES', { exact: true }).click();
-    await page.getByRole('status', { name: 'Estado de sincronización' }).getByText(/^Rechazado: /).waitFor();
+    const aviso = page.getByRole('status', { name: 'Estado de sincronización' }).getByText(/^Rechazado: /);
+    await aviso.waitFor();
+    expect(await aviso.innerText()).to.contain('Pertenece a la terminal T77, no a esta');
+    expect(await aviso.getAttribute('title')).to.equal('Pertenece a la terminal T77, no a esta. Avise a un gerente.');
     await shot('sync-refused-es');
+    await page.getByRole('status', { name: 'Estado de sincronización' }).getByRole('button', { name: 'Detalles de la sincronización' }).click();
+    await page.getByText(badId, { exact: true }).waitFor();
+    expect(await page.getByText('Pertenece a la terminal T77, no a esta. Avise a un gerente.', { exact: true }).count()).to.be.greaterThan(0);
+    await popoversDrawn();
+    await shot('sync-refused-details-es');
+    // The details close as they opened, from their button.
+    await page.getByRole('status', { name: 'Estado de sincronización' }).getByRole('button', { name: 'Detalles de la sincronización' }).click();
+    await page.getByText(badId, { exact: true }).waitFor({ state: 'hidden' });
+  });
+
+  it('in Spanish: dollars taken and the journal’s return with their names', async () => {
+    const search = page.getByRole('textbox', { name: 'Buscar productos' });
+    await search.fill(barcode);
+    await search.press('Enter');
+    await page.getByRole('option', { name: new RegExp(escapeRe(product.name.es)) }).waitFor();
+    await page.keyboard.press('F10');
+    const pay = dialog('Cobro');
+    await fiveDollarsShown(pay, { tender: 'Dólares', amount: 'Importe recibido en USD', add: 'Agregar pago', taken: 'Pagos recibidos', remove: 'Quitar este pago' }, 'foreign-tender-es');
+    await page.keyboard.press('Escape');
+    await pay.waitFor({ state: 'hidden' });
+    await page.keyboard.press('F3');
+    await page.getByRole('table', { name: 'Diario de hoy' }).getByRole('row').filter({ hasText: 'Reembolso' }).first().click();
+    const preview = page.getByRole('region', { name: 'Detalle del ticket' }).getByRole('document', { name: 'Ticket' });
+    await preview.getByText('DEVOLUCIÓN').waitFor();
+    expect(await preview.innerText()).to.contain(product.name.es);
+    await shot('journal-return-es');
   });
 });

@@ -247,6 +247,15 @@ export const en = {
   'sync.refused_other': '{{count}} documents were refused by the store server:',
   'sync.refusedShort_one': 'Refused: {{reason}}',
   'sync.refusedShort_other': '{{count}} refused. Last: {{reason}}',
+  // Why the store server refused a document, by code (data/refusals.ts); its own English text only for others.
+  'sync.refusal.other_terminal': 'It belongs to terminal {{terminal}}, not this one. Tell a manager.',
+  'sync.refusal.other_store': 'It belongs to another store. Tell a manager.',
+  'sync.refusal.ledger_immutable': 'A kept record was changed, and records are never edited. Tell a manager.',
+  'sync.refusal.ledger_delete': 'A kept record was deleted, and records are never deleted. Tell a manager.',
+  'sync.refusal.type_not_allowed': 'A terminal may not send this kind of document. Tell a manager.',
+  'sync.refusal.invalid_document': 'The document is incomplete or damaged. Tell a manager.',
+  'sync.refusal.not_terminal': 'The store server does not recognise this terminal. Ask a manager to pair it again.',
+  'sync.refusal.not_accepted': 'The store server does not take this kind of document. Tell a manager.',
 
   'setup.title': 'Set up this terminal',
   'setup.intro': 'Connect the till to the store server once. After that it starts and sells with or without network.',

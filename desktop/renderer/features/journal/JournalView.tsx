@@ -95,10 +95,10 @@ export function JournalView() {
         {selected ? (
           <Stack>
             <ScrollArea.Autosize mah="calc(100vh - 230px)" type="auto">
-              <ReceiptPreview doc={selected.doc} label={t('receipt.preview')} />
+              <ReceiptPreview doc={selected.doc} originalSale={selected.originalSale} label={t('receipt.preview')} />
             </ScrollArea.Autosize>
             <Stack gap="xs">
-              <Button h={48} variant="default" leftSection={<IconPrinter />} onClick={() => void dispatch(printReceipt(selected.doc))}>
+              <Button h={48} variant="default" leftSection={<IconPrinter />} onClick={() => void dispatch(printReceipt(selected.doc, selected.originalSale ? { originalSale: selected.originalSale } : {}))}>
                 {t('journal.reprint')}
               </Button>
               {selected.doc.type === 'sale' && (

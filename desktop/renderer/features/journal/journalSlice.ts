@@ -1,6 +1,7 @@
 // Today's journal of this terminal: its sales and returns of the store's business day, newest first, with voids
 // marked. Read by id range (a terminal's ids are numbered, newest last), never by a secondary index: the
-// terminal keeps no views (PouchDB map/reduce is slow to build on the client).
+// terminal keeps no views (PouchDB map/reduce is slow to build on the client). A return comes with the sale it
+// refunds, when this till still has it, so its reprint names the products as the first print did.
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { terminalTypePrefix, voidId } from '../../../../shared/model/ids';
 import type { Return, Sale, Void } from '../../../../shared/model/types';
@@ -12,6 +13,8 @@ import { docsByIds, type LocalDb } from '../checkout/localDb';
 export interface JournalEntry {
   doc: Sale | Return;
   voided: boolean;
+  /** For a return: the sale it refunds, when it is in the local replica (its lines carry the product names). */
+  originalSale?: Sale;
 }
 
 export interface JournalState {
@@ -75,9 +78,17 @@ export const loadJournal = (): AppThunk<Promise<void>> => async (dispatch, _getS
     ofDay<Sale>(db, terminalTypePrefix('sale', till.config.storeId, till.terminalId), date),
     ofDay<Return>(db, terminalTypePrefix('return', till.config.storeId, till.terminalId), date),
   ]);
-  const voids = new Set((await docsByIds<Void>(db, sales.map((s) => voidId(s._id)))).map((v) => v.saleId));
+  const [voidDocs, originals] = await Promise.all([
+    docsByIds<Void>(db, sales.map((s) => voidId(s._id))),
+    docsByIds<Sale>(db, [...new Set(returns.map((r) => r.originalSaleId))]),
+  ]);
+  const voids = new Set(voidDocs.map((v) => v.saleId));
+  const originalById = new Map(originals.map((s) => [s._id, s]));
   const entries: JournalEntry[] = [...sales, ...returns]
     .sort((a, b) => b.seq - a.seq)
-    .map((doc) => ({ doc, voided: doc.type === 'sale' && voids.has(doc._id) }));
+    .map((doc) => {
+      const originalSale = doc.type === 'return' ? originalById.get(doc.originalSaleId) : undefined;
+      return { doc, voided: doc.type === 'sale' && voids.has(doc._id), ...(originalSale ? { originalSale } : {}) };
+    });
   dispatch(journalLoaded({ businessDate: date, entries }));
 };

@@ -6,6 +6,7 @@ import { Fragment, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Wire } from '../../../../shared/api/client';
 import type { RegisterFigures } from '../../../../shared/pos/register';
+import { useFormat } from '../../app/format';
 import { useAppSelector } from '../../app/store';
 import { useReportFormat } from './parts';
 
@@ -24,6 +25,7 @@ function Line({ label, value, strong = false }: { label: string; value: string; 
 export function FigureLines({ figures }: { figures: Figures }) {
   const { t } = useTranslation();
   const f = useReportFormat();
+  const fmt = useFormat();
   const lang = useAppSelector((s) => s.ui.lang);
   const tenders = useAppSelector((s) => s.catalog.tenders);
   const tenderName = (id: string) => tenders.find((x) => x._id === id)?.name[lang] ?? id;
@@ -77,7 +79,7 @@ export function FigureLines({ figures }: { figures: Figures }) {
           <Line label={t('reports.paper.cashIn')} value={m(figures.cashIn)} />
           <Line label={t('reports.paper.cashOut')} value={neg(figures.cashOut)} />
           {figures.foreignCash.map((x) => (
-            <Line key={x.currency} label={`${t('reports.paper.foreign')} ${x.currency}`} value={(x.amount / 100).toFixed(2)} />
+            <Line key={x.currency} label={`${t('reports.paper.foreign')} ${x.currency}`} value={fmt.foreignMoney(x.amount, x.currency)} />
           ))}
           <Line label={t('reports.paper.expected')} value={m(figures.expectedCash)} strong />
           {figures.countedCash !== undefined && <Line label={t('reports.paper.counted')} value={m(figures.countedCash)} />}

@@ -66,7 +66,7 @@ export function PaymentDialog() {
   const suggested = (tt: Tender | null): string => {
     if (!tt || remaining <= 0) return '';
     const minor = tt.kind === 'foreign' && tt.rateToBase ? Math.ceil((remaining * 1_000_000) / tt.rateToBase) : remaining;
-    return (minor / 100).toFixed(2);
+    return fmt.amountInput(minor);
   };
   // Every payment starts on cash: the dialog stays mounted, and the last customer's tender (dollars, a card)
   // must not be the next one's default.
@@ -189,7 +189,7 @@ export function PaymentDialog() {
                     )}
                   </div>
                   <Group gap={4} wrap="nowrap">
-                    <Text fw={700}>{tt?.kind === 'foreign' ? `${(e.amount / 100).toFixed(2)} ${tt.currency ?? ''}` : fmt.money(e.amount)}</Text>
+                    <Text fw={700}>{tt?.kind === 'foreign' ? fmt.foreignMoney(e.amount, tt.currency ?? fmt.currency) : fmt.money(e.amount)}</Text>
                     <ActionIcon variant="subtle" color="red" size={44} onClick={() => dispatch(tenderRemoved(i))} aria-label={t('payment.removeTender')} disabled={committing}>
                       <IconTrash size={18} />
                     </ActionIcon>

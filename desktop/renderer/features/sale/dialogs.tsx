@@ -156,7 +156,7 @@ export function PriceDialog({ onClose }: { onClose: () => void }) {
   const fmt = useFormat();
   const { cart, selectedLine } = useAppSelector((s) => s.sale);
   const line = cart.lines.find((l) => l.lineNo === selectedLine);
-  const [text, setText] = useState(line ? (line.unitPrice / 100).toFixed(2) : '');
+  const [text, setText] = useState(line ? fmt.amountInput(line.unitPrice) : '');
   const [bad, setBad] = useState(false);
   if (!line) return null;
   const submit = (e: FormEvent) => {

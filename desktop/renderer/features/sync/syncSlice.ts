@@ -18,7 +18,7 @@ export interface SyncSliceState {
 }
 
 const initialState: SyncSliceState = {
-  status: { state: 'connecting', pendingUp: null, lastSyncAt: null, error: null },
+  status: { state: 'connecting', pendingUp: null, lastSyncAt: null, error: null, errorCode: null },
   refused: [],
   storage: { persisted: null, usage: null, quota: null },
 };
