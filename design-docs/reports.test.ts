@@ -25,9 +25,9 @@ async function viewOf(kind: 'reports' | 'hq-store', ddoc: string, view: string) 
 }
 
 describe('design-docs: the report views (issue #13)', () => {
-  it('the reports database has one design document of views, with native reduces only, and the validator', async () => {
+  it('the reports database has the report views (native reduces only), the dashboard view and the validator', async () => {
     const docs = await compileDesignDocs('reports');
-    expect(docs.map((d) => d._id).sort()).to.deep.equal(['_design/caja_validate', '_design/reports']);
+    expect(docs.map((d) => d._id).sort()).to.deep.equal(['_design/caja_validate', '_design/dashboard', '_design/reports']);
     const views = docs.find((d) => d._id === '_design/reports')!.views!;
     for (const v of Object.values(views)) expect(v.reduce).to.be.oneOf(['_sum', '_count', '_stats']);
   });
@@ -65,6 +65,30 @@ describe('design-docs: the report views (issue #13)', () => {
     // Anything else is not emitted.
     rows.length = 0;
     map({ _id: 'sale:S001:T1:000001', type: 'sale' });
+    expect(rows).to.deep.equal([]);
+  });
+
+  it('the dashboard map emits one row per day roll-up, its totals and hours, and nothing for months, years or other documents', async function () {
+    this.timeout(60_000);
+    const stores = [{ storeId: 'S001', timeZone: 'America/Mexico_City', taxMode: 'exclusive' as const, terminals: ['T1'] }];
+    const gen = generateChainDocs({ seed: 5, stores, from: '2025-05-25', days: 10 });
+    const rollups = memoryRollups(rawOf({ docs: [...gen.docs, ...gen.late], timeZones: { S001: 'America/Mexico_City' }, catalog: gen.catalog }));
+    const rows: Array<[unknown, unknown]> = [];
+    const map = load((await viewOf('reports', 'dashboard', 'days')).map, rows);
+    let days = 0;
+    for (const doc of rollups.values()) {
+      rows.length = 0;
+      map(JSON.parse(JSON.stringify(doc)));
+      if (doc.level !== 'd') {
+        expect(rows, doc._id).to.deep.equal([]);
+        continue;
+      }
+      days++;
+      expect(rows, doc._id).to.deep.equal([[[doc.period, doc.scope], [doc.s.t?.[0]?.[1] ?? [], doc.s.h?.[0]?.[1] ?? []]]]);
+    }
+    expect(days).to.be.greaterThan(10);
+    rows.length = 0;
+    map({ _id: 'sale:S001:T1:000001', type: 'sale', level: 'd', s: {} });
     expect(rows).to.deep.equal([]);
   });
 

@@ -23,7 +23,7 @@ import { CURRENT_SCHEMA } from '../shared/model/types';
 import type {
   CashMovement, Product, Return, Sale, Shift, ShiftClose, StockMovement, Transfer, TransferArrival, Void, ZReport,
 } from '../shared/model/types';
-import { CHAIN, REPORT_VIEW } from '../shared/reports/layout';
+import { CHAIN } from '../shared/reports/layout';
 import { addDays, childPeriods } from '../shared/reports/periods';
 import { localDateHour, rollupDay, rollupDoc, rollupId, type ProductFacts, type RollupDoc } from '../shared/reports/rollup';
 import { sameSections, sumSections, type Sections } from '../shared/reports/sections';
@@ -217,24 +217,9 @@ export class RollupJob {
       return;
     }
     this.opts.log.info('rollups.written', { days: count, ms: Date.now() - started });
-    await this.refreshView();
     // A few days (a till selling) are summed for the chain at once; a backlog waits for the chain pass to be
     // worth it, so a store catching up does not make the chain sum every day many times.
     if (this.opts.chain && chainDays.size) this.scheduleChain(chainDays.size <= 5 ? this.debounceMs : Math.max(this.debounceMs, Math.min(10_000, this.lastChainMs)));
-  }
-
-  /**
-   * Brings the report view's index up to what was just written. The writer pays for the index, not the next
-   * reader: the chain dashboard reads with `stale=update_after` (hq/services/chainDashboard.ts), so a poll
-   * never waits on re-indexing a chain year's products; what this job has written is in the view once this
-   * returns. A failure only costs that freshness: the next reader with a plain read updates the index.
-   */
-  private async refreshView(): Promise<void> {
-    try {
-      await this.opts.couch.request(`/${REPORTS_DB}/${REPORT_VIEW}?limit=0`);
-    } catch (err) {
-      this.opts.log.warn('rollups.view_refresh_failed', { err: err instanceof Error ? err : String(err) });
-    }
   }
 
   // ---------- store days ----------
@@ -440,7 +425,6 @@ export class RollupJob {
       for (const [d, n] of Object.entries(cur?.days ?? {})) if (seen[d] !== n) days[d] = n;
       return { _id: CHAIN_DIRTY_ID, days };
     });
-    await this.refreshView();
     this.lastChainMs = Date.now() - started;
     this.opts.log.info('rollups.chain_written', { days: pending.length, ms: this.lastChainMs });
     if (left && Object.keys(left.days).length) this.scheduleChain(Math.max(this.debounceMs, 2 * this.lastChainMs));

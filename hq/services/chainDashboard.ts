@@ -3,9 +3,9 @@
 //
 // Where the figures come from is ONE function, `dayFigures`: the per-store day roll-ups the reports engine
 // keeps in HQ's `caja-reports` (`rollup:<store>:<day>`, server-kit/rollupJob.ts, written within about a
-// second of a sale reaching HQ). One keyed read of the report view (`_design/reports/_view/rollup`,
-// reduce=false) answers every store's totals (section `t`) and sales per local hour (section `h`, already in
-// the store's zone) for all the days asked, instead of a `sales_by_hour` range per store and day (about 5 s
+// second of a sale reaching HQ), through the dashboard's own small view of them (`_design/dashboard/_view/days`:
+// [day, scope] -> [totals `t`, sales per local hour `h`, already in the store's zone]). One range per day
+// answers every store and the chain, instead of a `sales_by_hour` range per store and day (about 5 s
 // for 200 stores). A store day without a roll-up (nothing sold, or not rolled up yet) is all zeros.
 //
 // Figures are attributed as the X and Z reports attribute them (shared/pos/register.ts): a voided sale is out
@@ -18,7 +18,7 @@ import type { ChainCurrencyTotals, ChainDashboard, DashboardStoreRow, DayTotals,
 import { money, roundHalfUp } from '../../shared/money';
 import { REPORTS_DB } from '../../shared/model/names';
 import { businessDate } from '../../shared/pos/clock';
-import { CHAIN, H, H_LEN, HOURS, REPORT_VIEW, T } from '../../shared/reports/layout';
+import { CHAIN, H, H_LEN, HOURS, T } from '../../shared/reports/layout';
 import type { StoreRecord } from './model';
 import { listStores } from './stores';
 
@@ -53,8 +53,8 @@ export interface Figures {
 }
 
 const DAY_MS = 86_400_000;
-/** Keys per keyed read of the view (each key is a lookup of its own in the embedded server's index). */
-const KEYS_PER_READ = 500;
+/** The dashboard's own small view of the day roll-ups (design-docs/reports/dashboard/views/days/map.js). */
+const DASHBOARD_VIEW = '_design/dashboard/_view/days';
 
 function emptyDay(): StoreDayFigures {
   return { salesCount: 0, revenue: 0, tax: 0, discounts: 0, voidsCount: 0, voidsAmount: 0, returnsCount: 0, returnsAmount: 0 };
@@ -64,7 +64,8 @@ function emptyHours(): Hours {
   return Array.from({ length: HOURS }, (): [number, number] => [0, 0]);
 }
 
-type ViewRow = { key: string[]; value: number[] };
+/** A row of the dashboard view: [day, scope] -> [totals (section `t`), sales per local hour (section `h`)]. */
+type DayRow = { key: [string, string]; value: [number[], number[]] };
 
 /** A store day's figures from its totals (section `t`, shared/reports/layout.ts T). */
 function figuresOf(v: readonly number[]): StoreDayFigures {
@@ -96,46 +97,32 @@ function sumsTo(parts: ReadonlyArray<readonly number[]>, whole: readonly number[
   return true;
 }
 
-/**
- * Reads answer from the index as it stands and start its update afterwards (`stale=update_after`, CouchDB's
- * `update=lazy`): the roll-up job brings the index up to date right after each write (server-kit/rollupJob.ts
- * refreshView), so a poll never waits on re-indexing a chain year's products and still shows all the job has
- * written.
- */
-const STALE = 'update_after';
-
-async function viewRange(couch: CouchHandle, startkey: unknown[], endkey: unknown[]): Promise<ViewRow[]> {
-  const q = new URLSearchParams({ reduce: 'false', stale: STALE, startkey: JSON.stringify(startkey), endkey: JSON.stringify(endkey) });
-  return (await couch.request<{ rows: ViewRow[] }>(`/${REPORTS_DB}/${REPORT_VIEW}?${q.toString()}`)).rows;
-}
-
-async function viewKeys(couch: CouchHandle, keys: readonly unknown[][]): Promise<ViewRow[]> {
-  const out: ViewRow[] = [];
-  for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
-    const res = await couch.request<{ rows: ViewRow[] }>(`/${REPORTS_DB}/${REPORT_VIEW}?reduce=false&stale=${STALE}`, { method: 'POST', body: { keys: keys.slice(i, i + KEYS_PER_READ) } });
-    out.push(...res.rows);
-  }
-  return out;
-}
-
-/** One day at every store: each store's totals (only stores with figures that day), and the chain's. */
+/** One day at every store: each store's totals and hours (only stores with figures that day), and the chain's. */
 interface DayRead {
   totals: Map<string, number[]>;
+  hours: Map<string, number[]>;
   chainTotals: number[] | null;
   chainHours: number[] | null;
 }
 
-/**
- * The days at every store: per day one range of the per-store totals, and one keyed read of the chain's
- * roll-ups of all the days (the embedded server runs the reads of one view one after another).
- */
+/** The days at every store and the chain: one range of the dashboard view per day. */
 async function readDays(couch: CouchHandle, days: readonly string[]): Promise<Map<string, DayRead>> {
-  const chainKeys = days.flatMap((day) => [['t', CHAIN, 'd', day], ['h', CHAIN, 'd', day]]);
-  const [chain, ...stores] = await Promise.all([viewKeys(couch, chainKeys), ...days.map((day) => viewRange(couch, ['ts', 'd', day], ['ts', 'd', day, {}]))]);
-  const chainOf = (section: string, day: string) => chain?.find((r) => r.key[0] === section && r.key[3] === day)?.value ?? null;
-  return new Map(
-    days.map((day, i) => [day, { totals: new Map((stores[i] ?? []).map((r) => [r.key[3] as string, r.value])), chainTotals: chainOf('t', day), chainHours: chainOf('h', day) }]),
-  );
+  const read = async (day: string): Promise<DayRead> => {
+    const q = new URLSearchParams({ startkey: JSON.stringify([day]), endkey: JSON.stringify([day, {}]) });
+    const { rows } = await couch.request<{ rows: DayRow[] }>(`/${REPORTS_DB}/${DASHBOARD_VIEW}?${q.toString()}`);
+    const out: DayRead = { totals: new Map(), hours: new Map(), chainTotals: null, chainHours: null };
+    for (const { key, value } of rows) {
+      if (key[1] === CHAIN) {
+        out.chainTotals = value[0];
+        out.chainHours = value[1];
+      } else {
+        out.totals.set(key[1], value[0]);
+        out.hours.set(key[1], value[1]);
+      }
+    }
+    return out;
+  };
+  return new Map(await Promise.all(days.map(async (day) => [day, await read(day)] as const)));
 }
 
 /**
@@ -143,11 +130,10 @@ async function readDays(couch: CouchHandle, days: readonly string[]): Promise<Ma
  * code -> days; a day with nothing is all zeros), and the sales per local hour of each group of store days
  * (`groups`). Everything else here works on its answer only.
  *
- * Per day asked, one range of the view's per-store totals (`['ts', 'd', day, store]`: every store that day in
- * one read), and the chain's roll-ups of the days in one keyed read. A group's hours of a day are the chain's when the group holds
- * every store with figures that day and the chain's totals are the sum of theirs (the chain's roll-up is
- * summed a moment after the stores': until then, or for a group that is only part of the chain, such as one
- * currency of two, they are the group's selling stores' own `h`, one keyed read for all of them).
+ * Per day asked, one range of the dashboard view (every store and the chain that day). A group's hours of a
+ * day are the chain's when the group holds every store with figures that day and the chain's totals are the
+ * sum of theirs (the chain's roll-up is summed a moment after the stores': until then, or for a group that is
+ * only part of the chain, such as one currency of two, they are the sum of the group's selling stores' own).
  */
 export async function dayFigures(couch: CouchHandle, stores: readonly FigureStore[], dates: ReadonlyMap<string, readonly string[]>, groups: readonly HourGroup[] = []): Promise<Figures> {
   const days = [...new Set([...[...dates.values()].flat(), ...groups.flatMap((g) => g.map((x) => x.day))])].sort();
@@ -177,11 +163,7 @@ export async function dayFigures(couch: CouchHandle, stores: readonly FigureStor
       else for (const code of mine) ownHours.push({ group: i, code, day });
     }
   });
-  if (ownHours.length) {
-    const keys = new Map(ownHours.map(({ code, day }) => [JSON.stringify(['h', code, 'd', day]), ['h', code, 'd', day]]));
-    const rows = new Map((await viewKeys(couch, [...keys.values()])).map((r) => [JSON.stringify(r.key), r.value]));
-    for (const { group, code, day } of ownHours) addHours(hours[group] as Hours, rows.get(JSON.stringify(['h', code, 'd', day])) ?? []);
-  }
+  for (const { group, code, day } of ownHours) addHours(hours[group] as Hours, reads.get(day)?.hours.get(code) ?? []);
   return { table, hours };
 }
 
