@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import type { BenchLine } from './index';
 import { QUICK, runTerminalBench } from './terminal';
+import { buildApp } from '../../tests/support/appBuild';
 
 // --quick measures 5,000 products and says so: the 100k name is the full run's.
 const METRICS = ['terminal_scan_to_cart_p99_ms', 'terminal_commit_p99_ms', 'terminal_cold_start_ms', 'terminal_first_sync_5k_s'];
@@ -13,7 +14,7 @@ describe('caja bench terminal (issue #11 speed)', function () {
 
   it('emits the four metrics with their baselines, well-formed', async () => {
     const lines: BenchLine[] = [];
-    await runTerminalBench((l) => lines.push(l), QUICK, () => undefined);
+    await runTerminalBench((l) => lines.push(l), QUICK, () => undefined, () => buildApp('till'));
     expect(lines.map((l) => l.metric)).to.deep.equal(METRICS);
     for (const l of lines) {
       const parsed = JSON.parse(JSON.stringify(l)) as Record<string, unknown>;

@@ -661,7 +661,11 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 const p99 = (values: number[]) => round1(percentile(values, 99));
 
 /** Runs the terminal suite with the given sizes; `log` gets progress lines (stderr in the CLI). */
-export async function runTerminalBench(emit: (line: BenchLine) => void, sizes: TerminalSizes, log: Log): Promise<void> {
+/**
+ * `buildRenderer` builds desktop/renderer/dist; a test process that has built it already for its browser tests
+ * (tests/support/appBuild.ts) passes its own once-per-process build instead of paying for a second one.
+ */
+export async function runTerminalBench(emit: (line: BenchLine) => void, sizes: TerminalSizes, log: Log, buildRenderer?: () => Promise<void>): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'caja-bench-terminal-'));
   const profile = `${dir}/chromium-profile`;
   let chain: Chain | null = null;
@@ -670,7 +674,8 @@ export async function runTerminalBench(emit: (line: BenchLine) => void, sizes: T
     // The relay serves desktop/renderer/dist: build it as `npx vite build --config ...` does (imported lazily,
     // as in desktop/renderer/e2e/till.test.ts: statically imported under tsx, vite 8 fails to resolve itself).
     const vite: typeof Vite = await import('vite');
-    await vite.build({ configFile: `${ROOT}desktop/renderer/vite.config.ts`, logLevel: 'warn' });
+    if (buildRenderer) await buildRenderer();
+    else await vite.build({ configFile: `${ROOT}desktop/renderer/vite.config.ts`, logLevel: 'warn' });
     const kitJs = await buildKit(vite);
     const catalog = generateCatalog({ products: sizes.products });
     const barcodes = scannable(catalog.products, sizes.sales * sizes.scansPerSale);

@@ -1,9 +1,11 @@
-// Issue #5: a day at a store, end to end. HQ and a relay run in-process on loopback with embedded CouchDB;
-// a paired terminal (PouchDB replica) opens its register, rings 50 sales with mixed tenders, voids one, takes
-// a return, drops cash, prints an X, closes with a variance, opens a second shift that is left open; then a
-// manager closes the day through the relay API. Every figure is checked against totals computed by hand in
-// this file (plain arithmetic over the plan of the day, not shared/pos), and the Z and the closes must reach
-// HQ's caja-store-s001.
+// Issue #5: a day at a store, end to end. HQ and a relay run in-process on loopback, each on the embedded
+// CouchDB server or on Apache CouchDB 3.5 (the integration matrix of issue #14, tests/support/couchMatrix.ts);
+// a paired terminal (PouchDB replica, first synced from the relay's snapshot as the till does) opens its
+// register, rings 50 sales with mixed tenders, voids one, takes a return, drops cash, prints an X, closes
+// with a variance, opens a second shift that is left open; then a manager closes the day through the relay
+// API. Every figure is checked against totals computed by hand in this file (plain arithmetic over the plan
+// of the day, not shared/pos), and the sales (each exactly once), the Z and the closes must reach HQ's
+// caja-store-s001; a price edited at HQ then reaches the terminal.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import express from 'express';
@@ -15,7 +17,9 @@ import { LocalCatalog } from '../../desktop/renderer/features/checkout/localCata
 import { commitReturn, commitSale, commitVoid, type Till } from '../../desktop/renderer/features/checkout/commit';
 import { commitShiftClose, commitCashMovement, commitShiftOpen, xReportOf } from '../../desktop/renderer/features/register/register';
 import type { Pairing } from '../../desktop/renderer/data/terminalSync';
-import { terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
+import { startTerminalPull, terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
+import type { BootstrapResult } from '../../shared/sync/bootstrap';
+import { describeMatrix, type Combo, type CouchPool } from '../support/couchMatrix';
 import { loginWithPin } from '../../desktop/renderer/features/session/pinLogin';
 import { startHq, type HqServer } from '../../hq/server';
 import { CATALOG_DB, hqStoreDbName } from '../../shared/model/names';
@@ -52,6 +56,8 @@ function testProduct(sku: string, price: number, barcode: string): Product {
 }
 const A = testProduct('TEST-A', PRICE_A, ean('750999900001'));
 const B = testProduct('TEST-B', PRICE_B, ean('750999900002'));
+/** What the till needs from HQ before it rings: the store's config, the test products, their tender and taxes. */
+const NEEDED = ['config:hq', A._id, B._id, 'tender:usd', 'taxgroup:std', 'taxrate:iva16'];
 
 // ---------- the plan of the day, and its figures by hand ----------
 type Kind = 'card' | 'cash' | 'split' | 'usd';
@@ -150,7 +156,10 @@ function checkFigures(f: RegisterFigures, e: ReturnType<typeof expectedShift1>) 
   expect(f.expectedCash, 'expectedCash').to.equal(e.expectedCash);
 }
 
-describe('day close at the relay (issue #5)', function () {
+describeMatrix('day close at the relay (issue #5)', { relays: 1 }, dayCloseSuite);
+
+/** The suite on one combination of servers. */
+function dayCloseSuite(this: Mocha.Suite, combo: Combo, pool: CouchPool): void {
   this.timeout(180_000);
   let hq: HqServer;
   let relay: RelayServer;
@@ -161,11 +170,12 @@ describe('day close at the relay (issue #5)', function () {
   const cleanups: Array<() => Promise<void>> = [];
   let adminToken = '';
   let api = ''; // base URL serving the day close routes
+  let boot: BootstrapResult | null = null;
 
   before(async () => {
     const tmp = await tempDir();
     cleanups.push(tmp.cleanup);
-    hq = await startHq(testConfig(`${tmp.dir}/hq`), testLogger());
+    hq = await startHq(testConfig(`${tmp.dir}/hq`, await pool.config(combo, 'hq')), testLogger());
     await hq.couch.nano.use(CATALOG_DB).bulk({ docs: [...generateCatalog({ products: 40 }).docs, A, B] });
     adminToken = (await http<{ accessToken: string }>('POST', `${hq.url}/api/v1/auth/login`, { username: 'admin', password: 'admin-password-1' })).body.accessToken;
     const auth = { Authorization: `Bearer ${adminToken}` };
@@ -176,7 +186,7 @@ describe('day close at the relay (issue #5)', function () {
       expect((await http('PUT', `${hq.url}/api/v1/users/${created.body.id}/store-roles`, { S001: [role] }, auth)).status).to.equal(200);
     }
     const token = (await http<{ token: string }>('POST', `${hq.url}/api/v1/stores/S001/provision`, {}, auth)).body.token;
-    relay = await startRelay(testConfig(`${tmp.dir}/relay`, { syncToken: token }), testLogger());
+    relay = await startRelay(testConfig(`${tmp.dir}/relay`, { syncToken: token, ...(await pool.config(combo, 'relay')) }), testLogger());
     expect(relay.state().provision.state).to.equal('provisioned');
 
     // The lead mounts dayCloseRouter in the relay app; until then this test mounts it beside the relay, on the
@@ -192,7 +202,12 @@ describe('day close at the relay (issue #5)', function () {
     } else api = relay.url;
 
     // Pair a terminal (the manager's PIN is checked against the user HQ sent down) and sync it live.
-    await waitFor(async () => (await relay.couch.request<{ rows: unknown[] }>('/caja-store/_all_docs?startkey=%22user:%22&endkey=%22user:%EF%BF%B0%22')).rows.length === 2, { what: 'users at the relay', timeoutMs: 30_000 });
+    // Users, catalog and config down at the relay first, so the terminal's snapshot holds them.
+    await waitFor(async () => {
+      const users = await relay.couch.request<{ rows: unknown[] }>('/caja-store/_all_docs?startkey=%22user:%22&endkey=%22user:%EF%BF%B0%22');
+      const docs = await relay.couch.request<{ rows: Array<{ value?: { deleted?: boolean } }> }>('/caja-store/_all_docs', { method: 'POST', body: { keys: NEEDED } });
+      return users.rows.length === 2 && docs.rows.every((r) => r.value && !r.value.deleted);
+    }, { what: 'users, catalog and config at the relay', timeoutMs: 30_000 });
     const code = await http<{ code: string }>('POST', `${relay.url}/api/v1/terminals/pairing-code`, { username: 'mario', pin: '9999' });
     const paired = await http<Pairing>('POST', `${relay.url}/api/v1/terminals/pair`, { code: code.body.code, name: 'Till 1' });
     expect(paired.status, JSON.stringify(paired.body)).to.equal(201);
@@ -200,11 +215,13 @@ describe('day close at the relay (issue #5)', function () {
     local = new PouchDB(`dayclose-terminal-${Date.now()}`, { adapter: 'memory' });
     const remote = remoteDb(`${pairing.couchdbUrl}/${pairing.db}`, terminalTokenSource(pairing));
     const opts = terminalSyncOptions('S001', new Date().toISOString().slice(0, 10));
-    syncs.push(local.replicate.from(remote, opts.pull));
+    // The till's first sync: a snapshot of the relay's documents, then the live pull from its sequence.
+    const pull = await startTerminalPull(local, remote, opts.pull);
+    boot = pull.bootstrap;
+    syncs.push(pull.replication);
     syncs.push(local.replicate.to(remote, opts.push));
     await waitFor(async () => {
-      const ids = ['config:hq', A._id, B._id, 'tender:usd', 'taxgroup:std', 'taxrate:iva16'];
-      const res = await local.allDocs({ keys: ids });
+      const res = await local.allDocs({ keys: NEEDED });
       const users = await local.allDocs({ startkey: 'user:', endkey: 'user:\ufff0' });
       return res.rows.every((r) => 'value' in r && !r.value.deleted) && users.rows.length === 2;
     }, { what: 'catalog, config and users on the terminal', timeoutMs: 60_000 });
@@ -220,7 +237,10 @@ describe('day close at the relay (issue #5)', function () {
     for (const c of cleanups) await c();
   });
 
-  it('rings a day on a terminal, closes it at the relay, and the Z and closes reach HQ', async () => {
+  it('rings a day on a terminal, closes it at the relay, and the sales, the Z and the closes reach HQ', async () => {
+    // The terminal started from a snapshot of the relay (catalog, config and users came down HQ -> relay).
+    expect(boot?.state).to.equal('copied');
+    expect(boot?.written).to.be.at.least(NEEDED.length + 2);
     index = await LocalCatalog.open(local);
     const config = index.config() as StoreConfig;
     expect(config.taxMode).to.equal('inclusive');
@@ -351,5 +371,22 @@ describe('day close at the relay (issue #5)', function () {
     await waitFor(async () => (await atHq(z._id)) && (await atHq(`shiftclose:${shift1._id}`)) && (await atHq(`shiftclose:${shift2._id}`)), { what: 'Z and closes at HQ', timeoutMs: 30_000 });
     const zAtHq = (await hqDb.get(z._id)) as unknown as ZReport;
     expect((zAtHq.totals as ZTotals).salesTotal).to.equal(eDay.salesTotal);
+
+    // Every sale rung at the terminal is at HQ exactly once: the terminal's revision, no conflict.
+    const range = { startkey: 'sale:S001:T1:', endkey: 'sale:S001:T1:\ufff0' };
+    const atTerminal = (await local.allDocs(range)).rows.map((r) => [r.id, r.value.rev]);
+    expect(atTerminal).to.have.length(52);
+    const hqSales = async () => (await hqDb.list({ ...range, conflicts: true, include_docs: true })).rows;
+    await waitFor(async () => (await hqSales()).length === 52 || null, { what: 'the 52 sales at HQ', timeoutMs: 30_000 });
+    const rows = await hqSales();
+    expect(rows.map((r) => [r.id, r.value.rev])).to.deep.equal(atTerminal);
+    expect(rows.filter((r) => (r.doc as { _conflicts?: unknown } | undefined)?._conflicts).map((r) => r.id)).to.deep.equal([]);
   });
-});
+
+  it('a price edited at HQ reaches the terminal', async () => {
+    const auth = { Authorization: `Bearer ${adminToken}` };
+    const edited = await http<{ price: number }>('PATCH', `${hq.url}/api/v1/products/${B.sku}`, { price: PRICE_B + 100 }, auth);
+    expect(edited.status, JSON.stringify(edited.body)).to.equal(200);
+    await waitFor(async () => ((await local.get<{ price: number }>(B._id)).price === PRICE_B + 100) || null, { what: 'the new price on the terminal', timeoutMs: 30_000 });
+  });
+}

@@ -1,5 +1,6 @@
 // Issue #3: stores, provisioning tokens, identities and access control — on real HTTP servers over
-// loopback with embedded CouchDB servers and PouchDB replicas.
+// loopback with PouchDB replicas, and HQ and the relays each on the embedded CouchDB server or on Apache
+// CouchDB 3.5 (the integration matrix of issue #14, tests/support/couchMatrix.ts).
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import jwt from 'jsonwebtoken';
@@ -16,10 +17,14 @@ import type { RelayServer } from '../../store-relay/server';
 import { startHq } from '../../hq/server';
 import type { HqServer } from '../../hq/server';
 import { CATALOG_DB, hqStoreDbName } from '../../shared/model/names';
+import { describeMatrix, type Combo, type CouchPool } from '../support/couchMatrix';
 
 const PRODUCTS = 150;
 
-describe('stores, provisioning and access control (issue #3)', function () {
+describeMatrix('stores, provisioning and access control (issue #3)', { relays: 2 }, storeSuite);
+
+/** The suite on one combination of servers. */
+function storeSuite(this: Mocha.Suite, combo: Combo, pool: CouchPool): void {
   this.timeout(120_000);
   let hq: HqServer;
   let cleanup: Array<() => Promise<void>> = [];
@@ -43,9 +48,16 @@ describe('stores, provisioning and access control (issue #3)', function () {
   }
 
   async function relayWith(name: string, syncToken: string | null): Promise<RelayServer> {
-    const relay = await startRelay(testConfig(`${dataDir}/${name}`, { syncToken }), testLogger());
+    const relay = await startRelay(testConfig(`${dataDir}/${name}`, { syncToken, ...(await pool.config(combo, name)) }), testLogger());
     relays.push(relay);
     return relay;
+  }
+
+  /** Closes a relay that is done with (a refused one) and hands its CouchDB back to the pool. */
+  async function closeRelay(relay: RelayServer, name: string): Promise<void> {
+    await relay.close();
+    relays.splice(relays.indexOf(relay), 1);
+    pool.release(name);
   }
 
   async function relayDocCount(relay: RelayServer, prefix: string): Promise<number> {
@@ -66,7 +78,7 @@ describe('stores, provisioning and access control (issue #3)', function () {
     const tmp = await tempDir();
     dataDir = tmp.dir;
     cleanup.push(tmp.cleanup);
-    hq = await startHq(testConfig(`${dataDir}/hq`), testLogger());
+    hq = await startHq(testConfig(`${dataDir}/hq`, await pool.config(combo, 'hq')), testLogger());
     const catalog = generateCatalog({ products: PRODUCTS });
     await hq.couch.nano.use(CATALOG_DB).bulk({ docs: catalog.docs });
     const login = await http<{ accessToken: string }>('POST', `${hq.url}/api/v1/auth/login`, { username: 'admin', password: 'admin-password-1' });
@@ -118,6 +130,7 @@ describe('stores, provisioning and access control (issue #3)', function () {
     const status = await http<{ provision: { error: { code: string } } }>('GET', `${again.url}/api/v1/sync/status`);
     expect(status.body.provision.error.code).to.equal('token_used');
     expect((await http('GET', `${again.url}/api/v1/health`)).status).to.equal(200);
+    await closeRelay(again, 'relay-s001-again');
 
     // Restarting a provisioned relay needs no token.
     const name = 'relay-s001';
@@ -137,6 +150,7 @@ describe('stores, provisioning and access control (issue #3)', function () {
     const e1 = relayExpired.state().provision as { error: { code: string; message: string } };
     expect(e1.error.code).to.equal('token_expired');
     expect(e1.error.message).to.match(/expired/);
+    await closeRelay(relayExpired, 'relay-s002-expired');
 
     const first = await token('S002');
     await token('S002'); // regenerating revokes the first
@@ -144,6 +158,7 @@ describe('stores, provisioning and access control (issue #3)', function () {
     const e2 = relayRevoked.state().provision as { error: { code: string; message: string } };
     expect(e2.error.code).to.equal('token_revoked');
     expect(e2.error.message).to.match(/revoked/);
+    await closeRelay(relayRevoked, 'relay-s002-revoked');
 
     const relayBad = await relayWith('relay-bad', 'caja1.not-a-token');
     expect((relayBad.state().provision as { error: { code: string } }).error.code).to.equal('token_malformed');
@@ -178,7 +193,7 @@ describe('stores, provisioning and access control (issue #3)', function () {
 
     // Forged, expired and exp-less CouchDB tokens, refused as CouchDB 3.5 refuses them, by HQ's and the
     // relay's CouchDB (each with its own secret, kept in its data folder).
-    const couchSecretOf = async (proc: string) => (JSON.parse(await readFile(`${dataDir}/${proc}/secrets.json`, 'utf8')) as { couch: string }).couch;
+    const couchSecretOf = async (proc: string) => pool.secretOf(proc) ?? (JSON.parse(await readFile(`${dataDir}/${proc}/secrets.json`, 'utf8')) as { couch: string }).couch;
     const forgedJwt = signCouchToken('not-the-secret', 'store:S001', ['caja-store', 'store:S001'], 60);
     for (const [base, db, proc] of [[hq.couch.url, hqStoreDbName('S001'), 'hq'], [relayA.couch.url, 'caja-store', 'relay-s001']] as const) {
       const secret = await couchSecretOf(proc);
@@ -207,6 +222,9 @@ describe('stores, provisioning and access control (issue #3)', function () {
     const before = saleFixture(1, 'S001', 'T2');
     await relayDb.insert(before);
     await waitFor(async () => (await hqStore.get(before._id).then(() => true, () => false)), { what: 'sale before revoke at HQ' });
+    // And its checkpoint written (the push idle): a checkpoint still in flight at the revoke could be the push
+    // job's first refusal, before the sale below is written, and a failing PouchDB retry reports only its first.
+    await waitFor(() => relayA.jobs().some((j) => j.snapshot().id === 'transactions-up' && j.snapshot().state === 'idle') || null, { what: 'push caught up and checkpointed' });
 
     expect((await api('POST', '/api/v1/stores/S001/revoke')).status).to.equal(200);
     const revokedAt = Date.now();
@@ -217,10 +235,11 @@ describe('stores, provisioning and access control (issue #3)', function () {
     });
     expect(Date.now() - revokedAt).to.be.lessThan(4_000 + 8_000);
     const during = saleFixture(2, 'S001', 'T2');
+    // Taken before the write: the push's refusal may be stamped before the write's answer reaches this test.
+    const writingAt = new Date().toISOString();
     await relayDb.insert(during);
-    const insertedAt = new Date().toISOString();
     // The push job tries, and is refused, after the sale was written: it did not go up.
-    await waitFor(() => relayA.errors().some((e) => e.job === 'transactions-up' && e.at > insertedAt && e.type === 'token_rejected') || null, {
+    await waitFor(() => relayA.errors().some((e) => e.job === 'transactions-up' && e.at >= writingAt && e.type === 'token_rejected') || null, {
       what: 'push refused after the sale was written',
       timeoutMs: 20_000,
     });
@@ -307,4 +326,4 @@ describe('stores, provisioning and access control (issue #3)', function () {
     await local.destroy();
     expect(identity?.storeCode).to.equal('S001');
   });
-});
+}
