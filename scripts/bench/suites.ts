@@ -7,3 +7,4 @@ registerSuite('terminal', async () => (await import('./terminal')).default);
 registerSuite('hq', async () => (await import('./hq')).default);
 registerSuite('reports', async () => (await import('./reports')).default);
 registerSuite('durability', async () => (await import('./durability')).default);
+registerSuite('scale', async () => (await import('./scale')).default);
