@@ -4,8 +4,8 @@
 // screen readers reach, since a picture of bars says nothing to them.
 import { AreaChart, BarChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
-import { Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Table, Text, VisuallyHidden } from '@mantine/core';
+import { TitledSection } from '../../components/TitledSection';
 import { useT } from '../../i18n/useT';
 import { intlLocale, minorDigits } from '../../lib/format';
 import { useFormat } from '../../lib/hooks';
@@ -28,25 +28,6 @@ function useMajor(currency: string) {
   };
 }
 
-function ChartCard({ title, help, children }: { title: string; help?: string; children: ReactNode }) {
-  return (
-    <Paper withBorder p="md" radius="md" component="section" aria-label={title}>
-      <Stack gap="xs">
-        <div>
-          <Title order={2} size="h4">
-            {title}
-          </Title>
-          {help && (
-            <Text size="sm" c="dimmed">
-              {help}
-            </Text>
-          )}
-        </div>
-        {children}
-      </Stack>
-    </Paper>
-  );
-}
 
 /** Revenue per local hour, this day against last week, over the hours either traded (08:00-20:00 at least). */
 export function HourChart({ block }: { block: ChainBlock }) {
@@ -59,7 +40,7 @@ export function HourChart({ block }: { block: ChainBlock }) {
   const hours = block.hours.filter((h) => h.hour >= from && h.hour <= to);
   const data = hours.map((h) => ({ hour: hourLabel(h.hour), day: toMajor(h.revenue), lastWeek: toMajor(h.lastWeekRevenue) }));
   return (
-    <ChartCard title={t('dashboard.byHour')} help={t('dashboard.byHourHelp')}>
+    <TitledSection title={t('dashboard.byHour')} help={t('dashboard.byHourHelp')}>
       {traded.length === 0 ? (
         <Text c="dimmed" py="xl" ta="center">
           {t('dashboard.noSales')}
@@ -104,7 +85,7 @@ export function HourChart({ block }: { block: ChainBlock }) {
           </Table.Tbody>
         </Table>
       </VisuallyHidden>
-    </ChartCard>
+    </TitledSection>
   );
 }
 
@@ -116,7 +97,7 @@ export function StoresChart({ block, stores }: { block: ChainBlock; stores: read
   const data = top.map((s) => ({ store: s.code, day: toMajor(s.day.revenue), lastWeek: toMajor(s.lastWeek.revenue) }));
   const traded = top.some((s) => s.day.revenue !== 0 || s.lastWeek.revenue !== 0);
   return (
-    <ChartCard title={t('dashboard.byStore')} {...(stores.length > CHART_STORES ? { help: t('dashboard.topStores', { count: CHART_STORES }) } : {})}>
+    <TitledSection title={t('dashboard.byStore')} {...(stores.length > CHART_STORES ? { help: t('dashboard.topStores', { count: CHART_STORES }) } : {})}>
       {!traded ? (
         <Text c="dimmed" py="xl" ta="center">
           {t('dashboard.noSales')}
@@ -141,6 +122,6 @@ export function StoresChart({ block, stores }: { block: ChainBlock; stores: read
           aria-hidden
         />
       )}
-    </ChartCard>
+    </TitledSection>
   );
 }

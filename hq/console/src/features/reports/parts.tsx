@@ -5,6 +5,7 @@
 import { Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { DepartmentNode } from '../../../../../shared/api/reports';
+import { TitledSection } from '../../components/TitledSection';
 import { useT } from '../../i18n/useT';
 import { intlLocale } from '../../lib/format';
 import { useFormat } from '../../lib/hooks';
@@ -99,24 +100,12 @@ export interface Col<R> {
   render?: (r: R) => ReactNode;
 }
 
-/** A titled block of the page. */
+/** A titled block of the page (kept together when printed: reports.css `.report-section`). */
 export function Section({ title, help, children, testId }: { title: string; help?: string; children: ReactNode; testId?: string }) {
   return (
-    <Paper withBorder p="md" radius="md" component="section" aria-label={title} data-testid={testId} className="report-section">
-      <Stack gap="xs">
-        <div>
-          <Title order={2} size="h4">
-            {title}
-          </Title>
-          {help && (
-            <Text size="sm" c="dimmed">
-              {help}
-            </Text>
-          )}
-        </div>
-        {children}
-      </Stack>
-    </Paper>
+    <TitledSection title={title} help={help} testId={testId} className="report-section">
+      {children}
+    </TitledSection>
   );
 }
 
