@@ -311,13 +311,15 @@ export class ReplicationJob {
       this.spec.onDocs?.(i.docs);
       this.touch();
     });
+    // Every failed attempt of a retry streak: PouchDB emits `requestError` for each, `paused` only for the first.
+    (emitter as unknown as NodeJS.EventEmitter).on('requestError', (err: unknown) => {
+      this.status.state = 'retrying';
+      if (statusOf(err) === 413) return this.shrinkBatch(err);
+      this.recordError(err);
+    });
     emitter.on('paused', (err: unknown) => {
-      if (err) {
-        this.status.state = 'retrying';
-        if (statusOf(err) === 413) return this.shrinkBatch(err);
-        this.recordError(err);
-        return;
-      }
+      // With an error: the streak's first failure, already recorded by `requestError`.
+      if (err) return;
       // Paused with no error: caught up.
       this.handedOver();
       this.status.state = 'idle';
