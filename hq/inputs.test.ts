@@ -334,6 +334,14 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
   });
 
   describe('every HQ write route, fuzzed', () => {
+    it('a store code no store can have, at the sync token route, is a 401 like a wrong secret (once a 500)', async () => {
+      // Found by the fuzz below: "\\" reached CouchDB as part of a document id, whose path it may not be in.
+      for (const storeCode of ['\\', 'a/b', '..', 's001']) {
+        const res = await http('POST', `${hq.url}/api/v1/sync/token`, { storeCode, credentialId: 'c', secret: 's' });
+        expect([res.status, res.body.error], JSON.stringify(storeCode)).to.deep.equal([401, 'store_credential_invalid']);
+      }
+    });
+
     it('answers random and malformed bodies with 2xx or 4xx {error, reason}, and a refused request leaves no document behind', async () => {
       // Subjects the fuzz may change freely (never the admin or its role: they keep the fuzz signed in).
       const fuzzUser = (await api<{ id: string }>('POST', '/api/v1/users', { username: 'fuzz.user', password: 'fuzz-password-1' })).body.id;

@@ -288,7 +288,8 @@ export async function redeemSyncToken(couch: CouchHandle, token: string): Promis
 
 /** Checks a store credential; only an active store with the current credential passes. */
 export async function authenticateStore(couch: CouchHandle, storeCode: string, credentialId: string, secret: string): Promise<StoreRecord> {
-  const store = await getDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(String(storeCode)));
+  // A code no store can have is answered like a wrong secret (and never reaches CouchDB as a document id).
+  const store = isStoreCode(storeCode) ? await getDoc<StoreRecord>(couch, HQ_DB, hqStoreRecordId(storeCode)) : null;
   const cred = store?.credential;
   if (!store || !cred || cred.id !== credentialId || !matchesHash(String(secret), cred.secretHash)) {
     throw unauthorized('store_credential_invalid', 'The store credential is not valid (revoked or re-provisioned).');
