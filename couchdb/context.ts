@@ -12,6 +12,7 @@ import { parseJsonBody, readBody, sendError, sendJson } from './http';
 import { toCouchError } from './errors';
 import { SecurityStore } from './security';
 import { Sandbox, type SandboxLimits } from './sandbox';
+import { viewEngine } from './views';
 import { KeyedMutex, ValidatorCache, guardWrites, type WriteContext } from './writes';
 import { createTaskRegistry, type TaskRegistry } from './tasks';
 import { AdminTable } from './basicAuth';
@@ -149,6 +150,9 @@ export async function createContext(opts: EmbeddedCouchOptions): Promise<ServerC
   // `db` (the leveldown to use) is a leveldb-adapter option missing from PouchDB's types.
   const defaults: PouchDB.Configuration.DatabaseConfiguration & { db: unknown } = { prefix: dataDir + path.sep, db: leveldownFor(commit) };
   const Pouch = PouchDB.defaults(defaults) as PouchClass;
+  // Views run through this server's sandbox (couchdb/views.ts), not PouchDB's per-document `node:vm`. Set on
+  // this class's own prototype: PouchDB.plugin() would change every server's.
+  Object.assign(Pouch.prototype, viewEngine(sandbox, log));
   // express-pouchdb installs pouchdb-all-dbs (a hidden extra database it never closes) unless allDbs exists.
   Pouch.allDbs = async () => [...dbNames].sort();
   const dbCache = new Map<string, PouchDB.Database>();

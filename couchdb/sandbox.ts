@@ -1,4 +1,4 @@
-// Design-document functions (validate_doc_update, filters, a view's map used as a _changes filter) run in
+// Design-document functions (validate_doc_update, filters, views' maps and JavaScript reduces) run in
 // QuickJS compiled to WebAssembly (quickjs-emscripten), the engine CouchDB 3.5 itself embeds. `node:vm` is
 // not a security boundary — `fn.constructor.constructor('return process')()` reached the host from a vm
 // context — whereas a QuickJS heap lives inside the WebAssembly module's linear memory: it holds no object
@@ -45,7 +45,12 @@ export interface SandboxLimits {
    * nothing a database holds ever runs natively; Caja's validators cost microseconds instead of ~0.5 ms.
    */
   trusted?: ReadonlyMap<string, TrustedFunction>;
+  /** The same for view map functions: the host's own map, called with the document and `emit`. */
+  trustedMaps?: ReadonlyMap<string, TrustedMap>;
 }
+
+/** A host map function standing in for a view's map of identical source. */
+export type TrustedMap = (doc: Record<string, unknown>, emit: (key: unknown, value: unknown) => void) => void;
 
 /** A host function standing in for a design-document function of identical source (see SandboxLimits.trusted). */
 export type TrustedFunction = (...args: unknown[]) => unknown;
@@ -75,11 +80,15 @@ var hasOwn = Object.prototype.hasOwnProperty, String_ = String;
 var ddoc = parse(ddocJson);
 var fns = [];
 var emitted = false;
+var collected = null;
 global.isArray = function isArray(x) { return Array.isArray(x); };
 global.toJSON = function toJSON(x) { return stringify(x); };
 global.sum = function sum(values) { var s = 0; for (var i = 0; i < values.length; i++) s += values[i]; return s; };
 global.log = function log() {};
-global.emit = function emit() { emitted = true; };
+global.emit = function emit(key, value) {
+  emitted = true;
+  if (collected) collected.push([key === undefined ? null : key, value === undefined ? null : value]);
+};
 var modules = {};
 function makeRequire(dir) {
   return function require(name) {
@@ -132,6 +141,19 @@ return {
     emitted = false;
     apply(fns[which], null, [parse(docJson)]);
     return emitted ? 'true' : 'false';
+  },
+  mapDoc: function (which, docJson) {
+    collected = [];
+    try {
+      apply(fns[which], null, [parse(docJson)]);
+      return stringify(collected);
+    } finally {
+      collected = null;
+    }
+  },
+  value: function (which, argsJson) {
+    var result = apply(fns[which], null, parse(argsJson));
+    return result === undefined ? 'null' : stringify(result);
   }
 };
 })`;
@@ -174,7 +196,7 @@ interface Isolate {
   runtime: QuickJSRuntime;
   ctx: QuickJSContext;
   deadline: number;
-  api: { compile: QuickJSHandle; callMany: QuickJSHandle; call: QuickJSHandle; emits: QuickJSHandle };
+  api: { compile: QuickJSHandle; callMany: QuickJSHandle; call: QuickJSHandle; emits: QuickJSHandle; mapDoc: QuickJSHandle; value: QuickJSHandle };
   fns: Map<string, number>;
 }
 
@@ -199,6 +221,7 @@ export class Sandbox {
   private readonly keys = new WeakMap<DesignDoc, string>();
   private readonly timeoutMs: number;
   private readonly trusted: ReadonlyMap<string, TrustedFunction>;
+  private readonly trustedMaps: ReadonlyMap<string, TrustedMap>;
   private readonly memoryBytes: number;
   private spare: QuickJSWASMModule | undefined;
   private spareLoading: Promise<void> | undefined;
@@ -215,6 +238,7 @@ export class Sandbox {
     this.spare = spare;
     this.timeoutMs = limits.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.trusted = limits.trusted ?? new Map();
+    this.trustedMaps = limits.trustedMaps ?? new Map();
     this.memoryBytes = limits.memoryBytes ?? DEFAULT_MEMORY_BYTES;
   }
 
@@ -313,6 +337,8 @@ export class Sandbox {
         callMany: ctx.getProp(apiHandle, 'callMany'),
         call: ctx.getProp(apiHandle, 'call'),
         emits: ctx.getProp(apiHandle, 'emits'),
+        mapDoc: ctx.getProp(apiHandle, 'mapDoc'),
+        value: ctx.getProp(apiHandle, 'value'),
       };
       apiHandle.dispose();
       // The same object the interrupt handler reads: run() renews `deadline` on it for every call (a copy
@@ -364,7 +390,7 @@ export class Sandbox {
    * string it answers. A failure of the call as a whole (an exception the harness did not catch, including
    * QuickJS's uncatchable "interrupted", or "out of memory") discards the runtime and throws SandboxError.
    */
-  private run(ddoc: DesignDoc, path: string, source: string, fn: 'callMany' | 'call' | 'emits', json: string): string {
+  private run(ddoc: DesignDoc, path: string, source: string, fn: 'callMany' | 'call' | 'emits' | 'mapDoc' | 'value', json: string): string {
     const entry = this.isolate(ddoc);
     const { ctx } = entry;
     let healthy = false;
@@ -493,6 +519,23 @@ export class Sandbox {
   /** Runs a view map function on one document and tells whether it emitted (CouchDB's filter=_view). */
   emits(ddoc: DesignDoc, path: string, source: string, doc: unknown): boolean {
     return this.run(ddoc, path, source, 'emits', JSON.stringify(doc)) === 'true';
+  }
+
+  /** The host's own map function for this exact source, if this build deploys it (see SandboxLimits.trustedMaps). */
+  trustedMap(source: string): TrustedMap | undefined {
+    return this.trustedMaps.get(source);
+  }
+
+  /** Runs a view map function on one document and returns what it emitted, as [key, value] pairs. */
+  map(ddoc: DesignDoc, path: string, source: string, doc: unknown): Array<[unknown, unknown]> {
+    const out: unknown = JSON.parse(this.run(ddoc, path, source, 'mapDoc', JSON.stringify(doc)) || '[]');
+    if (!Array.isArray(out)) throw new SandboxError('error', `${path} gave no usable answer`);
+    return out as Array<[unknown, unknown]>;
+  }
+
+  /** Calls a function with JSON-cloned arguments and returns its JSON-cloned result (a view's JavaScript reduce). */
+  value(ddoc: DesignDoc, path: string, source: string, args: unknown[]): unknown {
+    return JSON.parse(this.run(ddoc, path, source, 'value', JSON.stringify(args)) || 'null');
   }
 
   /** Frees every runtime (the server is closing, or design documents changed wholesale). */

@@ -276,7 +276,7 @@ describe('embedded CouchDB security', function () {
     });
   });
 
-  describe('2. design-document code runs in QuickJS and cannot reach the host', () => {
+  describe('2. design-document code (validators, filters, views) runs in QuickJS and cannot reach the host', () => {
     const escapes: Array<[string, string]> = [
       ['constructor.constructor', "(function () {}).constructor.constructor('return process')()"],
       ['Function', "Function('return process')()"],
@@ -322,6 +322,16 @@ describe('embedded CouchDB security', function () {
         await putDdoc(db, 'escape-filter', { filters: { f: vdu } });
         const changes = await raw('GET', `/${db}/_changes?filter=escape-filter/f`, { token: S001 });
         expect(changes.status).to.be.at.least(400);
+        // And as a view's map, indexed when a member queries it (PouchDB's own way ran it in node:vm).
+        const vdb = await storeDb();
+        expect((await raw('PUT', `/${vdb}/victim`, { body: { a: 1 } })).status).to.equal(201);
+        const map = vdu.replace('function (newDoc, oldDoc, userCtx, secObj) {', 'function (newDoc) {').replace(/throw \{ forbidden: (.*) \};/, 'emit(newDoc._id, $1);');
+        await putDdoc(vdb, 'escape-view', { views: { v: { map } } });
+        const view = await raw('GET', `/${vdb}/_design/escape-view/_view/v`, { token: S001 });
+        expect(view.status, view.text).to.equal(200);
+        const rows = (view.json as { rows: Array<{ key: string; value: string }> }).rows;
+        expect(rows.map((r) => r.key)).to.deep.equal(['victim']);
+        expect(rows[0]?.value).to.match(/^contained: /).and.not.include('HOST');
         expectNoHostMarker();
       });
     }

@@ -8,6 +8,7 @@ import type { UserCtx } from '../shared/model/access';
 import { compileDesignDocs } from './deploy';
 
 export type TrustedFunction = (...args: unknown[]) => unknown;
+export type TrustedMap = (doc: Record<string, unknown>, emit: (key: unknown, value: unknown) => void) => void;
 
 /** Source text of each of this build's validate_doc_update functions -> the native function it compiles from. */
 export async function trustedValidators(): Promise<Map<string, TrustedFunction>> {
@@ -22,4 +23,44 @@ export async function trustedValidators(): Promise<Map<string, TrustedFunction>>
     }
   }
   return trusted;
+}
+
+/** A view map as the host's own function: `emit` is the caller's, set for the duration of each call. */
+function nativeMap(source: string): TrustedMap {
+  const host: { emit: (key: unknown, value: unknown) => void } = { emit: () => undefined };
+  // The build's own map.js text (see trustedMaps), with the globals CouchDB's query server gives a map.
+  const make = new Function(
+    'host',
+    `"use strict";
+var isArray = Array.isArray, log = function () {}, toJSON = JSON.stringify;
+var sum = function (values) { var s = 0; for (var i = 0; i < values.length; i++) s += values[i]; return s; };
+var emit = function (key, value) { host.emit(key === undefined ? null : key, value === undefined ? null : value); };
+return (${source}\n);`,
+  ) as (h: typeof host) => (doc: unknown) => void;
+  const map = make(host);
+  return (doc, emit) => {
+    host.emit = emit;
+    try {
+      map(doc);
+    } finally {
+      host.emit = () => undefined;
+    }
+  };
+}
+
+/**
+ * Source text of each view map this build deploys -> the same function compiled in the host, so the embedded
+ * server indexes Caja's own views natively (couchdb/views.ts); any other map runs in the sandbox.
+ */
+export async function trustedMaps(): Promise<Map<string, TrustedMap>> {
+  const out = new Map<string, TrustedMap>();
+  for (const kind of DB_KINDS) {
+    for (const ddoc of await compileDesignDocs(kind)) {
+      const views = (ddoc.views ?? {}) as Record<string, { map?: unknown }>;
+      for (const view of Object.values(views)) {
+        if (typeof view.map === 'string' && !out.has(view.map)) out.set(view.map, nativeMap(view.map));
+      }
+    }
+  }
+  return out;
 }

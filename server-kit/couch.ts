@@ -121,7 +121,7 @@ export async function openCouch(cfg: CajaConfig, couchSecret: string, component:
     return connectCouch(cfg.couchdbUrl, couchSecret, component);
   }
   const { startEmbeddedCouch } = await import('../couchdb/index');
-  const { trustedValidators } = await import('../design-docs/trusted');
+  const { trustedMaps, trustedValidators } = await import('../design-docs/trusted');
   const couchLog = log.child('couchdb');
   const server = await startEmbeddedCouch({
     port: cfg.couchdbPort,
@@ -132,8 +132,8 @@ export async function openCouch(cfg: CajaConfig, couchSecret: string, component:
     jwtSecret: couchSecret,
     // The operator's Basic login (curl, Fauxton-style tools) when COUCHDB_ADMIN is set; else JWT only.
     ...(cfg.couchAdmin ? { admins: { [cfg.couchAdmin.name]: cfg.couchAdmin.password } } : {}),
-    // This build's own validators run natively (same code, ~100x cheaper); anything else in QuickJS.
-    sandboxLimits: { trusted: await trustedValidators() },
+    // This build's own validators and view maps run natively (same code, ~100x cheaper); anything else in QuickJS.
+    sandboxLimits: { trusted: await trustedValidators(), trustedMaps: await trustedMaps() },
     // Only this process talks to its CouchDB: browsers reach data through the gateway, never directly.
     corsOrigins: [],
     log: (level, event, fields) => couchLog[level](event, fields),
