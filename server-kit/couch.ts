@@ -98,6 +98,8 @@ export function connectCouch(rawUrl: string, secret: string, sub: string, close:
         headers: {
           Authorization: session.refresh(),
           Accept: 'application/json',
+          // CouchDB sends JSON as is; the embedded server would gzip it for this loopback hop (CPU on both ends).
+          'Accept-Encoding': 'identity',
           ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
           ...init.headers,
         },

@@ -84,8 +84,17 @@ export function previousPeriod(from: string, to: string): { from: string; to: st
 export function bucketOf(date: string, group: Group): string {
   if (group === 'day') return date;
   if (group === 'month') return date.slice(0, 7);
-  return addDays(date, -weekday(date));
+  let monday = mondays.get(date);
+  if (monday === undefined) {
+    if (mondays.size >= 20_000) mondays.clear();
+    monday = addDays(date, -weekday(date));
+    mondays.set(date, monday);
+  }
+  return monday;
 }
+
+/** The Monday of each day asked (a report groups thousands of day rows by week; a few years of days). */
+const mondays = new Map<string, string>();
 
 /** The buckets of a period in order (a partial first or last week or month is still one bucket). */
 export function bucketsOf(from: string, to: string, group: Group): string[] {

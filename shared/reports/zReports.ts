@@ -65,10 +65,22 @@ export async function zzReport(req: ReportRequest, io: ReportIO): Promise<ZZAnsw
   const meta = metaOf(req);
   const grain = seriesGrain(req);
   const [z = [], l = [], pz = []] = await load(io, [need(req, 'z', req, grain), need(req, 'l', req, grain), need(req, 'z', meta.previous)]);
-  const bucket = (r: Row) => (r.level === 'd' ? bucketOf(r.period, req.group) : r.period);
+  // Each row's bucket once (a year by week is ~50 buckets over thousands of rows).
+  const byBucket = (rows: readonly Row[]) => {
+    const out = new Map<string, Row[]>();
+    for (const r of rows) {
+      const b = r.level === 'd' ? bucketOf(r.period, req.group) : r.period;
+      const list = out.get(b);
+      if (list) list.push(r);
+      else out.set(b, [r]);
+    }
+    return out;
+  };
+  const zBy = byBucket(z);
+  const lBy = byBucket(l);
   const series = bucketsOf(req.from, req.to, req.group).map((b) => {
-    const zb = z.filter((r) => bucket(r) === b);
-    const lb = late(l.filter((r) => bucket(r) === b));
+    const zb = zBy.get(b) ?? [];
+    const lb = late(lBy.get(b) ?? []);
     const f = figuresOf(zb);
     return { bucket: b, closedDays: f.days, figures: f.figures, lateArrivals: lb.figures };
   });
