@@ -67,11 +67,11 @@ export interface ReportsSizes {
  * The full run: 20 stores x 365 days (ending yesterday), not the issue's 200 x 365. 19 stores have one register
  * selling 1 to 3 sales a session (2 a day), the big store 4 registers selling 8 to 14 each (~16k sales a
  * year): ~7,300 store days, ~60k ledger documents. Why: what costs is store DAYS, not sales. HQ's roll-up job
- * shares one Node thread with the embedded CouchDB and spends about 0.1 s of CPU per store day (a run of 10
- * stores x 120 days: 165 s on this 2-core machine; its CPU profile: ~45% in the roll-up arithmetic of
- * shared/reports (rollupDay, the month/year/chain sums, the compare before each write), ~8% in the embedded
- * server's view indexing, a new vm context per mapped document), so the issue's 73,000 store days would take
- * about two hours of CPU; 7,300 take ~12 minutes, ~20 with the rest, when the bench has a core to itself. The
+ * shares one Node thread with the embedded CouchDB and spends about 0.06 s per store day (4 stores x 120 days
+ * rolled up 29 s after the load on this 2-core machine, 41 s before the embedded server stopped building a
+ * `node:vm` context per mapped document: couchdb/views.ts); its CPU goes mostly to the embedded server's
+ * LevelDB reads and JSON, the roll-up arithmetic of shared/reports a few percent. So the issue's 73,000 store
+ * days would take over an hour; 7,300 take ~8-12 minutes when the bench has a core to itself. The
  * one store's year is whole; the chain's year has a tenth of the stores, which makes the per-store comparisons
  * and the chain's cashier lists a tenth as long.
  */

@@ -151,6 +151,8 @@ describe('HQ console: the chain dashboard in a browser (issue #12)', function ()
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     // A browser in Tokyo: each store's day and clock must still be the store's own.
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'Asia/Tokyo' });
+    // Timers the test can move on (the dashboard polls every 30 s); the clock otherwise runs as usual.
+    await context.clock.install();
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
   });
@@ -240,8 +242,14 @@ describe('HQ console: the chain dashboard in a browser (issue #12)', function ()
     docs.push(late);
     await write([late]);
     const marker = await page.evaluate(() => ((window as unknown as { marker?: number }).marker = Math.random()));
-    // The next poll (every 30 s) brings it.
-    await kpi('Sales').getByText('56', { exact: true }).waitFor({ timeout: 45_000 });
+    // The next poll (every 30 s) brings it once HQ has rolled it up: the browser's clock is then moved on
+    // instead of waited out.
+    await waitFor(async () => {
+      const rows = (await http<{ chain: Array<{ day: { salesCount: number } }> }>('GET', `${hq.url}/api/v1/dashboard`, undefined, auth)).body.chain ?? [];
+      return rows.some((c) => c.day.salesCount === 56);
+    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the new sale in the chain’s day' });
+    await page.clock.fastForward(31_000);
+    await kpi('Sales').getByText('56', { exact: true }).waitFor({ timeout: 15_000 });
     await kpi('Revenue').getByText(formatMinor(revenue(mxn, (s) => today.get(s.code) ?? ''), 'MXN', 'en'), { exact: true }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).to.equal(marker);
   });
