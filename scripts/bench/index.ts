@@ -44,9 +44,9 @@ export function sizedMetric(template: string, count: number): string {
 
 /**
  * `products`: `--products N`, a catalog size for a quicker (or larger) run; `days`: `--days N`, days of history
- * loaded (`hq`); for the suites that take them.
+ * loaded (`hq`, `reports`); `stores`: `--stores N`, stores of the chain (`reports`); for the suites that take them.
  */
-export type Suite = (emit: (line: BenchLine) => void, opts: { quick: boolean; products?: number; days?: number }) => Promise<void>;
+export type Suite = (emit: (line: BenchLine) => void, opts: { quick: boolean; products?: number; days?: number; stores?: number }) => Promise<void>;
 
 const SUITES: Record<string, () => Promise<Suite>> = {};
 
@@ -65,7 +65,7 @@ export function registerSuite(name: string, load: () => Promise<Suite>): void {
 /** Runs the named suite and prints its metrics; returns the process exit code. */
 export async function runBench(args: string[]): Promise<number> {
   await import('./suites'); // registers the suites (a static import would be circular: suites.ts imports registerSuite)
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, products: { type: 'string' }, days: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, products: { type: 'string' }, days: { type: 'string' }, stores: { type: 'string' } } });
   const name = positionals[0];
   const whole = (flag: string, v: string | undefined): number | undefined | null => {
     if (v === undefined) return undefined;
@@ -76,7 +76,8 @@ export async function runBench(args: string[]): Promise<number> {
   };
   const products = whole('products', values.products);
   const days = whole('days', values.days);
-  if (products === null || days === null) return 2;
+  const stores = whole('stores', values.stores);
+  if (products === null || days === null || stores === null) return 2;
   const load = name ? SUITES[name] : undefined;
   if (!load) {
     console.error(`caja bench: choose a suite: ${Object.keys(SUITES).join(', ') || '(none yet)'}`);
@@ -91,7 +92,7 @@ export async function runBench(args: string[]): Promise<number> {
       if (values.json) console.log(JSON.stringify(printed));
       else console.log(`${line.metric.padEnd(32)} ${String(line.value).padStart(10)} ${line.unit.padEnd(6)} baseline ${line.baseline ?? '-'}  target ${line.target}  ${printed.met ? 'met' : 'MISSED'}`);
     },
-    { quick: Boolean(values.quick), ...(products !== undefined ? { products } : {}), ...(days !== undefined ? { days } : {}) },
+    { quick: Boolean(values.quick), ...(products !== undefined ? { products } : {}), ...(days !== undefined ? { days } : {}), ...(stores !== undefined ? { stores } : {}) },
   );
   if (missed.length) console.error(`caja bench ${name}: ${missed.length} target(s) missed: ${missed.join(', ')}`);
   return missed.length ? 1 : 0;

@@ -425,5 +425,9 @@ export async function runReportsBench(emit: (line: BenchLine) => void, sizes: Re
   }
 }
 
-const suite: Suite = (emit, opts) => runReportsBench(emit, opts.quick ? QUICK : FULL, (m) => process.stderr.write(`bench reports: ${m}\n`));
+const suite: Suite = (emit, opts) => {
+  // `--stores N` / `--days N`: a smaller chain or history than the full run (the big store stays the first).
+  const sizes = { ...(opts.quick ? QUICK : FULL), ...(opts.stores ? { stores: opts.stores } : {}), ...(opts.days ? { days: opts.days } : {}) };
+  return runReportsBench(emit, sizes, (m) => process.stderr.write(`bench reports: ${m}\n`));
+};
 export default suite;
