@@ -23,7 +23,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return fmt;
 }
 
-function parts(now: Date | string, timeZone: string): Record<string, string> {
+/** The calendar fields (year, month, day, hour, minute, second) of an instant in a zone. */
+export function zoneParts(now: Date | string, timeZone: string): Record<string, string> {
   const d = typeof now === 'string' ? new Date(now) : now;
   const fmt = formatter(timeZone);
   const out: Record<string, string> = {};
@@ -33,13 +34,13 @@ function parts(now: Date | string, timeZone: string): Record<string, string> {
 
 /** The business date (YYYY-MM-DD) of an instant in the store's time zone. */
 export function businessDate(now: Date | string, timeZone: string): string {
-  const p = parts(now, timeZone);
+  const p = zoneParts(now, timeZone);
   return `${p.year}-${p.month}-${p.day}`;
 }
 
 /** Local date and time (YYYY-MM-DD HH:mm) of an instant in the store's time zone, for receipts. */
 export function localDateTime(now: Date | string, timeZone: string): string {
-  const p = parts(now, timeZone);
+  const p = zoneParts(now, timeZone);
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 

@@ -14,6 +14,7 @@ import type {
   CashMovement, Return, Sale, Shift, ShiftClose, StockMovement, Transfer, TransferArrival, Void, ZReport,
 } from '../model/types';
 import { extend, qtyMilli } from '../pos/arith';
+import { zoneParts } from '../pos/clock';
 import {
   C, C_LEN, DK, DK_LEN, H, H_LEN, HOURS, K, K_LEN, P, P_LEN, R, R_LEN, T, T_LEN, TN, TN_LEN, TX, TX_LEN, ZV, ZV_LEN,
   type Level,
@@ -91,17 +92,9 @@ export function rollupDoc(scope: string, period: string, s: Sections): RollupDoc
 
 // ---------- local time ----------
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** The local date and hour of an instant in a zone (formatters are cached: a day may hold thousands of sales). */
+/** The local date and hour of an instant in a zone (shared/pos/clock.ts keeps one formatter per zone). */
 export function localDateHour(iso: string, timeZone: string): { date: string; hour: number } {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
-    formats.set(timeZone, f);
-  }
-  const p: Record<string, string> = {};
-  for (const x of f.formatToParts(new Date(iso))) p[x.type] = x.value;
+  const p = zoneParts(iso, timeZone);
   return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour) % HOURS };
 }
 
