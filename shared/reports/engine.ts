@@ -89,9 +89,14 @@ export function sumBy(rows: readonly Row[], key: (r: Row) => string | null): Map
   return out;
 }
 
+/** The bucket of a series a row falls in: a day row's week or month, a coarser row's own period. */
+export function rowBucket(r: Row, group: ReportRequest['group']): string {
+  return r.level === 'd' ? bucketOf(r.period, group) : r.period;
+}
+
 /** A series over a period: every bucket of the group (empty ones too), each the sum of its rows. */
 export function seriesOf<F>(rows: readonly Row[], period: { from: string; to: string }, group: ReportRequest['group'], len: number, figures: (v: number[]) => F, keep: (r: Row) => boolean = () => true): SeriesPoint<F>[] {
-  const sums = sumBy(rows, (r) => (keep(r) ? (r.level === 'd' ? bucketOf(r.period, group) : r.period) : null));
+  const sums = sumBy(rows, (r) => (keep(r) ? rowBucket(r, group) : null));
   return bucketsOf(period.from, period.to, group).map((bucket) => ({ bucket, figures: figures(sums.get(bucket) ?? zeros(len)) }));
 }
 

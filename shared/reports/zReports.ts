@@ -6,8 +6,8 @@
 import { apiError } from '../api/errors';
 import type { XReport, ZAnswer, ZZAnswer } from '../api/reports';
 import { registerFigures } from '../pos/register';
-import { load, metaOf, need, seriesGrain, type ReportIO } from './engine';
-import { bucketOf, bucketsOf } from './periods';
+import { load, metaOf, need, rowBucket, seriesGrain, type ReportIO } from './engine';
+import { bucketsOf } from './periods';
 import type { ReportRequest } from './request';
 import type { Row } from './rows';
 import type { Entry } from './sections';
@@ -69,7 +69,7 @@ export async function zzReport(req: ReportRequest, io: ReportIO): Promise<ZZAnsw
   const byBucket = (rows: readonly Row[]) => {
     const out = new Map<string, Row[]>();
     for (const r of rows) {
-      const b = r.level === 'd' ? bucketOf(r.period, req.group) : r.period;
+      const b = rowBucket(r, req.group);
       const list = out.get(b);
       if (list) list.push(r);
       else out.set(b, [r]);
