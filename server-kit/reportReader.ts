@@ -29,6 +29,8 @@ function range(f: Fetch): { startkey: unknown[]; endkey: unknown[] } | null {
       return { startkey: ['ts', f.level, f.from], endkey: ['ts', f.level, f.to, {}] };
     case 'pp':
       return { startkey: ['pp', f.scope, f.productId, f.level, f.from], endkey: ['pp', f.scope, f.productId, f.level, f.to] };
+    case 'dd':
+      return { startkey: ['dd', f.scope, f.departmentId, f.level, f.from], endkey: ['dd', f.scope, f.departmentId, f.level, f.to] };
     case 'docs':
       return null;
   }

@@ -175,6 +175,20 @@ export const SECTIONS = Object.keys(SECTION_LEN) as Section[];
  */
 export const LARGE_SECTIONS: readonly Section[] = ['p', 'd', 'k'];
 
+/**
+ * Discounts over time, derived by the report view from a document's `c` and `dk` sections (no roll-up holds
+ * them): per cashier, key ['dc', scope, level, period, cashierId], and in total, ['dt', scope, level, period].
+ * GROSS is C.GROSS; COUNT and AMOUNT are DK.COUNT and DK.AMOUNT summed over kinds and approvals.
+ */
+export const DC = { GROSS: 0, COUNT: 1, AMOUNT: 2 } as const;
+export const DC_LEN = 3;
+
+/**
+ * What the report view emits besides the sections: `ts` a store's totals keyed period first, `pp` a chain
+ * product keyed product first, `dd` a department keyed department first, `dc` and `dt` discounts (DC).
+ */
+export type Derived = 'ts' | 'pp' | 'dd' | 'dc' | 'dt';
+
 /** Roll-up levels: a day, a month, a year. */
 export type Level = 'd' | 'm' | 'y';
 

@@ -3,27 +3,30 @@
 // decompose() keeps them to a handful whatever the period) and, for a store's large sections on partial
 // months, one direct read of its day documents. The server runs the reads (server-kit/reportReader.ts at HQ
 // and at the relay) and hands back rows per read; `rowsOfNeeds` gives each need its rows. Pure.
-import { CHAIN, LARGE_SECTIONS, type Level, type Section } from './layout';
+import { CHAIN, LARGE_SECTIONS, type Derived, type Level, type Section } from './layout';
 import { decompose, addDays } from './periods';
 import { rollupId } from './rollup';
 import type { Row } from './rows';
 
 /** One read: a reduced key range of the view, or roll-up documents by id. */
 export type Fetch =
-  | { kind: 'view'; section: Section; scope: string; level: Level; from: string; to: string }
+  | { kind: 'view'; section: Section | 'dc' | 'dt'; scope: string; level: Level; from: string; to: string }
   | { kind: 'ts'; level: Level; from: string; to: string }
   | { kind: 'pp'; scope: string; productId: string; level: Level; from: string; to: string }
+  | { kind: 'dd'; scope: string; departmentId: string; level: Level; from: string; to: string }
   | { kind: 'docs'; ids: string[]; sections: Section[] };
 
 /** What a report needs: a section's figures for some scopes over a period, at least `finest` apart. */
 export interface Need {
-  section: Section | 'ts' | 'pp';
+  section: Section | Derived;
   scopes: readonly string[];
   from: string;
   to: string;
   finest?: Level;
   /** For `pp`: the product. */
   productId?: string;
+  /** For `dd`: the departments (one key range each). */
+  departmentIds?: readonly string[];
 }
 
 /** The reads of one need. */
@@ -40,7 +43,9 @@ export function fetchesOf(need: Need): Fetch[] {
     for (const p of pieces) {
       if (need.section === 'pp') {
         out.push({ kind: 'pp', scope, productId: need.productId ?? '', level: p.level, from: p.from, to: p.to });
-      } else if (p.level === 'd' && scope !== CHAIN && LARGE_SECTIONS.includes(need.section)) {
+      } else if (need.section === 'dd') {
+        for (const departmentId of need.departmentIds ?? []) out.push({ kind: 'dd', scope, departmentId, level: p.level, from: p.from, to: p.to });
+      } else if (p.level === 'd' && scope !== CHAIN && (LARGE_SECTIONS as readonly string[]).includes(need.section)) {
         for (let d = p.from; d <= p.to; d = addDays(d, 1)) dayIds.push(rollupId(scope, d));
       } else {
         out.push({ kind: 'view', section: need.section, scope, level: p.level, from: p.from, to: p.to });

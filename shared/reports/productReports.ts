@@ -20,6 +20,8 @@ import { departmentTree, subtree, type DeptInfo } from './tree';
 
 const at = (v: readonly number[], i: number) => v[i] ?? 0;
 const SLOW_MOVERS = 50;
+/** Departments a filtered series reads one key range each (more read the whole department section). */
+const DEPT_RANGES = 24;
 const isZero = (v: readonly number[]) => v.every((x) => x === 0);
 
 /** What a report keeps of product rows (`p`: dims [productId, departmentId]) under the request's filters. */
@@ -34,7 +36,11 @@ function filteredSeries(req: ReportRequest, inDept: Set<string> | null, grain: L
     if (req.stores === null) return { need: need(req, 'pp', req, grain, req.product), keep: () => true, asProduct: (v) => v };
     return { need: need(req, 'p', req, grain), keep: (r) => r.dims[0] === req.product, asProduct: (v) => v };
   }
-  if (inDept !== null) return { need: need(req, 'd', req, grain), keep: (r) => inDept.has(r.dims[0] ?? ''), asProduct: (v) => v };
+  if (inDept !== null) {
+    // A few departments: each one's days are one key range (`dd`); a big subtree reads every department's rows.
+    if (inDept.size <= DEPT_RANGES) return { need: { ...need(req, 'dd', req, grain), departmentIds: [...inDept].sort() }, keep: () => true, asProduct: (v) => v };
+    return { need: need(req, 'd', req, grain), keep: (r) => inDept.has(r.dims[0] ?? ''), asProduct: (v) => v };
+  }
   return { need: need(req, 't', req, grain), keep: () => true, asProduct: totalsAsProduct };
 }
 

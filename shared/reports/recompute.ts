@@ -247,14 +247,32 @@ export function bruteForceIO(data: RawData): ReportIO {
   const dates = data.docs.flatMap((d) => [d.businessDate, d.createdAt, d.closedAt].filter((x): x is string => typeof x === 'string').map((x) => x.slice(0, 10)));
   const minDay = addDays(dates.reduce((a, b) => (a < b ? a : b), '9999-12-31'), -2);
   const maxDay = addDays(dates.reduce((a, b) => (a > b ? a : b), '0000-01-01'), 2);
-  const piece = (section: Section, scopes: readonly string[], level: 'd' | 'm' | 'y', from: string, to: string, keyOf: (scope: string, period: string, key: string[]) => Omit<Row, 'value'> | null): Row[] => {
+  /** A day's entries of a section, or of what the view derives (dc, dt: layout.ts DC) from its c and dk. */
+  const entriesOf = (scope: string, d: string, section: Section | 'dc' | 'dt'): Iterable<[string[], number[]]> => {
+    if (section !== 'dc' && section !== 'dt') return dayOf(scope, d).get(section)?.values() ?? [];
+    const day = dayOf(scope, d);
+    const by = new Map<string, number[]>();
+    const add = (cashier: string, i: number, n: number) => {
+      const id = section === 'dc' ? cashier : '';
+      const v = by.get(id) ?? [0, 0, 0];
+      v[i] = (v[i] ?? 0) + n;
+      by.set(id, v);
+    };
+    for (const [key, v] of day.get('c')?.values() ?? []) add(key[0] ?? '', L.DC.GROSS, v[L.C.GROSS] ?? 0);
+    for (const [key, v] of day.get('dk')?.values() ?? []) {
+      add(key[2] ?? '', L.DC.COUNT, v[L.DK.COUNT] ?? 0);
+      add(key[2] ?? '', L.DC.AMOUNT, v[L.DK.AMOUNT] ?? 0);
+    }
+    return [...by].map(([id, v]) => [section === 'dc' ? [id] : [], v]);
+  };
+  const piece = (section: Section | 'dc' | 'dt', scopes: readonly string[], level: 'd' | 'm' | 'y', from: string, to: string, keyOf: (scope: string, period: string, key: string[]) => Omit<Row, 'value'> | null): Row[] => {
     const sums = new Map<string, Row>();
     const first = periodDays(from).from > minDay ? periodDays(from).from : minDay;
     const last = periodDays(to).to < maxDay ? periodDays(to).to : maxDay;
     for (let d = first; d <= last; d = addDays(d, 1)) {
       const period = level === 'd' ? d : level === 'm' ? (parentPeriod(d) as string) : d.slice(0, 4);
       for (const scope of scopes) {
-        for (const [key, v] of dayOf(scope, d).get(section)?.values() ?? []) {
+        for (const [key, v] of entriesOf(scope, d, section)) {
           const r = keyOf(scope, period, key);
           if (!r) continue;
           const k = JSON.stringify([r.section, r.scope, r.level, r.period, r.dims]);
@@ -277,6 +295,10 @@ export function bruteForceIO(data: RawData): ReportIO {
       case 'pp': {
         const scopes = f.scope === CHAIN ? stores : [f.scope];
         return piece('p', scopes, f.level, f.from, f.to, (_s, period, key) => (key[0] === f.productId ? { section: 'pp', scope: f.scope, level: f.level, period, dims: [f.productId] } : null));
+      }
+      case 'dd': {
+        const scopes = f.scope === CHAIN ? stores : [f.scope];
+        return piece('d', scopes, f.level, f.from, f.to, (_s, period, key) => (key[0] === f.departmentId ? { section: 'dd', scope: f.scope, level: f.level, period, dims: [f.departmentId] } : null));
       }
       case 'docs':
         return f.ids.flatMap((id) => {

@@ -2,13 +2,13 @@
 // (design-docs/reports/reports/views/rollup/map.js, whose emission `emitRollup` repeats, test-checked), or the
 // entries of roll-up documents read directly (a store's partial months: its day documents do not emit their
 // large sections). Pure.
-import { CHAIN, LARGE_SECTIONS, type Level, type Section } from './layout';
+import { C, CHAIN, DC, DC_LEN, DK, LARGE_SECTIONS, type Derived, type Level, type Section } from './layout';
 import type { RollupDoc } from './rollup';
 
 /** One row: a section entry of a scope over a period (or, reduced, over the periods of a range). */
 export interface Row {
-  /** A roll-up section, or `ts` (a store's totals keyed for a per-store comparison) or `pp` (chain products by product first). */
-  section: Section | 'ts' | 'pp';
+  /** A roll-up section, or what the view derives from one (layout.ts Derived). */
+  section: Section | Derived;
   scope: string;
   level: Level;
   period: string;
@@ -19,20 +19,45 @@ export interface Row {
 /**
  * What the report view emits for a roll-up document. Keys: [section, scope, level, period, ...entry key];
  * a store's totals also as ['ts', level, period, store] (every store of a period in one key range); the chain's
- * products also as ['pp', '*', productId, level, period] (one product over time in one key range). A store's
- * day documents leave their large sections (products, departments, stock) out.
+ * products also as ['pp', '*', productId, level, period] (one product over time in one key range); departments
+ * also as ['dd', scope, departmentId, level, period] (store days too); and discounts with their base, per cashier
+ * ['dc', scope, level, period, cashierId] and in total ['dt', scope, level, period] (layout.ts DC). A store's day
+ * documents leave their large sections (products, departments, stock) out.
  */
 export function emitRollup(doc: RollupDoc, emit: (key: unknown[], value: number[]) => void): void {
   const chain = doc.scope === CHAIN;
   const wide = chain || doc.level !== 'd';
+  const dc = new Map<string, number[]>();
+  const add = (id: string, i: number, n: number | undefined) => {
+    let v = dc.get(id);
+    if (!v) dc.set(id, (v = new Array<number>(DC_LEN).fill(0)));
+    v[i] = (v[i] ?? 0) + (n ?? 0);
+  };
   for (const name of Object.keys(doc.s) as Section[]) {
+    const entries = doc.s[name] ?? [];
+    if (name === 'd') for (const [key, value] of entries) emit(['dd', doc.scope, key[0], doc.level, doc.period], value);
+    if (name === 'c') for (const [key, value] of entries) add(key[0] || '', DC.GROSS, value[C.GROSS]);
+    if (name === 'dk') {
+      for (const [key, value] of entries) {
+        add(key[2] || '', DC.COUNT, value[DK.COUNT]);
+        add(key[2] || '', DC.AMOUNT, value[DK.AMOUNT]);
+      }
+    }
     if (!wide && LARGE_SECTIONS.includes(name)) continue;
-    for (const [key, value] of doc.s[name] ?? []) {
+    for (const [key, value] of entries) {
       emit([name, doc.scope, doc.level, doc.period, ...key], value);
       if (name === 'p' && chain) emit(['pp', doc.scope, key[0], doc.level, doc.period], value);
       if (name === 't' && !chain) emit(['ts', doc.level, doc.period, doc.scope], value);
     }
   }
+  if (dc.size === 0) return;
+  const total = new Array<number>(DC_LEN).fill(0);
+  for (const id of [...dc.keys()].sort()) {
+    const v = dc.get(id) as number[];
+    emit(['dc', doc.scope, doc.level, doc.period, id], v);
+    for (let i = 0; i < DC_LEN; i++) total[i] = (total[i] ?? 0) + (v[i] ?? 0);
+  }
+  emit(['dt', doc.scope, doc.level, doc.period], total);
 }
 
 /** Every entry of a roll-up document as rows (a direct read: large sections included). */
@@ -56,9 +81,9 @@ export function viewRow(key: unknown, value: unknown): Row | null {
     if (k.length !== 4 || !LEVELS.includes(k[1] as string)) return null;
     return { section: 'ts', scope: k[3] as string, level: k[1] as Level, period: k[2] as string, dims: [], value: v };
   }
-  if (k[0] === 'pp') {
+  if (k[0] === 'pp' || k[0] === 'dd') {
     if (k.length !== 5 || !LEVELS.includes(k[3] as string)) return null;
-    return { section: 'pp', scope: k[1] as string, level: k[3] as Level, period: k[4] as string, dims: [k[2] as string], value: v };
+    return { section: k[0], scope: k[1] as string, level: k[3] as Level, period: k[4] as string, dims: [k[2] as string], value: v };
   }
   if (k.length < 4 || !LEVELS.includes(k[2] as string)) return null;
   return { section: k[0] as Section, scope: k[1] as string, level: k[2] as Level, period: k[3] as string, dims: k.slice(4), value: v };

@@ -5,7 +5,7 @@ import { money } from '../money';
 import type {
   CashierPerformance, DiscountAnalysis, PeriodFigures, SalesByPeriod, SalesByRep, SalesSummary, TaxReport, TaxRow, TaxTotals,
 } from '../api/reports';
-import { C, C_LEN, DK_LEN, H, H_LEN, HOURS, R_LEN, T, T_LEN, TX } from './layout';
+import { C, C_LEN, DC, DC_LEN, DK_LEN, H, H_LEN, HOURS, R_LEN, T, T_LEN, TX } from './layout';
 import { cashierFigures, discountFigures, periodFigures, ratioBp, repFigures, salesFigures, zeros } from './figures';
 import { cmp, load, metaOf, need, seriesGrain, seriesOf, sumBy, total, type ReportIO } from './engine';
 import { dayCount, weekday } from './periods';
@@ -190,14 +190,14 @@ export async function discountAnalysis(req: ReportRequest, io: ReportIO): Promis
   const grain = seriesGrain(req);
   const mine = (r: Row) => req.cashier === null || r.dims[2] === req.cashier;
   const mineC = (r: Row) => req.cashier === null || r.dims[0] === req.cashier;
-  // Gross sales (the discounts' base) come from the cashiers' figures, so a cashier filter applies to both.
-  const [cur = [], prev = [], cCur = [], cPrev = [], dkSeries = [], cSeries = []] = await load(io, [
+  // Gross sales (the discounts' base) come from the cashiers' figures, so a cashier filter applies to both. The
+  // series reads the view's pre-combined discount rows (layout.ts DC): one row per day, or per cashier and day.
+  const [cur = [], prev = [], cCur = [], cPrev = [], series = []] = await load(io, [
     need(req, 'dk', req),
     need(req, 'dk', meta.previous),
     need(req, 'c', req),
     need(req, 'c', meta.previous),
-    need(req, 'dk', req, grain),
-    need(req, 'c', req, grain),
+    need(req, req.cashier === null ? 'dt' : 'dc', req, grain),
   ]);
   const by = (pos: number) => [...sumBy(cur, (r) => (mine(r) ? (r.dims[pos] ?? null) : null)).entries()].sort(([x], [y]) => cmp(x, y));
   const byCashier = by(2);
@@ -207,8 +207,7 @@ export async function discountAnalysis(req: ReportRequest, io: ReportIO): Promis
     const gross = at(total(cRows, C_LEN, mineC), C.GROSS);
     return { ...f, gross: money(gross), shareBp: ratioBp(f.amount, gross) };
   };
-  const dkPoints = seriesOf(dkSeries, req, req.group, DK_LEN, discountFigures, mine);
-  const cPoints = seriesOf(cSeries, req, req.group, C_LEN, (v) => money(at(v, C.GROSS)), mineC);
+  const points = seriesOf(series, req, req.group, DC_LEN, (v) => ({ count: at(v, DC.COUNT), amount: money(at(v, DC.AMOUNT)), gross: money(at(v, DC.GROSS)) }), mineC);
   return {
     report: 'discount-analysis',
     ...meta,
@@ -217,6 +216,6 @@ export async function discountAnalysis(req: ReportRequest, io: ReportIO): Promis
     byCashier: byCashier.map(([cashierId, v]) => ({ cashierId, name: names[cashierId] ?? cashierId, ...discountFigures(v) })),
     totals: totals(cur, cCur),
     previousTotals: totals(prev, cPrev),
-    series: dkPoints.map((p, i) => ({ bucket: p.bucket, figures: { ...p.figures, gross: cPoints[i]?.figures ?? money(0) } })),
+    series: points,
   };
 }

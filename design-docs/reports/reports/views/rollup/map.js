@@ -6,22 +6,53 @@
 // of a period is one key range; the chain's products also as ['pp', '*', productId, level, period], so one
 // product over time is one key range. A store's DAY documents leave out their large sections (products `p`,
 // departments `d`, stock `k`): its month and year documents and all chain documents emit them, and reports
-// read a store's partial months from its day documents directly, which keeps this index small.
+// read a store's partial months from its day documents directly, which keeps this index small. Their
+// departments are also emitted department first, ['dd', scope, departmentId, level, period], a few rows a day,
+// so a department's days are one key range. Discounts over time are emitted pre-combined, per cashier
+// ['dc', scope, level, period, cashierId] and in total ['dt', scope, level, period], as [gross sales (C.GROSS of
+// `c`), discounts given (DK.COUNT of `dk`), their amount (DK.AMOUNT)]: one row per day instead of one per kind,
+// approval and cashier.
 // Roll-up documents are derived data with one writer (the roll-up job of the database): the job overwrites
 // them when a day's documents change, which is fine because nothing else writes them and nothing replicates
 // them; the ledger documents they are computed from stay immutable.
 function (doc) {
-  var name, entries, i, e, key;
+  var name, entries, i, e, key, cashier;
+  var dc = {};
+  var dcIds = [];
+  var dcOf = function (id) {
+    if (!Object.prototype.hasOwnProperty.call(dc, id)) {
+      dc[id] = [0, 0, 0];
+      dcIds.push(id);
+    }
+    return dc[id];
+  };
   if (doc.type !== 'rollup' || !doc.s) {
     return;
   }
   var chain = doc.scope === '*';
   var wide = chain || doc.level !== 'd';
   for (name in doc.s) {
+    entries = doc.s[name];
+    if (name === 'd') {
+      for (i = 0; i < entries.length; i++) {
+        emit(['dd', doc.scope, entries[i][0][0], doc.level, doc.period], entries[i][1]);
+      }
+    }
+    if (name === 'c') {
+      for (i = 0; i < entries.length; i++) {
+        dcOf(entries[i][0][0] || '')[0] += entries[i][1][12] || 0;
+      }
+    }
+    if (name === 'dk') {
+      for (i = 0; i < entries.length; i++) {
+        cashier = dcOf(entries[i][0][2] || '');
+        cashier[1] += entries[i][1][0] || 0;
+        cashier[2] += entries[i][1][1] || 0;
+      }
+    }
     if (!wide && (name === 'p' || name === 'd' || name === 'k')) {
       continue;
     }
-    entries = doc.s[name];
     for (i = 0; i < entries.length; i++) {
       e = entries[i];
       key = [name, doc.scope, doc.level, doc.period].concat(e[0]);
@@ -33,5 +64,17 @@ function (doc) {
         emit(['ts', doc.level, doc.period, doc.scope], e[1]);
       }
     }
+  }
+  if (dcIds.length) {
+    var total = [0, 0, 0];
+    dcIds.sort();
+    for (i = 0; i < dcIds.length; i++) {
+      e = dc[dcIds[i]];
+      emit(['dc', doc.scope, doc.level, doc.period, dcIds[i]], e);
+      total[0] += e[0];
+      total[1] += e[1];
+      total[2] += e[2];
+    }
+    emit(['dt', doc.scope, doc.level, doc.period], total);
   }
 }
