@@ -8,8 +8,13 @@ const repo = path.resolve(__dirname, '../..');
 const CONFIGS = { console: 'hq/console/vite.config.ts', till: 'desktop/renderer/vite.config.ts' } as const;
 const builds = new Map<keyof typeof CONFIGS, Promise<void>>();
 
-/** Builds `app` once in this process (a failed build is tried again by the next caller). */
+/**
+ * Builds `app` once in this process (a failed build is tried again by the next caller). When the test runner
+ * built both apps before starting its worker processes (scripts/test.mjs sets CAJA_TEST_APPS_BUILT), nothing is
+ * built here: two workers building into one dist folder would empty it under each other's servers.
+ */
 export function buildApp(app: keyof typeof CONFIGS): Promise<void> {
+  if (process.env.CAJA_TEST_APPS_BUILT === '1') return Promise.resolve();
   let p = builds.get(app);
   if (!p) {
     p = (async () => {

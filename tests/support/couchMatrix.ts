@@ -132,12 +132,16 @@ function couchPool(): CouchPool {
 
 let shared: CouchPool | null = null;
 
-/** The pool every matrix file of this mocha run shares, stopped by a root hook once the run is over. */
+/**
+ * The pool every matrix file of this process shares, stopped by a root hook once the run is over. Each file
+ * registers the hook: in one process (mocha's default) they all run after the last test of the run, the first
+ * stops the pool and the others find it empty; in a parallel run each file is a run of its own in a worker,
+ * so the pool is stopped after each file and the next one there starts its instances again.
+ */
 function sharedPool(): CouchPool {
-  if (shared) return shared;
-  const pool = couchPool();
+  const pool = shared ?? couchPool();
   shared = pool;
-  // Called while mocha loads a test file, so this is a root hook: it runs after the last test of the run.
+  // Called while mocha loads a test file, so this is a root hook.
   after(() => pool.stop());
   return pool;
 }

@@ -1,0 +1,47 @@
+// `npm test`: the static checks, then every mocha test file. Two phases, each using both cores:
+//   1. at once: the typecheck (4 programs), the type-aware lint, knip, and the build of the two web apps (the
+//      browser tests serve them); each one's output is printed whole when it ends, so they do not interleave;
+//   2. mocha over every test file in 2 worker processes (`--parallel`): a file runs whole in one worker, its
+//      output is printed when it ends. CAJA_TEST_APPS_BUILT tells the browser tests the apps are built, so
+//      the workers do not build into one dist folder at once.
+// A failed check stops the run before the tests. Extra arguments go to mocha (`npm test -- --jobs 1`).
+import { spawn } from 'node:child_process';
+
+const TEST_FILES = '{shared,server-kit,couchdb,design-docs,hq,store-relay,desktop,scripts,tests}/**/*.test.ts';
+const CHECKS = [
+  ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
+  ['lint', 'npm', ['run', '--silent', 'lint']],
+  ['knip', 'npm', ['run', '--silent', 'knip']],
+  ['build', 'npm', ['run', '--silent', 'build']],
+];
+
+/** Runs a command with its output kept; resolves with its exit code and output. */
+function captured(cmd, args) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => out.push(b));
+    child.on('error', (err) => resolve({ code: 1, output: String(err), seconds: 0 }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output: Buffer.concat(out).toString(), seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+const results = await Promise.all(
+  CHECKS.map(async ([name, cmd, args]) => {
+    const r = await captured(cmd, args);
+    process.stdout.write(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${name} (${r.seconds.toFixed(0)} s)\n${r.output.trim() ? r.output.trimEnd() + '\n' : ''}`);
+    return r.code;
+  }),
+);
+if (results.some((code) => code !== 0)) {
+  process.stdout.write('A check failed: the tests were not run.\n');
+  process.exit(1);
+}
+
+const mocha = spawn('npx', ['mocha', '--parallel', '--jobs', '2', ...process.argv.slice(2), TEST_FILES], {
+  stdio: 'inherit',
+  env: { ...process.env, CAJA_TEST_APPS_BUILT: '1' },
+});
+mocha.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
