@@ -334,6 +334,17 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
   });
 
   describe('every HQ write route, fuzzed', () => {
+    it('a role code starting with an underscore is a 400 invalid_role_code and writes nothing (the fuzz found __)', async () => {
+      // The route took `__`; the catalog validator refuses a key starting with _ (shared/model isKey).
+      for (const code of ['__', '_x', '_cashier']) {
+        const before = await snapshot(hq.couch);
+        const res = await api('PUT', `/api/v1/roles/${code}`, {});
+        expect([res.status, res.body.error], code).to.deep.equal([400, 'invalid_role_code']);
+        expect(await snapshot(hq.couch), code).to.equal(before);
+      }
+      expect((await api('PUT', '/api/v1/roles/x_', { permissions: ['sale.ring'] })).status).to.equal(200);
+    });
+
     it('a store code no store can have, at the sync token route, is a 401 like a wrong secret (once a 500)', async () => {
       // Found by the fuzz below: "\\" reached CouchDB as part of a document id, whose path it may not be in.
       for (const storeCode of ['\\', 'a/b', '..', 's001']) {

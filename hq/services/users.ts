@@ -11,7 +11,7 @@ import type { Role, StoreUser } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { catalogId, typePrefix, userDocId } from '../../shared/model/ids';
 import type { UserCreateBody, UserUpdateBody, RoleUpsertBody } from '../../shared/api/bodies';
-import { LIMITS } from '../../shared/api/bodies';
+import { LIMITS, ROLE_CODE } from '../../shared/api/bodies';
 import { emptyLoginLimits } from '../../shared/auth/lockout';
 import type { LoginLimitState } from '../../shared/auth/lockout';
 import type { Logger } from '../../server-kit/log';
@@ -389,7 +389,7 @@ async function projectIntoStore(couch: CouchHandle, user: HqUser, code: string):
  * as it was (and its holders projected from it again), so the catalog and the stores do not disagree.
  */
 export async function upsertRole(couch: CouchHandle, code: string, input: RoleUpsertBody): Promise<Role> {
-  if (!/^[a-z0-9_]{2,32}$/.test(code)) throw badRequest('invalid_role_code', 'A role code is 2-32 of a-z, 0-9 or underscore.');
+  if (!ROLE_CODE.test(code)) throw badRequest('invalid_role_code', 'A role code is 2-32 of a-z, 0-9 or underscore, not starting with an underscore.');
   const perms = input.permissions ?? [];
   const unknown = perms.filter((p) => !isPermission(p));
   if (unknown.length) throw badRequest('unknown_permission', `Unknown permission(s): ${unknown.join(', ')}. Known: ${ALL_PERMISSIONS.join(', ')}.`);

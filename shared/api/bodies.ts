@@ -54,8 +54,10 @@ export const username = () =>
   string({ min: 2, max: 32, normalize: 'NFKC', case: 'lower', pattern: /^[a-z0-9][a-z0-9._-]{1,31}$/, hint: '2 to 32 of a-z, 0-9, dot, dash or underscore', code: 'invalid_username' });
 export const password = () => string({ min: LIMITS.passwordMin, max: LIMITS.passwordMax, trim: false, code: 'weak_password' });
 export const pin = () => string({ min: 4, max: 6, trim: false, pattern: /^[0-9]{4,6}$/, hint: '4 to 6 digits', code: 'invalid_pin' });
-export const roleId = () => string({ max: 40, pattern: /^role:[a-z0-9_]{2,32}$/, hint: 'a role id such as role:cashier', code: 'unknown_role' });
-export const roleCode = () => string({ min: 2, max: 32, pattern: /^[a-z0-9_]{2,32}$/, hint: '2 to 32 of a-z, 0-9 or underscore', code: 'invalid_role_code' });
+/** A role's code: 2-32 of a-z, 0-9 or underscore, not starting with one (a document key never does: shared/model isKey). */
+export const ROLE_CODE = /^[a-z0-9][a-z0-9_]{1,31}$/;
+export const roleId = () => string({ max: 40, pattern: new RegExp('^role:' + ROLE_CODE.source.slice(1)), hint: 'a role id such as role:cashier', code: 'unknown_role' });
+export const roleCode = () => string({ min: 2, max: 32, pattern: ROLE_CODE, hint: '2 to 32 of a-z, 0-9 or underscore, not starting with an underscore', code: 'invalid_role_code' });
 export const displayName = () => string({ max: LIMITS.displayName });
 export const email = () => string({ max: LIMITS.email, pattern: /^[^\s@]+@[^\s@]+$/, hint: 'an e-mail address' });
 /** Store code -> role ids: a user's assignment per store. */
