@@ -97,3 +97,30 @@ export async function runBench(args: string[]): Promise<number> {
   if (missed.length) console.error(`caja bench ${name}: ${missed.length} target(s) missed: ${missed.join(', ')}`);
   return missed.length ? 1 : 0;
 }
+
+/**
+ * Runs `fn`; when CAJA_BENCH_PROFILE names this phase (a comma-separated list, or `all`), under the V8 CPU
+ * profiler of this process, written to `<CAJA_BENCH_PROFILE_DIR or the temp folder>/<phase>.cpuprofile` (open
+ * it in Chrome DevTools). Every server of a one-process bench is in the profile.
+ */
+export async function profiled<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+  const wanted = (process.env.CAJA_BENCH_PROFILE ?? '').split(',').map((s) => s.trim());
+  if (!wanted.includes(phase) && !wanted.includes('all')) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    const file = path.join(process.env.CAJA_BENCH_PROFILE_DIR ?? os.tmpdir(), `${phase}.cpuprofile`);
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+    process.stderr.write(`profile of ${phase}: ${file}\n`);
+  }
+}

@@ -32,7 +32,7 @@ import { startRelay } from '../../store-relay/server';
 import { generateCatalog } from '../seed';
 import { price as priceFixture, sale as saleFixture } from '../seed/documents';
 import type { BenchLine, Suite } from './index';
-import { percentile, sizedMetric } from './index';
+import { percentile, profiled, sizedMetric } from './index';
 import { priceId, terminalTypePrefix, typePrefix, userDocId } from '../../shared/model/ids';
 
 export interface SyncSizes {
@@ -346,9 +346,11 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     await bulkLoad(relayDb, sales, 1000);
     log(`wrote ${sales.length} sales at the relay (link down) in ${seconds(performance.now() - t)} s`);
     t = performance.now();
-    for (const job of relay.jobs()) job.start();
-    const upJob = () => relay.jobs().find((j) => j.id === 'transactions-up')?.snapshot();
-    await waitFor(async () => upJob()?.state === 'idle' && (await countIds(hqStore, prefixes)) >= sales.length, { what: 'offline sales at HQ', timeoutMs: 600_000, intervalMs: 100 });
+    await profiled('offline_catchup', async () => {
+      for (const job of relay.jobs()) job.start();
+      const upJob = () => relay.jobs().find((j) => j.id === 'transactions-up')?.snapshot();
+      await waitFor(async () => upJob()?.state === 'idle' && (await countIds(hqStore, prefixes)) >= sales.length, { what: 'offline sales at HQ', timeoutMs: 600_000, intervalMs: 100 });
+    });
     const catchupMs = performance.now() - t;
     log(`caught up in ${seconds(catchupMs)} s`);
     const audit = await auditSales(hqStore, sales, sizes.terminals);
