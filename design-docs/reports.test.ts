@@ -63,8 +63,8 @@ describe('design-docs: the report views (issue #13)', () => {
     expect(emitted('rollup:*:2025-05-26')).to.include.members(['p', 'pp']);
     expect(emitted('rollup:S001:2025-05-26')).to.include('ts');
     // Departments first and discounts per day, store days included (a department's or a discount's days in one range).
-    expect(emitted('rollup:S001:2025-05-26')).to.include.members(['dd', 'dc', 'dt']);
-    expect(emitted('rollup:*:2025-05')).to.include.members(['dd', 'dc', 'dt']);
+    expect(emitted('rollup:S001:2025-05-26')).to.include.members(['dd', 'cc', 'ct', 'dc', 'dt']);
+    expect(emitted('rollup:*:2025-05')).to.include.members(['dd', 'cc', 'ct', 'dc', 'dt']);
     // Anything else is not emitted.
     rows.length = 0;
     map({ _id: 'sale:S001:T1:000001', type: 'sale' });

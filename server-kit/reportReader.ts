@@ -27,10 +27,8 @@ function range(f: Fetch): { startkey: unknown[]; endkey: unknown[] } | null {
       return { startkey: [f.section, f.scope, f.level, f.from], endkey: [f.section, f.scope, f.level, f.to, {}] };
     case 'ts':
       return { startkey: ['ts', f.level, f.from], endkey: ['ts', f.level, f.to, {}] };
-    case 'pp':
-      return { startkey: ['pp', f.scope, f.productId, f.level, f.from], endkey: ['pp', f.scope, f.productId, f.level, f.to] };
-    case 'dd':
-      return { startkey: ['dd', f.scope, f.departmentId, f.level, f.from], endkey: ['dd', f.scope, f.departmentId, f.level, f.to] };
+    case 'first':
+      return { startkey: [f.section, f.scope, f.id, f.level, f.from], endkey: [f.section, f.scope, f.id, f.level, f.to] };
     case 'docs':
       return null;
   }

@@ -54,9 +54,9 @@ export function seriesGrain(req: ReportRequest): Level {
   return req.group === 'month' ? 'm' : 'd';
 }
 
-/** A need of the request's scopes over a period. */
-export function need(req: ReportRequest, section: Need['section'], period: { from: string; to: string }, finest: Level = 'y', productId?: string): Need {
-  return { section, scopes: scopesOf(req), from: period.from, to: period.to, finest, ...(productId ? { productId } : {}) };
+/** A need of the request's scopes over a period (`ids`: of a FIRST_KEYED section). */
+export function need(req: ReportRequest, section: Need['section'], period: { from: string; to: string }, finest: Level = 'y', ids?: readonly string[]): Need {
+  return { section, scopes: scopesOf(req), from: period.from, to: period.to, finest, ...(ids ? { ids } : {}) };
 }
 
 /** Reads the needs and gives each its rows. */

@@ -184,10 +184,18 @@ export const DC = { GROSS: 0, COUNT: 1, AMOUNT: 2 } as const;
 export const DC_LEN = 3;
 
 /**
- * What the report view emits besides the sections: `ts` a store's totals keyed period first, `pp` a chain
- * product keyed product first, `dd` a department keyed department first, `dc` and `dt` discounts (DC).
+ * What the report view emits keyed by an id first, [name, scope, id, level, period], so one id over time is
+ * one key range: `pp` a chain product (`p`), `dd` a department (`d`), `cc` a cashier (`c`), `dc` a cashier's
+ * discounts (DC).
  */
-export type Derived = 'ts' | 'pp' | 'dd' | 'dc' | 'dt';
+export const FIRST_KEYED = ['pp', 'dd', 'cc', 'dc'] as const;
+export type FirstKeyed = (typeof FIRST_KEYED)[number];
+
+/**
+ * What the report view emits besides the sections: `ts` a store's totals keyed period first, the FIRST_KEYED
+ * rows, `ct` the cashiers' figures (`c`) summed, and `dt` the discounts (DC) summed.
+ */
+export type Derived = 'ts' | 'ct' | 'dt' | FirstKeyed;
 
 /** Roll-up levels: a day, a month, a year. */
 export type Level = 'd' | 'm' | 'y';

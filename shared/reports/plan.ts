@@ -3,17 +3,16 @@
 // decompose() keeps them to a handful whatever the period) and, for a store's large sections on partial
 // months, one direct read of its day documents. The server runs the reads (server-kit/reportReader.ts at HQ
 // and at the relay) and hands back rows per read; `rowsOfNeeds` gives each need its rows. Pure.
-import { CHAIN, LARGE_SECTIONS, type Derived, type Level, type Section } from './layout';
+import { CHAIN, FIRST_KEYED, LARGE_SECTIONS, type Derived, type FirstKeyed, type Level, type Section } from './layout';
 import { decompose, addDays } from './periods';
 import { rollupId } from './rollup';
 import type { Row } from './rows';
 
 /** One read: a reduced key range of the view, or roll-up documents by id. */
 export type Fetch =
-  | { kind: 'view'; section: Section | 'dc' | 'dt'; scope: string; level: Level; from: string; to: string }
+  | { kind: 'view'; section: Section | 'ct' | 'dt'; scope: string; level: Level; from: string; to: string }
   | { kind: 'ts'; level: Level; from: string; to: string }
-  | { kind: 'pp'; scope: string; productId: string; level: Level; from: string; to: string }
-  | { kind: 'dd'; scope: string; departmentId: string; level: Level; from: string; to: string }
+  | { kind: 'first'; section: FirstKeyed; scope: string; id: string; level: Level; from: string; to: string }
   | { kind: 'docs'; ids: string[]; sections: Section[] };
 
 /** What a report needs: a section's figures for some scopes over a period, at least `finest` apart. */
@@ -23,10 +22,12 @@ export interface Need {
   from: string;
   to: string;
   finest?: Level;
-  /** For `pp`: the product. */
-  productId?: string;
-  /** For `dd`: the departments (one key range each). */
-  departmentIds?: readonly string[];
+  /** For a FIRST_KEYED section: the ids (one key range each). */
+  ids?: readonly string[];
+}
+
+function isFirstKeyed(section: string): section is FirstKeyed {
+  return (FIRST_KEYED as readonly string[]).includes(section);
 }
 
 /** The reads of one need. */
@@ -41,10 +42,8 @@ export function fetchesOf(need: Need): Fetch[] {
   for (const scope of need.scopes) {
     const dayIds: string[] = [];
     for (const p of pieces) {
-      if (need.section === 'pp') {
-        out.push({ kind: 'pp', scope, productId: need.productId ?? '', level: p.level, from: p.from, to: p.to });
-      } else if (need.section === 'dd') {
-        for (const departmentId of need.departmentIds ?? []) out.push({ kind: 'dd', scope, departmentId, level: p.level, from: p.from, to: p.to });
+      if (isFirstKeyed(need.section)) {
+        for (const id of need.ids ?? []) out.push({ kind: 'first', section: need.section, scope, id, level: p.level, from: p.from, to: p.to });
       } else if (p.level === 'd' && scope !== CHAIN && (LARGE_SECTIONS as readonly string[]).includes(need.section)) {
         for (let d = p.from; d <= p.to; d = addDays(d, 1)) dayIds.push(rollupId(scope, d));
       } else {

@@ -33,12 +33,12 @@ function productFilter(req: ReportRequest, inDept: Set<string> | null): (r: Row)
 function filteredSeries(req: ReportRequest, inDept: Set<string> | null, grain: Level): { need: Need; keep: (r: Row) => boolean; asProduct: (v: number[]) => number[] } {
   if (req.product !== null) {
     // The chain's products are keyed product first too, so one product's days are one key range.
-    if (req.stores === null) return { need: need(req, 'pp', req, grain, req.product), keep: () => true, asProduct: (v) => v };
+    if (req.stores === null) return { need: need(req, 'pp', req, grain, [req.product]), keep: () => true, asProduct: (v) => v };
     return { need: need(req, 'p', req, grain), keep: (r) => r.dims[0] === req.product, asProduct: (v) => v };
   }
   if (inDept !== null) {
     // A few departments: each one's days are one key range (`dd`); a big subtree reads every department's rows.
-    if (inDept.size <= DEPT_RANGES) return { need: { ...need(req, 'dd', req, grain), departmentIds: [...inDept].sort() }, keep: () => true, asProduct: (v) => v };
+    if (inDept.size <= DEPT_RANGES) return { need: need(req, 'dd', req, grain, [...inDept].sort()), keep: () => true, asProduct: (v) => v };
     return { need: need(req, 'd', req, grain), keep: (r) => inDept.has(r.dims[0] ?? ''), asProduct: (v) => v };
   }
   return { need: need(req, 't', req, grain), keep: () => true, asProduct: totalsAsProduct };

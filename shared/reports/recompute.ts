@@ -248,7 +248,13 @@ export function bruteForceIO(data: RawData): ReportIO {
   const minDay = addDays(dates.reduce((a, b) => (a < b ? a : b), '9999-12-31'), -2);
   const maxDay = addDays(dates.reduce((a, b) => (a > b ? a : b), '0000-01-01'), 2);
   /** A day's entries of a section, or of what the view derives (dc, dt: layout.ts DC) from its c and dk. */
-  const entriesOf = (scope: string, d: string, section: Section | 'dc' | 'dt'): Iterable<[string[], number[]]> => {
+  const entriesOf = (scope: string, d: string, section: Section | 'ct' | 'dc' | 'dt'): Iterable<[string[], number[]]> => {
+    if (section === 'ct') {
+      const sum: number[] = [];
+      const cashiers = [...(dayOf(scope, d).get('c')?.values() ?? [])];
+      for (const [, v] of cashiers) v.forEach((x, i) => (sum[i] = (sum[i] ?? 0) + x));
+      return cashiers.length ? [[[], sum]] : [];
+    }
     if (section !== 'dc' && section !== 'dt') return dayOf(scope, d).get(section)?.values() ?? [];
     const day = dayOf(scope, d);
     const by = new Map<string, number[]>();
@@ -265,7 +271,7 @@ export function bruteForceIO(data: RawData): ReportIO {
     }
     return [...by].map(([id, v]) => [section === 'dc' ? [id] : [], v]);
   };
-  const piece = (section: Section | 'dc' | 'dt', scopes: readonly string[], level: 'd' | 'm' | 'y', from: string, to: string, keyOf: (scope: string, period: string, key: string[]) => Omit<Row, 'value'> | null): Row[] => {
+  const piece = (section: Section | 'ct' | 'dc' | 'dt', scopes: readonly string[], level: 'd' | 'm' | 'y', from: string, to: string, keyOf: (scope: string, period: string, key: string[]) => Omit<Row, 'value'> | null): Row[] => {
     const sums = new Map<string, Row>();
     const first = periodDays(from).from > minDay ? periodDays(from).from : minDay;
     const last = periodDays(to).to < maxDay ? periodDays(to).to : maxDay;
@@ -292,13 +298,11 @@ export function bruteForceIO(data: RawData): ReportIO {
       }
       case 'ts':
         return piece('t', stores, f.level, f.from, f.to, (scope, period) => ({ section: 'ts', scope, level: f.level, period, dims: [] }));
-      case 'pp': {
+      case 'first': {
+        // The section the view keys by id first: products, departments, cashiers, a cashier's discounts.
+        const source = ({ pp: 'p', dd: 'd', cc: 'c', dc: 'dc' } as const)[f.section];
         const scopes = f.scope === CHAIN ? stores : [f.scope];
-        return piece('p', scopes, f.level, f.from, f.to, (_s, period, key) => (key[0] === f.productId ? { section: 'pp', scope: f.scope, level: f.level, period, dims: [f.productId] } : null));
-      }
-      case 'dd': {
-        const scopes = f.scope === CHAIN ? stores : [f.scope];
-        return piece('d', scopes, f.level, f.from, f.to, (_s, period, key) => (key[0] === f.departmentId ? { section: 'dd', scope: f.scope, level: f.level, period, dims: [f.departmentId] } : null));
+        return piece(source, scopes, f.level, f.from, f.to, (_s, period, key) => (key[0] === f.id ? { section: f.section, scope: f.scope, level: f.level, period, dims: [f.id] } : null));
       }
       case 'docs':
         return f.ids.flatMap((id) => {

@@ -2,7 +2,7 @@
 // (design-docs/reports/reports/views/rollup/map.js, whose emission `emitRollup` repeats, test-checked), or the
 // entries of roll-up documents read directly (a store's partial months: its day documents do not emit their
 // large sections). Pure.
-import { C, CHAIN, DC, DC_LEN, DK, LARGE_SECTIONS, type Derived, type Level, type Section } from './layout';
+import { C, CHAIN, DC, DC_LEN, DK, FIRST_KEYED, LARGE_SECTIONS, type Derived, type FirstKeyed, type Level, type Section } from './layout';
 import type { RollupDoc } from './rollup';
 
 /** One row: a section entry of a scope over a period (or, reduced, over the periods of a range). */
@@ -18,16 +18,18 @@ export interface Row {
 
 /**
  * What the report view emits for a roll-up document. Keys: [section, scope, level, period, ...entry key];
- * a store's totals also as ['ts', level, period, store] (every store of a period in one key range); the chain's
- * products also as ['pp', '*', productId, level, period] (one product over time in one key range); departments
- * also as ['dd', scope, departmentId, level, period] (store days too); and discounts with their base, per cashier
- * ['dc', scope, level, period, cashierId] and in total ['dt', scope, level, period] (layout.ts DC). A store's day
- * documents leave their large sections (products, departments, stock) out.
+ * a store's totals also as ['ts', level, period, store] (every store of a period in one key range); keyed by
+ * an id first (one id over time in one key range): the chain's products ['pp', '*', productId, level, period],
+ * departments ['dd', scope, departmentId, level, period] (store days too), cashiers ['cc', scope, cashierId,
+ * level, period] and their discounts with the discounts' base ['dc', scope, cashierId, level, period] (layout.ts
+ * DC); and summed over cashiers: ['ct', scope, level, period] (`c`) and ['dt', scope, level, period] (DC). A
+ * store's day documents leave their large sections (products, departments, stock) out.
  */
 export function emitRollup(doc: RollupDoc, emit: (key: unknown[], value: number[]) => void): void {
   const chain = doc.scope === CHAIN;
   const wide = chain || doc.level !== 'd';
   const dc = new Map<string, number[]>();
+  const ct: number[] = [];
   const add = (id: string, i: number, n: number | undefined) => {
     let v = dc.get(id);
     if (!v) dc.set(id, (v = new Array<number>(DC_LEN).fill(0)));
@@ -36,7 +38,14 @@ export function emitRollup(doc: RollupDoc, emit: (key: unknown[], value: number[
   for (const name of Object.keys(doc.s) as Section[]) {
     const entries = doc.s[name] ?? [];
     if (name === 'd') for (const [key, value] of entries) emit(['dd', doc.scope, key[0], doc.level, doc.period], value);
-    if (name === 'c') for (const [key, value] of entries) add(key[0] || '', DC.GROSS, value[C.GROSS]);
+    if (name === 'c') {
+      for (const [key, value] of entries) {
+        emit(['cc', doc.scope, key[0], doc.level, doc.period], value);
+        for (let i = 0; i < value.length; i++) ct[i] = (ct[i] ?? 0) + (value[i] ?? 0);
+        add(key[0] || '', DC.GROSS, value[C.GROSS]);
+      }
+      emit(['ct', doc.scope, doc.level, doc.period], ct);
+    }
     if (name === 'dk') {
       for (const [key, value] of entries) {
         add(key[2] || '', DC.COUNT, value[DK.COUNT]);
@@ -54,7 +63,7 @@ export function emitRollup(doc: RollupDoc, emit: (key: unknown[], value: number[
   const total = new Array<number>(DC_LEN).fill(0);
   for (const id of [...dc.keys()].sort()) {
     const v = dc.get(id) as number[];
-    emit(['dc', doc.scope, doc.level, doc.period, id], v);
+    emit(['dc', doc.scope, id, doc.level, doc.period], v);
     for (let i = 0; i < DC_LEN; i++) total[i] = (total[i] ?? 0) + (v[i] ?? 0);
   }
   emit(['dt', doc.scope, doc.level, doc.period], total);
@@ -81,9 +90,9 @@ export function viewRow(key: unknown, value: unknown): Row | null {
     if (k.length !== 4 || !LEVELS.includes(k[1] as string)) return null;
     return { section: 'ts', scope: k[3] as string, level: k[1] as Level, period: k[2] as string, dims: [], value: v };
   }
-  if (k[0] === 'pp' || k[0] === 'dd') {
+  if ((FIRST_KEYED as readonly string[]).includes(k[0] as string)) {
     if (k.length !== 5 || !LEVELS.includes(k[3] as string)) return null;
-    return { section: k[0], scope: k[1] as string, level: k[3] as Level, period: k[4] as string, dims: [k[2] as string], value: v };
+    return { section: k[0] as FirstKeyed, scope: k[1] as string, level: k[3] as Level, period: k[4] as string, dims: [k[2] as string], value: v };
   }
   if (k.length < 4 || !LEVELS.includes(k[2] as string)) return null;
   return { section: k[0] as Section, scope: k[1] as string, level: k[2] as Level, period: k[3] as string, dims: k.slice(4), value: v };

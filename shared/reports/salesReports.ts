@@ -167,7 +167,10 @@ export async function salesByRep(req: ReportRequest, io: ReportIO): Promise<Sale
 export async function cashierPerformance(req: ReportRequest, io: ReportIO): Promise<CashierPerformance> {
   const meta = metaOf(req);
   const mine = (r: Row) => req.cashier === null || r.dims[0] === req.cashier;
-  const [cur = [], prev = [], series = []] = await load(io, [need(req, 'c', req), need(req, 'c', meta.previous), need(req, 'c', req, seriesGrain(req))]);
+  // The series reads the view's cashier-first rows of the one cashier asked for, or the cashiers' sum.
+  const grain = seriesGrain(req);
+  const seriesNeed = req.cashier === null ? need(req, 'ct', req, grain) : need(req, 'cc', req, grain, [req.cashier]);
+  const [cur = [], prev = [], series = []] = await load(io, [need(req, 'c', req), need(req, 'c', meta.previous), seriesNeed]);
   const a = sumBy(cur, (r) => (mine(r) ? (r.dims[0] ?? null) : null));
   const b = sumBy(prev, (r) => (mine(r) ? (r.dims[0] ?? null) : null));
   const ids = [...new Set([...a.keys(), ...b.keys()])];
@@ -191,13 +194,13 @@ export async function discountAnalysis(req: ReportRequest, io: ReportIO): Promis
   const mine = (r: Row) => req.cashier === null || r.dims[2] === req.cashier;
   const mineC = (r: Row) => req.cashier === null || r.dims[0] === req.cashier;
   // Gross sales (the discounts' base) come from the cashiers' figures, so a cashier filter applies to both. The
-  // series reads the view's pre-combined discount rows (layout.ts DC): one row per day, or per cashier and day.
+  // series reads the view's pre-combined discount rows (layout.ts DC): one row per day, in total or of the cashier.
   const [cur = [], prev = [], cCur = [], cPrev = [], series = []] = await load(io, [
     need(req, 'dk', req),
     need(req, 'dk', meta.previous),
     need(req, 'c', req),
     need(req, 'c', meta.previous),
-    need(req, req.cashier === null ? 'dt' : 'dc', req, grain),
+    req.cashier === null ? need(req, 'dt', req, grain) : need(req, 'dc', req, grain, [req.cashier]),
   ]);
   const by = (pos: number) => [...sumBy(cur, (r) => (mine(r) ? (r.dims[pos] ?? null) : null)).entries()].sort(([x], [y]) => cmp(x, y));
   const byCashier = by(2);

@@ -137,10 +137,8 @@ export function memoryIO(data: RawData, rollups: Map<string, RollupDoc>): Report
         return range([f.section, f.scope, f.level, f.from], [f.section, f.scope, f.level, f.to, {}]);
       case 'ts':
         return range(['ts', f.level, f.from], ['ts', f.level, f.to, {}]);
-      case 'pp':
-        return range(['pp', f.scope, f.productId, f.level, f.from], ['pp', f.scope, f.productId, f.level, f.to]);
-      case 'dd':
-        return range(['dd', f.scope, f.departmentId, f.level, f.from], ['dd', f.scope, f.departmentId, f.level, f.to]);
+      case 'first':
+        return range([f.section, f.scope, f.id, f.level, f.from], [f.section, f.scope, f.id, f.level, f.to]);
       case 'docs':
         return f.ids.flatMap((id) => {
           const doc = rollups.get(id);

@@ -8,15 +8,16 @@
 // departments `d`, stock `k`): its month and year documents and all chain documents emit them, and reports
 // read a store's partial months from its day documents directly, which keeps this index small. Their
 // departments are also emitted department first, ['dd', scope, departmentId, level, period], a few rows a day,
-// so a department's days are one key range. Discounts over time are emitted pre-combined, per cashier
-// ['dc', scope, level, period, cashierId] and in total ['dt', scope, level, period], as [gross sales (C.GROSS of
-// `c`), discounts given (DK.COUNT of `dk`), their amount (DK.AMOUNT)]: one row per day instead of one per kind,
+// so a department's days are one key range; cashiers likewise, ['cc', scope, cashierId, level, period], and
+// summed, ['ct', scope, level, period]. Discounts over time are emitted pre-combined, per cashier ['dc', scope,
+// cashierId, level, period] and in total ['dt', scope, level, period], as [gross sales (C.GROSS of `c`),
+// discounts given (DK.COUNT of `dk`), their amount (DK.AMOUNT)]: one row per day instead of one per kind,
 // approval and cashier.
 // Roll-up documents are derived data with one writer (the roll-up job of the database): the job overwrites
 // them when a day's documents change, which is fine because nothing else writes them and nothing replicates
 // them; the ledger documents they are computed from stay immutable.
 function (doc) {
-  var name, entries, i, e, key, cashier;
+  var name, entries, i, j, e, key, cashier, ct;
   var dc = {};
   var dcIds = [];
   var dcOf = function (id) {
@@ -39,9 +40,16 @@ function (doc) {
       }
     }
     if (name === 'c') {
+      ct = [];
       for (i = 0; i < entries.length; i++) {
-        dcOf(entries[i][0][0] || '')[0] += entries[i][1][12] || 0;
+        e = entries[i];
+        emit(['cc', doc.scope, e[0][0], doc.level, doc.period], e[1]);
+        for (j = 0; j < e[1].length; j++) {
+          ct[j] = (ct[j] || 0) + (e[1][j] || 0);
+        }
+        dcOf(e[0][0] || '')[0] += e[1][12] || 0;
       }
+      emit(['ct', doc.scope, doc.level, doc.period], ct);
     }
     if (name === 'dk') {
       for (i = 0; i < entries.length; i++) {
@@ -70,7 +78,7 @@ function (doc) {
     dcIds.sort();
     for (i = 0; i < dcIds.length; i++) {
       e = dc[dcIds[i]];
-      emit(['dc', doc.scope, doc.level, doc.period, dcIds[i]], e);
+      emit(['dc', doc.scope, dcIds[i], doc.level, doc.period], e);
       total[0] += e[0];
       total[1] += e[1];
       total[2] += e[2];
