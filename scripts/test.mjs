@@ -3,11 +3,38 @@
 //      browser tests serve them); each one's output is printed whole when it ends, so they do not interleave;
 //   2. mocha over every test file in 2 worker processes (`--parallel`): a file runs whole in one worker, its
 //      output is printed when it ends. CAJA_TEST_APPS_BUILT tells the browser tests the apps are built, so
-//      the workers do not build into one dist folder at once.
+//      the workers do not build into one dist folder at once. The longest files (one to four minutes each,
+//      measured in one process) go first, so the run does not end on one of them with the other worker idle.
 // A failed check stops the run before the tests. Extra arguments go to mocha (`npm test -- --jobs 1`).
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 
-const TEST_FILES = '{shared,server-kit,couchdb,design-docs,hq,store-relay,desktop,scripts,tests}/**/*.test.ts';
+const TEST_ROOTS = ['shared', 'server-kit', 'couchdb', 'design-docs', 'hq', 'store-relay', 'desktop', 'scripts', 'tests'];
+const LONGEST_FIRST = [
+  'tests/integration/faults.test.ts',
+  'hq/inputs.test.ts',
+  'tests/integration/reports.test.ts',
+  'tests/integration/provisioning.test.ts',
+  'desktop/renderer/e2e/till.test.ts',
+  'tests/integration/bootstrap.test.ts',
+];
+
+/** Every `*.test.ts` under the test roots (no dependency folders), the longest first, then by path. */
+function testFiles() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+      const p = path.posix.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith('.test.ts')) found.push(p);
+    }
+  };
+  for (const root of TEST_ROOTS) walk(root);
+  const rank = (f) => (LONGEST_FIRST.includes(f) ? LONGEST_FIRST.indexOf(f) : LONGEST_FIRST.length);
+  return found.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
 const CHECKS = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
@@ -40,7 +67,7 @@ if (results.some((code) => code !== 0)) {
   process.exit(1);
 }
 
-const mocha = spawn('npx', ['mocha', '--parallel', '--jobs', '2', ...process.argv.slice(2), TEST_FILES], {
+const mocha = spawn('npx', ['mocha', '--parallel', '--jobs', '2', ...process.argv.slice(2), ...testFiles()], {
   stdio: 'inherit',
   env: { ...process.env, CAJA_TEST_APPS_BUILT: '1' },
 });
