@@ -29,7 +29,7 @@ describe('caja bench sync (issue #4 part 7)', function () {
       expect(Object.keys(parsed).sort(), l.metric).to.deep.equal(['baseline', 'metric', 'target', 'unit', 'value']);
       expect(parsed.value, l.metric).to.be.a('number').and.satisfy((v: number) => Number.isFinite(v) && v >= 0);
       expect(parsed.baseline, l.metric).to.be.a('number').and.satisfy((v: number) => Number.isFinite(v) && v >= 0);
-      expect(parsed.target, l.metric).to.match(/^(<= \d+|0)$/);
+      expect(parsed.target, l.metric).to.match(/^(<= \d+(\.\d+)?|0)$/);
       expect(parsed.unit, l.metric).to.equal(l.metric.endsWith('_ms') ? 'ms' : l.metric.endsWith('_s') ? 's' : 'sales');
     }
     const value = (m: string) => lines.find((l) => l.metric === m)?.value;

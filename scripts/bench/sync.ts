@@ -62,6 +62,8 @@ const seconds = (ms: number) => Math.round(ms / 10) / 100;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 const pct = (values: number[], p: number) => round1(percentile(values, p));
+/** A target of several bounds that must all hold: "<= the smallest" (rounded to hundredths). */
+const atMost = (...bounds: number[]) => `<= ${Math.round(Math.min(...bounds) * 100) / 100}`;
 
 /** Loads documents; `existing` tolerates conflicts (HQ seeds its default roles itself). */
 async function bulkLoad(db: PouchDB.Database, docs: readonly object[], page = 1000, existing = false): Promise<void> {
@@ -331,7 +333,8 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     arrivals.cancel();
     baseUp1.cancel();
     baseUp2.cancel();
-    emit({ metric: 'sale_to_hq_p50_ms', value: pct(saleMs, 50), unit: 'ms', baseline: pct(baseSaleMs, 50), target: '<= 100' });
+    // The design's bound, and issue #14's: no worse than plain replication in the same run.
+    emit({ metric: 'sale_to_hq_p50_ms', value: pct(saleMs, 50), unit: 'ms', baseline: pct(baseSaleMs, 50), target: atMost(100, pct(baseSaleMs, 50)) });
     emit({ metric: 'sale_to_hq_p99_ms', value: pct(saleMs, 99), unit: 'ms', baseline: pct(baseSaleMs, 99), target: '<= 500' });
 
     // ---- offline_catchup: the relay's link to HQ down (its jobs stopped) while the store sells for days ----
@@ -369,7 +372,8 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     const baseCatchupMs = performance.now() - t;
     const baseAudit = await auditSales(baseHqStore, sales, sizes.terminals);
     log(`baseline caught up in ${seconds(baseCatchupMs)} s`);
-    emit({ metric: 'offline_catchup_s', value: seconds(catchupMs), unit: 's', baseline: seconds(baseCatchupMs), target: '<= 30' });
+    // The design's 30 s, and issue #14's: at most 15 s and at most half of plain replication in the same run.
+    emit({ metric: 'offline_catchup_s', value: seconds(catchupMs), unit: 's', baseline: seconds(baseCatchupMs), target: atMost(30, 15, seconds(baseCatchupMs) / 2) });
     emit({ metric: 'offline_catchup_lost', value: audit.lost, unit: 'sales', baseline: baseAudit.lost, target: '0' });
     emit({ metric: 'offline_catchup_duplicated', value: audit.duplicated, unit: 'sales', baseline: baseAudit.duplicated, target: '0' });
   } finally {
