@@ -155,7 +155,12 @@ function paritySuite(name: string, start: () => Promise<{ target: Target; dataDi
       for (let round = 0; round < 3; round++) {
         const name = `parity-race-${Date.now()}-${round}`;
         const answers = await Promise.all(Array.from({ length: 4 }, () => call(t, 'PUT', `/${name}`)));
-        expect(answers.map((a) => a.status).sort()).to.deep.equal([201, 412, 412, 412]);
+        const statuses = answers.map((a) => a.status).sort();
+        // The embedded server: exactly one creation wins. Apache CouchDB under load may answer 412 to all four
+        // (its shards were created by the racing requests): the database exists either way (checked below).
+        if (dataDir) expect(statuses).to.deep.equal([201, 412, 412, 412]);
+        else expect([[201, 412, 412, 412], [412, 412, 412, 412]].map(String), JSON.stringify(statuses)).to.include(String(statuses));
+        expect((await call(t, 'GET', `/${name}`)).status).to.equal(200);
         for (const a of answers.filter((x) => x.status === 412)) {
           expectError(a, 412, 'file_exists', 'The database could not be created, the file already exists.');
         }

@@ -110,8 +110,17 @@ describe('relay inputs, sync errors and visible state (issue #10)', function () 
     expect([big.status, big.body.field]).to.deep.equal([400, 'dbSizeBytes']);
     expect((await report({ pendingUp: 1.5, dbSizeBytes: null })).status).to.equal(400);
     expect((await report({ pendingUp: 3, dbSizeBytes: 4096 })).status).to.equal(200);
+    // The report reaches HQ with the relay's next heartbeat: send one, and wait for the dashboard to show it.
     await relay().beat();
-    const t = (await row('S001'))?.terminals.find((x) => x.terminalId === terminal.pairing.terminalId);
+    const t = await waitFor(
+      async () => {
+        const found = (await row('S001'))?.terminals.find((x) => x.terminalId === terminal.pairing.terminalId);
+        if (found?.pendingUp === 3) return found;
+        await relay().beat();
+        return null;
+      },
+      { what: "the terminal's health on HQ's dashboard", timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(t).to.include({ pendingUp: 3, dbSizeBytes: 4096 });
   });
 
