@@ -1,10 +1,13 @@
 // `npm test`: the static checks, then every mocha test file. Two phases, each using both cores:
 //   1. at once: the typecheck (4 programs), the type-aware lint, knip, and the build of the two web apps (the
 //      browser tests serve them); each one's output is printed whole when it ends, so they do not interleave;
-//   2. mocha over every test file in 2 worker processes (`--parallel`): a file runs whole in one worker, its
-//      output is printed when it ends. CAJA_TEST_APPS_BUILT tells the browser tests the apps are built, so
-//      the workers do not build into one dist folder at once. The longest files (one to four minutes each,
-//      measured in one process) go first, so the run does not end on one of them with the other worker idle.
+//   2. mocha over every test file, in this one process by default. With CAJA_TEST_JOBS=2, in 2 worker
+//      processes (`--parallel`; a file runs whole in one worker, its output is printed when it ends): about
+//      15 minutes instead of 24 here, but under that load some tests against a real Apache CouchDB and some
+//      timings did not always hold, so it is not yet the default. CAJA_TEST_APPS_BUILT tells the browser
+//      tests the apps are built (workers must not build into one dist folder at once). The longest files
+//      (one to four minutes each, measured in one process) go first, so a parallel run does not end on one
+//      of them with the other worker idle.
 // A failed check stops the run before the tests. Extra arguments go to mocha (`npm test -- --jobs 1`).
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -67,7 +70,9 @@ if (results.some((code) => code !== 0)) {
   process.exit(1);
 }
 
-const mocha = spawn('npx', ['mocha', '--parallel', '--jobs', '2', ...process.argv.slice(2), ...testFiles()], {
+const jobs = Number(process.env.CAJA_TEST_JOBS ?? 1);
+const parallel = Number.isInteger(jobs) && jobs > 1 ? ['--parallel', '--jobs', String(jobs)] : [];
+const mocha = spawn('npx', ['mocha', ...parallel, ...process.argv.slice(2), ...testFiles()], {
   stdio: 'inherit',
   env: { ...process.env, CAJA_TEST_APPS_BUILT: '1' },
 });
