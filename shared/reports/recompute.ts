@@ -247,7 +247,7 @@ export function bruteForceIO(data: RawData): ReportIO {
   const dates = data.docs.flatMap((d) => [d.businessDate, d.createdAt, d.closedAt].filter((x): x is string => typeof x === 'string').map((x) => x.slice(0, 10)));
   const minDay = addDays(dates.reduce((a, b) => (a < b ? a : b), '9999-12-31'), -2);
   const maxDay = addDays(dates.reduce((a, b) => (a > b ? a : b), '0000-01-01'), 2);
-  /** A day's entries of a section, or of what the view derives (dc, dt: layout.ts DC) from its c and dk. */
+  /** A day's entries of a section, or of what the view derives from its c and dk (ct; dc and dt: layout.ts DC), computed here on its own as the oracle. */
   const entriesOf = (scope: string, d: string, section: Section | 'ct' | 'dc' | 'dt'): Iterable<[string[], number[]]> => {
     if (section === 'ct') {
       const sum: number[] = [];
