@@ -14,7 +14,8 @@ import { adminToken, startEmbeddedCouch, type EmbeddedCouch } from './index';
 PouchDB.plugin(memoryAdapter);
 
 const SECRET = 'compat-test-secret';
-const ADMIN = adminToken(SECRET);
+/** Signed when the file starts (first `before`), not when mocha loads it. */
+let ADMIN = '';
 const userToken = (sub: string, roles: string[], ttl = 300) => jwt.sign({ sub, '_couchdb.roles': roles }, SECRET, { algorithm: 'HS256', expiresIn: ttl });
 
 interface Answer {
@@ -75,6 +76,7 @@ describe('embedded CouchDB compatibility', function () {
   this.timeout(20_000);
 
   before(async () => {
+    ADMIN = adminToken(SECRET);
     dataDir = mkdtempSync(path.join(tmpdir(), 'caja-couch-'));
     couch = await startEmbeddedCouch({ port: 0, dataDir, jwtSecret: SECRET, corsOrigins: ['http://till.local'] });
   });

@@ -12,10 +12,11 @@ import { adminToken, startEmbeddedCouch, type EmbeddedCouch } from './index';
 import { durabilityStats, fsyncFromEnv, GroupCommit, mayWrite } from './durable';
 
 const SECRET = 'durability-test-secret';
-const HEADERS = { Authorization: `Bearer ${adminToken(SECRET)}`, 'Content-Type': 'application/json' };
+/** Signed per request, not when mocha loads the file. */
+const headers = () => ({ Authorization: `Bearer ${adminToken(SECRET)}`, 'Content-Type': 'application/json' });
 
 async function call(base: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(base + urlPath, { method, headers: HEADERS, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(base + urlPath, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

@@ -18,8 +18,9 @@ const SECRET = 'parity-test-secret';
 const ADMIN_NAME = 'admin';
 const ADMIN_PASSWORD = 'admin';
 const token = (sub: string, roles: string[]) => jwt.sign({ sub, '_couchdb.roles': roles }, SECRET, { algorithm: 'HS256', expiresIn: 600 });
-const ADMIN = `Bearer ${token('caja-admin', ['_admin'])}`;
-const MEMBER = `Bearer ${token('till-1', ['store-1'])}`;
+// Signed per request, not when mocha loads the file.
+const ADMIN = () => `Bearer ${token('caja-admin', ['_admin'])}`;
+const MEMBER = () => `Bearer ${token('till-1', ['store-1'])}`;
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 
 interface Answer {
@@ -35,7 +36,7 @@ interface Target {
 
 async function call(target: Target, method: string, urlPath: string, opts: { auth?: string | null; body?: unknown; raw?: string; contentType?: string } = {}): Promise<Answer> {
   const headers: Record<string, string> = { 'Content-Type': opts.contentType ?? 'application/json' };
-  const auth = opts.auth === undefined ? ADMIN : opts.auth;
+  const auth = opts.auth === undefined ? ADMIN() : opts.auth;
   if (auth) headers.Authorization = auth;
   const res = await fetch(target.url + urlPath, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
   const text = await res.text();
@@ -186,7 +187,7 @@ function paritySuite(name: string, start: () => Promise<{ target: Target; dataDi
       expect((await call(t, 'PUT', `/${db}/_design/f`, { body: { filters: { boom: filter } } })).status).to.equal(201);
       await call(t, 'POST', `/${db}/_bulk_docs`, { body: { docs: [{ _id: 'a' }, { _id: 'b', boom: true }, { _id: 'c' }] } });
       for (const feed of ['normal', 'longpoll']) {
-        const res = await call(t, 'GET', `/${db}/_changes?filter=f/boom&feed=${feed}&since=0`, { auth: MEMBER });
+        const res = await call(t, 'GET', `/${db}/_changes?filter=f/boom&feed=${feed}&since=0`, { auth: MEMBER() });
         // CouchDB names the error "Error" or "error" (with an Erlang stack) depending on the path taken.
         expect(res.status, res.text).to.equal(500);
         expect(res.body.error?.toLowerCase(), res.text).to.equal('error');
@@ -236,10 +237,10 @@ function paritySuite(name: string, start: () => Promise<{ target: Target; dataDi
         ['PUT', `/${db}/_design/x`, 403, 'forbidden', 'You are not a db or server admin.'],
       ];
       for (const [method, url, status, error, reason] of cases) {
-        const res = await call(t, method, url, { auth: MEMBER, body: method === 'GET' ? undefined : {} });
+        const res = await call(t, method, url, { auth: MEMBER(), body: method === 'GET' ? undefined : {} });
         expect({ url, method, status: res.status, error: res.body.error, reason: res.body.reason }).to.deep.equal({ url, method, status, error, reason });
       }
-      const bulk = await call(t, 'POST', `/${db}/_bulk_docs`, { auth: MEMBER, body: { docs: [{ _id: '_design/q' }] } });
+      const bulk = await call(t, 'POST', `/${db}/_bulk_docs`, { auth: MEMBER(), body: { docs: [{ _id: '_design/q' }] } });
       expect(bulk.body).to.deep.equal([{ id: '_design/q', error: 'forbidden', reason: 'You are not a db or server admin.' }]);
       // And what an admin may not do by method: 405, as on CouchDB.
       expectError(await call(t, 'POST', '/_all_dbs', { body: {} }), 405, 'method_not_allowed', 'Only GET,HEAD allowed');
@@ -254,7 +255,7 @@ function paritySuite(name: string, start: () => Promise<{ target: Target; dataDi
       const db = `parity-basic-${Date.now()}`;
       expect((await call(t, 'PUT', `/${db}`, { auth: admin })).status).to.equal(201);
       expect((await call(t, 'PUT', `/${db}/doc`, { auth: admin, body: { v: 1 } })).status).to.equal(201);
-      expect((await call(t, 'GET', `/${db}/doc`, { auth: MEMBER })).status).to.equal(403);
+      expect((await call(t, 'GET', `/${db}/doc`, { auth: MEMBER() })).status).to.equal(403);
       const wrong = basic(`${ADMIN_NAME}:not-the-password`);
       for (const url of ['/_all_dbs', `/${db}/doc`, '/_session', '/_up', '/']) {
         expectError(await call(t, 'GET', url, { auth: wrong }), 401, 'unauthorized', 'Name or password is incorrect.');

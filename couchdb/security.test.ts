@@ -18,12 +18,13 @@ import { parseRequestPath } from './http';
 PouchDB.plugin(memoryAdapter);
 
 const SECRET = 'security-test-secret';
-const ADMIN = adminToken(SECRET);
 const token = (sub: string, roles: string[]) => jwt.sign({ sub, '_couchdb.roles': roles }, SECRET, { algorithm: 'HS256', expiresIn: 600 });
-const S001 = token('store:S001', ['caja-store', 'store:S001']);
-const S002 = token('store:S002', ['caja-store', 'store:S002']);
+// Signed when the file starts, not when mocha loads it: in one process the suite runs long after loading.
+let ADMIN = '';
+let S001 = '';
+let S002 = '';
 /** Listed in `admins` of the store databases: a db admin, not a server admin. */
-const DB_ADMIN = token('manager:S001', ['caja-store', 'store:S001', 'store-admin:S001']);
+let DB_ADMIN = '';
 
 interface Answer {
   status: number;
@@ -103,6 +104,10 @@ describe('embedded CouchDB security', function () {
   this.timeout(30_000);
 
   before(async () => {
+    ADMIN = adminToken(SECRET);
+    S001 = token('store:S001', ['caja-store', 'store:S001']);
+    S002 = token('store:S002', ['caja-store', 'store:S002']);
+    DB_ADMIN = token('manager:S001', ['caja-store', 'store:S001', 'store-admin:S001']);
     dataDir = mkdtempSync(path.join(tmpdir(), 'caja-couch-sec-'));
     couch = await startEmbeddedCouch({ port: 0, dataDir, jwtSecret: SECRET, sandboxLimits: { timeoutMs: 500, memoryBytes: 32 * 1024 * 1024, totalMemoryBytes: 96 * 1024 * 1024 } });
   });

@@ -10,10 +10,11 @@ import { generateChainDocs } from '../tests/support/reportFixtures';
 import { memoryRollups, rawOf } from '../tests/support/reportMemory';
 import { tempDir, TEST_SECRET } from '../tests/support/testing';
 
-const ADMIN = { Authorization: `Bearer ${adminToken(TEST_SECRET)}`, 'Content-Type': 'application/json' };
+/** Signed per request, not when mocha loads the file. */
+const admin = () => ({ Authorization: `Bearer ${adminToken(TEST_SECRET)}`, 'Content-Type': 'application/json' });
 
 async function call<T = Record<string, unknown>>(couch: EmbeddedCouch, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(couch.url + path, { method, headers: ADMIN, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(couch.url + path, { method, headers: admin(), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const json = (await res.json()) as T;
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;

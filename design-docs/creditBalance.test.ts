@@ -18,8 +18,9 @@ const bearer = (sub: string, roles: string[]) => 'Bearer ' + signCouchToken(SECR
 describe('design-docs: credit_balance in the embedded server', function () {
   let couch: EmbeddedCouch;
   let dataDir: string;
-  const ADMIN = 'Bearer ' + adminToken(SECRET);
-  const STORE = bearer('store:S001', ['caja-store', 'store:S001']);
+  // Signed when the file starts, not when mocha loads it.
+  let ADMIN = '';
+  let STORE = '';
   const db = 'caja-store-s001';
 
   async function call(path: string, method = 'GET', body?: unknown, auth = ADMIN): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -33,6 +34,8 @@ describe('design-docs: credit_balance in the embedded server', function () {
   const put = (doc: { _id: string }, auth = STORE) => call('/' + encodeURIComponent(doc._id), 'PUT', doc, auth);
 
   before(async () => {
+    ADMIN = 'Bearer ' + adminToken(SECRET);
+    STORE = bearer('store:S001', ['caja-store', 'store:S001']);
     dataDir = await mkdtemp(join(tmpdir(), 'caja-credit-'));
     couch = await startEmbeddedCouch({ port: 0, dataDir, jwtSecret: SECRET });
     expect((await call('', 'PUT')).status).to.equal(201);

@@ -26,7 +26,7 @@ function bearer(sub: string, roles: string[]): string {
 describe('design-docs: deploy into the embedded server', function () {
   let couch: EmbeddedCouch;
   let dataDir: string;
-  const ADMIN = 'Bearer ' + adminToken(SECRET);
+  let ADMIN = ''; // signed in `before`, not when mocha loads the file
   const db = 'caja-store-s001';
 
   async function call(path: string, method = 'GET', body?: unknown, auth = ADMIN): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -39,6 +39,7 @@ describe('design-docs: deploy into the embedded server', function () {
   }
 
   before(async () => {
+    ADMIN = 'Bearer ' + adminToken(SECRET);
     dataDir = await mkdtemp(join(tmpdir(), 'caja-ddoc-'));
     couch = await startEmbeddedCouch({ port: 0, dataDir, jwtSecret: SECRET });
     expect((await call('/' + db, 'PUT')).status).to.equal(201);
@@ -147,12 +148,13 @@ describe('design-docs: warm deploys and warming', function () {
   this.timeout(60_000);
   let couch: EmbeddedCouch;
   let dataDir: string;
-  const ADMIN = 'Bearer ' + adminToken(SECRET);
+  let ADMIN = ''; // signed in `before`, not when mocha loads the file
   const db = 'caja-store-s002';
   let call: Call;
   const mrviewFolders = async () => (await readdir(dataDir)).filter((n) => n.startsWith(`${db}-mrview-`)).sort();
 
   before(async () => {
+    ADMIN = 'Bearer ' + adminToken(SECRET);
     dataDir = await mkdtemp(join(tmpdir(), 'caja-ddoc-warm-'));
     couch = await startEmbeddedCouch({ port: 0, dataDir, jwtSecret: SECRET });
     call = caller(couch.url, ADMIN);
@@ -290,7 +292,12 @@ describe('design-docs: warm deploys and warming', function () {
     const info = (await call(`/${db}/_design/sales_by_date/_info`)).json as { view_index: { signature: string } };
     expect(stagedSignature).to.match(/^[0-9a-f]{32}$/);
     expect(info.view_index.signature).to.equal(stagedSignature);
-    expect(await staleRows(call, db, '_design/sales_by_date', 'sales_by_date', true)).to.equal(50);
+    // Not `stale=ok` here, unlike the embedded server above: Apache CouchDB (q=2) once served 20 of 50 rows
+    // that way under the parallel suite's load, one shard's index having been reopened from its last commit
+    // when the staging copy was deleted. The shared signature is the proof that the index is reused; a normal
+    // read then catches up from that commit, not from nothing.
+    const rows = await call(`/${db}/_design/sales_by_date/_view/sales_by_date?reduce=false`);
+    expect((rows.json.rows as unknown[]).length).to.equal(50);
     expect((await designIds(call, db)).filter((id) => id.includes('__'))).to.deep.equal([]);
   });
 });
