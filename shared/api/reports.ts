@@ -167,6 +167,7 @@ export interface ZZAnswer extends ReportMeta {
   lateArrivals: ZFigures | null;
   lateDays: number;
   previousFigures: ZFigures;
+  /** Per bucket: the Zs' headline figures (their lists, tenders, refunds, taxes, cashiers and foreign cash, are empty: the period's `figures` has them) and the late arrivals whole. */
   series: { bucket: string; closedDays: number; figures: ZFigures; lateArrivals: ZFigures | null }[];
 }
 

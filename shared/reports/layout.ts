@@ -193,9 +193,10 @@ export type FirstKeyed = (typeof FIRST_KEYED)[number];
 
 /**
  * What the report view emits besides the sections: `ts` a store's totals keyed period first, the FIRST_KEYED
- * rows, `ct` the cashiers' figures (`c`) summed, and `dt` the discounts (DC) summed.
+ * rows, `ct` the cashiers' figures (`c`) summed, `dt` the discounts (DC) summed, and `zv` the Z's headline
+ * vector (the `v` part of `z`, ZV) alone, one row a period where `z` has a dozen: what a ZZ's series reads.
  */
-export type Derived = 'ts' | 'ct' | 'dt' | FirstKeyed;
+export type Derived = 'ts' | 'ct' | 'dt' | 'zv' | FirstKeyed;
 
 /** Roll-up levels: a day, a month, a year. */
 export type Level = 'd' | 'm' | 'y';

@@ -10,7 +10,7 @@ import type { Row } from './rows';
 
 /** One read: a reduced key range of the view, or roll-up documents by id. */
 export type Fetch =
-  | { kind: 'view'; section: Section | 'ct' | 'dt'; scope: string; level: Level; from: string; to: string }
+  | { kind: 'view'; section: Section | 'ct' | 'dt' | 'zv'; scope: string; level: Level; from: string; to: string }
   | { kind: 'ts'; level: Level; from: string; to: string }
   | { kind: 'first'; section: FirstKeyed; scope: string; id: string; level: Level; from: string; to: string }
   | { kind: 'docs'; ids: string[]; sections: Section[] };

@@ -247,8 +247,12 @@ export function bruteForceIO(data: RawData): ReportIO {
   const dates = data.docs.flatMap((d) => [d.businessDate, d.createdAt, d.closedAt].filter((x): x is string => typeof x === 'string').map((x) => x.slice(0, 10)));
   const minDay = addDays(dates.reduce((a, b) => (a < b ? a : b), '9999-12-31'), -2);
   const maxDay = addDays(dates.reduce((a, b) => (a > b ? a : b), '0000-01-01'), 2);
-  /** A day's entries of a section, or of what the view derives from its c and dk (ct; dc and dt: layout.ts DC), computed here on its own as the oracle. */
-  const entriesOf = (scope: string, d: string, section: Section | 'ct' | 'dc' | 'dt'): Iterable<[string[], number[]]> => {
+  /** A day's entries of a section, or of what the view derives from its c and dk (ct; dc and dt: layout.ts DC) and z (zv), computed here on its own as the oracle. */
+  const entriesOf = (scope: string, d: string, section: Section | 'ct' | 'dc' | 'dt' | 'zv'): Iterable<[string[], number[]]> => {
+    if (section === 'zv') {
+      const head = [...(dayOf(scope, d).get('z')?.values() ?? [])].find(([key]) => key.length === 1 && key[0] === 'v');
+      return head ? [[[], head[1]]] : [];
+    }
     if (section === 'ct') {
       const sum: number[] = [];
       const cashiers = [...(dayOf(scope, d).get('c')?.values() ?? [])];
@@ -271,7 +275,7 @@ export function bruteForceIO(data: RawData): ReportIO {
     }
     return [...by].map(([id, v]) => [section === 'dc' ? [id] : [], v]);
   };
-  const piece = (section: Section | 'ct' | 'dc' | 'dt', scopes: readonly string[], level: 'd' | 'm' | 'y', from: string, to: string, keyOf: (scope: string, period: string, key: string[]) => Omit<Row, 'value'> | null): Row[] => {
+  const piece = (section: Section | 'ct' | 'dc' | 'dt' | 'zv', scopes: readonly string[], level: 'd' | 'm' | 'y', from: string, to: string, keyOf: (scope: string, period: string, key: string[]) => Omit<Row, 'value'> | null): Row[] => {
     const sums = new Map<string, Row>();
     const first = periodDays(from).from > minDay ? periodDays(from).from : minDay;
     const last = periodDays(to).to < maxDay ? periodDays(to).to : maxDay;

@@ -22,7 +22,8 @@ export interface Row {
  * an id first (one id over time in one key range): the chain's products ['pp', '*', productId, level, period],
  * departments ['dd', scope, departmentId, level, period] (store days too), cashiers ['cc', scope, cashierId,
  * level, period] and their discounts with the discounts' base ['dc', scope, cashierId, level, period] (layout.ts
- * DC); and summed over cashiers: ['ct', scope, level, period] (`c`) and ['dt', scope, level, period] (DC). A
+ * DC); summed over cashiers: ['ct', scope, level, period] (`c`) and ['dt', scope, level, period] (DC); a Z's
+ * headline vector (`z` part `v`) alone as ['zv', scope, level, period]. A
  * store's day documents leave their large sections (products, departments, stock) out.
  */
 export function emitRollup(doc: RollupDoc, emit: (key: unknown[], value: number[]) => void): void {
@@ -57,6 +58,7 @@ export function emitRollup(doc: RollupDoc, emit: (key: unknown[], value: number[
       emit([name, doc.scope, doc.level, doc.period, ...key], value);
       if (name === 'p' && chain) emit(['pp', doc.scope, key[0], doc.level, doc.period], value);
       if (name === 't' && !chain) emit(['ts', doc.level, doc.period, doc.scope], value);
+      if (name === 'z' && key.length === 1 && key[0] === 'v') emit(['zv', doc.scope, doc.level, doc.period], value);
     }
   }
   if (dc.size === 0) return;

@@ -64,7 +64,10 @@ export async function zReport(req: ReportRequest, io: ReportIO): Promise<ZAnswer
 export async function zzReport(req: ReportRequest, io: ReportIO): Promise<ZZAnswer> {
   const meta = metaOf(req);
   const grain = seriesGrain(req);
-  const [z = [], l = [], pz = []] = await load(io, [need(req, 'z', req, grain), need(req, 'l', req, grain), need(req, 'z', meta.previous)]);
+  // The period's figures from the fewest roll-ups (months, years); the series from the Zs' headline vectors
+  // (`zv`: one row a day or month, where `z` has a dozen), so each bucket's figures have no lines (tenders,
+  // taxes, cashiers); the late arrivals are few rows and come whole.
+  const [z = [], zv = [], l = [], pz = []] = await load(io, [need(req, 'z', req), need(req, 'zv', req, grain), need(req, 'l', req, grain), need(req, 'z', meta.previous)]);
   // Each row's bucket once (a year by week is ~50 buckets over thousands of rows).
   const byBucket = (rows: readonly Row[]) => {
     const out = new Map<string, Row[]>();
@@ -76,12 +79,12 @@ export async function zzReport(req: ReportRequest, io: ReportIO): Promise<ZZAnsw
     }
     return out;
   };
-  const zBy = byBucket(z);
+  const zBy = byBucket(zv);
   const lBy = byBucket(l);
   const series = bucketsOf(req.from, req.to, req.group).map((b) => {
     const zb = zBy.get(b) ?? [];
     const lb = late(lBy.get(b) ?? []);
-    const f = figuresOf(zb);
+    const f = decodeZ(zb.map((r) => [['v'], r.value]));
     return { bucket: b, closedDays: f.days, figures: f.figures, lateArrivals: lb.figures };
   });
   const closed = figuresOf(z);

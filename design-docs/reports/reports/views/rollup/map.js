@@ -12,7 +12,8 @@
 // summed, ['ct', scope, level, period]. Discounts over time are emitted pre-combined, per cashier ['dc', scope,
 // cashierId, level, period] and in total ['dt', scope, level, period], as [gross sales (C.GROSS of `c`),
 // discounts given (DK.COUNT of `dk`), their amount (DK.AMOUNT)]: one row per day instead of one per kind,
-// approval and cashier.
+// approval and cashier. A Z's headline vector (the `v` part of `z`) is emitted alone too, ['zv', scope, level,
+// period], so a ZZ's series over a year of days reads one row a day instead of a dozen.
 // Roll-up documents are derived data with one writer (the roll-up job of the database): the job overwrites
 // them when a day's documents change, which is fine because nothing else writes them and nothing replicates
 // them; the ledger documents they are computed from stay immutable.
@@ -70,6 +71,9 @@ function (doc) {
       }
       if (name === 't' && !chain) {
         emit(['ts', doc.level, doc.period, doc.scope], e[1]);
+      }
+      if (name === 'z' && e[0].length === 1 && e[0][0] === 'v') {
+        emit(['zv', doc.scope, doc.level, doc.period], e[1]);
       }
     }
   }
