@@ -142,13 +142,22 @@ export function couchReportIO(src: ReportSources): ReportIO {
     },
     async shiftDocs(storeId, shiftIds) {
       const db = src.storeDb(storeId);
-      const q = new URLSearchParams({ group: 'true', startkey: JSON.stringify([storeId]), endkey: JSON.stringify([storeId, {}]) });
-      const open = (await couch.request<{ rows: Array<{ key: [string, string, string]; value: number }> }>(`/${encodeURIComponent(db)}/_design/open_shifts/_view/open_shifts?${q.toString()}`)).rows
-        .filter((r) => r.value > 0)
-        .map((r) => r.key[2]);
-      const wanted = shiftIds ?? open;
-      const shifts = (await byIds<Shift>(couch, db, wanted)).filter((s) => s.type === 'shift' && s.storeId === storeId);
-      if (shiftIds && shifts.length !== shiftIds.length) return null;
+      const openShifts = `/${encodeURIComponent(db)}/_design/open_shifts/_view/open_shifts?group=true`;
+      type OpenRows = { rows: Array<{ key: [string, string, string]; value: number }> };
+      const openOf = (res: OpenRows) => res.rows.filter((r) => r.value > 0).map((r) => r.key[2]);
+      let open: string[];
+      let shifts: Shift[];
+      if (shiftIds) {
+        // Named shifts: whether each is open is one key of the view each (the whole store's range is every
+        // register session it ever had).
+        shifts = (await byIds<Shift>(couch, db, shiftIds)).filter((s) => s.type === 'shift' && s.storeId === storeId);
+        if (shifts.length !== shiftIds.length) return null;
+        open = openOf(await couch.request<OpenRows>(openShifts, { method: 'POST', body: { keys: shifts.map((s) => [storeId, s.terminalId, s._id]) } }));
+      } else {
+        const range = new URLSearchParams({ startkey: JSON.stringify([storeId]), endkey: JSON.stringify([storeId, {}]) });
+        open = openOf(await couch.request<OpenRows>(`${openShifts}&${range.toString()}`));
+        shifts = (await byIds<Shift>(couch, db, open)).filter((s) => s.type === 'shift' && s.storeId === storeId);
+      }
       const res = await couch.request<{ rows: Array<{ doc?: Record<string, unknown> | null }> }>(`/${encodeURIComponent(db)}/_design/ledger_by_date/_view/ledger_by_date?include_docs=true`, {
         method: 'POST',
         body: { keys: shifts.map((s) => ['s', s._id]) },
