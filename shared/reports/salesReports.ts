@@ -193,13 +193,15 @@ export async function discountAnalysis(req: ReportRequest, io: ReportIO): Promis
   const grain = seriesGrain(req);
   const mine = (r: Row) => req.cashier === null || r.dims[2] === req.cashier;
   const mineC = (r: Row) => req.cashier === null || r.dims[0] === req.cashier;
-  // Gross sales (the discounts' base) come from the cashiers' figures, so a cashier filter applies to both. The
-  // series reads the view's pre-combined discount rows (layout.ts DC): one row per day, in total or of the cashier.
+  // Gross sales (the discounts' base) come from the cashiers' figures, so a cashier filter applies to both
+  // (without one, their sum `ct`: one row a period, not one per cashier of the chain). The series reads the
+  // view's pre-combined discount rows (layout.ts DC): one row per day, in total or of the cashier.
+  const gross = req.cashier === null ? 'ct' : 'c';
   const [cur = [], prev = [], cCur = [], cPrev = [], series = []] = await load(io, [
     need(req, 'dk', req),
     need(req, 'dk', meta.previous),
-    need(req, 'c', req),
-    need(req, 'c', meta.previous),
+    need(req, gross, req),
+    need(req, gross, meta.previous),
     req.cashier === null ? need(req, 'dt', req, grain) : need(req, 'dc', req, grain, [req.cashier]),
   ]);
   const by = (pos: number) => [...sumBy(cur, (r) => (mine(r) ? (r.dims[pos] ?? null) : null)).entries()].sort(([x], [y]) => cmp(x, y));
