@@ -8,6 +8,7 @@ import type { Logger } from '../../server-kit/log';
 import { RollupJob } from '../../server-kit/rollupJob';
 import { CATALOG_DB, hqStoreDbName } from '../../shared/model/names';
 import { getStore } from '../services/stores';
+import { DashboardIndex } from '../services/chainDashboard';
 
 /** How long a store's zone is remembered (a zone change reaches the roll-ups within this). */
 const ZONE_TTL_MS = 30_000;
@@ -15,12 +16,14 @@ const ZONE_TTL_MS = 30_000;
 export class HqRollups {
   private readonly job: RollupJob;
   private readonly zones = new Map<string, { zone: string; at: number }>();
+  private readonly dashboard: DashboardIndex;
 
   constructor(
     private readonly couch: CouchHandle,
     log: Logger,
   ) {
-    this.job = new RollupJob({ couch, log, catalogDb: CATALOG_DB, chain: true });
+    this.dashboard = new DashboardIndex(couch, log);
+    this.job = new RollupJob({ couch, log, catalogDb: CATALOG_DB, chain: true, afterWrite: () => this.dashboard.refresh() });
   }
 
   private async zoneOf(code: string): Promise<string> {
@@ -40,7 +43,8 @@ export class HqRollups {
     this.job.start();
   }
 
-  stop(): Promise<void> {
-    return this.job.stop();
+  async stop(): Promise<void> {
+    await this.job.stop();
+    await this.dashboard.stop();
   }
 }
