@@ -46,8 +46,6 @@ export interface RollupJobOptions {
   chain: boolean;
   /** How long a change waits for others before its day is recomputed (default 250 ms; at most a second). */
   debounceMs?: number;
-  /** Called after each write of roll-ups (HQ brings the chain dashboard's index up to date then). */
-  afterWrite?: () => void;
 }
 
 const JOB = 'rollups';
@@ -369,7 +367,6 @@ export class RollupJob {
       const doc = docs.find((d) => d._id === r.id) as RollupDoc;
       await updateDoc<RollupDoc>(this.opts.couch, REPORTS_DB, doc._id, (cur) => (cur && sameSections(cur.s, doc.s) ? null : { ...doc, _rev: undefined }));
     }
-    this.opts.afterWrite?.();
     return docs.length;
   }
 

@@ -8,7 +8,6 @@ import type { Logger } from '../../server-kit/log';
 import { RollupJob } from '../../server-kit/rollupJob';
 import { CATALOG_DB, hqStoreDbName } from '../../shared/model/names';
 import { getStore } from '../services/stores';
-import { DashboardIndex } from '../services/chainDashboard';
 
 /** How long a store's zone is remembered (a zone change reaches the roll-ups within this). */
 const ZONE_TTL_MS = 30_000;
@@ -16,14 +15,12 @@ const ZONE_TTL_MS = 30_000;
 export class HqRollups {
   private readonly job: RollupJob;
   private readonly zones = new Map<string, { zone: string; at: number }>();
-  private readonly dashboard: DashboardIndex;
 
   constructor(
     private readonly couch: CouchHandle,
     log: Logger,
   ) {
-    this.dashboard = new DashboardIndex(couch, log);
-    this.job = new RollupJob({ couch, log, catalogDb: CATALOG_DB, chain: true, afterWrite: () => this.dashboard.refresh() });
+    this.job = new RollupJob({ couch, log, catalogDb: CATALOG_DB, chain: true });
   }
 
   private async zoneOf(code: string): Promise<string> {
@@ -43,8 +40,7 @@ export class HqRollups {
     this.job.start();
   }
 
-  async stop(): Promise<void> {
-    await this.job.stop();
-    await this.dashboard.stop();
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

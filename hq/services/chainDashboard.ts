@@ -14,7 +14,6 @@
 // Currencies: amounts of stores with different currencies are never added. The chain is answered as one
 // block per currency (its stores, totals and hours), the currency with most stores first.
 import type { CouchHandle } from '../../server-kit/couch';
-import type { Logger } from '../../server-kit/log';
 import type { ChainCurrencyTotals, ChainDashboard, DashboardStoreRow, DayTotals, HourSales } from '../../shared/api/hqRecords';
 import { money, roundHalfUp } from '../../shared/money';
 import { REPORTS_DB } from '../../shared/model/names';
@@ -106,57 +105,10 @@ interface DayRead {
   chainHours: number[] | null;
 }
 
-/**
- * Keeps the dashboard view's index up to date off the request path. The roll-up job calls `refresh` after each
- * write; one update runs at a time and writes meanwhile cause one more. So a poll can read the index as it
- * stands (`stale=update_after`) and never waits on the indexer, which reads every changed roll-up (the chain's
- * month and year hold a line per product sold) even though the view maps only the day roll-ups.
- */
-export class DashboardIndex {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-
-  constructor(
-    private readonly couch: CouchHandle,
-    private readonly log: Logger,
-  ) {}
-
-  refresh(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.couch.request(`/${REPORTS_DB}/${DASHBOARD_VIEW}?limit=0`);
-        } catch (err) {
-          this.log.warn('dashboard.index_failed', { err: err instanceof Error ? err : String(err) });
-          return;
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = null;
-      if (this.again) this.refresh();
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.running;
-  }
-}
-
-/**
- * The days at every store and the chain: one range of the dashboard view per day, read as the index stands
- * (DashboardIndex keeps it up to date within moments of each roll-up write; an answer never waits on it).
- */
+/** The days at every store and the chain: one range of the dashboard view per day. */
 async function readDays(couch: CouchHandle, days: readonly string[]): Promise<Map<string, DayRead>> {
   const read = async (day: string): Promise<DayRead> => {
-    const q = new URLSearchParams({ startkey: JSON.stringify([day]), endkey: JSON.stringify([day, {}]), stale: 'update_after' });
+    const q = new URLSearchParams({ startkey: JSON.stringify([day]), endkey: JSON.stringify([day, {}]) });
     const { rows } = await couch.request<{ rows: DayRow[] }>(`/${REPORTS_DB}/${DASHBOARD_VIEW}?${q.toString()}`);
     const out: DayRead = { totals: new Map(), hours: new Map(), chainTotals: null, chainHours: null };
     for (const { key, value } of rows) {
