@@ -306,7 +306,7 @@ describe('HQ console: the report pages in a browser (issue #13)', function () {
     await shot(page, 'report-sales-summary-es');
     const file = await exportCsv();
     expect(file.text).to.equal(await apiCsv('sales-summary', q['sales-summary'], 'es'));
-    for (const name of ['tax', 'z'] as const) {
+    for (const name of ['tax', 'z', 'zz'] as const) {
       await open(name, q[name]);
       await shot(page, `report-${name}-es`);
     }
