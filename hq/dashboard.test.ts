@@ -10,9 +10,10 @@ import { expect } from 'chai';
 import { http, tempDir, testConfig, testLogger, waitFor } from '../tests/support/testing';
 import { returnDoc, sale as saleFixture, voidOf } from '../scripts/seed/documents';
 import type { ChainDashboard, DayTotals, HourSales } from '../shared/api/hqRecords';
-import { hqStoreDbName } from '../shared/model/names';
+import { REPORTS_CHAIN_DB, REPORTS_DB, hqStoreDbName } from '../shared/model/names';
 import type { Return, Sale, Void } from '../shared/model/types';
 import { businessDate } from '../shared/pos/clock';
+import { H, H_LEN } from '../shared/reports/layout';
 import { zonedDayStart } from './console/src/lib/format';
 import { dayFigures } from './services/chainDashboard';
 import { startHq } from './server';
@@ -266,8 +267,8 @@ describe('HQ chain dashboard: each store\'s day against the same weekday last we
     expect(mxn?.businessDates).to.deep.equal([...new Set(res.body.stores.filter((s) => s.currency === 'MXN').map((s) => s.businessDate))].sort());
   });
 
-  it('reads a whole chain\'s hours from the chain\'s roll-up and a part of it from its stores\' own, both as recomputed, in one read per day', async () => {
-    // Counts the reads: one range of the dashboard view per day asked answers every store and the chain.
+  it('sums a whole chain\'s hours and a part of it from the stores\' own day roll-ups, both as recomputed, in one read per day', async () => {
+    // Counts the reads: one range of the dashboard view per day asked answers every store; the chain is their sum.
     const reads: string[] = [];
     const couch: typeof hq.couch = Object.create(hq.couch);
     couch.request = <T>(p: string, o?: { method?: string; body?: unknown }): Promise<T> => {
@@ -290,9 +291,20 @@ describe('HQ chain dashboard: each store\'s day against the same weekday last we
     expect(reads).to.have.length(1);
     expect(reads[0]).to.match(/^\/caja-reports\/_design\/dashboard\/_view\/days\?/);
     expect(figures.table.get('S001')?.get(DAY)?.salesCount).to.equal(recompute(docs, STORES[0], DAY).totals.salesCount);
-    // A store day's hours are its own roll-up's, and the chain's day is the sum of its stores'.
-    const chainRow = await hq.couch.request<{ rows: Array<{ key: string[]; value: number[][] }> }>(`/caja-reports/_design/dashboard/_view/days?key=${encodeURIComponent(JSON.stringify([DAY, '*']))}`);
-    expect(chainRow.rows).to.have.length(1);
+    // The chain's own day roll-up is HQ's sum of the same stores, kept apart from theirs (REPORTS_CHAIN_DB),
+    // so the dashboard's view of the stores' database has no chain row.
+    const chainRow = await hq.couch.request<{ rows: unknown[] }>(`/${REPORTS_DB}/_design/dashboard/_view/days?key=${encodeURIComponent(JSON.stringify([DAY, '*']))}`);
+    expect(chainRow.rows).to.have.length(0);
+    const chainDay = await waitFor(
+      async () => {
+        const doc = await hq.couch.request<{ s: Record<string, Array<[unknown[], number[]]>> }>(`/${REPORTS_CHAIN_DB}/rollup:*:${DAY}`).catch(() => null);
+        const h = doc?.s.h?.[0]?.[1] ?? [];
+        const sales = Array.from({ length: 24 }, (_, hour) => h[hour * H_LEN + H.SALES] ?? 0);
+        return JSON.stringify(sales) === JSON.stringify(expected(whole).map((x) => x[0])) ? doc : null;
+      },
+      { timeoutMs: FRESH_MS, what: "the chain's day roll-up in its own database" },
+    );
+    expect(chainDay).to.not.equal(null);
   });
 
   it('answers zeros for a day without sales, refuses a malformed day, and a user without reports.view', async () => {

@@ -18,7 +18,7 @@ import { generateCatalog } from '../scripts/seed';
 import { HQ_ROUTES, writeRoutes } from '../shared/api/routes';
 import { ean13CheckDigit } from '../shared/model/ids';
 import type { Product } from '../shared/model/types';
-import { CATALOG_DB, HQ_DB, REPORTS_DB } from '../shared/model/names';
+import { CATALOG_DB, HQ_DB, REPORTS_CHAIN_DB, REPORTS_DB } from '../shared/model/names';
 import { startHq } from './server';
 import type { HqServer } from './server';
 
@@ -26,9 +26,9 @@ type Body = { error?: string; reason?: string; field?: string; requestId?: strin
 
 /** Every database's document count and update sequence: what any write, even a half one, would change. */
 async function snapshot(couch: CouchHandle): Promise<string> {
-  // caja-reports is derived: the roll-up job rewrites it on its own timer from earlier, accepted
+  // The roll-up databases are derived: the roll-up job rewrites them on its own timer from earlier, accepted
   // writes, so a refused request is judged by every other database.
-  const dbs = (await couch.request<string[]>('/_all_dbs')).filter((db) => db !== REPORTS_DB);
+  const dbs = (await couch.request<string[]>('/_all_dbs')).filter((db) => db !== REPORTS_DB && db !== REPORTS_CHAIN_DB);
   const infos = await Promise.all(
     dbs.map(async (db) => {
       const i = await couch.request<{ doc_count: number; doc_del_count: number; update_seq: unknown }>(`/${encodeURIComponent(db)}`);

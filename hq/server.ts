@@ -12,7 +12,7 @@ import { apiApp, listen } from '../server-kit/http';
 import type { Listening } from '../server-kit/http';
 import type { Logger } from '../server-kit/log';
 import { deployDesignDocs, warmInBackground } from '../design-docs/deploy';
-import { CATALOG_DB, COUCH_ADMIN_SUBJECT, COUCH_ROLE, HQ_DB, REPORTS_DB, hqStoreDbName, storeCouchRole, storeCouchRoles, storePrincipal } from '../shared/model/names';
+import { CATALOG_DB, COUCH_ADMIN_SUBJECT, COUCH_ROLE, HQ_DB, REPORTS_CHAIN_DB, REPORTS_DB, hqStoreDbName, storeCouchRole, storeCouchRoles, storePrincipal } from '../shared/model/names';
 import { verifyStoreSyncToken } from './services/tokens';
 import type { HqContext } from './context';
 import { authRoutes } from './routes/auth';
@@ -61,8 +61,8 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
   // HQ's own database (stores, staff, tokens) is for the HQ process alone: no member roles.
   await setSecurity(couch, HQ_DB, [], []);
   const deployed = await deployDesignDocs(couch.url, CATALOG_DB, 'catalog', couch.authHeader, { log: (level, event, fields) => log[level](event, fields) });
-  // Report roll-ups: HQ's roll-up job is their one writer (hq/jobs/rollups.ts).
-  await prepareReportsDb(couch);
+  // Report roll-ups, the stores' and the chain's: HQ's roll-up job is their one writer (hq/jobs/rollups.ts).
+  await prepareReportsDb(couch, { chain: true });
   log.info('designdocs.deployed', { ...deployed });
 }
 
@@ -74,7 +74,7 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
 function warmViews(couch: CouchHandle, storeCodes: string[], log: Logger): { stop(): void; done: Promise<void> } {
   const warmLog = log.child('warm');
   let stopped = false;
-  const targets = () => [{ db: CATALOG_DB, kind: 'catalog' as const }, { db: REPORTS_DB, kind: 'reports' as const }, ...storeCodes.map((code) => ({ db: hqStoreDbName(code), kind: 'hq-store' as const, deploy: true }))];
+  const targets = () => [{ db: CATALOG_DB, kind: 'catalog' as const }, { db: REPORTS_DB, kind: 'reports' as const }, { db: REPORTS_CHAIN_DB, kind: 'reports' as const }, ...storeCodes.map((code) => ({ db: hqStoreDbName(code), kind: 'hq-store' as const, deploy: true }))];
   const views = warmInBackground(couch.url, couch.authHeader, targets, (level, event, fields) => warmLog[level](event, fields));
   const done = views.done
     .then(() => (stopped ? undefined : warmSalesSearch(couch)))

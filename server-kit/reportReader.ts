@@ -1,5 +1,6 @@
-// Runs the reads of a report (shared/reports/plan.ts) against a `caja-reports` database, at HQ and at a relay:
-// reduced key ranges of the one report view (`_design/reports/_view/rollup`, `_sum`, group=true) and roll-up
+// Runs the reads of a report (shared/reports/plan.ts) against the roll-up databases, at HQ and at a relay:
+// reduced key ranges of the one report view (`_design/reports/_view/rollup`, `_sum`, group=true; the chain's
+// ranges from the chain's own roll-up database at HQ, REPORTS_CHAIN_DB, everything else from `caja-reports`) and roll-up
 // documents by id (a store's partial months, whose day documents leave their large sections out of the view).
 // Reads run a few at a time; every row comes back as shared/reports Row. `couchReportIO` is every read the
 // reports make (catalog facts, names, the Z and shift documents), so HQ and a relay differ only in which
@@ -16,7 +17,7 @@ import type { Fetch } from '../shared/reports/plan';
 import type { DeptInfo } from '../shared/reports/tree';
 import type { RollupDoc } from '../shared/reports/rollup';
 import { docRows, viewRow, type Row } from '../shared/reports/rows';
-import { REPORT_VIEW } from '../shared/reports/layout';
+import { CHAIN, REPORT_VIEW } from '../shared/reports/layout';
 
 /** Reads in flight at once per report. */
 const PARALLEL = 6;
@@ -34,8 +35,20 @@ function range(f: Fetch): { startkey: unknown[]; endkey: unknown[] } | null {
   }
 }
 
-async function readOne(couch: CouchHandle, db: string, f: Fetch): Promise<Row[]> {
+/** Where a report's roll-ups are: the stores' database, and the chain's (HQ: REPORTS_CHAIN_DB). */
+interface RollupDbs {
+  stores: string;
+  chain: string;
+}
+
+/** The database a read goes to: the chain's ranges to the chain's roll-ups, the rest to the stores'. */
+function dbOfFetch(dbs: RollupDbs, f: Fetch): string {
+  return (f.kind === 'view' || f.kind === 'first') && f.scope === CHAIN ? dbs.chain : dbs.stores;
+}
+
+async function readOne(couch: CouchHandle, dbs: RollupDbs, f: Fetch): Promise<Row[]> {
   const r = range(f);
+  const db = dbOfFetch(dbs, f);
   if (r) {
     const q = new URLSearchParams({ group: 'true', startkey: JSON.stringify(r.startkey), endkey: JSON.stringify(r.endkey) });
     const res = await couch.request<{ rows: Array<{ key: unknown; value: unknown }> }>(`/${encodeURIComponent(db)}/${REPORT_VIEW}?${q.toString()}`);
@@ -51,13 +64,13 @@ async function readOne(couch: CouchHandle, db: string, f: Fetch): Promise<Row[]>
 }
 
 /** The rows of each read, in order. */
-export async function readReportRows(couch: CouchHandle, db: string, fetches: readonly Fetch[]): Promise<Row[][]> {
+export async function readReportRows(couch: CouchHandle, dbs: RollupDbs, fetches: readonly Fetch[]): Promise<Row[][]> {
   const out: Row[][] = new Array<Row[]>(fetches.length);
   let next = 0;
   const worker = async () => {
     while (next < fetches.length) {
       const i = next++;
-      out[i] = await readOne(couch, db, fetches[i] as Fetch);
+      out[i] = await readOne(couch, dbs, fetches[i] as Fetch);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, fetches.length) }, worker));
@@ -67,8 +80,10 @@ export async function readReportRows(couch: CouchHandle, db: string, fetches: re
 /** Where a server's report reads go. */
 export interface ReportSources {
   couch: CouchHandle;
-  /** The roll-ups: `caja-reports`. */
+  /** The stores' roll-ups: `caja-reports`. */
   reportsDb: string;
+  /** The chain's roll-ups (HQ: REPORTS_CHAIN_DB; a relay has none: its reports are its store's). */
+  chainDb?: string;
   /** The catalog: HQ's `caja-catalog`, a relay's `caja-store` (its copy). */
   catalogDb: string;
   /** A store's own database (HQ: `caja-store-<code>`; a relay: `caja-store`). */
@@ -96,7 +111,7 @@ async function byPrefix<T>(couch: CouchHandle, db: string, prefix: string): Prom
 export function couchReportIO(src: ReportSources): ReportIO {
   const { couch } = src;
   return {
-    rows: (fetches) => readReportRows(couch, src.reportsDb, fetches),
+    rows: (fetches) => readReportRows(couch, { stores: src.reportsDb, chain: src.chainDb ?? src.reportsDb }, fetches),
     async products(ids) {
       const out: Record<string, ProductInfo> = {};
       // In chunks: a chain's inventory may name every product of the catalog.

@@ -4,7 +4,9 @@
 // and a debounced worker (under a second) recomputes those days from the store database (view
 // `ledger_by_date`, include_docs) with shared/reports rollupDay, then the store's month and year, and writes
 // each roll-up only when its figures changed. The chain's roll-ups (`rollup:*:<period>`, HQ only) are sums of
-// the stores' and are recomputed by a second pass that runs less often while a backlog is being caught up.
+// the stores' and are recomputed by a second pass that runs less often while a backlog is being caught up;
+// they live in their own database (REPORTS_CHAIN_DB: a store's report never waits on their indexing), and a
+// start moves any an older build left among the stores' (`moveChainRollups`).
 //
 // Restart safety: a feed's position (`_local/feed:rollups:<db>` in caja-reports) is saved only after the days
 // its batch touched are written, and the chain days still to sum are kept in `_local/rollup-chain-dirty`
@@ -18,7 +20,7 @@ import { getDoc, updateDoc } from './docs';
 import { deployDesignDocs } from '../design-docs/deploy';
 import type { Logger } from './log';
 import { typePrefix, voidId } from '../shared/model/ids';
-import { feedCheckpointId, REPORTS_DB } from '../shared/model/names';
+import { feedCheckpointId, REPORTS_CHAIN_DB, REPORTS_DB } from '../shared/model/names';
 import { CURRENT_SCHEMA } from '../shared/model/types';
 import type {
   CashMovement, Product, Return, Sale, Shift, ShiftClose, StockMovement, Transfer, TransferArrival, Void, ZReport,
@@ -59,6 +61,16 @@ const DAYS_PER_READ = 31;
 /** Sums (a chain day of every store, a month of days) read together. */
 const SUMS_PER_READ = 20;
 
+/** Where a roll-up of this scope is kept: the chain's in their own database, a store's in `caja-reports`. */
+function dbOfScope(scope: string): string {
+  return scope === CHAIN ? REPORTS_CHAIN_DB : REPORTS_DB;
+}
+
+/** The database of a roll-up id (`rollup:<scope>:<period>`). */
+function dbOfId(id: string): string {
+  return id.startsWith(rollupId(CHAIN, '')) ? REPORTS_CHAIN_DB : REPORTS_DB;
+}
+
 type Doc = Record<string, unknown> & { _id: string; type?: string };
 type Checkpoint = { _id: string; _rev?: string; seq: string | number };
 /** Chain days still to sum, each with a count of how often it was marked (so a pass clears only what it saw). */
@@ -89,6 +101,7 @@ export class RollupJob {
   private running: Promise<void> | null = null;
   private chainTimer: NodeJS.Timeout | null = null;
   private chainRunning: Promise<void> | null = null;
+  private moving: Promise<void> | null = null;
   private lastChainMs = 0;
   private stopped = false;
   /** Store days written since start (tests and the log read it). */
@@ -139,9 +152,32 @@ export class RollupJob {
     follower.start();
   }
 
-  /** Starts the chain pass left pending by an earlier run (HQ). */
+  /** Starts the chain pass left pending by an earlier run (HQ), once any chain roll-ups of an older build are moved. */
   start(): void {
-    if (this.opts.chain) this.scheduleChain(0);
+    if (!this.opts.chain) return;
+    this.moving = this.moveChainRollups()
+      .catch((err: unknown) => this.opts.log.warn('rollups.chain_move_failed', { err: err instanceof Error ? err : String(err) }))
+      .finally(() => {
+        this.moving = null;
+        this.scheduleChain(0);
+      });
+  }
+
+  /**
+   * An older build kept the chain's roll-ups in `caja-reports` with the stores'. Their days are marked for the
+   * chain pass, which writes them again (with their months and years) in REPORTS_CHAIN_DB, and only then are
+   * they deleted from `caja-reports`; a crash between the two leaves the marks, and the next start finds none
+   * to move. Nothing reads chain roll-ups from `caja-reports` any more.
+   */
+  private async moveChainRollups(): Promise<void> {
+    const prefix = rollupId(CHAIN, '');
+    const q = new URLSearchParams({ startkey: JSON.stringify(prefix), endkey: JSON.stringify(prefix + '\ufff0') });
+    const { rows } = await this.opts.couch.request<{ rows: Array<{ id: string; value: { rev: string } }> }>(`/${REPORTS_DB}/_all_docs?${q.toString()}`);
+    if (rows.length === 0) return;
+    const days = rows.map((r) => r.id.slice(prefix.length)).filter((period) => period.length === 10);
+    if (days.length) await this.addChainDirty(days);
+    await this.opts.couch.request(`/${REPORTS_DB}/_bulk_docs`, { method: 'POST', body: { docs: rows.map((r) => ({ _id: r.id, _rev: r.value.rev, _deleted: true })) } });
+    this.opts.log.info('rollups.chain_moved', { docs: rows.length, days: days.length });
   }
 
   async stop(): Promise<void> {
@@ -149,6 +185,7 @@ export class RollupJob {
     if (this.timer) clearTimeout(this.timer);
     if (this.chainTimer) clearTimeout(this.chainTimer);
     await this.running?.catch(() => undefined);
+    await this.moving;
     await this.chainRunning?.catch(() => undefined);
     // Before the feeds stop: a feed waiting in `mark` for days no run will write now would never return.
     for (const list of this.waiting.values()) for (const w of list) w.reject(new Error('roll-up job stopped'));
@@ -351,7 +388,19 @@ export class RollupJob {
   /** Writes roll-ups unless they already hold these figures (one read, one bulk write); returns how many were written. */
   private async writeMany(items: ReadonlyArray<{ scope: string; period: string; s: Sections }>): Promise<number> {
     if (items.length === 0) return 0;
-    const current = new Map((await this.byIds<RollupDoc>(REPORTS_DB, items.map((x) => rollupId(x.scope, x.period)))).map((d) => [d._id, d]));
+    const byDb = new Map<string, Array<{ scope: string; period: string; s: Sections }>>();
+    for (const x of items) {
+      const list = byDb.get(dbOfScope(x.scope)) ?? [];
+      list.push(x);
+      byDb.set(dbOfScope(x.scope), list);
+    }
+    let written = 0;
+    for (const [db, list] of byDb) written += await this.writeManyTo(db, list);
+    return written;
+  }
+
+  private async writeManyTo(db: string, items: ReadonlyArray<{ scope: string; period: string; s: Sections }>): Promise<number> {
+    const current = new Map((await this.byIds<RollupDoc>(db, items.map((x) => rollupId(x.scope, x.period)))).map((d) => [d._id, d]));
     const docs: RollupDoc[] = [];
     for (const x of items) {
       const id = rollupId(x.scope, x.period);
@@ -360,12 +409,12 @@ export class RollupJob {
       docs.push({ ...rollupDoc(x.scope, x.period, x.s), ...(cur?._rev ? { _rev: cur._rev } : {}) });
     }
     if (docs.length === 0) return 0;
-    const res = await this.opts.couch.request<Array<{ id: string; error?: string }>>(`/${REPORTS_DB}/_bulk_docs`, { method: 'POST', body: { docs } });
+    const res = await this.opts.couch.request<Array<{ id: string; error?: string }>>(`/${db}/_bulk_docs`, { method: 'POST', body: { docs } });
     // One writer per database: a conflict means a second instance or a replay raced us; write it again on top.
     for (const r of res) {
       if (!r.error) continue;
       const doc = docs.find((d) => d._id === r.id) as RollupDoc;
-      await updateDoc<RollupDoc>(this.opts.couch, REPORTS_DB, doc._id, (cur) => (cur && sameSections(cur.s, doc.s) ? null : { ...doc, _rev: undefined }));
+      await updateDoc<RollupDoc>(this.opts.couch, db, doc._id, (cur) => (cur && sameSections(cur.s, doc.s) ? null : { ...doc, _rev: undefined }));
     }
     return docs.length;
   }
@@ -374,9 +423,22 @@ export class RollupJob {
   private async writeSums(targets: ReadonlyArray<{ scope: string; period: string; children: readonly string[] }>): Promise<void> {
     for (let i = 0; i < targets.length; i += SUMS_PER_READ) {
       const part = targets.slice(i, i + SUMS_PER_READ);
-      const docs = new Map((await this.byIds<RollupDoc>(REPORTS_DB, part.flatMap((t) => t.children))).map((d) => [d._id, d]));
+      const docs = new Map((await this.rollups(part.flatMap((t) => t.children))).map((d) => [d._id, d]));
       await this.writeMany(part.map((t) => ({ scope: t.scope, period: t.period, s: sumSections(t.children.flatMap((c) => docs.get(c)?.s ?? [])) })));
     }
+  }
+
+  /** Roll-up documents by id, each from its scope's database. */
+  private async rollups(ids: readonly string[]): Promise<RollupDoc[]> {
+    const byDb = new Map<string, string[]>();
+    for (const id of ids) {
+      const list = byDb.get(dbOfId(id)) ?? [];
+      list.push(id);
+      byDb.set(dbOfId(id), list);
+    }
+    const out: RollupDoc[] = [];
+    for (const [db, list] of byDb) out.push(...(await this.byIds<RollupDoc>(db, list)));
+    return out;
   }
 
   // ---------- the chain (HQ) ----------
@@ -431,9 +493,14 @@ export class RollupJob {
   }
 }
 
-/** Creates `caja-reports` (admin only: the roll-up job writes it, the server reads it) with the report view. */
-export async function prepareReportsDb(couch: CouchHandle): Promise<void> {
-  await ensureDb(couch, REPORTS_DB);
-  await setSecurity(couch, REPORTS_DB, [], []);
-  await deployDesignDocs(couch.url, REPORTS_DB, 'reports', couch.authHeader());
+/**
+ * Creates `caja-reports` (admin only: the roll-up job writes it, the server reads it) with the report view,
+ * and with `chain` (HQ) REPORTS_CHAIN_DB likewise.
+ */
+export async function prepareReportsDb(couch: CouchHandle, opts: { chain?: boolean } = {}): Promise<void> {
+  for (const db of opts.chain ? [REPORTS_DB, REPORTS_CHAIN_DB] : [REPORTS_DB]) {
+    await ensureDb(couch, db);
+    await setSecurity(couch, db, [], []);
+    await deployDesignDocs(couch.url, db, 'reports', couch.authHeader());
+  }
 }

@@ -6,7 +6,7 @@ import type { CouchHandle } from '../../server-kit/couch';
 import { couchReportIO } from '../../server-kit/reportReader';
 import { apiError } from '../../shared/api/errors';
 import type { ReportAnswers, ReportName, ReportQueryInput } from '../../shared/api/reports';
-import { CATALOG_DB, HQ_DB, REPORTS_DB, hqStoreDbName, hqUserRecordId } from '../../shared/model/names';
+import { CATALOG_DB, HQ_DB, REPORTS_CHAIN_DB, REPORTS_DB, hqStoreDbName, hqUserRecordId } from '../../shared/model/names';
 import { businessDate } from '../../shared/pos/clock';
 import type { ReportIO } from '../../shared/reports/engine';
 import { reportRequest } from '../../shared/reports/request';
@@ -15,7 +15,7 @@ import { listStores } from './stores';
 
 /** HQ's reads for the reports. */
 export function hqReportIO(couch: CouchHandle): ReportIO {
-  return couchReportIO({ couch, reportsDb: REPORTS_DB, catalogDb: CATALOG_DB, storeDb: hqStoreDbName, people: { db: HQ_DB, idOf: hqUserRecordId } });
+  return couchReportIO({ couch, reportsDb: REPORTS_DB, chainDb: REPORTS_CHAIN_DB, catalogDb: CATALOG_DB, storeDb: hqStoreDbName, people: { db: HQ_DB, idOf: hqUserRecordId } });
 }
 
 /**

@@ -22,6 +22,12 @@ export const RELAY_STORE_DB = 'caja-store';
 export const RELAY_PRIVATE_DB = 'caja-relay';
 /** Report roll-ups (derived, one writer: the roll-up job of HQ or of the relay). Never replicated. */
 export const REPORTS_DB = 'caja-reports';
+/**
+ * HQ's roll-ups of the whole chain (`rollup:*:<period>`), apart from the stores' on purpose: every sale
+ * anywhere rewrites the chain's day, month and year, and in one database a store's report would wait for the
+ * report view to index them again. Derived, written by HQ's roll-up job only, never replicated.
+ */
+export const REPORTS_CHAIN_DB = 'caja-reports-chain';
 
 /** A terminal's replica in its browser storage; a re-paired terminal (new id) starts a fresh one. */
 export function terminalReplicaDbName(storeCode: string, terminalId: string): string {

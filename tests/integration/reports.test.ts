@@ -13,7 +13,7 @@ import { generateChainDocs, type ChainData, type LedgerDoc } from '../support/re
 import { rawOf } from '../support/reportMemory';
 import { startHq } from '../../hq/server';
 import { REPORT_NAMES, type ReportName } from '../../shared/api/reports';
-import { CATALOG_DB, RELAY_STORE_DB } from '../../shared/model/names';
+import { CATALOG_DB, RELAY_STORE_DB, REPORTS_CHAIN_DB, REPORTS_DB } from '../../shared/model/names';
 import type { Shift, ZReport } from '../../shared/model/types';
 import { CURRENT_SCHEMA } from '../../shared/model/types';
 import { money } from '../../shared/money';
@@ -287,5 +287,30 @@ describe('reports (issue #13): every report at HQ and at the relay equals the br
     const wants = [];
     for (const [name, rq] of asks) wants.push(await brute(io, name, rq));
     for (const [i, [name, rq]] of asks.entries()) expect(await atHq(name, rq), name).to.deep.equal(wants[i]);
+  });
+
+  it("an older build's chain roll-ups, kept among the stores', move to their own database at the next start", async () => {
+    // What an older build left: the chain's roll-ups in caja-reports and no chain database.
+    const hq1 = chain.hq;
+    const prefix = JSON.stringify('rollup:*:');
+    const chainDocs = (await hq1.couch.request<{ rows: Array<{ doc: Record<string, unknown> }> }>(`/${REPORTS_CHAIN_DB}/_all_docs?include_docs=true&startkey=${encodeURIComponent(prefix)}&endkey=${encodeURIComponent(JSON.stringify('rollup:*:\ufff0'))}`)).rows.map((r) => r.doc);
+    expect(chainDocs.length).to.be.greaterThan(DAYS);
+    await hq1.couch.request(`/${REPORTS_CHAIN_DB}`, { method: 'DELETE' });
+    await write(hq1.couch, REPORTS_DB, chainDocs.map(({ _rev: _r, ...d }) => d));
+    const port = Number(new URL(hq1.url).port);
+    await hq1.close();
+    const log = testLogger();
+    const hq = await startHq(testConfig(`${chain.dataDir}/hq`, { hqPort: port }), log);
+    (chain as { hq: typeof hq }).hq = hq;
+    await waitFor(() => log.lines.find((l) => l.event === 'rollups.chain_moved') ?? null, { what: 'the move logged', timeoutMs: 30_000 });
+    expect(log.lines.find((l) => l.event === 'rollups.chain_moved')).to.include({ docs: chainDocs.length });
+    const left = await hq.couch.request<{ rows: unknown[] }>(`/${REPORTS_DB}/_all_docs?startkey=${encodeURIComponent(prefix)}&endkey=${encodeURIComponent(JSON.stringify('rollup:*:\ufff0'))}`);
+    expect(left.rows).to.have.length(0);
+    // The chain's figures are summed again from the stores' into the chain's database, as before.
+    const io = expected([...gen.docs, ...gen.late]);
+    const q = { from: FROM, to: TO, group: 'month' };
+    await settle(() => atHq('sales-summary', q), () => brute(io, 'sales-summary', q), 'the chain after the move', 120_000);
+    const again = await hq.couch.request<{ rows: unknown[] }>(`/${REPORTS_CHAIN_DB}/_all_docs?startkey=${encodeURIComponent(prefix)}&endkey=${encodeURIComponent(JSON.stringify('rollup:*:\ufff0'))}`);
+    expect(again.rows.length).to.be.at.least(chainDocs.length);
   });
 });
