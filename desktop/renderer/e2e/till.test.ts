@@ -11,9 +11,9 @@ import { waitFor } from '../../../tests/support/testing';
 import { startChain, type Chain, type Terminal } from '../../../tests/support/chain';
 import { generateCatalog } from '../../../scripts/seed';
 import { money } from '../../../shared/money';
-import { ean13CheckDigit } from '../../../shared/model/ids';
+import { customerId, ean13CheckDigit } from '../../../shared/model/ids';
 import { hqStoreDbName } from '../../../shared/model/names';
-import type { Product, Sale, StoreUser } from '../../../shared/model/types';
+import type { Customer, Product, Sale, StoreUser } from '../../../shared/model/types';
 import { addItem, emptyCart } from '../../../shared/pos/cart';
 import { formatAmount } from '../../../shared/pos/i18n';
 import { LocalCatalog } from '../features/checkout/localCatalog';
@@ -512,6 +512,12 @@ describe('terminal app in Chromium (issue #11)', function () {
     await dlg.getByRole('textbox', { name: 'Find a customer' }).fill('lucia 9876');
     await dlg.getByRole('option', { name: /Lucía Fernández/ }).waitFor();
     await shot('15-customer-en');
+    // A customer another till creates while this dialog is open shows here as it reaches this replica,
+    // without closing and opening the dialog again.
+    const other: Customer = { _id: customerId('e2e-live-1'), type: 'customer', schema: 1, name: 'Octavio Ruiz Paz', phone: '55 2222 3333', updatedAt: new Date().toISOString() };
+    await chain.relays.get('S001')?.couch.request(`/caja-store/${encodeURIComponent(other._id)}`, { method: 'PUT', body: other });
+    await dlg.getByRole('textbox', { name: 'Find a customer' }).fill('octavio 3333');
+    await dlg.getByRole('option', { name: /Octavio Ruiz Paz/ }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Escape');
 
     // Pin the selected line's product as a favourite tile; with the sale cancelled, the tile is on the sale screen.

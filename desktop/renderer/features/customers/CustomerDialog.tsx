@@ -8,7 +8,7 @@ import { useErrorText } from '../../app/errorText';
 import { useAppDispatch, useAppSelector } from '../../app/store';
 import { customerChosen } from '../sale/saleSlice';
 import { matchCustomers } from './customers';
-import { createAndAttachCustomer, loadCustomers } from './customersSlice';
+import { createAndAttachCustomer, followCustomers, loadCustomers } from './customersSlice';
 
 export function CustomerDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
@@ -22,6 +22,7 @@ export function CustomerDialog({ onClose }: { onClose: () => void }) {
 
   useEffect(() => {
     void dispatch(loadCustomers());
+    return dispatch(followCustomers());
   }, [dispatch]);
 
   const matches = useMemo(() => matchCustomers(list, query), [list, query]);

@@ -12,6 +12,19 @@ export async function listCustomers(db: LocalDb): Promise<Customer[]> {
   return all.filter((c) => c.type === 'customer').sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * Calls `changed` whenever a customer document of the replica changes (one replicated down from another till,
+ * or an edit merged), until the returned function is called.
+ */
+export function onCustomerChanges(db: LocalDb, changed: () => void): () => void {
+  const prefix = typePrefix('customer');
+  const feed = db.changes({ live: true, since: 'now', include_docs: false });
+  feed.on('change', (c) => {
+    if (c.id.startsWith(prefix)) changed();
+  });
+  return () => feed.cancel();
+}
+
 /** Lower case without accents, so "jose" finds "José". */
 function fold(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();

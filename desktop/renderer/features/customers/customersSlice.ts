@@ -1,4 +1,5 @@
-// The customers the till knows (from its replica), for attaching one to the sale; loaded when the dialog opens.
+// The customers the till knows (from its replica), for attaching one to the sale; loaded when the dialog opens
+// and again whenever a customer reaches the replica while it is open.
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import type { Customer } from '../../../../shared/model/types';
 import type { AppThunk } from '../../app/store';
@@ -6,7 +7,7 @@ import { requireDb } from '../../app/services';
 import { uuid } from '../../app/uuid';
 import { unexpected, type UiError } from '../../app/uiError';
 import { customerChosen } from '../sale/saleSlice';
-import { listCustomers, newCustomer, saveCustomer } from './customers';
+import { listCustomers, newCustomer, onCustomerChanges, saveCustomer } from './customers';
 
 export interface CustomersState {
   list: Customer[];
@@ -44,6 +45,32 @@ export const { customersLoaded, customerSaving, customerSaved, customerFailed } 
 
 export const loadCustomers = (): AppThunk<Promise<void>> => async (dispatch, _getState, services) => {
   dispatch(customersLoaded(await listCustomers(requireDb(services))));
+};
+
+/**
+ * Reloads the list whenever a customer changes in the replica (a burst of them: one reload at a time, and one
+ * more after it), so a customer another till just created shows without reopening the dialog. Returns the stop.
+ */
+export const followCustomers = (): AppThunk<() => void> => (dispatch, _getState, services) => {
+  let loading = false;
+  let again = false;
+  const reload = (): void => {
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = true;
+    dispatch(loadCustomers())
+      .catch(() => undefined)
+      .finally(() => {
+        loading = false;
+        if (again) {
+          again = false;
+          reload();
+        }
+      });
+  };
+  return onCustomerChanges(requireDb(services), reload);
 };
 
 /** Creates a customer in the replica and attaches it to the sale; true when it was created. */
