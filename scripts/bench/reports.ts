@@ -65,20 +65,15 @@ export interface ReportsSizes {
 }
 
 /**
- * The full run: 20 stores x 365 days (ending yesterday), not the issue's 200 x 365. 19 stores have one register
+ * The full run, the issue's size: 200 stores x 365 days (ending yesterday). 199 stores have one register
  * selling 1 to 3 sales a session (2 a day), the big store 4 registers selling 8 to 14 each (~16k sales a
- * year): ~7,300 store days, ~60k ledger documents. Why: what costs is store DAYS, not sales. HQ's roll-up job
- * shares one Node thread with the embedded CouchDB and spends about 0.06 s per store day (4 stores x 120 days
- * rolled up 29 s after the load on this 2-core machine, 41 s before the embedded server stopped building a
- * `node:vm` context per mapped document: couchdb/views.ts); its CPU goes mostly to the embedded server's
- * LevelDB reads and JSON, the roll-up arithmetic of shared/reports a few percent. So the issue's 73,000 store
- * days would take over an hour; 7,300 take ~8-12 minutes when the bench has a core to itself. The
- * one store's year is whole; the chain's year has a tenth of the stores, which makes the per-store comparisons
- * and the chain's cashier lists a tenth as long.
+ * year): 73,000 store days, ~446k ledger documents. What costs is store DAYS, not sales: HQ's roll-up job
+ * shares one Node thread with the embedded CouchDB. About 28 minutes on this 2-core machine with nothing else
+ * running (docs/testing.md has the figures); `--stores 20` is a tenth of it.
  */
 export const FULL: ReportsSizes = {
-  stores: 20, days: 365, terminals: 1, salesPerShift: [1, 3], bigTerminals: 4, bigSalesPerShift: [8, 14], products: 60,
-  rounds: 3, freshnessSamples: 5, baselineSamples: 3, buildTimeoutMs: 60 * 60_000,
+  stores: 200, days: 365, terminals: 1, salesPerShift: [1, 3], bigTerminals: 4, bigSalesPerShift: [8, 14], products: 60,
+  rounds: 3, freshnessSamples: 5, baselineSamples: 3, buildTimeoutMs: 90 * 60_000,
 };
 export const QUICK: ReportsSizes = {
   stores: 3, days: 40, terminals: 1, salesPerShift: [1, 3], bigTerminals: 2, bigSalesPerShift: [3, 6], products: 20,
