@@ -32,6 +32,7 @@ export const PARTS = [
   { name: 'bin', folder: 'bin', runtime: 'node', mayImport: ['scripts', 'node', 'npm'], what: 'The `caja` executable: registers tsx and starts scripts/caja.ts.' },
   { name: 'tests', folder: 'tests', runtime: 'node', mayImport: ['*'], what: 'Cross-part integration and security tests, all test support and tools, and these architecture checks.' },
   { name: 'docs', folder: 'docs', runtime: 'none', mayImport: [], what: 'Longer notes: the HTTP API and testing.' },
+  { name: 'patches', folder: 'patches', runtime: 'none', mayImport: [], what: 'Fixes to installed packages, applied by patch-package at `npm install`.' },
 ];
 
 /** Build and lint configuration run by Node (vite and eslint configs): Node, npm packages and this checker. */
