@@ -51,7 +51,7 @@ describe('design-docs: the report views (issue #13)', () => {
       expect(rows, doc._id).to.deep.equal(expected);
       kinds.add(`${doc.scope === '*' ? 'chain' : 'store'}-${doc.level}`);
     }
-    expect([...kinds].sort()).to.deep.equal(['chain-d', 'chain-m', 'chain-y', 'store-d', 'store-m', 'store-y']);
+    expect([...kinds].sort()).to.deep.equal(['chain-b16', 'chain-b2', 'chain-b4', 'chain-b8', 'chain-d', 'chain-m', 'chain-mb2', 'chain-mb4', 'chain-mb8', 'chain-y', 'store-d', 'store-m', 'store-y']);
     // A store's day leaves its products out; its month and the chain's day keep them.
     const emitted = (id: string) => {
       rows.length = 0;

@@ -47,7 +47,7 @@ export interface HqServer {
   generatedAdminPassword: string | null;
   /** The URL other machines use (HQ_URL, or the listening URL with PUBLIC_HOST): what sync tokens carry. */
   publicUrl: string;
-  /** Settles when the views warmed at this start are built (never rejects; benches wait on it). */
+  /** Settles when the views warmed at this start are built and the roll-ups' start-up work is done (never rejects; benches wait on it). */
   warmed: Promise<void>;
   close(): Promise<void>;
 }
@@ -210,7 +210,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     couch,
     generatedAdminPassword: boot.generatedAdminPassword,
     publicUrl,
-    warmed: warming ? warming.done.catch(() => undefined) : Promise.resolve(),
+    warmed: Promise.all([warming?.done.catch(() => undefined), rollups.ready()]).then(() => undefined),
     async close() {
       warming?.stop();
       await warming?.done;

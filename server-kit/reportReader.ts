@@ -29,7 +29,7 @@ function range(f: Fetch): { startkey: unknown[]; endkey: unknown[] } | null {
     case 'ts':
       return { startkey: ['ts', f.level, f.from], endkey: ['ts', f.level, f.to, {}] };
     case 'first':
-      return { startkey: [f.section, f.scope, f.id, f.level, f.from], endkey: [f.section, f.scope, f.id, f.level, f.to] };
+      return { startkey: [f.section, f.scope, f.id, f.level, f.from], endkey: [f.section, f.scope, f.id, f.level, f.to, {}] };
     case 'docs':
       return null;
   }

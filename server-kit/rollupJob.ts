@@ -6,7 +6,9 @@
 // each roll-up only when its figures changed. The chain's roll-ups (`rollup:*:<period>`, HQ only) are sums of
 // the stores' and are recomputed by a second pass that runs less often while a backlog is being caught up;
 // they live in their own database (REPORTS_CHAIN_DB: a store's report never waits on their indexing), and a
-// start moves any an older build left among the stores' (`moveChainRollups`).
+// start moves any an older build left among the stores' (`moveChainRollups`). The chain pass also writes the
+// chain's blocks of days (layout.ts BlockLevel: small sections only, each the sum of its two halves), and a
+// start over roll-ups written before blocks existed adds them for every chain day (`addChainBlocks`).
 //
 // Restart safety: a feed's position (`_local/feed:rollups:<db>` in caja-reports) is saved only after the days
 // its batch touched are written, and the chain days still to sum are kept in `_local/rollup-chain-dirty`
@@ -17,7 +19,7 @@ import { ChangesFollower } from './changesFeed';
 import type { CouchHandle } from './couch';
 import { ensureDb, setSecurity } from './couch';
 import { getDoc, updateDoc } from './docs';
-import { deployDesignDocs } from '../design-docs/deploy';
+import { deployDesignDocs, warmDatabase } from '../design-docs/deploy';
 import type { Logger } from './log';
 import { typePrefix, voidId } from '../shared/model/ids';
 import { feedCheckpointId, REPORTS_CHAIN_DB, REPORTS_DB } from '../shared/model/names';
@@ -25,8 +27,8 @@ import { CURRENT_SCHEMA } from '../shared/model/types';
 import type {
   CashMovement, Product, Return, Sale, Shift, ShiftClose, StockMovement, Transfer, TransferArrival, Void, ZReport,
 } from '../shared/model/types';
-import { CHAIN } from '../shared/reports/layout';
-import { addDays, childPeriods } from '../shared/reports/periods';
+import { CHAIN, LARGE_SECTIONS } from '../shared/reports/layout';
+import { addDays, blockHalves, blocksOf, childPeriods, levelOf, monthBlocksOf } from '../shared/reports/periods';
 import { localDateHour, rollupDay, rollupDoc, rollupId, type ProductFacts, type RollupDoc } from '../shared/reports/rollup';
 import { sameSections, sumSections, type Sections } from '../shared/reports/sections';
 
@@ -52,6 +54,9 @@ export interface RollupJobOptions {
 
 const JOB = 'rollups';
 const CHAIN_DIRTY_ID = '_local/rollup-chain-dirty';
+/** In REPORTS_CHAIN_DB: the chain's blocks (of days, and of months: version 2) are there for every chain day (written once, by addChainBlocks). */
+const CHAIN_BLOCKS_ID = '_local/rollup-chain-blocks';
+const CHAIN_BLOCKS_VERSION = 2;
 const LEDGER_VIEW = '_design/ledger_by_date/_view/ledger_by_date';
 const WANTED = ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'move', 'transfer', 'receipt', 'zreport'].map(typePrefix);
 /** Stores recomputed at once. */
@@ -157,6 +162,8 @@ export class RollupJob {
     if (!this.opts.chain) return;
     this.moving = this.moveChainRollups()
       .catch((err: unknown) => this.opts.log.warn('rollups.chain_move_failed', { err: err instanceof Error ? err : String(err) }))
+      .then(() => this.addChainBlocks())
+      .catch((err: unknown) => this.opts.log.warn('rollups.chain_blocks_failed', { err: err instanceof Error ? err : String(err) }))
       .finally(() => {
         this.moving = null;
         this.scheduleChain(0);
@@ -174,10 +181,59 @@ export class RollupJob {
     const q = new URLSearchParams({ startkey: JSON.stringify(prefix), endkey: JSON.stringify(prefix + '\ufff0') });
     const { rows } = await this.opts.couch.request<{ rows: Array<{ id: string; value: { rev: string } }> }>(`/${REPORTS_DB}/_all_docs?${q.toString()}`);
     if (rows.length === 0) return;
-    const days = rows.map((r) => r.id.slice(prefix.length)).filter((period) => period.length === 10);
+    const days = rows.map((r) => r.id.slice(prefix.length)).filter((period) => levelOf(period) === 'd');
     if (days.length) await this.addChainDirty(days);
     await this.opts.couch.request(`/${REPORTS_DB}/_bulk_docs`, { method: 'POST', body: { docs: rows.map((r) => ({ _id: r.id, _rev: r.value.rev, _deleted: true })) } });
     this.opts.log.info('rollups.chain_moved', { docs: rows.length, days: days.length });
+  }
+
+  /**
+   * Roll-ups written before the chain had blocks of days: every chain day's blocks are summed once from the
+   * chain's day documents (no store is read again), then marked done. A crash before the mark sums them again.
+   */
+  private async addChainBlocks(): Promise<void> {
+    const mark = await getDoc<{ _id: string; version?: number }>(this.opts.couch, REPORTS_CHAIN_DB, CHAIN_BLOCKS_ID);
+    if ((mark?.version ?? 0) >= CHAIN_BLOCKS_VERSION) return;
+    const prefix = rollupId(CHAIN, '');
+    const q = new URLSearchParams({ startkey: JSON.stringify(prefix), endkey: JSON.stringify(prefix + '\ufff0') });
+    const { rows } = await this.opts.couch.request<{ rows: Array<{ id: string }> }>(`/${REPORTS_CHAIN_DB}/_all_docs?${q.toString()}`);
+    const days = rows.map((r) => r.id.slice(prefix.length)).filter((period) => levelOf(period) === 'd');
+    const started = Date.now();
+    // A month at a time: its days' documents hold every product sold, so a year of them at once is too much memory.
+    const byMonth = new Map<string, string[]>();
+    for (const d of days) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
+    for (const monthDays of byMonth.values()) {
+      if (this.stopped) return;
+      await this.writeBlocks(monthDays);
+    }
+    await this.writeMonthBlocks([...byMonth.keys()]);
+    // The report view indexes the new blocks now, not in the first chain report someone asks for.
+    if (days.length) await warmDatabase(this.opts.couch.url, REPORTS_CHAIN_DB, 'reports', this.opts.couch.authHeader);
+    await updateDoc(this.opts.couch, REPORTS_CHAIN_DB, CHAIN_BLOCKS_ID, () => ({ _id: CHAIN_BLOCKS_ID, version: CHAIN_BLOCKS_VERSION }));
+    if (days.length) this.opts.log.info('rollups.chain_blocks_added', { days: days.length, ms: Date.now() - started });
+  }
+
+  /** The chain's blocks that hold these days, smallest first, each the sum of its halves (small sections only). */
+  private async writeBlocks(days: readonly string[]): Promise<void> {
+    const blocks = blocksOf(days);
+    for (const size of ['2', '4', '8', '16']) {
+      const level = blocks.filter((b) => b.endsWith('~' + size));
+      await this.writeSums(level.map((b) => ({ scope: CHAIN, period: b, children: blockHalves(b).map((h) => rollupId(CHAIN, h)), small: true })));
+    }
+  }
+
+  /** Settles once a start's move and block backfill are done (benches time reports after it). */
+  async ready(): Promise<void> {
+    await this.moving;
+  }
+
+  /** The chain's month blocks that hold these months, smallest first, each the sum of its halves (small sections only). */
+  private async writeMonthBlocks(months: readonly string[]): Promise<void> {
+    const blocks = monthBlocksOf(months);
+    for (const size of ['2', '4', '8']) {
+      const level = blocks.filter((b) => b.endsWith('~m' + size));
+      await this.writeSums(level.map((b) => ({ scope: CHAIN, period: b, children: blockHalves(b).map((h) => rollupId(CHAIN, h)), small: true })));
+    }
   }
 
   async stop(): Promise<void> {
@@ -419,12 +475,23 @@ export class RollupJob {
     return docs.length;
   }
 
-  /** Roll-ups as sums of other roll-ups (a month of its days, a year of its months, the chain of its stores). */
-  private async writeSums(targets: ReadonlyArray<{ scope: string; period: string; children: readonly string[] }>): Promise<void> {
+  /**
+   * Roll-ups as sums of other roll-ups (a month of its days, a year of its months, the chain of its stores, a
+   * block of its halves: `small`, without LARGE_SECTIONS).
+   */
+  private async writeSums(targets: ReadonlyArray<{ scope: string; period: string; children: readonly string[]; small?: boolean }>): Promise<void> {
     for (let i = 0; i < targets.length; i += SUMS_PER_READ) {
       const part = targets.slice(i, i + SUMS_PER_READ);
       const docs = new Map((await this.rollups(part.flatMap((t) => t.children))).map((d) => [d._id, d]));
-      await this.writeMany(part.map((t) => ({ scope: t.scope, period: t.period, s: sumSections(t.children.flatMap((c) => docs.get(c)?.s ?? [])) })));
+      const sectionsOf = (id: string, small: boolean): Sections[] => {
+        const s = docs.get(id)?.s;
+        if (!s) return [];
+        if (!small) return [s];
+        const out: Sections = { ...s };
+        for (const name of LARGE_SECTIONS) delete out[name];
+        return [out];
+      };
+      await this.writeMany(part.map((t) => ({ scope: t.scope, period: t.period, s: sumSections(t.children.flatMap((c) => sectionsOf(c, t.small === true))) })));
     }
   }
 
@@ -471,14 +538,18 @@ export class RollupJob {
   }
 
   private async chainPass(): Promise<void> {
+    // Not beside a start's move or block backfill: they write chain roll-ups from what they read.
+    await this.moving;
     const seen = { ...((await getDoc<ChainDirty>(this.opts.couch, REPORTS_DB, CHAIN_DIRTY_ID))?.days ?? {}) };
     const pending = Object.keys(seen).sort();
     if (pending.length === 0) return;
     const started = Date.now();
     const stores = [...this.stores.keys()].sort();
     await this.writeSums(pending.map((day) => ({ scope: CHAIN, period: day, children: stores.map((s) => rollupId(s, day)) })));
+    await this.writeBlocks(pending);
     const months = [...new Set(pending.map((d) => d.slice(0, 7)))];
     await this.writeSums(months.map((m) => ({ scope: CHAIN, period: m, children: childPeriods(m).map((d) => rollupId(CHAIN, d)) })));
+    await this.writeMonthBlocks(months);
     const years = [...new Set(months.map((m) => m.slice(0, 4)))];
     await this.writeSums(years.map((y) => ({ scope: CHAIN, period: y, children: childPeriods(y).map((m) => rollupId(CHAIN, m)) })));
     // A day marked again while it was being summed stays: the next pass sums it with the newer figures.

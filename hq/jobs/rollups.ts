@@ -40,6 +40,11 @@ export class HqRollups {
     this.job.start();
   }
 
+  /** Settles once the job's start-up work (moving, adding blocks) is done. */
+  ready(): Promise<void> {
+    return this.job.ready();
+  }
+
   stop(): Promise<void> {
     return this.job.stop();
   }

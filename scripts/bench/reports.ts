@@ -384,7 +384,7 @@ export async function runReportsBench(emit: (line: BenchLine) => void, sizes: Re
       log(`${label}: slowest answers: ${slow.sort((a, b) => b[0] - a[0]).slice(0, 8).map(([ms, what]) => `${what} ${round1(ms)}`).join('; ')}`);
       return all;
     };
-    const storeMs = await timeAll(storeAsks, `store ${big.storeId} year`);
+    const storeMs = await profiled('store', () => timeAll(storeAsks, `store ${big.storeId} year`));
     const naiveStoreMs: number[] = [];
     for (let i = 0; i < sizes.baselineSamples; i++) {
       const t1 = performance.now();
@@ -394,7 +394,7 @@ export async function runReportsBench(emit: (line: BenchLine) => void, sizes: Re
     }
     emit({ metric: 'report_query_store_year_p95_ms', value: pct(storeMs, 95), unit: 'ms', baseline: pct(naiveStoreMs, 95), target: '<= 300' });
 
-    const chainMs = await timeAll(chainAsks, 'chain year');
+    const chainMs = await profiled('chain', () => timeAll(chainAsks, 'chain year'));
     if (kept) {
       emit({ metric: 'report_query_chain_year_p95_ms', value: pct(chainMs, 95), unit: 'ms', baseline: null, target: '<= 1000' });
     } else {

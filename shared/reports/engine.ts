@@ -89,9 +89,13 @@ export function sumBy(rows: readonly Row[], key: (r: Row) => string | null): Map
   return out;
 }
 
-/** The bucket of a series a row falls in: a day row's week or month, a coarser row's own period. */
+/**
+ * The bucket of a series a row falls in: a day row's week or month, a block's month (a series by month is the
+ * only one read in blocks: plan.ts), a coarser row's own period.
+ */
 export function rowBucket(r: Row, group: ReportRequest['group']): string {
-  return r.level === 'd' ? bucketOf(r.period, group) : r.period;
+  if (r.level === 'd') return bucketOf(r.period, group);
+  return r.level === 'm' || r.level === 'y' ? r.period : r.period.slice(0, 7);
 }
 
 /** A series over a period: every bucket of the group (empty ones too), each the sum of its rows. */

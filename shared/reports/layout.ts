@@ -186,20 +186,36 @@ export const DC_LEN = 3;
 /**
  * What the report view emits keyed by an id first, [name, scope, id, level, period], so one id over time is
  * one key range: `pp` a chain product (`p`), `dd` a department (`d`), `cc` a cashier (`c`), `dc` a cashier's
- * discounts (DC).
+ * discounts (DC), `kc` a cashier's discounts by kind and approval ([..., period, kind, approval], DK).
  */
-export const FIRST_KEYED = ['pp', 'dd', 'cc', 'dc'] as const;
+export const FIRST_KEYED = ['pp', 'dd', 'cc', 'dc', 'kc'] as const;
 export type FirstKeyed = (typeof FIRST_KEYED)[number];
 
 /**
  * What the report view emits besides the sections: `ts` a store's totals keyed period first, the FIRST_KEYED
- * rows, `ct` the cashiers' figures (`c`) summed, `dt` the discounts (DC) summed, and `zv` the Z's headline
- * vector (the `v` part of `z`, ZV) alone, one row a period where `z` has a dozen: what a ZZ's series reads.
+ * rows, `ct` the cashiers' figures (`c`) summed, `dt` the discounts (DC) summed, `dp` each cashier's discounts
+ * (DC) keyed period first, `dka` the discounts (`dk`, DK) summed over cashiers by [kind, approval], and `zv` the
+ * Z's headline vector (the `v` part of `z`, ZV) alone, one row a period where `z` has a dozen: what a ZZ's
+ * series reads.
  */
-export type Derived = 'ts' | 'ct' | 'dt' | 'zv' | FirstKeyed;
+export type Derived = 'ts' | 'ct' | 'dt' | 'dp' | 'dka' | 'zv' | FirstKeyed;
 
-/** Roll-up levels: a day, a month, a year. */
-export type Level = 'd' | 'm' | 'y';
+/**
+ * Roll-up levels: a day, a month, a year, and the chain's blocks: of days inside a month (`b2`..`b16`: days
+ * 1-2, 3-4, ... / 1-4, 5-8, ... / 1-8, 9-16, ... / 1-16 and 17 to the month's end; period `YYYY-MM-DD~N`, its
+ * first day and size) and of months inside a year (`mb2`..`mb8`: January-February, ... / January-April, ... /
+ * January-August and September-December; period `YYYY-MM~mN`). Blocks hold the chain's small sections only
+ * (not LARGE_SECTIONS): a year of the chain then reads about eight periods instead of up to 42 days and months
+ * of rows, one per cashier of the chain.
+ */
+export type Level = 'd' | 'm' | 'y' | BlockLevel | MonthBlockLevel;
+export type BlockLevel = 'b2' | 'b4' | 'b8' | 'b16';
+export type MonthBlockLevel = 'mb2' | 'mb4' | 'mb8';
+/** Block sizes (days), largest first. */
+export const BLOCK_SIZES = [16, 8, 4, 2] as const;
+/** Month block sizes (months), largest first. */
+export const MONTH_BLOCK_SIZES = [8, 4, 2] as const;
+export const LEVELS: readonly Level[] = ['d', 'm', 'y', 'b2', 'b4', 'b8', 'b16', 'mb2', 'mb4', 'mb8'];
 
 /** The one report view over roll-up documents (design-docs/reports/reports/views/rollup/map.js). */
 export const REPORT_VIEW = '_design/reports/_view/rollup';

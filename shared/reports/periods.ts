@@ -2,7 +2,7 @@
 // roll-up (a day `2025-03-14`, a month `2025-03`, a year `2025`), the previous period of equal length, the
 // buckets a series is grouped in, and how a date range splits into the fewest roll-up documents (whole years,
 // whole months, days at the edges). Pure: dates are computed in UTC on the calendar, never on a clock.
-import type { Level } from './layout';
+import { BLOCK_SIZES, MONTH_BLOCK_SIZES, type BlockLevel, type Level, type MonthBlockLevel } from './layout';
 
 export type Group = 'day' | 'week' | 'month';
 
@@ -42,9 +42,62 @@ function nextMonth(month: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
-/** The level of a period string: a day, a month or a year. */
+/** The level of a period string: a day, a month, a year, a block of days (`YYYY-MM-DD~N`) or of months (`YYYY-MM~mN`). */
 export function levelOf(period: string): Level {
+  const tilde = period.indexOf('~');
+  if (tilde > 0) return period[tilde + 1] === 'm' ? (`mb${period.slice(tilde + 2)}` as MonthBlockLevel) : (`b${period.slice(tilde + 1)}` as BlockLevel);
   return period.length === 10 ? 'd' : period.length === 7 ? 'm' : 'y';
+}
+
+/** The block of `size` months (MONTH_BLOCK_SIZES) that holds a month: `YYYY-MM~msize`. */
+export function monthBlockOf(month: string, size: number): string {
+  const i = Number(month.slice(5, 7)) - 1;
+  return `${month.slice(0, 5)}${String(i - (i % size) + 1).padStart(2, '0')}~m${size}`;
+}
+
+/** Every month block (all sizes) that holds one of these months, smallest first (each the sum of two of the size below). */
+export function monthBlocksOf(months: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const size of [...MONTH_BLOCK_SIZES].reverse()) {
+    const seen = new Set<string>();
+    for (const m of months) seen.add(monthBlockOf(m, size));
+    out.push(...[...seen].sort());
+  }
+  return out;
+}
+
+/** The block of `size` days (BLOCK_SIZES) that holds a day: `YYYY-MM-DD~size`, its first day and size. */
+export function blockOf(date: string, size: number): string {
+  const i = Number(date.slice(8, 10)) - 1;
+  return `${date.slice(0, 8)}${String(i - (i % size) + 1).padStart(2, '0')}~${size}`;
+}
+
+/** Every block (all sizes) that holds one of these days, smallest first (each is the sum of two of the size below). */
+export function blocksOf(days: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const size of [...BLOCK_SIZES].reverse()) {
+    const seen = new Set<string>();
+    for (const d of days) seen.add(blockOf(d, size));
+    out.push(...[...seen].sort());
+  }
+  return out;
+}
+
+/** The two halves of a block (days or months for a block of two), those that start in its month or year. */
+export function blockHalves(block: string): string[] {
+  const { from, to } = periodDays(block);
+  if (levelOf(block).startsWith('mb')) {
+    const size = Number(block.slice(block.indexOf('~') + 2));
+    const first = from.slice(0, 7);
+    let second = first;
+    for (let i = 0; i < size / 2; i++) second = nextMonth(second);
+    const half = (m: string) => (size === 2 ? m : `${m}~m${size / 2}`);
+    return second + '-01' <= to ? [half(first), half(second)] : [half(first)];
+  }
+  const size = Number(block.slice(block.indexOf('~') + 1));
+  const second = addDays(from, size / 2);
+  const half = (d: string) => (size === 2 ? d : `${d}~${size / 2}`);
+  return second <= to ? [half(from), half(second)] : [half(from)];
 }
 
 /** The period that contains this one one level up (a day's month, a month's year), or null for a year. */
@@ -70,7 +123,16 @@ export function periodDays(period: string): { from: string; to: string } {
   const l = levelOf(period);
   if (l === 'd') return { from: period, to: period };
   if (l === 'm') return { from: period + '-01', to: lastOfMonth(period) };
-  return { from: period + '-01-01', to: period + '-12-31' };
+  if (l === 'y') return { from: period + '-01-01', to: period + '-12-31' };
+  if (l.startsWith('mb')) {
+    let last = period.slice(0, 7);
+    for (let i = 1; i < Number(l.slice(2)) && !last.endsWith('-12'); i++) last = nextMonth(last);
+    return { from: period.slice(0, 7) + '-01', to: lastOfMonth(last) };
+  }
+  const from = period.slice(0, 10);
+  const last = addDays(from, Number(l.slice(1)) - 1);
+  const monthEnd = lastOfMonth(from.slice(0, 7));
+  return { from, to: last < monthEnd ? last : monthEnd };
 }
 
 /** The period of equal length that ends the day before `from`. */
@@ -123,8 +185,11 @@ function push(out: Piece[], level: Level, period: string): void {
  * The fewest roll-up periods covering `from`..`to`: days up to the first whole month, then whole months up to
  * the first whole year, whole years, whole months, and the days left. `finest` stops the split at a level: a
  * series grouped by day or week needs days, one grouped by month needs months (a year cannot be split).
+ * With `blocks` (the chain's small sections), the days of a partial month are the largest aligned blocks that
+ * fit (layout.ts BlockLevel), a day only where none does: at most five periods at either end of a range; and
+ * with `finest` 'y', the whole months of a partial year are the largest month blocks that fit (MonthBlockLevel).
  */
-export function decompose(from: string, to: string, finest: Level = 'y'): Piece[] {
+export function decompose(from: string, to: string, finest: Level = 'y', blocks = false): Piece[] {
   const out: Piece[] = [];
   let d = from;
   while (d <= to) {
@@ -135,12 +200,46 @@ export function decompose(from: string, to: string, finest: Level = 'y'): Piece[
       push(out, 'y', year);
       d = addDays(year + '-12-31', 1);
     } else if (finest !== 'd' && d.endsWith('-01') && monthEnd <= to) {
-      push(out, 'm', month);
-      d = nextMonth(month) + '-01';
+      const block = blocks && finest === 'y' ? fittingMonthBlock(month, to) : null;
+      if (block) {
+        push(out, levelOf(block), block);
+        d = addDays(periodDays(block).to, 1);
+      } else {
+        push(out, 'm', month);
+        d = nextMonth(month) + '-01';
+      }
     } else {
-      push(out, 'd', d);
-      d = addDays(d, 1);
+      const block = blocks && finest !== 'd' ? fittingBlock(d, to) : null;
+      if (block) {
+        push(out, levelOf(block), block);
+        d = addDays(periodDays(block).to, 1);
+      } else {
+        push(out, 'd', d);
+        d = addDays(d, 1);
+      }
     }
   }
   return out;
+}
+
+/** The largest month block that starts with `month` and ends by `to`, or null. */
+function fittingMonthBlock(month: string, to: string): string | null {
+  const i = Number(month.slice(5, 7)) - 1;
+  for (const size of MONTH_BLOCK_SIZES) {
+    if (i % size !== 0) continue;
+    const block = `${month}~m${size}`;
+    if (periodDays(block).to <= to) return block;
+  }
+  return null;
+}
+
+/** The largest block that starts on `date` and ends by `to`, or null. */
+function fittingBlock(date: string, to: string): string | null {
+  const i = Number(date.slice(8, 10)) - 1;
+  for (const size of BLOCK_SIZES) {
+    if (i % size !== 0) continue;
+    const block = `${date}~${size}`;
+    if (periodDays(block).to <= to) return block;
+  }
+  return null;
 }

@@ -10,7 +10,7 @@ import type { Row } from './rows';
 
 /** One read: a reduced key range of the view, or roll-up documents by id. */
 export type Fetch =
-  | { kind: 'view'; section: Section | 'ct' | 'dt' | 'zv'; scope: string; level: Level; from: string; to: string }
+  | { kind: 'view'; section: Section | 'ct' | 'dt' | 'dp' | 'dka' | 'zv'; scope: string; level: Level; from: string; to: string }
   | { kind: 'ts'; level: Level; from: string; to: string }
   | { kind: 'first'; section: FirstKeyed; scope: string; id: string; level: Level; from: string; to: string }
   | { kind: 'docs'; ids: string[]; sections: Section[] };
@@ -30,10 +30,19 @@ function isFirstKeyed(section: string): section is FirstKeyed {
   return (FIRST_KEYED as readonly string[]).includes(section);
 }
 
+/** What the view derives from a large section: not in the chain's blocks either. */
+const FROM_LARGE: readonly string[] = [...LARGE_SECTIONS, 'pp', 'dd', 'ts'];
+
+/** True when a section of this scope is read in blocks of days (the chain's small sections: layout.ts BlockLevel). */
+export function inBlocks(section: Need['section'], scope: string): boolean {
+  return scope === CHAIN && !FROM_LARGE.includes(section);
+}
+
 /** The reads of one need. */
 export function fetchesOf(need: Need): Fetch[] {
   if (need.from > need.to) return [];
-  const pieces = decompose(need.from, need.to, need.finest ?? 'y');
+  const finest = need.finest ?? 'y';
+  const pieces = decompose(need.from, need.to, finest);
   const out: Fetch[] = [];
   if (need.section === 'ts') {
     for (const p of pieces) out.push({ kind: 'ts', level: p.level, from: p.from, to: p.to });
@@ -41,7 +50,7 @@ export function fetchesOf(need: Need): Fetch[] {
   }
   for (const scope of need.scopes) {
     const dayIds: string[] = [];
-    for (const p of pieces) {
+    for (const p of inBlocks(need.section, scope) ? decompose(need.from, need.to, finest, true) : pieces) {
       if (isFirstKeyed(need.section)) {
         for (const id of need.ids ?? []) out.push({ kind: 'first', section: need.section, scope, id, level: p.level, from: p.from, to: p.to });
       } else if (p.level === 'd' && scope !== CHAIN && (LARGE_SECTIONS as readonly string[]).includes(need.section)) {

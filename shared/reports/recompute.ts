@@ -9,9 +9,9 @@ import type {
 } from '../model/types';
 import { registerFigures } from '../pos/register';
 import * as L from './layout';
-import { C_LEN, CHAIN, DK_LEN, H_LEN, HOURS, K_LEN, P_LEN, R_LEN, T_LEN, TN_LEN, TX_LEN, ZV_LEN, type Section } from './layout';
+import { C_LEN, CHAIN, DK_LEN, H_LEN, HOURS, K_LEN, P_LEN, R_LEN, T_LEN, TN_LEN, TX_LEN, ZV_LEN, type Level, type Section } from './layout';
 import type { ProductInfo, ReportIO } from './engine';
-import { addDays, parentPeriod, periodDays } from './periods';
+import { addDays, blockOf, monthBlockOf, parentPeriod, periodDays } from './periods';
 import type { Fetch } from './plan';
 import { localDateHour, parseRollupId } from './rollup';
 import type { Row } from './rows';
@@ -247,8 +247,9 @@ export function bruteForceIO(data: RawData): ReportIO {
   const dates = data.docs.flatMap((d) => [d.businessDate, d.createdAt, d.closedAt].filter((x): x is string => typeof x === 'string').map((x) => x.slice(0, 10)));
   const minDay = addDays(dates.reduce((a, b) => (a < b ? a : b), '9999-12-31'), -2);
   const maxDay = addDays(dates.reduce((a, b) => (a > b ? a : b), '0000-01-01'), 2);
-  /** A day's entries of a section, or of what the view derives from its c and dk (ct; dc and dt: layout.ts DC) and z (zv), computed here on its own as the oracle. */
-  const entriesOf = (scope: string, d: string, section: Section | 'ct' | 'dc' | 'dt' | 'zv'): Iterable<[string[], number[]]> => {
+  /** A day's entries of a section, or of what the view derives from its c and dk (ct; dc, dp and dt: layout.ts DC; dka) and z (zv), computed here on its own as the oracle. */
+  type Source = Section | 'ct' | 'dc' | 'dp' | 'dt' | 'dka' | 'zv';
+  const entriesOf = (scope: string, d: string, section: Source): Iterable<[string[], number[]]> => {
     if (section === 'zv') {
       const head = [...(dayOf(scope, d).get('z')?.values() ?? [])].find(([key]) => key.length === 1 && key[0] === 'v');
       return head ? [[[], head[1]]] : [];
@@ -259,11 +260,21 @@ export function bruteForceIO(data: RawData): ReportIO {
       for (const [, v] of cashiers) v.forEach((x, i) => (sum[i] = (sum[i] ?? 0) + x));
       return cashiers.length ? [[[], sum]] : [];
     }
-    if (section !== 'dc' && section !== 'dt') return dayOf(scope, d).get(section)?.values() ?? [];
+    if (section === 'dka') {
+      const by = new Map<string, [string[], number[]]>();
+      for (const [key, v] of dayOf(scope, d).get('dk')?.values() ?? []) {
+        const k = JSON.stringify([key[0], key[1]]);
+        const cur = by.get(k) ?? [[key[0] ?? '', key[1] ?? ''], [0, 0]];
+        cur[1] = [(cur[1][0] ?? 0) + (v[L.DK.COUNT] ?? 0), (cur[1][1] ?? 0) + (v[L.DK.AMOUNT] ?? 0)];
+        by.set(k, cur);
+      }
+      return by.values();
+    }
+    if (section !== 'dc' && section !== 'dp' && section !== 'dt') return dayOf(scope, d).get(section)?.values() ?? [];
     const day = dayOf(scope, d);
     const by = new Map<string, number[]>();
     const add = (cashier: string, i: number, n: number) => {
-      const id = section === 'dc' ? cashier : '';
+      const id = section === 'dt' ? '' : cashier;
       const v = by.get(id) ?? [0, 0, 0];
       v[i] = (v[i] ?? 0) + n;
       by.set(id, v);
@@ -273,14 +284,14 @@ export function bruteForceIO(data: RawData): ReportIO {
       add(key[2] ?? '', L.DC.COUNT, v[L.DK.COUNT] ?? 0);
       add(key[2] ?? '', L.DC.AMOUNT, v[L.DK.AMOUNT] ?? 0);
     }
-    return [...by].map(([id, v]) => [section === 'dc' ? [id] : [], v]);
+    return [...by].map(([id, v]) => [section === 'dt' ? [] : [id], v]);
   };
-  const piece = (section: Section | 'ct' | 'dc' | 'dt' | 'zv', scopes: readonly string[], level: 'd' | 'm' | 'y', from: string, to: string, keyOf: (scope: string, period: string, key: string[]) => Omit<Row, 'value'> | null): Row[] => {
+  const piece = (section: Source, scopes: readonly string[], level: Level, from: string, to: string, keyOf: (scope: string, period: string, key: string[]) => Omit<Row, 'value'> | null): Row[] => {
     const sums = new Map<string, Row>();
     const first = periodDays(from).from > minDay ? periodDays(from).from : minDay;
     const last = periodDays(to).to < maxDay ? periodDays(to).to : maxDay;
     for (let d = first; d <= last; d = addDays(d, 1)) {
-      const period = level === 'd' ? d : level === 'm' ? (parentPeriod(d) as string) : d.slice(0, 4);
+      const period = level === 'd' ? d : level === 'm' ? (parentPeriod(d) as string) : level === 'y' ? d.slice(0, 4) : level.startsWith('mb') ? monthBlockOf(d.slice(0, 7), Number(level.slice(2))) : blockOf(d, Number(level.slice(1)));
       for (const scope of scopes) {
         for (const [key, v] of entriesOf(scope, d, section)) {
           const r = keyOf(scope, period, key);
@@ -303,9 +314,13 @@ export function bruteForceIO(data: RawData): ReportIO {
       case 'ts':
         return piece('t', stores, f.level, f.from, f.to, (scope, period) => ({ section: 'ts', scope, level: f.level, period, dims: [] }));
       case 'first': {
-        // The section the view keys by id first: products, departments, cashiers, a cashier's discounts.
-        const source = ({ pp: 'p', dd: 'd', cc: 'c', dc: 'dc' } as const)[f.section];
+        // The section the view keys by id first: products, departments, cashiers, a cashier's discounts (in
+        // total, and by kind and approval: `kc`, the discounts whose cashier, key[2], is the id).
         const scopes = f.scope === CHAIN ? stores : [f.scope];
+        if (f.section === 'kc') {
+          return piece('dk', scopes, f.level, f.from, f.to, (_s, period, key) => ((key[2] || '') === f.id ? { section: 'kc', scope: f.scope, level: f.level, period, dims: [key[0] ?? '', key[1] ?? ''] } : null));
+        }
+        const source = ({ pp: 'p', dd: 'd', cc: 'c', dc: 'dc' } as const)[f.section];
         return piece(source, scopes, f.level, f.from, f.to, (_s, period, key) => (key[0] === f.id ? { section: f.section, scope: f.scope, level: f.level, period, dims: [f.id] } : null));
       }
       case 'docs':

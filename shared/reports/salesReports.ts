@@ -170,7 +170,9 @@ export async function cashierPerformance(req: ReportRequest, io: ReportIO): Prom
   // The series reads the view's cashier-first rows of the one cashier asked for, or the cashiers' sum.
   const grain = seriesGrain(req);
   const seriesNeed = req.cashier === null ? need(req, 'ct', req, grain) : need(req, 'cc', req, grain, [req.cashier]);
-  const [cur = [], prev = [], series = []] = await load(io, [need(req, 'c', req), need(req, 'c', meta.previous), seriesNeed]);
+  // One cashier's figures are the view's rows of that cashier (`cc`), not every cashier's rows filtered here.
+  const figuresNeed = (period: { from: string; to: string }) => (req.cashier === null ? need(req, 'c', period) : need(req, 'cc', period, 'y', [req.cashier]));
+  const [cur = [], prev = [], series = []] = await load(io, [figuresNeed(req), figuresNeed(meta.previous), seriesNeed]);
   const a = sumBy(cur, (r) => (mine(r) ? (r.dims[0] ?? null) : null));
   const b = sumBy(prev, (r) => (mine(r) ? (r.dims[0] ?? null) : null));
   const ids = [...new Set([...a.keys(), ...b.keys()])];
@@ -191,28 +193,33 @@ export async function cashierPerformance(req: ReportRequest, io: ReportIO): Prom
 export async function discountAnalysis(req: ReportRequest, io: ReportIO): Promise<DiscountAnalysis> {
   const meta = metaOf(req);
   const grain = seriesGrain(req);
-  const mine = (r: Row) => req.cashier === null || r.dims[2] === req.cashier;
-  const mineC = (r: Row) => req.cashier === null || r.dims[0] === req.cashier;
-  // Gross sales (the discounts' base) come from the cashiers' figures, so a cashier filter applies to both
-  // (without one, their sum `ct`: one row a period, not one per cashier of the chain). The series reads the
-  // view's pre-combined discount rows (layout.ts DC): one row per day, in total or of the cashier.
-  const gross = req.cashier === null ? 'ct' : 'c';
-  const [cur = [], prev = [], cCur = [], cPrev = [], series = []] = await load(io, [
-    need(req, 'dk', req),
-    need(req, 'dk', meta.previous),
-    need(req, gross, req),
-    need(req, gross, meta.previous),
-    req.cashier === null ? need(req, 'dt', req, grain) : need(req, 'dc', req, grain, [req.cashier]),
+  const one = req.cashier;
+  // Never a row per kind, approval AND cashier (a chain has hundreds of cashiers): the view's discounts summed
+  // over cashiers by kind and approval (`dka`), or one cashier's (`kc`); each cashier's in total, period first
+  // (`dp`, layout.ts DC), or the one cashier's (`dc`). Gross sales (the discounts' base) come from the cashiers'
+  // figures (`ct` summed, or the one cashier's `cc`). The series reads the pre-combined rows (DC): one per day.
+  const kinds = (period: { from: string; to: string }) => (one === null ? need(req, 'dka', period) : need(req, 'kc', period, 'y', [one]));
+  const gross = (period: { from: string; to: string }) => (one === null ? need(req, 'ct', period) : need(req, 'cc', period, 'y', [one]));
+  const [cur = [], prev = [], cCur = [], cPrev = [], cashiers = [], series = []] = await load(io, [
+    kinds(req),
+    kinds(meta.previous),
+    gross(req),
+    gross(meta.previous),
+    one === null ? need(req, 'dp', req) : need(req, 'dc', req, 'y', [one]),
+    one === null ? need(req, 'dt', req, grain) : need(req, 'dc', req, grain, [one]),
   ]);
-  const by = (pos: number) => [...sumBy(cur, (r) => (mine(r) ? (r.dims[pos] ?? null) : null)).entries()].sort(([x], [y]) => cmp(x, y));
-  const byCashier = by(2);
+  const by = (pos: number) => [...sumBy(cur, (r) => r.dims[pos] ?? null).entries()].sort(([x], [y]) => cmp(x, y));
+  const byCashier = [...sumBy(cashiers, (r) => r.dims[0] ?? null).entries()]
+    .map(([id, v]): [string, number[]] => [id, [at(v, DC.COUNT), at(v, DC.AMOUNT)]])
+    .filter(([, v]) => v.some((x) => x !== 0))
+    .sort(([x], [y]) => cmp(x, y));
   const names = await io.people(byCashier.map(([id]) => id));
   const totals = (rows: readonly Row[], cRows: readonly Row[]) => {
-    const f = discountFigures(total(rows, DK_LEN, mine));
-    const gross = at(total(cRows, C_LEN, mineC), C.GROSS);
+    const f = discountFigures(total(rows, DK_LEN));
+    const gross = at(total(cRows, C_LEN), C.GROSS);
     return { ...f, gross: money(gross), shareBp: ratioBp(f.amount, gross) };
   };
-  const points = seriesOf(series, req, req.group, DC_LEN, (v) => ({ count: at(v, DC.COUNT), amount: money(at(v, DC.AMOUNT)), gross: money(at(v, DC.GROSS)) }), mineC);
+  const points = seriesOf(series, req, req.group, DC_LEN, (v) => ({ count: at(v, DC.COUNT), amount: money(at(v, DC.AMOUNT)), gross: money(at(v, DC.GROSS)) }));
   return {
     report: 'discount-analysis',
     ...meta,

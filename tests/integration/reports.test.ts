@@ -313,4 +313,29 @@ describe('reports (issue #13): every report at HQ and at the relay equals the br
     const again = await hq.couch.request<{ rows: unknown[] }>(`/${REPORTS_CHAIN_DB}/_all_docs?startkey=${encodeURIComponent(prefix)}&endkey=${encodeURIComponent(JSON.stringify('rollup:*:\ufff0'))}`);
     expect(again.rows.length).to.be.at.least(chainDocs.length);
   });
+
+  it("roll-ups written before the chain had blocks of days get them at the next start, and the chain's partial months read them", async () => {
+    // What an older build left: the chain's days, months and years, no blocks and no mark.
+    const hq1 = chain.hq;
+    const all = (await hq1.couch.request<{ rows: Array<{ id: string; value: { rev: string } }> }>(`/${REPORTS_CHAIN_DB}/_all_docs`)).rows;
+    const blocks = all.filter((r) => r.id.includes('~'));
+    expect(blocks.length, 'the chain pass writes blocks').to.be.greaterThan(DAYS / 2);
+    await hq1.couch.request(`/${REPORTS_CHAIN_DB}/_bulk_docs`, { method: 'POST', body: { docs: blocks.map((r) => ({ _id: r.id, _rev: r.value.rev, _deleted: true })) } });
+    const mark = await hq1.couch.request<{ _rev: string }>(`/${REPORTS_CHAIN_DB}/_local/rollup-chain-blocks`);
+    await hq1.couch.request(`/${REPORTS_CHAIN_DB}/_local/rollup-chain-blocks?rev=${mark._rev}`, { method: 'DELETE' });
+    const port = Number(new URL(hq1.url).port);
+    await hq1.close();
+    const log = testLogger();
+    const hq = await startHq(testConfig(`${chain.dataDir}/hq`, { hqPort: port }), log);
+    (chain as { hq: typeof hq }).hq = hq;
+    const added = await waitFor(() => log.lines.find((l) => l.event === 'rollups.chain_blocks_added') ?? null, { what: 'the blocks added', timeoutMs: 60_000 });
+    expect(Number(added.days)).to.be.at.least(DAYS);
+    const again = (await hq.couch.request<{ rows: Array<{ id: string }> }>(`/${REPORTS_CHAIN_DB}/_all_docs`)).rows.filter((r) => r.id.includes('~'));
+    expect(again.map((r) => r.id)).to.deep.equal(blocks.map((r) => r.id));
+    // Partial months at both ends: the chain's cashiers, discounts and ZZ come from the blocks.
+    const io = expected([...gen.docs, ...gen.late]);
+    for (const [name, q] of [['cashier-performance', { from: addDays(FROM, 2), to: addDays(TO, -3) }], ['discount-analysis', { from: addDays(FROM, 5), to: addDays(TO, -1), group: 'month' }], ['zz', { from: addDays(FROM, 1), to: addDays(TO, -9), group: 'month' }]] as Array<[ReportName, Query]>) {
+      expect(await atHq(name, q), `${name} ${JSON.stringify(q)}`).to.deep.equal(await brute(io, name, q));
+    }
+  });
 });

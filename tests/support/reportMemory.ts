@@ -3,10 +3,10 @@
 // the way CouchDB answers the report view (every roll-up's emitRollup rows, a key range, group=true, `_sum`)
 // and roll-up documents by id. Its other reads (catalog, names, Z and shift documents) are the brute force's.
 import type { Product, Sale, Shift, ShiftClose, StockMovement, Transfer, TransferArrival, Void, ZReport, Return, CashMovement } from '../../shared/model/types';
-import { CHAIN } from '../../shared/reports/layout';
+import { CHAIN, LARGE_SECTIONS } from '../../shared/reports/layout';
 import type { ReportIO } from '../../shared/reports/engine';
 import type { Fetch } from '../../shared/reports/plan';
-import { childPeriods } from '../../shared/reports/periods';
+import { blockHalves, blocksOf, childPeriods, monthBlocksOf } from '../../shared/reports/periods';
 import { bruteForceIO, type RawData } from '../../shared/reports/recompute';
 import { rollupDay, rollupDoc, rollupId, type RollupDoc } from '../../shared/reports/rollup';
 import { docRows, emitRollup, viewRow, type Row } from '../../shared/reports/rows';
@@ -89,6 +89,13 @@ export function memoryRollups(data: RawData, opts: { chain?: boolean } = {}): Ma
     const days = new Set([...out.values()].filter((d) => d.level === 'd').map((d) => d.period));
     for (const day of days) sumInto(CHAIN, day, stores.map((s) => rollupId(s, day)));
     levels(CHAIN);
+    // The chain's blocks of days, smallest first, each the sum of its halves without the large sections.
+    const months = new Set([...days].map((d) => d.slice(0, 7)));
+    for (const block of [...blocksOf(days), ...monthBlocksOf(months)]) {
+      const docs = blockHalves(block).flatMap((h) => out.get(rollupId(CHAIN, h)) ?? []);
+      const small = docs.map((d) => Object.fromEntries(Object.entries(d.s).filter(([name]) => !(LARGE_SECTIONS as readonly string[]).includes(name))));
+      if (docs.length) out.set(rollupId(CHAIN, block), rollupDoc(CHAIN, block, sumSections(small)));
+    }
   }
   return out;
 }
@@ -138,7 +145,7 @@ export function memoryIO(data: RawData, rollups: Map<string, RollupDoc>): Report
       case 'ts':
         return range(['ts', f.level, f.from], ['ts', f.level, f.to, {}]);
       case 'first':
-        return range([f.section, f.scope, f.id, f.level, f.from], [f.section, f.scope, f.id, f.level, f.to]);
+        return range([f.section, f.scope, f.id, f.level, f.from], [f.section, f.scope, f.id, f.level, f.to, {}]);
       case 'docs':
         return f.ids.flatMap((id) => {
           const doc = rollups.get(id);

@@ -12,15 +12,21 @@
 // summed, ['ct', scope, level, period]. Discounts over time are emitted pre-combined, per cashier ['dc', scope,
 // cashierId, level, period] and in total ['dt', scope, level, period], as [gross sales (C.GROSS of `c`),
 // discounts given (DK.COUNT of `dk`), their amount (DK.AMOUNT)]: one row per day instead of one per kind,
-// approval and cashier. A Z's headline vector (the `v` part of `z`) is emitted alone too, ['zv', scope, level,
+// approval and cashier; the per-cashier ones also period first, ['dp', scope, level, period, cashierId], so every
+// cashier's discounts over a range are one row per cashier and period. Discounts summed over cashiers, ['dka',
+// scope, level, period, kind, approval], and one cashier's by kind and approval, ['kc', scope, cashierId, level,
+// period, kind, approval]: a chain's discount analysis never reads a row per kind, approval AND cashier.
+// A Z's headline vector (the `v` part of `z`) is emitted alone too, ['zv', scope, level,
 // period], so a ZZ's series over a year of days reads one row a day instead of a dozen.
 // Roll-up documents are derived data with one writer (the roll-up job of the database): the job overwrites
 // them when a day's documents change, which is fine because nothing else writes them and nothing replicates
 // them; the ledger documents they are computed from stay immutable.
 function (doc) {
-  var name, entries, i, j, e, key, cashier, ct;
+  var name, entries, i, j, e, key, cashier, ct, ka;
   var dc = {};
   var dcIds = [];
+  var dka = {};
+  var dkaIds = [];
   var dcOf = function (id) {
     if (!Object.prototype.hasOwnProperty.call(dc, id)) {
       dc[id] = [0, 0, 0];
@@ -54,9 +60,23 @@ function (doc) {
     }
     if (name === 'dk') {
       for (i = 0; i < entries.length; i++) {
-        cashier = dcOf(entries[i][0][2] || '');
-        cashier[1] += entries[i][1][0] || 0;
-        cashier[2] += entries[i][1][1] || 0;
+        e = entries[i];
+        cashier = dcOf(e[0][2] || '');
+        cashier[1] += e[1][0] || 0;
+        cashier[2] += e[1][1] || 0;
+        emit(['kc', doc.scope, e[0][2] || '', doc.level, doc.period, e[0][0], e[0][1]], e[1]);
+        key = JSON.stringify([e[0][0], e[0][1]]);
+        if (!Object.prototype.hasOwnProperty.call(dka, key)) {
+          dka[key] = [0, 0];
+          dkaIds.push(key);
+        }
+        ka = dka[key];
+        ka[0] += e[1][0] || 0;
+        ka[1] += e[1][1] || 0;
+      }
+      dkaIds.sort();
+      for (i = 0; i < dkaIds.length; i++) {
+        emit(['dka', doc.scope, doc.level, doc.period].concat(JSON.parse(dkaIds[i])), dka[dkaIds[i]]);
       }
     }
     if (!wide && (name === 'p' || name === 'd' || name === 'k')) {
@@ -83,6 +103,7 @@ function (doc) {
     for (i = 0; i < dcIds.length; i++) {
       e = dc[dcIds[i]];
       emit(['dc', doc.scope, dcIds[i], doc.level, doc.period], e);
+      emit(['dp', doc.scope, doc.level, doc.period, dcIds[i]], e);
       total[0] += e[0];
       total[1] += e[1];
       total[2] += e[2];
