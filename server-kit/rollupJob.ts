@@ -28,7 +28,7 @@ import type {
   CashMovement, Product, Return, Sale, Shift, ShiftClose, StockMovement, Transfer, TransferArrival, Void, ZReport,
 } from '../shared/model/types';
 import { CHAIN, LARGE_SECTIONS } from '../shared/reports/layout';
-import { addDays, blockHalves, blocksOf, childPeriods, levelOf, monthBlocksOf } from '../shared/reports/periods';
+import { addDays, blockHalves, blocksOf, childPeriods, levelOf } from '../shared/reports/periods';
 import { localDateHour, rollupDay, rollupDoc, rollupId, type ProductFacts, type RollupDoc } from '../shared/reports/rollup';
 import { sameSections, sumSections, type Sections } from '../shared/reports/sections';
 
@@ -206,18 +206,16 @@ export class RollupJob {
       if (this.stopped) return;
       await this.writeBlocks(monthDays);
     }
-    await this.writeMonthBlocks([...byMonth.keys()]);
+    await this.writeBlocks([...byMonth.keys()]);
     // The report view indexes the new blocks now, not in the first chain report someone asks for.
     if (days.length) await warmDatabase(this.opts.couch.url, REPORTS_CHAIN_DB, 'reports', this.opts.couch.authHeader);
     await updateDoc(this.opts.couch, REPORTS_CHAIN_DB, CHAIN_BLOCKS_ID, () => ({ _id: CHAIN_BLOCKS_ID, version: CHAIN_BLOCKS_VERSION }));
     if (days.length) this.opts.log.info('rollups.chain_blocks_added', { days: days.length, ms: Date.now() - started });
   }
 
-  /** The chain's blocks that hold these days, smallest first, each the sum of its halves (small sections only). */
-  private async writeBlocks(days: readonly string[]): Promise<void> {
-    const blocks = blocksOf(days);
-    for (const size of ['2', '4', '8', '16']) {
-      const level = blocks.filter((b) => b.endsWith('~' + size));
+  /** The chain's blocks that hold these days or months, smallest first, each the sum of its halves (small sections only). */
+  private async writeBlocks(periods: readonly string[]): Promise<void> {
+    for (const level of blocksOf(periods)) {
       await this.writeSums(level.map((b) => ({ scope: CHAIN, period: b, children: blockHalves(b).map((h) => rollupId(CHAIN, h)), small: true })));
     }
   }
@@ -225,15 +223,6 @@ export class RollupJob {
   /** Settles once a start's move and block backfill are done (benches time reports after it). */
   async ready(): Promise<void> {
     await this.moving;
-  }
-
-  /** The chain's month blocks that hold these months, smallest first, each the sum of its halves (small sections only). */
-  private async writeMonthBlocks(months: readonly string[]): Promise<void> {
-    const blocks = monthBlocksOf(months);
-    for (const size of ['2', '4', '8']) {
-      const level = blocks.filter((b) => b.endsWith('~m' + size));
-      await this.writeSums(level.map((b) => ({ scope: CHAIN, period: b, children: blockHalves(b).map((h) => rollupId(CHAIN, h)), small: true })));
-    }
   }
 
   async stop(): Promise<void> {
@@ -549,7 +538,7 @@ export class RollupJob {
     await this.writeBlocks(pending);
     const months = [...new Set(pending.map((d) => d.slice(0, 7)))];
     await this.writeSums(months.map((m) => ({ scope: CHAIN, period: m, children: childPeriods(m).map((d) => rollupId(CHAIN, d)) })));
-    await this.writeMonthBlocks(months);
+    await this.writeBlocks(months);
     const years = [...new Set(months.map((m) => m.slice(0, 4)))];
     await this.writeSums(years.map((y) => ({ scope: CHAIN, period: y, children: childPeriods(y).map((m) => rollupId(CHAIN, m)) })));
     // A day marked again while it was being summed stays: the next pass sums it with the newer figures.

@@ -3,7 +3,7 @@
 // partial months are at most five periods at each end. Pure, property-checked (fast-check).
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { addDays, blockHalves, blockOf, blocksOf, dayCount, decompose, levelOf, monthBlockOf, monthBlocksOf, periodDays, type Piece } from './periods';
+import { addDays, blockHalves, blocksOf, dayCount, decompose, levelOf, periodAt, periodDays, type Piece } from './periods';
 import type { Level } from './layout';
 
 /** Every period of a piece, in order (periods of one level between `from` and `to`). */
@@ -11,7 +11,7 @@ function periodsOf(p: Piece): string[] {
   const out: string[] = [];
   for (let d = periodDays(p.from).from; d <= periodDays(p.to).to; ) {
     const period =
-      p.level === 'd' ? d : p.level === 'm' ? d.slice(0, 7) : p.level === 'y' ? d.slice(0, 4) : p.level.startsWith('mb') ? monthBlockOf(d.slice(0, 7), Number(p.level.slice(2))) : blockOf(d, Number(p.level.slice(1)));
+      periodAt(p.level, d);
     out.push(period);
     d = addDays(periodDays(period).to, 1);
   }
@@ -81,8 +81,8 @@ describe('report periods: decompose', () => {
     expect(blockHalves('2023-02-25~8')).to.deep.equal(['2023-02-25~4']); // February has no 29th that year
     expect(blockHalves('2025-01-31~2')).to.deep.equal(['2025-01-31']);
     expect(periodDays('2025-01-17~16')).to.deep.equal({ from: '2025-01-17', to: '2025-01-31' });
-    expect(blocksOf(['2025-01-31'])).to.deep.equal(['2025-01-31~2', '2025-01-29~4', '2025-01-25~8', '2025-01-17~16']);
-    expect(monthBlocksOf(['2025-11'])).to.deep.equal(['2025-11~m2', '2025-09~m4', '2025-09~m8']);
+    expect(blocksOf(['2025-01-31'])).to.deep.equal([['2025-01-31~2'], ['2025-01-29~4'], ['2025-01-25~8'], ['2025-01-17~16']]);
+    expect(blocksOf(['2025-11'])).to.deep.equal([['2025-11~m2'], ['2025-09~m4'], ['2025-09~m8']]);
     expect(blockHalves('2025-09~m8')).to.deep.equal(['2025-09~m4']); // September to December
     expect(blockHalves('2025-01~m8')).to.deep.equal(['2025-01~m4', '2025-05~m4']);
     expect(blockHalves('2025-11~m2')).to.deep.equal(['2025-11', '2025-12']);

@@ -2,7 +2,7 @@
 // roll-up (a day `2025-03-14`, a month `2025-03`, a year `2025`), the previous period of equal length, the
 // buckets a series is grouped in, and how a date range splits into the fewest roll-up documents (whole years,
 // whole months, days at the edges). Pure: dates are computed in UTC on the calendar, never on a clock.
-import { BLOCK_SIZES, MONTH_BLOCK_SIZES, type BlockLevel, type Level, type MonthBlockLevel } from './layout';
+import { BLOCK_SIZES, LEVELS, MONTH_BLOCK_SIZES, type BlockLevel, type Level, type MonthBlockLevel } from './layout';
 
 export type Group = 'day' | 'week' | 'month';
 
@@ -49,36 +49,39 @@ export function levelOf(period: string): Level {
   return period.length === 10 ? 'd' : period.length === 7 ? 'm' : 'y';
 }
 
-/** The block of `size` months (MONTH_BLOCK_SIZES) that holds a month: `YYYY-MM~msize`. */
-export function monthBlockOf(month: string, size: number): string {
-  const i = Number(month.slice(5, 7)) - 1;
-  return `${month.slice(0, 5)}${String(i - (i % size) + 1).padStart(2, '0')}~m${size}`;
+/** The number of days or months in a block level (`b4` -> 4, `mb8` -> 8), 0 for a day, a month or a year. */
+export function blockSize(level: Level): number {
+  return level.startsWith('mb') ? Number(level.slice(2)) : level.startsWith('b') ? Number(level.slice(1)) : 0;
 }
 
-/** Every month block (all sizes) that holds one of these months, smallest first (each the sum of two of the size below). */
-export function monthBlocksOf(months: Iterable<string>): string[] {
-  const out: string[] = [];
-  for (const size of [...MONTH_BLOCK_SIZES].reverse()) {
-    const seen = new Set<string>();
-    for (const m of months) seen.add(monthBlockOf(m, size));
-    out.push(...[...seen].sort());
+/** The period of a level that holds a day: the day, its month, its year, or its block of days or of months. */
+export function periodAt(level: Level, date: string): string {
+  if (level === 'd') return date;
+  if (level === 'm') return date.slice(0, 7);
+  if (level === 'y') return date.slice(0, 4);
+  const size = blockSize(level);
+  if (level.startsWith('mb')) {
+    const i = Number(date.slice(5, 7)) - 1;
+    return `${date.slice(0, 5)}${String(i - (i % size) + 1).padStart(2, '0')}~m${size}`;
   }
-  return out;
-}
-
-/** The block of `size` days (BLOCK_SIZES) that holds a day: `YYYY-MM-DD~size`, its first day and size. */
-export function blockOf(date: string, size: number): string {
   const i = Number(date.slice(8, 10)) - 1;
   return `${date.slice(0, 8)}${String(i - (i % size) + 1).padStart(2, '0')}~${size}`;
 }
 
-/** Every block (all sizes) that holds one of these days, smallest first (each is the sum of two of the size below). */
-export function blocksOf(days: Iterable<string>): string[] {
-  const out: string[] = [];
-  for (const size of [...BLOCK_SIZES].reverse()) {
+/**
+ * Every block that holds one of these days (blocks of days) or months (blocks of months), one list per size,
+ * smallest first: each block is the sum of two of the size before it, so the lists are written in order.
+ */
+export function blocksOf(periods: Iterable<string>): string[][] {
+  const list = [...periods];
+  const out: string[][] = [];
+  for (const level of LEVELS) {
+    const size = blockSize(level);
+    if (size === 0) continue;
+    const days = level.startsWith('b');
     const seen = new Set<string>();
-    for (const d of days) seen.add(blockOf(d, size));
-    out.push(...[...seen].sort());
+    for (const p of list) if ((levelOf(p) === 'd') === days) seen.add(periodAt(level, days ? p : p + '-01'));
+    if (seen.size) out.push([...seen].sort());
   }
   return out;
 }
@@ -86,15 +89,15 @@ export function blocksOf(days: Iterable<string>): string[] {
 /** The two halves of a block (days or months for a block of two), those that start in its month or year. */
 export function blockHalves(block: string): string[] {
   const { from, to } = periodDays(block);
-  if (levelOf(block).startsWith('mb')) {
-    const size = Number(block.slice(block.indexOf('~') + 2));
+  const level = levelOf(block);
+  const size = blockSize(level);
+  if (level.startsWith('mb')) {
     const first = from.slice(0, 7);
     let second = first;
     for (let i = 0; i < size / 2; i++) second = nextMonth(second);
     const half = (m: string) => (size === 2 ? m : `${m}~m${size / 2}`);
     return second + '-01' <= to ? [half(first), half(second)] : [half(first)];
   }
-  const size = Number(block.slice(block.indexOf('~') + 1));
   const second = addDays(from, size / 2);
   const half = (d: string) => (size === 2 ? d : `${d}~${size / 2}`);
   return second <= to ? [half(from), half(second)] : [half(from)];
@@ -126,11 +129,11 @@ export function periodDays(period: string): { from: string; to: string } {
   if (l === 'y') return { from: period + '-01-01', to: period + '-12-31' };
   if (l.startsWith('mb')) {
     let last = period.slice(0, 7);
-    for (let i = 1; i < Number(l.slice(2)) && !last.endsWith('-12'); i++) last = nextMonth(last);
+    for (let i = 1; i < blockSize(l) && !last.endsWith('-12'); i++) last = nextMonth(last);
     return { from: period.slice(0, 7) + '-01', to: lastOfMonth(last) };
   }
   const from = period.slice(0, 10);
-  const last = addDays(from, Number(l.slice(1)) - 1);
+  const last = addDays(from, blockSize(l) - 1);
   const monthEnd = lastOfMonth(from.slice(0, 7));
   return { from, to: last < monthEnd ? last : monthEnd };
 }

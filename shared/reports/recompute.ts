@@ -11,7 +11,7 @@ import { registerFigures } from '../pos/register';
 import * as L from './layout';
 import { C_LEN, CHAIN, DK_LEN, H_LEN, HOURS, K_LEN, P_LEN, R_LEN, T_LEN, TN_LEN, TX_LEN, ZV_LEN, type Level, type Section } from './layout';
 import type { ProductInfo, ReportIO } from './engine';
-import { addDays, blockOf, monthBlockOf, parentPeriod, periodDays } from './periods';
+import { addDays, periodAt, periodDays } from './periods';
 import type { Fetch } from './plan';
 import { localDateHour, parseRollupId } from './rollup';
 import type { Row } from './rows';
@@ -291,7 +291,7 @@ export function bruteForceIO(data: RawData): ReportIO {
     const first = periodDays(from).from > minDay ? periodDays(from).from : minDay;
     const last = periodDays(to).to < maxDay ? periodDays(to).to : maxDay;
     for (let d = first; d <= last; d = addDays(d, 1)) {
-      const period = level === 'd' ? d : level === 'm' ? (parentPeriod(d) as string) : level === 'y' ? d.slice(0, 4) : level.startsWith('mb') ? monthBlockOf(d.slice(0, 7), Number(level.slice(2))) : blockOf(d, Number(level.slice(1)));
+      const period = periodAt(level, d);
       for (const scope of scopes) {
         for (const [key, v] of entriesOf(scope, d, section)) {
           const r = keyOf(scope, period, key);

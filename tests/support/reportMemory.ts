@@ -6,7 +6,7 @@ import type { Product, Sale, Shift, ShiftClose, StockMovement, Transfer, Transfe
 import { CHAIN, LARGE_SECTIONS } from '../../shared/reports/layout';
 import type { ReportIO } from '../../shared/reports/engine';
 import type { Fetch } from '../../shared/reports/plan';
-import { blockHalves, blocksOf, childPeriods, monthBlocksOf } from '../../shared/reports/periods';
+import { blockHalves, blocksOf, childPeriods } from '../../shared/reports/periods';
 import { bruteForceIO, type RawData } from '../../shared/reports/recompute';
 import { rollupDay, rollupDoc, rollupId, type RollupDoc } from '../../shared/reports/rollup';
 import { docRows, emitRollup, viewRow, type Row } from '../../shared/reports/rows';
@@ -91,7 +91,7 @@ export function memoryRollups(data: RawData, opts: { chain?: boolean } = {}): Ma
     levels(CHAIN);
     // The chain's blocks of days, smallest first, each the sum of its halves without the large sections.
     const months = new Set([...days].map((d) => d.slice(0, 7)));
-    for (const block of [...blocksOf(days), ...monthBlocksOf(months)]) {
+    for (const block of blocksOf([...days, ...months]).flat()) {
       const docs = blockHalves(block).flatMap((h) => out.get(rollupId(CHAIN, h)) ?? []);
       const small = docs.map((d) => Object.fromEntries(Object.entries(d.s).filter(([name]) => !(LARGE_SECTIONS as readonly string[]).includes(name))));
       if (docs.length) out.set(rollupId(CHAIN, block), rollupDoc(CHAIN, block, sumSections(small)));
