@@ -103,12 +103,6 @@ export function blockHalves(block: string): string[] {
   return second <= to ? [half(from), half(second)] : [half(from)];
 }
 
-/** The period that contains this one one level up (a day's month, a month's year), or null for a year. */
-export function parentPeriod(period: string): string | null {
-  const l = levelOf(period);
-  return l === 'd' ? period.slice(0, 7) : l === 'm' ? period.slice(0, 4) : null;
-}
-
 /** The periods one level down that make up this one (a month's days, a year's months). */
 export function childPeriods(period: string): string[] {
   const out: string[] = [];
