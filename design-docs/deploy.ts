@@ -408,6 +408,26 @@ export async function deployDesignDocs(couchUrl: string, dbName: string, dbKind:
 }
 
 /**
+ * Whether deploying `dbKind`'s design documents in `dbName` would build views first (a new or changed view over
+ * existing documents: an upgrade), which takes as long as reading every document; false when the deploy only
+ * writes (nothing changed, an empty database, a validator or filter change). A server deploys at once what is
+ * quick and builds the rest while it answers (hq/jobs/reportViews.ts).
+ */
+export async function needsBuild(couchUrl: string, dbName: string, dbKind: DbKind, authHeader: AuthHeader): Promise<boolean> {
+  const dbUrl = couchUrl.replace(/\/+$/, '') + '/' + encodeURIComponent(dbName);
+  const { hasDocs } = await designState(dbUrl, authHeader);
+  if (!hasDocs) return false;
+  for (const ddoc of await compileDesignDocs(dbKind)) {
+    if (ddoc.views === undefined) continue;
+    const current = await couch(dbUrl + '/' + ddoc._id, authHeader, 'GET');
+    if (current.status === 404) return true;
+    if (current.status !== 200) throw new Error('reading ' + dbName + '/' + ddoc._id + ': ' + current.status + ' ' + JSON.stringify(current.json));
+    if (current.json.caja_hash !== ddoc.caja_hash && viewsKey(current.json) !== viewsKey(ddoc)) return true;
+  }
+  return false;
+}
+
+/**
  * Brings every view of `dbKind`'s design documents in `dbName` up to date (see buildViews), so no user query
  * builds one. For a database whose documents arrived after its design documents (a bulk load, a restore,
  * replication while nobody looked). Returns how many views answered and how long it took.

@@ -3,7 +3,7 @@
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import type { CajaConfig } from '../server-kit/config';
 import type { CouchHandle } from '../server-kit/couch';
-import { forbidden, unauthorized } from '../server-kit/errors';
+import { forbidden, unauthorized, unavailable } from '../server-kit/errors';
 import type { Logger } from '../server-kit/log';
 import type { ProcessSecrets } from '../server-kit/secrets';
 import type { Actor } from './services/audit';
@@ -25,6 +25,8 @@ export interface HqContext {
   couchPublicUrl(): string;
   /** Lets background jobs follow a store's database as soon as it exists. */
   onStoreCreated?: (code: string) => void;
+  /** Whether the report views are in place (false while changed ones are built after an upgrade: hq/jobs/reportViews.ts). */
+  reportsReady?: () => boolean;
 }
 
 export interface Session {
@@ -67,6 +69,11 @@ export function authenticate(ctx: HqContext): RequestHandler {
       })
       .catch((err: unknown) => next((err as { status?: number }).status === 404 ? unauthorized('token_invalid', 'Unknown user.') : err));
   };
+}
+
+/** Refuses with 503 `reports_updating` while the report views are being built (the old ones would answer wrongly). */
+export function requireReportViews(ctx: HqContext): RequestHandler {
+  return (_req, _res, next) => next(ctx.reportsReady && !ctx.reportsReady() ? unavailable('reports_updating') : undefined);
 }
 
 /** Refuses with 403 unless the signed-in user holds `permission` at HQ. */

@@ -11,8 +11,8 @@ import type { CouchHandle } from '../server-kit/couch';
 import { apiApp, listen } from '../server-kit/http';
 import type { Listening } from '../server-kit/http';
 import type { Logger } from '../server-kit/log';
-import { deployDesignDocs, warmInBackground } from '../design-docs/deploy';
-import { CATALOG_DB, COUCH_ADMIN_SUBJECT, COUCH_ROLE, HQ_DB, REPORTS_CHAIN_DB, REPORTS_DB, hqStoreDbName, storeCouchRole, storeCouchRoles, storePrincipal } from '../shared/model/names';
+import { deployDesignDocs, warmInBackground, type DeployOptions } from '../design-docs/deploy';
+import { CATALOG_DB, COUCH_ADMIN_SUBJECT, COUCH_ROLE, HQ_DB, hqStoreDbName, storeCouchRole, storeCouchRoles, storePrincipal } from '../shared/model/names';
 import { verifyStoreSyncToken } from './services/tokens';
 import type { HqContext } from './context';
 import { authRoutes } from './routes/auth';
@@ -25,6 +25,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { customerRoutes } from './routes/customers';
 import { reportRoutes } from './routes/reports';
 import { HqRollups } from './jobs/rollups';
+import { ReportViews } from './jobs/reportViews';
 import { prepareReportsDb } from '../server-kit/rollupJob';
 import { syncRoutes } from './routes/sync';
 import { roleRoutes, userRoutes } from './routes/users';
@@ -62,7 +63,8 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
   await setSecurity(couch, HQ_DB, [], []);
   const deployed = await deployDesignDocs(couch.url, CATALOG_DB, 'catalog', couch.authHeader, { log: (level, event, fields) => log[level](event, fields) });
   // Report roll-ups, the stores' and the chain's: HQ's roll-up job is their one writer (hq/jobs/rollups.ts).
-  await prepareReportsDb(couch, { chain: true });
+  // Their design documents are deployed by startHq (hq/jobs/reportViews.ts): an upgrade builds them while HQ answers.
+  await prepareReportsDb(couch, { chain: true, deploy: false });
   log.info('designdocs.deployed', { ...deployed });
 }
 
@@ -74,7 +76,7 @@ export async function prepareHqDatabases(couch: CouchHandle, log: Logger): Promi
 function warmViews(couch: CouchHandle, storeCodes: string[], log: Logger): { stop(): void; done: Promise<void> } {
   const warmLog = log.child('warm');
   let stopped = false;
-  const targets = () => [{ db: CATALOG_DB, kind: 'catalog' as const }, { db: REPORTS_DB, kind: 'reports' as const }, { db: REPORTS_CHAIN_DB, kind: 'reports' as const }, ...storeCodes.map((code) => ({ db: hqStoreDbName(code), kind: 'hq-store' as const, deploy: true }))];
+  const targets = () => [{ db: CATALOG_DB, kind: 'catalog' as const }, ...storeCodes.map((code) => ({ db: hqStoreDbName(code), kind: 'hq-store' as const, deploy: true }))];
   const views = warmInBackground(couch.url, couch.authHeader, targets, (level, event, fields) => warmLog[level](event, fields));
   const done = views.done
     .then(() => (stopped ? undefined : warmSalesSearch(couch)))
@@ -143,7 +145,12 @@ export function createHqApp(ctx: HqContext, ready?: Promise<unknown>): express.E
 }
 
 /** Starts HQ: CouchDB (embedded or external), databases, design documents, then the HTTP API. */
-export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
+export interface HqStartHooks {
+  /** Called once changed report views are built, before the switch (tests hold it to see HQ answer meanwhile). */
+  beforeReportSwitch?: DeployOptions['beforeSwitch'];
+}
+
+export async function startHq(cfg: CajaConfig, log: Logger, hooks: HqStartHooks = {}): Promise<HqServer> {
   const secrets = await processSecrets(cfg);
   const couch = await openCouch(cfg, secrets.couch, COUCH_ADMIN_SUBJECT.hq, 'hq-couchdb', log);
   let http: Listening | null = null;
@@ -153,6 +160,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
   const router = new TransferRouter(couch, log.child('router'));
   const customers = new CustomerSync(couch, log.child('customers'));
   const rollups = new HqRollups(couch, log.child('rollups'));
+  const reportViews = new ReportViews(couch, log.child('reports'), hooks.beforeReportSwitch);
   // Requests that arrive between binding the port and creating the admin wait for the admin.
   let started!: () => void;
   let failed!: (err: unknown) => void;
@@ -163,6 +171,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
   ready.catch(() => undefined);
   try {
     await prepareHqDatabases(couch, log);
+    await reportViews.start();
     await ensureDefaultRoles(couch, log);
     const ctx: HqContext = {
       couch,
@@ -171,6 +180,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
       log,
       publicUrl: () => publicUrl,
       couchPublicUrl: () => `${publicUrl}/couch`,
+      reportsReady: () => reportViews.isReady(),
       onStoreCreated: (code) => {
         router.ensure([code]);
         customers.storeCreated(code);
@@ -183,7 +193,8 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     router.ensure(stores.map((s) => s.code));
     customers.ensure(stores.map((s) => s.code));
     rollups.ensure(stores.map((s) => s.code));
-    rollups.start();
+    // The chain's start-up work reads the report views: it waits for them (the stores' roll-ups go on meanwhile).
+    rollups.start(reportViews.done);
     http = await listen(createHqApp(ctx, ready), cfg.hqPort, cfg.bindAddress);
     publicUrl ||= publicCouchUrl(http.url, cfg.publicHost);
     // The admin only once the port is ours: a start that cannot listen leaves no account whose generated
@@ -196,6 +207,7 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     await http?.close();
     await router.stop();
     await customers.stop();
+    await reportViews.stop();
     await rollups.stop();
     await couch.close();
     throw err;
@@ -210,12 +222,13 @@ export async function startHq(cfg: CajaConfig, log: Logger): Promise<HqServer> {
     couch,
     generatedAdminPassword: boot.generatedAdminPassword,
     publicUrl,
-    warmed: Promise.all([warming?.done.catch(() => undefined), rollups.ready()]).then(() => undefined),
+    warmed: Promise.all([warming?.done.catch(() => undefined), reportViews.done.then(() => rollups.ready())]).then(() => undefined),
     async close() {
       warming?.stop();
       await warming?.done;
       await router.stop();
       await customers.stop();
+      await reportViews.stop();
       await rollups.stop();
       await listening.close();
       await forgetRuntime().catch(() => undefined);

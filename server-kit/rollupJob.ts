@@ -157,10 +157,14 @@ export class RollupJob {
     follower.start();
   }
 
-  /** Starts the chain pass left pending by an earlier run (HQ), once any chain roll-ups of an older build are moved. */
-  start(): void {
+  /**
+   * Starts the chain's start-up work once `after` settles (HQ: its report views are deployed): chain roll-ups of an
+   * older build moved, blocks added, then the chain pass left pending by an earlier run.
+   */
+  start(after: Promise<unknown> = Promise.resolve()): void {
     if (!this.opts.chain) return;
-    this.moving = this.moveChainRollups()
+    this.moving = after
+      .then(() => this.moveChainRollups())
       .catch((err: unknown) => this.opts.log.warn('rollups.chain_move_failed', { err: err instanceof Error ? err : String(err) }))
       .then(() => this.addChainBlocks())
       .catch((err: unknown) => this.opts.log.warn('rollups.chain_blocks_failed', { err: err instanceof Error ? err : String(err) }))
@@ -555,12 +559,18 @@ export class RollupJob {
 
 /**
  * Creates `caja-reports` (admin only: the roll-up job writes it, the server reads it) with the report view,
- * and with `chain` (HQ) REPORTS_CHAIN_DB likewise.
+ * and with `chain` (HQ) REPORTS_CHAIN_DB likewise. With `deploy: false` the design documents are left to the
+ * caller (HQ builds changed report views while it answers: hq/jobs/reportViews.ts).
  */
-export async function prepareReportsDb(couch: CouchHandle, opts: { chain?: boolean } = {}): Promise<void> {
-  for (const db of opts.chain ? [REPORTS_DB, REPORTS_CHAIN_DB] : [REPORTS_DB]) {
+export async function prepareReportsDb(couch: CouchHandle, opts: { chain?: boolean; deploy?: boolean } = {}): Promise<void> {
+  for (const db of reportsDbs(opts.chain)) {
     await ensureDb(couch, db);
     await setSecurity(couch, db, [], []);
-    await deployDesignDocs(couch.url, db, 'reports', couch.authHeader());
+    if (opts.deploy !== false) await deployDesignDocs(couch.url, db, 'reports', couch.authHeader());
   }
+}
+
+/** The report databases: the stores' roll-ups, and at HQ (`chain`) the chain's. */
+export function reportsDbs(chain = false): string[] {
+  return chain ? [REPORTS_DB, REPORTS_CHAIN_DB] : [REPORTS_DB];
 }

@@ -36,8 +36,9 @@ export class HqRollups {
     for (const code of codes) this.job.follow({ storeId: code, db: hqStoreDbName(code), timeZone: () => this.zoneOf(code) });
   }
 
-  start(): void {
-    this.job.start();
+  /** Starts the chain's start-up work once `after` settles (the report views it reads are deployed). */
+  start(after?: Promise<unknown>): void {
+    this.job.start(after);
   }
 
   /** Settles once the job's start-up work (moving, adding blocks) is done. */

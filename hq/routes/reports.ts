@@ -7,12 +7,12 @@ import { csvAnswer, reportQueryOf } from '../../server-kit/reportReader';
 import { REPORT_NAMES, type ReportName, type ReportQueryInput } from '../../shared/api/reports';
 import { HQ_API } from '../../shared/api/routes';
 import type { HqContext } from '../context';
-import { authenticate, requirePermission } from '../context';
+import { authenticate, requirePermission, requireReportViews } from '../context';
 import { answerReport } from '../services/reports';
 
 export function reportRoutes(ctx: HqContext): Router {
   const r = Router();
-  r.use(authenticate(ctx), requirePermission('reports.view'));
+  r.use(authenticate(ctx), requirePermission('reports.view'), requireReportViews(ctx));
   const on = mountRoutes(HQ_API, r, '/api/v1/reports');
   const mount = <N extends ReportName>(name: N) => {
     const answer = (q: ReportQueryInput) => answerReport(ctx.couch, name, q);

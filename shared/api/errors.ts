@@ -118,6 +118,10 @@ const SPECS = {
   period_too_long: { status: 400, message: { en: 'A report covers at most 3 years.', es: 'Un reporte abarca como máximo 3 años.' } },
   store_required: { status: 400, message: { en: 'This report is of one store: choose the store.', es: 'Este reporte es de una sola tienda: elija la tienda.' } },
   shift_not_found: { status: 404, message: { en: 'No such register session at this store.', es: 'No existe esa sesión de caja en esta tienda.' } },
+  reports_updating: {
+    status: 503,
+    message: { en: 'Reports are being rebuilt after an update; try again in a few minutes.', es: 'Los reportes se están reconstruyendo tras una actualización; inténtelo de nuevo en unos minutos.' },
+  },
 } as const satisfies Record<string, Spec>;
 
 export type ErrorCode = keyof typeof SPECS;

@@ -314,6 +314,47 @@ describe('reports (issue #13): every report at HQ and at the relay equals the br
     expect(again.rows.length).to.be.at.least(chainDocs.length);
   });
 
+  it('after an upgrade that changes a report view, HQ answers at once; reports say they are being rebuilt until the new view is in place', async () => {
+    // What an older build left: the same roll-ups under a report view of another definition.
+    const hq1 = chain.hq;
+    const q = { from: FROM, to: TO, group: 'month' };
+    const io = expected([...gen.docs, ...gen.late]);
+    await settle(() => atHq('sales-summary', q), () => brute(io, 'sales-summary', q), 'the roll-ups written', 120_000);
+    const ddoc = await hq1.couch.request<Record<string, unknown> & { views: Record<string, { map: string }> }>(`/${REPORTS_DB}/_design/reports`);
+    const views = Object.fromEntries(Object.entries(ddoc.views).map(([name, v]) => [name, { ...v, map: v.map + '\n// an older build' }]));
+    await hq1.couch.request(`/${REPORTS_DB}/_design/reports`, { method: 'PUT', body: { ...ddoc, views, caja_hash: 'older' } });
+    const port = Number(new URL(hq1.url).port);
+    await hq1.close();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let built = false;
+    const log = testLogger();
+    const hq = await startHq(testConfig(`${chain.dataDir}/hq`, { hqPort: port }), log, {
+      beforeReportSwitch: async () => {
+        built = true;
+        await held;
+      },
+    });
+    (chain as { hq: typeof hq }).hq = hq;
+    try {
+      // HQ is up while the new view builds: sign-in and the stores work, reports say why they wait.
+      const waiting = await chain.api('GET', `/api/v1/reports/sales-summary?${new URLSearchParams(q).toString()}`);
+      expect(waiting.status).to.equal(503);
+      expect(waiting.body).to.include({ error: 'reports_updating' });
+      expect((await chain.api('GET', '/api/v1/dashboard')).status).to.equal(503);
+      expect((await chain.api('GET', '/api/v1/stores')).status).to.equal(200);
+      expect(log.lines.some((l) => l.event === 'reports.views_building')).to.equal(true);
+      await waitFor(() => built || null, { what: 'the new view built', timeoutMs: 60_000 });
+      release();
+      await waitFor(() => log.lines.find((l) => l.event === 'reports.views_ready') ?? null, { what: 'the switch', timeoutMs: 60_000 });
+      expect(await atHq('sales-summary', q)).to.deep.equal(await brute(io, 'sales-summary', q));
+      const stored = await hq.couch.request<{ caja_hash: string }>(`/${REPORTS_DB}/_design/reports`);
+      expect(stored.caja_hash).to.not.equal('older');
+    } finally {
+      release();
+    }
+  });
+
   it("roll-ups written before the chain had blocks of days get them at the next start, and the chain's partial months read them", async () => {
     // What an older build left: the chain's days, months and years, no blocks and no mark.
     const hq1 = chain.hq;
