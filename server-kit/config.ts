@@ -30,6 +30,13 @@ export interface CajaConfig {
   corsOrigins: string[];
   /** Host name other machines use to reach this one (put in the URLs handed to relays and terminals). */
   publicHost: string;
+  /** The relay also serves HTTPS on this port (0 = any free port); null = no HTTPS (server-kit/tls.ts). */
+  relayHttpsPort: number | null;
+  /** The chain's own certificate and key for it (PEM files); null = a certificate of the relay's own CA. */
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
+  /** Further names and addresses the relay's own certificate covers (TLS_HOSTS, comma-separated). */
+  tlsHosts: string[];
 }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -73,6 +80,10 @@ export function loadConfig(overrides: Partial<CajaConfig> = {}, env: NodeJS.Proc
     bindAddress: env.BIND_ADDRESS || '127.0.0.1',
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     publicHost: env.PUBLIC_HOST || (env.BIND_ADDRESS && env.BIND_ADDRESS !== '0.0.0.0' && env.BIND_ADDRESS !== '::' ? env.BIND_ADDRESS : '127.0.0.1'),
+    relayHttpsPort: env.RELAY_HTTPS_PORT === undefined || env.RELAY_HTTPS_PORT === '' ? null : intVar(env, 'RELAY_HTTPS_PORT', 0),
+    tlsCertFile: env.TLS_CERT_FILE ? path.resolve(env.TLS_CERT_FILE) : null,
+    tlsKeyFile: env.TLS_KEY_FILE ? path.resolve(env.TLS_KEY_FILE) : null,
+    tlsHosts: (env.TLS_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
   };
   return { ...base, ...overrides };
 }

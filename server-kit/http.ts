@@ -1,6 +1,7 @@
 // Small helpers shared by the HQ and relay HTTP servers: listening on a port, closing with open
 // keep-alive connections, async route wrapping, and the health answer both expose.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Express, Request, Response, NextFunction, RequestHandler } from 'express';
@@ -17,17 +18,17 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Listens on host:port (0 = a free port) and resolves once bound. */
-export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<Listening> {
+/** Listens on host:port (0 = a free port) and resolves once bound; with `tls`, over HTTPS. */
+export function listen(app: Express, port: number, host = '127.0.0.1', tls?: { cert: string; key: string }): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createServer(app);
     server.once('error', reject);
     server.once('listening', () => {
       const bound = (server.address() as AddressInfo).port;
       resolve({
         server,
         port: bound,
-        url: `http://${host}:${bound}`,
+        url: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
@@ -36,6 +37,7 @@ export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<
           }),
       });
     });
+    server.listen(port, host);
   });
 }
 

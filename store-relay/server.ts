@@ -17,6 +17,7 @@ import type { CouchHandle } from '../server-kit/couch';
 import { badRequest } from '../server-kit/errors';
 import { apiApp, listen } from '../server-kit/http';
 import type { Listening } from '../server-kit/http';
+import { relayTls, type TlsMaterial } from '../server-kit/tls';
 import type { Logger } from '../server-kit/log';
 import type { ReplicationJob, SyncErrorEntry } from '../server-kit/replication/job';
 import { authorizedDb } from '../server-kit/replication/pouch';
@@ -49,6 +50,10 @@ const MAX_ERRORS_KEPT = 200;
 export interface RelayServer {
   url: string;
   port: number;
+  /** The same relay over HTTPS (RELAY_HTTPS_PORT), for tablets on the store LAN; null without it. */
+  httpsUrl: string | null;
+  /** The certificate it serves: where it comes from, the names it covers, its CA's fingerprint. */
+  tls: Pick<TlsMaterial, 'source' | 'hosts' | 'caFingerprint'> | null;
   couch: CouchHandle;
   /** Current provisioning state and identity (null until provisioned). */
   state(): { provision: ProvisionState; identity: RelayIdentity | null };
@@ -76,6 +81,10 @@ export class Relay {
   /** Errors HQ has not acknowledged; outlives heartbeat senders and restarts (services/heartbeat.ts). */
   outbox: ErrorOutbox | null = null;
   lastProvisionError: { code: string; message: string; at: string } | null = null;
+  /** The HTTPS certificate (server-kit/tls.ts), when the relay serves HTTPS. */
+  tls: TlsMaterial | null = null;
+  /** The port it serves HTTPS on (null: none). */
+  httpsPort: number | null = null;
 
   constructor(
     readonly cfg: CajaConfig,
@@ -259,6 +268,7 @@ export function createRelayApp(relay: Relay): express.Express {
   const healthExtra = () => relayHealthExtra(relay);
   const healthProblems = () => relayHealthProblems(relay);
   return apiApp({ component: 'relay', couch, log, jsonLimit: '1mb', prepare, healthExtra, healthProblems, routeMap: RELAY_ROUTES }, (app) => {
+    app.get('/store-ca.crt', storeCaRoute(relay));
     relayHome(app);
     app.use(syncStatusRoutes(relay));
     app.use(provisioningRoutes(relay));
@@ -281,6 +291,18 @@ export function createRelayApp(relay: Relay): express.Express {
 }
 
 /**
+ * The relay's own CA certificate, for a manager to install on the store's tablets so they trust its HTTPS port
+ * (server-kit/tls.ts). Public: it is a certificate, not a secret; its fingerprint is in the relay's log to
+ * compare. 404 when the relay serves no HTTPS or serves the chain's own certificate.
+ */
+function storeCaRoute(relay: Relay): express.RequestHandler {
+  return (_req, res) => {
+    if (!relay.tls?.ca) return void res.status(404).type('text/plain').send('This relay has no certificate authority of its own (no RELAY_HTTPS_PORT, or the chain gave its certificate).\n');
+    res.type('application/x-x509-ca-cert').set('Content-Disposition', 'attachment; filename="caja-store-ca.crt"').send(relay.tls.ca);
+  };
+}
+
+/**
  * `/` of the relay: the terminal app's static build with its single-page fallback (or how to build it), for
  * every GET outside /api and /couch (store-relay/terminalApp.ts).
  */
@@ -294,6 +316,7 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
   const couch = await openCouch(cfg, secrets.couch, COUCH_ADMIN_SUBJECT.relay, 'relay-couchdb', log);
   const relay = new Relay(cfg, secrets, couch, log, await loadSetupCode(cfg.dataDir));
   let http: Listening | null = null;
+  let https: Listening | null = null;
   try {
     await ensureDb(couch, RELAY_STORE_DB);
     await ensureDb(couch, RELAY_PRIVATE_DB);
@@ -303,7 +326,14 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     // What an earlier run could not deliver to HQ is delivered by this one.
     relay.outbox = new ErrorOutbox(couch, RELAY_PRIVATE_DB, log);
     await relay.outbox.load();
-    http = await listen(createRelayApp(relay), cfg.relayPort, cfg.bindAddress);
+    // One app behind both ports: PIN lockouts, sessions and limits are the relay's, whichever port is used.
+    const app = createRelayApp(relay);
+    http = await listen(app, cfg.relayPort, cfg.bindAddress);
+    if (cfg.relayHttpsPort !== null) {
+      relay.tls = await relayTls({ dataDir: cfg.dataDir, certFile: cfg.tlsCertFile, keyFile: cfg.tlsKeyFile, hosts: [cfg.publicHost, ...cfg.tlsHosts] });
+      https = await listen(app, cfg.relayHttpsPort, cfg.bindAddress, relay.tls);
+      relay.httpsPort = https.port;
+    }
     const identity = await loadIdentity(cfg.dataDir);
     if (identity) {
       await relay.activate(identity);
@@ -315,17 +345,22 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     }
   } catch (err) {
     await relay.close();
+    await https?.close();
     await http?.close();
     await couch.close();
     throw err;
   }
   const listening = http;
+  const secure = https;
+  if (secure && relay.tls) log.info('relay.https', { url: secure.url, certificate: relay.tls.source, hosts: relay.tls.hosts, caFingerprint: relay.tls.caFingerprint });
   // Where this relay and its CouchDB run, for the operator's tools on this machine (`caja relay unlock-pin`, `caja couch-url`).
   const forgetRuntime = await writeRuntime(cfg.dataDir, { component: 'relay', apiUrl: listening.url, couchdbUrl: couch.url, embedded: !cfg.couchdbUrl });
   log.info('relay.listening', { url: listening.url, couchdb: couch.url, store: relay.identity?.storeCode ?? null });
   return {
     url: listening.url,
     port: listening.port,
+    httpsUrl: secure?.url ?? null,
+    tls: relay.tls ? { source: relay.tls.source, hosts: relay.tls.hosts, caFingerprint: relay.tls.caFingerprint } : null,
     couch,
     state: () => ({ provision: relay.provision, identity: relay.identity }),
     jobs: () => relay.jobs,
@@ -334,6 +369,7 @@ export async function startRelay(cfg: CajaConfig, log: Logger): Promise<RelaySer
     provision: (token, opts) => relay.provisionWith(token, opts),
     async close() {
       await relay.close();
+      await secure?.close();
       await listening.close();
       await forgetRuntime().catch(() => undefined);
       await couch.close();

@@ -11,6 +11,8 @@ export function relayHealthExtra(relay: Relay): Record<string, unknown> {
     // Provisioned but refused by HQ (revoked): the tills keep selling, but nothing reaches HQ until an
     // operator provisions the relay again (README "Operator recovery").
     hq: relay.identity ? { credential: refused ? 'refused' : 'ok', ...(refused ? { refusal: refused } : {}) } : null,
+    // Where a till opened over plain http on the LAN finds the secure address it needs offline (server-kit/tls.ts).
+    httpsPort: relay.httpsPort,
   };
 }
 

@@ -8,6 +8,7 @@ import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { useAppDispatch, useAppSelector } from '../../app/store';
 import { normaliseRelayUrl, type PairError } from '../../data/pairing';
 import { SyncIndicator } from '../sync/SyncIndicator';
+import { SecureAddressNotice } from './SecureAddressNotice';
 import { pairTerminal } from './setupSlice';
 
 function defaultRelayUrl(): string {
@@ -56,6 +57,7 @@ function PairForm() {
           <Title order={3}>{t('setup.title')}</Title>
           <Text c="dimmed">{t('setup.intro')}</Text>
         </div>
+        <SecureAddressNotice />
         <TextInput label={t('setup.relayUrl')} description={t('setup.relayUrlHelp')} value={relay} onChange={(e) => setRelay(e.currentTarget.value)} error={urlError ? t('setup.relayUrlInvalid') : undefined} size="md" required />
         <SegmentedControl
           aria-label={t('setup.method')}

@@ -1,6 +1,7 @@
 // Always on screen: is the till connected to its relay, syncing or offline; how many documents wait to go up;
 // when it last synced; the reason the relay gave for the latest document it refused; and, in the details, every
-// warning that needs a manager (refused documents, storage the browser may evict, a quota running out). Reasons
+// warning that needs a manager (refused documents, storage the browser may evict, a quota running out, a page
+// opened over plain http on the LAN, where the browser withholds working offline). Reasons
 // are said in the till's language by their code (data/refusals.ts, shared/api/errors.ts); the relay's own English
 // text shows only for a code this build does not know. Selling never waits for any of it.
 import { Badge, Group, List, Popover, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
@@ -13,6 +14,7 @@ import { useFormat } from '../../app/format';
 import { useAppSelector } from '../../app/store';
 import type { Lang } from '../../app/uiSlice';
 import { QUOTA_WARNING } from './syncSlice';
+import { SecureAddressNotice, insecureOrigin } from '../setup/SecureAddressNotice';
 
 /** Why a document was refused, in the till's language (the relay's text only for an unknown code). */
 function useRefusalText(): (r: Refusal) => string {
@@ -36,7 +38,8 @@ export function SyncIndicator() {
   const color = status.state === 'connected' ? 'green' : status.state === 'syncing' || status.state === 'connecting' ? 'blue' : status.state === 'offline' ? 'orange' : 'red';
   const icon = status.state === 'connected' ? <IconCloudCheck size={20} /> : status.state === 'offline' || status.state === 'error' ? <IconCloudOff size={20} /> : <IconRefresh size={20} />;
   const quotaLow = storage.usage !== null && storage.quota ? storage.usage / storage.quota > QUOTA_WARNING : false;
-  const warnings = refused.length > 0 || storage.persisted === false || quotaLow || status.error !== null;
+  const insecure = insecureOrigin();
+  const warnings = refused.length > 0 || storage.persisted === false || quotaLow || status.error !== null || insecure;
   const label = t(`sync.state.${status.state}`);
   const pending = status.pendingUp ?? 0;
   const latestRefusal = refused[0] ?? null;
@@ -86,6 +89,7 @@ export function SyncIndicator() {
                 {t('sync.relayRefuses', { reason: relayErrorText(status, fmt.lang) })}
               </Text>
             )}
+            {insecure && <SecureAddressNotice compact />}
             {storage.persisted === false && (
               <Badge color="orange" variant="light" size="lg" radius="sm" py={4} style={{ textTransform: 'none', height: 'auto' }} styles={{ label: { whiteSpace: 'normal', overflow: 'visible', textOverflow: 'clip' } }}>
                 {t('sync.persistDenied')}
