@@ -91,10 +91,12 @@ const TRACE_DIR = process.env.CAJA_BENCH_TRACE || null;
  * number of cart lines with the start of the next frame (when it is painted), and when the PIN screen is usable.
  */
 const PAGE_PROBE = `(() => {
-  const b = { enters: [], clicks: [], strict: [], lines: [], lineCount: 0, readyAt: null, marks: [], strictOpened: [] };
+  const b = { enters: [], clicks: [], strict: [], lines: [], lineCount: 0, readyAt: null, marks: [], strictOpened: [], txs: [], long: [] };
   window.__cajaBench = b;
   // The till's own marks (features/checkout/marks.ts): where a scan's or a commit's time went.
   new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.name.startsWith('caja:')) b.marks.push({ name: e.name, at: e.startTime }); }).observe({ type: 'mark' });
+  // Main-thread tasks of 50 ms or more (for the trace: what holds up a scan or a commit).
+  try { new PerformanceObserver((list) => { for (const e of list.getEntries()) { b.long.push({ at: e.startTime, ms: e.duration }); if (b.long.length > 200) b.long.splice(0, 100); } }).observe({ type: 'longtask' }); } catch {}
   let first = null;
   window.addEventListener('keydown', (e) => {
     const now = performance.now();
@@ -110,6 +112,14 @@ const PAGE_PROBE = `(() => {
       b.strictOpened.push(performance.now());
       tx.addEventListener('complete', () => b.strict.push(performance.now()));
     }
+    // Every transaction of the page (for the trace: what shares the commit's moment).
+    const t = { db: this.name, stores: [].concat(names).join(','), mode: mode || 'readonly', strict: !!(options && options.durability === 'strict'), opened: performance.now(), done: null };
+    if (b.txs.length > 600) b.txs.splice(0, 300);
+    b.txs.push(t);
+    const end = () => { t.done = performance.now(); };
+    tx.addEventListener('complete', end);
+    tx.addEventListener('abort', end);
+    tx.addEventListener('error', end);
     return tx;
   };
   const check = () => {
@@ -362,7 +372,30 @@ function markAfter(p: Probe, name: string, from: number): number {
   return p.marks.find((m) => m.name === name && m.at >= from)?.at ?? NaN;
 }
 
-const probe = (page: Page): Promise<Probe> => page.evaluate(() => (window as unknown as { __cajaBench: Probe }).__cajaBench);
+const probe = (page: Page): Promise<Probe> =>
+  page.evaluate(() => {
+    const { txs: _t, long: _l, ...rest } = (window as unknown as { __cajaBench: Probe & { txs: unknown; long: unknown } }).__cajaBench;
+    return rest;
+  });
+
+/** What the page did around a moment, for the trace: IndexedDB transactions and long main-thread tasks. */
+interface PageActivity {
+  txs: Array<{ db: string; stores: string; mode: string; strict: boolean; opened: number; done: number | null }>;
+  long: Array<{ at: number; ms: number }>;
+}
+const activity = (page: Page): Promise<PageActivity> =>
+  page.evaluate(() => {
+    const b = (window as unknown as { __cajaBench: PageActivity }).__cajaBench;
+    return { txs: b.txs.slice(), long: b.long.slice() };
+  });
+
+/** One line per transaction or long task that overlaps [from, to] (times relative to `from`). */
+function describeActivity(a: PageActivity, from: number, to: number): string {
+  const rel = (t: number | null) => (t === null ? 'open' : (t - from).toFixed(1));
+  const txs = a.txs.filter((t) => t.opened <= to && (t.done === null || t.done >= from - 20)).map((t) => `    tx ${t.mode}${t.strict ? ' strict' : ''} ${t.db}:${t.stores} ${rel(t.opened)} -> ${rel(t.done)}`);
+  const long = a.long.filter((l) => l.at <= to && l.at + l.ms >= from - 20).map((l) => `    long task ${rel(l.at)} for ${l.ms.toFixed(0)} ms`);
+  return [...txs, ...long].join('\n');
+}
 
 async function launch(profile: string, serviceWorkers: 'allow' | 'block'): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(profile, {
@@ -606,6 +639,9 @@ async function ringSales(context: BrowserContext, page: Page, barcodes: string[]
       const took = markAfter(p, 'caja:scan', enter.first);
       parts.scanTaken.push(took - enter.at);
       parts.scanToFrame.push(line.frame - took);
+      if (TRACE_DIR && line.frame - enter.at > 50) {
+        process.stderr.write(`bench terminal: slow scan ${(line.frame - enter.at).toFixed(1)} ms (took ${(took - enter.at).toFixed(1)}, frame ${(line.frame - took).toFixed(1)}), from the first key:\n${describeActivity(await activity(page), enter.first, line.frame)}\n`);
+      }
     }
     await page.keyboard.press('F10');
     const pay = page.getByRole('dialog', { name: 'Payment' });
@@ -627,6 +663,9 @@ async function ringSales(context: BrowserContext, page: Page, barcodes: string[]
     parts.putToTransaction.push(opened - put);
     parts.transaction.push(durable - opened);
     strictWrites.push(p.strict.length - strictBefore);
+    if (TRACE_DIR && durable - pressed > 15) {
+      process.stderr.write(`bench terminal: slow commit ${(durable - pressed).toFixed(1)} ms (to thunk ${(started - pressed).toFixed(1)}, to put ${(put - pressed).toFixed(1)}, tx opened ${(opened - pressed).toFixed(1)}), from the click:\n${describeActivity(await activity(page), pressed, durable)}\n`);
+    }
     await page.keyboard.press('Escape');
     await receipt.waitFor({ state: 'hidden' });
     await until(page, 'b.lineCount === 0');
