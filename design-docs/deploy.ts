@@ -352,26 +352,38 @@ async function retire(dbUrl: string, db: string, ddoc: DesignDoc, staging: strin
   }
 }
 
+/** The stored design document `id` of the database at `dbUrl` (named `db` in errors), or null when there is none. */
+async function readDesignDoc(dbUrl: string, db: string, id: string, auth: AuthHeader, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+  const current = await couch(dbUrl + '/' + id, auth, 'GET', undefined, signal); // `_design/<name>`: the slash stays unencoded
+  if (current.status === 404) return null;
+  if (current.status !== 200) throw new Error('reading ' + db + '/' + id + ': ' + current.status + ' ' + JSON.stringify(current.json));
+  return current.json;
+}
+
+/**
+ * Whether installing `ddoc` over `current` (null: not there) builds views first: new or changed views over
+ * existing documents. A ddoc already installed (same `caja_hash`) builds nothing; a change of the validate
+ * function or the filters only, or any change in an empty database, switches at once.
+ */
+function buildsViews(ddoc: DesignDoc, current: Record<string, unknown> | null, hasDocs: boolean): boolean {
+  if (current && current.caja_hash === ddoc.caja_hash) return false;
+  return ddoc.views !== undefined && hasDocs && (!current || viewsKey(current) !== viewsKey(ddoc));
+}
+
 /** Installs one design document (see deployDesignDocs); says which list of the result it belongs in. */
 async function deployOne(dbUrl: string, db: string, ddoc: DesignDoc, auth: AuthHeader, hasDocs: boolean, opts: DeployOptions): Promise<'created' | 'updated' | 'unchanged'> {
   const docUrl = dbUrl + '/' + ddoc._id; // `_design/<name>`: the slash must stay unencoded
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await couch(docUrl, auth, 'GET', undefined, opts.signal);
-    if (current.status !== 200 && current.status !== 404) {
-      throw new Error('reading ' + db + '/' + ddoc._id + ': ' + current.status + ' ' + JSON.stringify(current.json));
-    }
-    const exists = current.status === 200;
-    if (exists && current.json.caja_hash === ddoc.caja_hash) return 'unchanged';
-    // Views to build first: new or changed ones over existing documents. A change of the validate function
-    // or the filters only, or any change in an empty database, switches at once.
-    const warm = ddoc.views !== undefined && hasDocs && (!exists || viewsKey(current.json) !== viewsKey(ddoc));
+    const current = await readDesignDoc(dbUrl, db, ddoc._id, auth, opts.signal);
+    if (current && current.caja_hash === ddoc.caja_hash) return 'unchanged';
+    const warm = buildsViews(ddoc, current, hasDocs);
     const staging = warm ? await stage(dbUrl, db, ddoc, auth, opts) : null;
     if (warm && !staging) continue;
     if (staging) await opts.beforeSwitch?.(ddoc._id, staging);
-    const put = await couch(docUrl, auth, 'PUT', exists ? { ...ddoc, _rev: String(current.json._rev) } : ddoc, opts.signal);
+    const put = await couch(docUrl, auth, 'PUT', current ? { ...ddoc, _rev: String(current._rev) } : ddoc, opts.signal);
     if (put.status === 201 || put.status === 202) {
       if (staging) await retire(dbUrl, db, ddoc, staging, auth, opts);
-      return exists ? 'updated' : 'created';
+      return current ? 'updated' : 'created';
     }
     if (put.status !== 409) throw new Error('writing ' + db + '/' + ddoc._id + ': ' + put.status + ' ' + JSON.stringify(put.json));
     // 409: another deploy wrote it meanwhile; look again.
@@ -419,10 +431,7 @@ export async function needsBuild(couchUrl: string, dbName: string, dbKind: DbKin
   if (!hasDocs) return false;
   for (const ddoc of await compileDesignDocs(dbKind)) {
     if (ddoc.views === undefined) continue;
-    const current = await couch(dbUrl + '/' + ddoc._id, authHeader, 'GET');
-    if (current.status === 404) return true;
-    if (current.status !== 200) throw new Error('reading ' + dbName + '/' + ddoc._id + ': ' + current.status + ' ' + JSON.stringify(current.json));
-    if (current.json.caja_hash !== ddoc.caja_hash && viewsKey(current.json) !== viewsKey(ddoc)) return true;
+    if (buildsViews(ddoc, await readDesignDoc(dbUrl, dbName, ddoc._id, authHeader), hasDocs)) return true;
   }
   return false;
 }
