@@ -9,7 +9,7 @@
 //     names and LAN addresses (and TLS_HOSTS), made again when it nears expiry or the names change. A device
 //     trusts the relay once its manager installs the CA (GET /store-ca.crt on the relay), as with any private CA.
 //     Only this relay's key signs with it, and only for this machine (pathLen 0: it cannot sign another CA).
-import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import os from 'node:os';
@@ -129,8 +129,8 @@ function serverFits(cert: string, caCert: string, hosts: readonly string[]): boo
 async function generateCa(): Promise<Pem> {
   const now = new Date();
   const host = os.hostname() || 'relay';
-  // A serial of its own per CA, so two relays' CAs never look alike to a device that trusts both.
-  const tag = createHash('sha256').update(`${host}:${now.toISOString()}:${Math.random()}`).digest('hex').slice(0, 8);
+  // A tag of its own per CA, so two relays' CAs never look alike to a device that trusts both.
+  const tag = randomBytes(4).toString('hex');
   const pems = await selfsigned.generate([{ name: 'commonName', value: `Caja store relay CA ${host} ${tag}` }, { name: 'organizationName', value: 'Caja' }], {
     keyType: 'ec',
     algorithm: 'sha256',

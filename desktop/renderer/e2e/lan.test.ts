@@ -12,11 +12,11 @@ import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../../tests/support/appBuild';
 import { startChain, type Chain } from '../../../tests/support/chain';
+import { CHROMIUM_ARGS } from '../../../tests/support/consoleBrowser';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SHOTS = `${ROOT}test-artifacts/terminal`;
 const HOST = 'till.store.test';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** GET over HTTPS to 127.0.0.1 as `HOST`, trusting `ca` (or nothing but Node's own roots). */
 function httpsGet(url: string, ca: string | null): Promise<{ status: number; body: string }> {

@@ -9,7 +9,7 @@ import { buildApp } from '../../../tests/support/appBuild';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { waitFor } from '../../../tests/support/testing';
 import { startChain, type Chain } from '../../../tests/support/chain';
 import { generateCatalog } from '../../../scripts/seed';
@@ -22,11 +22,11 @@ import { formatAmount } from '../../../shared/pos/i18n';
 import { LocalCatalog } from '../features/checkout/localCatalog';
 import { commitReturn, commitSale } from '../features/checkout/commit';
 import { commitShiftOpen } from '../features/register/register';
+import { launchChromium } from '../../../tests/support/consoleBrowser';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SHOTS = `${ROOT}test-artifacts/till`;
 const PRODUCTS = 120;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const GIFT_CARD = '6001002003';
 const CUSTOMER_NAME = 'Ximena Crédito';
 const PESOS = numberLocale('MXN');
@@ -138,7 +138,7 @@ describe('till tenders in Chromium: gift card, store credit, foreign cash, price
     await buildApp('till');
     chain = await startChain({ stores: ['S001'], products: PRODUCTS });
     relayUrl = chain.relays.get('S001')?.url ?? '';
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // bypassCSP: the refused-document step loads PouchDB's browser build into the page, which the app's CSP forbids.
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'en-US', timezoneId: 'America/Mexico_City', bypassCSP: true });
     page = await context.newPage();

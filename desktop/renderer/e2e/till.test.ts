@@ -6,7 +6,7 @@ import { buildApp } from '../../../tests/support/appBuild';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { waitFor } from '../../../tests/support/testing';
 import { startChain, type Chain, type Terminal } from '../../../tests/support/chain';
 import { generateCatalog } from '../../../scripts/seed';
@@ -19,11 +19,11 @@ import { formatAmount } from '../../../shared/pos/i18n';
 import { LocalCatalog } from '../features/checkout/localCatalog';
 import { commitSale } from '../features/checkout/commit';
 import { commitShiftOpen } from '../features/register/register';
+import { launchChromium } from '../../../tests/support/consoleBrowser';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SHOTS = `${ROOT}test-artifacts/terminal`;
 const PRODUCTS = 120;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const OFFLINE_SALES = 20;
 
 /** An active, counted (not weighed) product with an EAN-13 and a price above 100.00, from the chain's catalog. */
@@ -146,7 +146,7 @@ describe('terminal app in Chromium (issue #11)', function () {
     await buildApp('till');
     chain = await startChain({ stores: ['S001'], products: PRODUCTS });
     relayUrl = chain.relays.get('S001')?.url ?? '';
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'en-US', timezoneId: 'America/Mexico_City' });
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('page error:', err));

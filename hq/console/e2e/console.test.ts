@@ -8,7 +8,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { http, tempDir, testConfig, testLogger, waitFor } from '../../../tests/support/testing';
 import { startRelay } from '../../../store-relay/server';
@@ -23,6 +22,7 @@ import { CATALOG_DB } from '../../../shared/model/names';
 import { money } from '../../../shared/money';
 import { computeLineTaxes } from '../../../shared/pos/tax';
 import type { TaxRate } from '../../../shared/model/types';
+import { launchChromium } from '../../../tests/support/consoleBrowser';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -32,7 +32,6 @@ const ZONE = 'America/Mexico_City';
 /** Long enough for a relay's first sync and a dashboard poll; short of mocha's whole-test timeout. */
 const SEEN = { timeout: 30_000 };
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 describe('HQ console in a browser: sign in, provision a store, watch it sync, edit the catalog (issue #12)', function () {
   this.timeout(240_000);
@@ -72,7 +71,7 @@ describe('HQ console in a browser: sign in, provision a store, watch it sync, ed
     hq = await startHq(testConfig(path.join(tmp.dir, 'hq')), testLogger());
     const catalog = generateCatalog({ products: 400 });
     await hq.couch.nano.use(CATALOG_DB).bulk({ docs: catalog.docs });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // A browser in Tokyo: every date on screen must still be the store's (Mexico City), not the browser's.
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Tokyo' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hq.url });

@@ -9,7 +9,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { http, tempDir, testConfig, testLogger, waitFor } from '../../../tests/support/testing';
 import { returnDoc, sale as saleFixture, voidOf } from '../../../scripts/seed/documents';
@@ -20,11 +19,11 @@ import { businessDate, localDateTime } from '../../../shared/pos/clock';
 import { startHq } from '../../server';
 import type { HqServer } from '../../server';
 import { formatMinor, zonedDayStart } from '../src/lib/format';
+import { launchChromium } from '../../../tests/support/consoleBrowser';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
 const SHOTS = path.join(repo, 'test-artifacts/console');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const STORES = [
   { code: 'S001', name: 'Centro', timeZone: 'America/Mexico_City', currency: 'MXN', today: 38, lastWeek: 31 },
@@ -148,7 +147,7 @@ describe('HQ console: the chain dashboard in a browser (issue #12)', function ()
       const rows = (await http<{ stores: Row[] }>('GET', `${hq.url}/api/v1/dashboard`, undefined, auth)).body.stores ?? [];
       return STORES.every((s) => rows.some((r) => r.code === s.code && r.day.salesCount === s.today - 1 && r.lastWeek.salesCount === s.lastWeek - 1));
     }, { timeoutMs: 30_000, intervalMs: 200, what: "the stores' day roll-ups" });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // A browser in Tokyo: each store's day and clock must still be the store's own.
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'Asia/Tokyo' });
     // Timers the test can move on (the dashboard polls every 30 s); the clock otherwise runs as usual.

@@ -39,20 +39,20 @@ export function SecureAddressNotice({ compact = false }: { compact?: boolean }) 
     <Stack gap={4}>
       <Text size="sm">{t('setup.insecure')}</Text>
       {secure && (
-        <Text size="sm">
-          {t('setup.insecureOpen')}{' '}
-          <Anchor href={secure} fw={700}>
-            {secure}
-          </Anchor>
-        </Text>
-      )}
-      {secure && (
-        <Text size="sm">
-          {t('setup.insecureCertificate')}{' '}
-          <Anchor href={`${location.origin}/store-ca.crt`} download>
-            {t('setup.insecureCertificateLink')}
-          </Anchor>
-        </Text>
+        <>
+          <Text size="sm">
+            {t('setup.insecureOpen')}{' '}
+            <Anchor href={secure} fw={700}>
+              {secure}
+            </Anchor>
+          </Text>
+          <Text size="sm">
+            {t('setup.insecureCertificate')}{' '}
+            <Anchor href={`${location.origin}/store-ca.crt`} download>
+              {t('setup.insecureCertificateLink')}
+            </Anchor>
+          </Text>
+        </>
       )}
     </Stack>
   );

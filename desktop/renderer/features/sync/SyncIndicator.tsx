@@ -89,7 +89,7 @@ export function SyncIndicator() {
                 {t('sync.relayRefuses', { reason: relayErrorText(status, fmt.lang) })}
               </Text>
             )}
-            {insecure && <SecureAddressNotice compact />}
+            <SecureAddressNotice compact />
             {storage.persisted === false && (
               <Badge color="orange" variant="light" size="lg" radius="sm" py={4} style={{ textTransform: 'none', height: 'auto' }} styles={{ label: { whiteSpace: 'normal', overflow: 'visible', textOverflow: 'clip' } }}>
                 {t('sync.persistDenied')}
