@@ -88,9 +88,11 @@ export function SaleView() {
       <Paper withBorder p="sm" className="caja-cart" aria-label={t('sale.cart')} component="section">
         {shiftLoaded && !shift && (
           <Alert color="orange" mb="xs" title={t('sale.registerClosed')} role="alert">
-            <Group justify="space-between" wrap="nowrap">
-              <Text size="sm">{t('sale.registerClosedHelp')}</Text>
-              <Button size="sm" onClick={() => dispatch(screenChosen('register'))}>
+            <Group justify="space-between">
+              <Text size="sm" style={{ flex: '1 1 12rem' }}>
+                {t('sale.registerClosedHelp')}
+              </Text>
+              <Button h={44} style={{ flexShrink: 0 }} onClick={() => dispatch(screenChosen('register'))}>
                 {t('sale.openRegister')}
               </Button>
             </Group>
