@@ -436,6 +436,26 @@ describe('embedded CouchDB compatibility', function () {
       expect((await call('GET', '/_uuids?count=3')).body.uuids).to.have.lengthOf(3);
     });
 
+    it('answers _all_docs with plain keys (point reads) exactly as PouchDB does: live, deleted, design, attachment, missing', async () => {
+      const fresh = await freshDb();
+      const put = await call('PUT', `/${fresh}/gone`, { body: { type: 'x' } });
+      expect((await call('DELETE', `/${fresh}/gone?rev=${String(put.body.rev)}`)).status).to.be.oneOf([200, 201]);
+      await call('PUT', `/${fresh}/live`, { body: { type: 'x', n: 1 } });
+      await call('PUT', `/${fresh}/with-att`, { body: { _attachments: { 'a.txt': { content_type: 'text/plain', data: Buffer.from('hi').toString('base64') } } } });
+      await call('PUT', `/${fresh}/_design/d`, { body: { views: {} } });
+      const keys = ['live', 'gone', 'nope', '_design/d', 'with-att', 'live'];
+      for (const includeDocs of [false, true]) {
+        const fast = await call('POST', `/${fresh}/_all_docs`, { body: { keys, include_docs: includeDocs } });
+        // Any other option goes to express-pouchdb's own answer; descending:false changes nothing.
+        const pouch = await call('POST', `/${fresh}/_all_docs`, { body: { keys, include_docs: includeDocs, descending: false } });
+        expect(fast.status).to.equal(200);
+        expect(fast.body).to.deep.equal(pouch.body);
+        expect((fast.body.rows as Array<{ value?: { deleted?: boolean } }>)[1]?.value?.deleted).to.equal(true);
+      }
+      const viaQuery = await call('POST', `/${fresh}/_all_docs?include_docs=true`, { body: { keys: ['live'] } });
+      expect((viaQuery.body.rows as Array<{ doc?: { n?: number } }>)[0]?.doc?.n).to.equal(1);
+    });
+
     it('stores and serves an attachment through validation', async () => {
       const rev = (await call('GET', `/${db}/p1`)).body._rev as string;
       const put = await call('PUT', `/${db}/p1/photo.txt?rev=${rev}`, { raw: 'hello', headers: { 'Content-Type': 'text/plain' } });
