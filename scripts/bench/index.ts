@@ -44,9 +44,10 @@ export function sizedMetric(template: string, count: number): string {
 
 /**
  * `products`: `--products N`, a catalog size for a quicker (or larger) run; `days`: `--days N`, days of history
- * loaded (`hq`, `reports`); `stores`: `--stores N`, stores of the chain (`reports`); for the suites that take them.
+ * loaded (`hq`, `reports`); `stores`: `--stores N`, stores of the chain (`reports`); `oneProcess`:
+ * `--one-process`, every server in the bench's own process (`sync`); for the suites that take them.
  */
-export type Suite = (emit: (line: BenchLine) => void, opts: { quick: boolean; products?: number; days?: number; stores?: number }) => Promise<void>;
+export type Suite = (emit: (line: BenchLine) => void, opts: { quick: boolean; products?: number; days?: number; stores?: number; oneProcess?: boolean }) => Promise<void>;
 
 const SUITES: Record<string, () => Promise<Suite>> = {};
 
@@ -65,7 +66,7 @@ export function registerSuite(name: string, load: () => Promise<Suite>): void {
 /** Runs the named suite and prints its metrics; returns the process exit code. */
 export async function runBench(args: string[]): Promise<number> {
   await import('./suites'); // registers the suites (a static import would be circular: suites.ts imports registerSuite)
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, products: { type: 'string' }, days: { type: 'string' }, stores: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, 'one-process': { type: 'boolean' }, products: { type: 'string' }, days: { type: 'string' }, stores: { type: 'string' } } });
   const name = positionals[0];
   const whole = (flag: string, v: string | undefined): number | undefined | null => {
     if (v === undefined) return undefined;
@@ -92,7 +93,7 @@ export async function runBench(args: string[]): Promise<number> {
       if (values.json) console.log(JSON.stringify(printed));
       else console.log(`${line.metric.padEnd(32)} ${String(line.value).padStart(10)} ${line.unit.padEnd(6)} baseline ${line.baseline ?? '-'}  target ${line.target}  ${printed.met ? 'met' : 'MISSED'}`);
     },
-    { quick: Boolean(values.quick), ...(products !== undefined ? { products } : {}), ...(days !== undefined ? { days } : {}), ...(stores !== undefined ? { stores } : {}) },
+    { quick: Boolean(values.quick), oneProcess: Boolean(values['one-process']), ...(products !== undefined ? { products } : {}), ...(days !== undefined ? { days } : {}), ...(stores !== undefined ? { stores } : {}) },
   );
   if (missed.length) console.error(`caja bench ${name}: ${missed.length} target(s) missed: ${missed.join(', ')}`);
   return missed.length ? 1 : 0;

@@ -1,38 +1,39 @@
 // `caja bench sync`: the replication metrics of the design ("Performance targets", suite `sync`), measured on
-// real servers over loopback in this one process: HQ (startHq) and a store relay (startRelay), each with its
-// embedded CouchDB in a temporary data folder, the store provisioned through HQ's API with a one-time token and
-// a terminal paired through the relay's API, as hq/provisioning.test.ts does. The terminal is a Node PouchDB
-// replica on LevelDB using the renderer's own sync code (desktop/renderer/data/terminalSync.ts); in the browser
-// build the same code runs on the `indexeddb` adapter, which is slower at bulk writes (notes-ecosystem.md).
+// real servers over loopback: HQ (startHq) and a store relay (startRelay), each with its embedded CouchDB in a
+// temporary data folder, the store provisioned through HQ's API with a one-time token and a terminal paired
+// through the relay's API, as hq/provisioning.test.ts does. The terminal is a Node PouchDB replica on LevelDB in
+// this process using the renderer's own sync code (desktop/renderer/data/terminalSync.ts); in the browser build
+// the same code runs on the `indexeddb` adapter, which is slower at bulk writes (notes-ecosystem.md).
+//
+// Processes (issue #14): by default HQ and the relay each run in a process of their own (serverProcess.ts), as
+// deployed, and this process is the terminal; `--one-process` runs all three in this one (every hop's CPU on one
+// thread, and a CAJA_BENCH_PROFILE profile that covers every server).
 //
 // Every scenario has a baseline run in the same process over the same servers, with PouchDB's defaults
 // (batch_size 100, batches_limit 10, no bootstrap): plain PouchDB replications between the same databases
 // (HQ -> a second database on the relay's server -> a second terminal), i.e. the naive wiring of the same
 // topology. Sizes are the design's; `--quick` shrinks them so tests run in seconds.
 //
-// All servers share one Node thread here, so the figures include every hop's CPU on one core; in production
-// HQ, relay and terminal are separate machines. Wall-clock figures on a loaded CI machine vary run to run.
+// In production HQ, relay and terminal are separate machines; here they share two cores (and in the one-process
+// run, one thread). Wall-clock figures on a loaded CI machine vary run to run.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../server-kit/config';
-import type { CajaConfig } from '../../server-kit/config';
 import { jsonRequest as http } from '../../server-kit/jsonRequest';
-import { memoryLogger } from '../../server-kit/log';
 import { waitFor } from '../../server-kit/wait';
 import { PouchDB, remoteDb } from '../../server-kit/replication/pouch';
 import { catalogPullSelector, storePullSelector, upstreamSelector } from '../../shared/sync/selectors';
 import { deployDesignDocs } from '../../design-docs/deploy';
 import { startTerminalPull, terminalSyncOptions, terminalTokenSource } from '../../desktop/renderer/data/terminalSync';
 import type { Pairing } from '../../desktop/renderer/data/terminalSync';
-import { startHq } from '../../hq/server';
 import { CATALOG_DB, hqStoreDbName, RELAY_STORE_DB } from '../../shared/model/names';
-import { startRelay } from '../../store-relay/server';
 import { generateCatalog } from '../seed';
 import { price as priceFixture, sale as saleFixture } from '../seed/documents';
 import type { BenchLine, Suite } from './index';
 import { percentile, profiled, sizedMetric } from './index';
+import { startServerHere, startServerProcess } from './serverProcess';
+import type { BenchServer, ServerSpec } from './serverProcess';
 import { priceId, terminalTypePrefix, typePrefix, userDocId } from '../../shared/model/ids';
 
 export interface SyncSizes {
@@ -190,23 +191,26 @@ async function createDb(url: string, token: string): Promise<void> {
   if (res.status !== 201 && res.status !== 412) throw new Error(`PUT ${url}: ${res.status}`);
 }
 
-/** Runs the sync suite with the given sizes; `log` gets progress lines (stderr in the CLI). */
-/** A bench process's configuration: free loopback ports, the given data folder, its own secrets, quiet logs. */
-function benchConfig(dataDir: string, adminPassword: string, overrides: Partial<CajaConfig> = {}): CajaConfig {
-  return loadConfig(
-    { hqPort: 0, relayPort: 0, couchdbPort: 0, couchdbUrl: null, dataDir, jwtSecret: null, couchJwtSecret: null, syncToken: null, hqAdminPassword: adminPassword, logLevel: 'warn', ...overrides },
-    {},
-  );
-}
+/** Where the servers run: each in its own process (as deployed), or all in this one. */
+export type Processes = 'separate' | 'one';
 
-export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncSizes, log: Log): Promise<void> {
+/**
+ * Runs the sync suite with the given sizes; `log` gets progress lines (stderr in the CLI). The servers run in
+ * `processes`.
+ */
+export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncSizes, log: Log, processes: Processes = 'separate'): Promise<void> {
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'caja-bench-sync-'));
   const tmp = { dir: tmpDir, cleanup: () => rm(tmpDir, { recursive: true, force: true }) };
   const adminPassword = randomBytes(12).toString('base64url');
+  const server = (spec: Omit<ServerSpec, 'adminPassword' | 'couchSecret'>): Promise<BenchServer> => {
+    const full = { ...spec, adminPassword, couchSecret: randomBytes(32).toString('base64url') };
+    return processes === 'one' ? startServerHere(full) : startServerProcess(full);
+  };
   const closers: Array<() => Promise<unknown>> = [];
   try {
+    log(processes === 'one' ? 'HQ, relay and terminal in this one process' : 'HQ and the relay each in a process of their own; the terminal in this one');
     // ---- HQ with the catalog, a store, a manager (to pair the terminal) and a provisioning token ----
-    const hq = await startHq(benchConfig(`${tmp.dir}/hq`, adminPassword), memoryLogger('bench'));
+    const hq = await server({ role: 'hq', dataDir: `${tmp.dir}/hq` });
     closers.push(() => hq.close());
     const hqToken = () => hq.couch.authHeader().slice('Bearer '.length);
     const catalog = generateCatalog({ products: sizes.products });
@@ -228,12 +232,18 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     // ---- catalog_100k_to_terminal_s: provisioning start -> catalog at the relay -> fresh terminal has it ----
     // Timed: the relay's start with the token until its catalog-down job is live and caught up, plus the
     // terminal's bootstrap and live pull until caught up. Not timed: pairing (a person at the till).
-    t = performance.now();
-    const relay = await startRelay(benchConfig(`${tmp.dir}/relay`, adminPassword, { syncToken }), memoryLogger('bench'));
+    const relay = await server({ role: 'relay', dataDir: `${tmp.dir}/relay`, syncToken });
     closers.push(() => relay.close());
-    const catalogJob = () => relay.jobs().find((j) => j.id === 'catalog-down')?.snapshot();
-    await waitFor(() => catalogJob()?.bootstrap?.state === 'live' && catalogJob()?.state === 'idle', { what: 'catalog at the relay', timeoutMs: 600_000, intervalMs: 50 });
-    const relayMs = performance.now() - t;
+    const jobOf = async (id: string) => (await relay.jobs()).find((j) => j.id === id);
+    await waitFor(
+      async () => {
+        const job = await jobOf('catalog-down');
+        return job?.bootstrap?.state === 'live' && job.state === 'idle';
+      },
+      { what: 'catalog at the relay', timeoutMs: 600_000, intervalMs: 50 },
+    );
+    // From the moment the relay began to start (in its own process, or in this one), by the wall clock.
+    const relayMs = Date.now() - relay.startingAt;
     log(`relay has the catalog in ${seconds(relayMs)} s`);
     const relayToken = () => relay.couch.authHeader().slice('Bearer '.length);
     const relayDb = remoteDb(`${relay.couch.url}/${RELAY_STORE_DB}`, relayToken);
@@ -344,15 +354,14 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     push.cancel();
     const sales = offlineSales(sizes);
     const prefixes = Array.from({ length: sizes.terminals }, (_, k) => terminalTypePrefix('sale', STORE, `T${OFFLINE_TERMINAL_BASE + k}`));
-    await Promise.all(relay.jobs().map((j) => j.stop()));
+    await relay.stopJobs();
     t = performance.now();
     await bulkLoad(relayDb, sales, 1000);
     log(`wrote ${sales.length} sales at the relay (link down) in ${seconds(performance.now() - t)} s`);
     t = performance.now();
     await profiled('offline_catchup', async () => {
-      for (const job of relay.jobs()) job.start();
-      const upJob = () => relay.jobs().find((j) => j.id === 'transactions-up')?.snapshot();
-      await waitFor(async () => upJob()?.state === 'idle' && (await countIds(hqStore, prefixes)) >= sales.length, { what: 'offline sales at HQ', timeoutMs: 600_000, intervalMs: 100 });
+      await relay.startJobs();
+      await waitFor(async () => (await jobOf('transactions-up'))?.state === 'idle' && (await countIds(hqStore, prefixes)) >= sales.length, { what: 'offline sales at HQ', timeoutMs: 600_000, intervalMs: 100 });
     });
     const catchupMs = performance.now() - t;
     log(`caught up in ${seconds(catchupMs)} s`);
@@ -383,5 +392,5 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
   }
 }
 
-const suite: Suite = (emit, opts) => runSyncBench(emit, opts.quick ? QUICK : FULL, (m) => process.stderr.write(`bench sync: ${m}\n`));
+const suite: Suite = (emit, opts) => runSyncBench(emit, opts.quick ? QUICK : FULL, (m) => process.stderr.write(`bench sync: ${m}\n`), opts.oneProcess ? 'one' : 'separate');
 export default suite;
