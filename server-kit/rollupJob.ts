@@ -66,6 +66,11 @@ const DAYS_PER_READ = 31;
 /** Sums (a chain day of every store, a month of days) read together. */
 const SUMS_PER_READ = 20;
 
+/** The `_local` document in `caja-reports` holding how far the job has rolled up a store database's changes. */
+export function rollupFeedCheckpointId(storeDb: string): string {
+  return feedCheckpointId(JOB, storeDb);
+}
+
 /** Where a roll-up of this scope is kept: the chain's in their own database, a store's in `caja-reports`. */
 function dbOfScope(scope: string): string {
   return scope === CHAIN ? REPORTS_CHAIN_DB : REPORTS_DB;
@@ -122,7 +127,7 @@ export class RollupJob {
     if (this.stopped || this.followers.has(store.storeId)) return;
     this.stores.set(store.storeId, store);
     const { couch, log } = this.opts;
-    const cpId = feedCheckpointId(JOB, store.db);
+    const cpId = rollupFeedCheckpointId(store.db);
     const follower = new ChangesFollower({
       couch,
       db: store.db,
