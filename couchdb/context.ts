@@ -8,6 +8,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import PouchDB from 'pouchdb';
+import { installKeyedAllDocs } from './keyedReads';
 import { parseJsonBody, readBody, sendError, sendJson } from './http';
 import { toCouchError } from './errors';
 import { SecurityStore } from './security';
@@ -188,6 +189,8 @@ export function getDb(ctx: ServerContext, name: string): PouchDB.Database {
     ctx.dbCache.set(name, db);
   }
   guardWrites(db, onUnvalidatedWrite(ctx.log, name), designWriteAllowed(ctx));
+  // Document fetches by id (`_all_docs` with keys, a view's include_docs) by point reads.
+  installKeyedAllDocs(db);
   return db;
 }
 

@@ -7,6 +7,7 @@ import { delegate, jsonBody, type DbRequest, type ServerContext } from './contex
 import { CONFLICT, ID_MISMATCH, LOCAL_ATTACHMENTS, MISSING, NOT_JSON, ONLY_DOC_METHODS } from './errors';
 import { writeDocs, type Doc, type WriteContext, type WriteResult } from './writes';
 import { checkDocBody, checkDocId, checkOpenRevs } from './docCheck';
+import { plainKeys } from './keyedReads';
 
 // Endpoints under /{db}/_… that read and are answered by express-pouchdb for POST (any other POST there
 // would reach express-pouchdb's multipart document route, which writes).
@@ -157,43 +158,10 @@ async function designEndpoint(ctx: ServerContext, r: DbRequest, endpoint: string
   throw MISSING();
 }
 
-type AllDocsRow = { id: string; key: string; value: { rev: string; deleted?: true }; doc?: unknown } | { key: string; error: 'not_found' };
-
-/**
- * `POST _all_docs` asking only for `keys` (and `include_docs`) — the gateway's existence check and every
- * changes follower's document fetch — when the keys are plain document ids: `{ include_docs }`, else null
- * (express-pouchdb answers it). PouchDB's LevelDB adapter answers `keys` with an iterator per key, which
- * measured 3.5x slower than a point read (scripts/bench/sync.ts catch-up, 20k keys); see also oldDocs in
- * writes.ts.
- */
-function plainKeysQuery(query: Record<string, string>, body: unknown): { keys: string[]; includeDocs: boolean } | null {
-  if (!isPlainObject(body) || !Array.isArray(body.keys)) return null;
-  const keys = body.keys as unknown[];
-  if (!keys.every((k): k is string => typeof k === 'string' && k !== '' && !k.startsWith('_local/'))) return null;
-  if (Object.keys(body).some((k) => k !== 'keys' && k !== 'include_docs') || Object.keys(query).some((k) => k !== 'include_docs')) return null;
-  const flag = body.include_docs ?? (query.include_docs === undefined ? false : query.include_docs);
-  if (flag !== true && flag !== false && flag !== 'true' && flag !== 'false') return null;
-  return { keys, includeDocs: flag === true || flag === 'true' };
-}
-
-/** The rows PouchDB's `allDocs({ keys })` gives, by one point read per key in parallel. */
-async function allDocsByKeys(db: PouchDB.Database, keys: string[], includeDocs: boolean): Promise<{ total_rows: number; offset: 0; rows: AllDocsRow[] }> {
-  const rows = await Promise.all(
-    keys.map(async (key): Promise<AllDocsRow> => {
-      try {
-        const doc = await db.get(key);
-        return includeDocs ? { id: key, key, value: { rev: doc._rev }, doc } : { id: key, key, value: { rev: doc._rev } };
-      } catch (err) {
-        const e = err as { status?: number; reason?: string; message?: string };
-        if (e?.status !== 404) throw err;
-        if (e.reason !== 'deleted' && e.message !== 'deleted') return { key, error: 'not_found' };
-        // A deleted document is listed with its deleting revision: rare, so PouchDB's own answer.
-        const row = (await db.allDocs({ keys: [key], include_docs: includeDocs })).rows[0];
-        return (row as AllDocsRow | undefined) ?? { key, error: 'not_found' };
-      }
-    }),
-  );
-  return { total_rows: (await db.info()).doc_count, offset: 0, rows };
+/** The body with the query string's `include_docs` (`true`/`false`) when the body has none. */
+function withQueryFlag(body: unknown, flag: string | undefined): unknown {
+  if (!isPlainObject(body) || flag === undefined || 'include_docs' in body) return body;
+  return flag === 'true' || flag === 'false' ? { ...body, include_docs: flag === 'true' } : { ...body, include_docs: flag };
 }
 
 /** Reads under `/db/_…` (_all_docs, _revs_diff, _find, _explain, _ensure_full_commit, _design_docs…). */
@@ -201,8 +169,10 @@ async function dbReadEndpoint(ctx: ServerContext, r: DbRequest, endpoint: string
   if (isRead(r.method)) return delegate(ctx, r.req, r.res);
   if (r.method === 'POST' && DELEGATED_POSTS.has(endpoint)) {
     const body = (await jsonBody(ctx, r.req)) ?? {};
-    const plain = endpoint === '_all_docs' ? plainKeysQuery(r.query, body) : null;
-    if (plain) return sendJson(r.res, 200, await allDocsByKeys(r.write.db, plain.keys, plain.includeDocs));
+    // `include_docs` may come in the query string (changes followers send it there).
+    const plain = endpoint === '_all_docs' && Object.keys(r.query).every((k) => k === 'include_docs') ? plainKeys(withQueryFlag(body, r.query.include_docs)) : null;
+    // PouchDB's class here answers plain keys queries by point reads (keyedReads.ts); express-pouchdb would add options.
+    if (plain) return sendJson(r.res, 200, await r.write.db.allDocs({ keys: plain.keys, include_docs: plain.includeDocs }));
     return delegate(ctx, r.req, r.res, body);
   }
   throw MISSING();
