@@ -55,7 +55,8 @@ export interface BenchServer {
 export async function startServerProcess(spec: ServerSpec): Promise<BenchServer> {
   const child: ChildProcess = fork(SELF, [], {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx'],
+    // CAJA_BENCH_SERVER_PROFILE=<folder>: each server writes a V8 CPU profile there when it stops.
+    execArgv: ['--import', 'tsx', ...(process.env.CAJA_BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CAJA_BENCH_SERVER_PROFILE}`] : [])],
     env: { ...process.env, [CHILD_ENV]: JSON.stringify(spec) },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
