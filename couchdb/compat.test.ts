@@ -444,6 +444,10 @@ describe('embedded CouchDB compatibility', function () {
       await call('PUT', `/${fresh}/with-att`, { body: { _attachments: { 'a.txt': { content_type: 'text/plain', data: Buffer.from('hi').toString('base64') } } } });
       await call('PUT', `/${fresh}/_design/d`, { body: { views: {} } });
       const keys = ['live', 'gone', 'nope', '_design/d', 'with-att', 'live'];
+      // Not document ids: PouchDB's own answer (not found), never a 500 from a point read.
+      const odd = await call('POST', `/${fresh}/_all_docs`, { body: { keys: ['live', '_reserved', '_local/x'] } });
+      expect(odd.status).to.equal(200);
+      expect((odd.body.rows as Array<{ id?: string; error?: string }>).map((r) => r.id ?? r.error)).to.deep.equal(['live', 'not_found', 'not_found']);
       for (const includeDocs of [false, true]) {
         const fast = await call('POST', `/${fresh}/_all_docs`, { body: { keys, include_docs: includeDocs } });
         // Any other option goes to express-pouchdb's own answer; descending:false changes nothing.

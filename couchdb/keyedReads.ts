@@ -22,7 +22,8 @@ const PLAIN_OPTIONS = new Set(['keys', 'include_docs', 'conflicts', 'attachments
 export function plainKeys(opts: unknown): { keys: string[]; includeDocs: boolean } | null {
   if (!isPlainObject(opts) || !Array.isArray(opts.keys)) return null;
   const keys = opts.keys as unknown[];
-  if (!keys.every((k): k is string => typeof k === 'string' && k !== '' && !k.startsWith('_local/'))) return null;
+  // Document ids only: `get` refuses other `_` ids (400) where PouchDB's keys query lists them as not found.
+  if (!keys.every((k): k is string => typeof k === 'string' && k !== '' && (!k.startsWith('_') || k.startsWith('_design/')))) return null;
   if (Object.keys(opts).some((k) => !PLAIN_OPTIONS.has(k)) || opts.conflicts || opts.attachments || opts.binary) return null;
   if (opts.include_docs !== undefined && typeof opts.include_docs !== 'boolean') return null;
   return { keys, includeDocs: opts.include_docs === true };

@@ -353,6 +353,14 @@ describe('HQ inputs, atomic writes and visible state (issue #10)', function () {
       }
     });
 
+    it('a SKU no product can have, at the console product editor, is a 404 like at the catalog routes (once a 500)', async () => {
+      // Found by the fuzz below (seed 212725848): "\\!" reached CouchDB as a document path, which refuses a backslash.
+      for (const sku of ['\\!', 'a\\b', '_x']) {
+        const res = await api('PATCH', `/api/v1/console/products/${encodeURIComponent(sku)}`, { _rev: '1-stale' });
+        expect([res.status, (res.body as { error?: string }).error], JSON.stringify(sku)).to.deep.equal([404, 'product_not_found']);
+      }
+    });
+
     it('answers random and malformed bodies with 2xx or 4xx {error, reason}, and a refused request leaves no document behind', async () => {
       // Subjects the fuzz may change freely (never the admin or its role: they keep the fuzz signed in).
       const fuzzUser = (await api<{ id: string }>('POST', '/api/v1/users', { username: 'fuzz.user', password: 'fuzz-password-1' })).body.id;

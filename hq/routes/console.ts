@@ -14,13 +14,14 @@ import { ConsoleProductQuery } from '../../shared/api/bodies';
 import type { ProductPatchBody } from '../../shared/api/bodies';
 import { parse } from '../../shared/api/parse';
 import { HQ_API } from '../../shared/api/routes';
-import { isKey, productId } from '../../shared/model/ids';
+import { productId } from '../../shared/model/ids';
 import type { Product } from '../../shared/model/types';
 import { validateDoc } from '../../shared/model/validate';
 import type { HqContext } from '../context';
 import { actorOf, authenticate, requirePermission } from '../context';
 import { audit } from '../services/audit';
 import { CATALOG_DB } from '../../shared/model/names';
+import { isAddressableSku } from './catalog';
 import { ProductIndex } from './consoleProductIndex';
 
 /** Where `npx vite build --config hq/console/vite.config.ts` writes the console. */
@@ -33,7 +34,8 @@ export const CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.
 const EDITABLE: ReadonlyArray<keyof ProductPatchBody> = ['name', 'price', 'cost', 'active', 'barcodes'];
 
 async function currentProduct(ctx: HqContext, sku: string): Promise<Product> {
-  const p = isKey(sku) && !sku.includes('/') ? await getDoc<Product>(ctx.couch, CATALOG_DB, productId(sku)) : null;
+  // The catalog routes' rule: a SKU with `/`, `\` or NUL names no stored product (CouchDB refuses such a path).
+  const p = isAddressableSku(sku) ? await getDoc<Product>(ctx.couch, CATALOG_DB, productId(sku)) : null;
   if (!p) throw notFound('product_not_found', `No product ${sku.slice(0, 40)}.`);
   return p;
 }
