@@ -5,6 +5,8 @@
 // embedded server's databases answer those plain queries here, with the rows PouchDB's own would give (checked
 // side by side in compat.test.ts); anything else goes to PouchDB. View indexes (opened by PouchDB itself) keep
 // PouchDB's own.
+import { isPlainObject } from './http';
+
 type Db = PouchDB.Database;
 
 export type KeyedRow = { id: string; key: string; value: { rev: string; deleted?: true }; doc?: unknown } | { key: string; error: 'not_found' };
@@ -14,7 +16,6 @@ export interface KeyedAnswer {
   rows: KeyedRow[];
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Options a plain keys query may carry; the last three only when false or absent (PouchDB's view code passes them). */
 const PLAIN_OPTIONS = new Set(['keys', 'include_docs', 'conflicts', 'attachments', 'binary']);
 

@@ -65,6 +65,7 @@ import { StoreActivity } from '../../store-relay/services/activity';
 import { generateCatalog } from '../seed';
 import { sale as saleFixture } from '../seed/documents';
 import type { BenchLine, Suite } from './index';
+import { stopChild } from './serverProcess';
 import { percentile } from './index';
 
 export interface ScaleSizes {
@@ -288,13 +289,7 @@ async function startHqProcess(opts: ChildOptions): Promise<HqProcess> {
       return { rss: m.rss, heapUsed: m.heapUsed };
     },
     docs: async (codes) => (await ask<Extract<FromChild, { type: 'docs' }>>({ type: 'docs', id: ++nextId, codes })).count,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.send({ type: 'stop' } satisfies ToChild);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      await exited;
-      clearTimeout(killer);
-    },
+    stop: () => stopChild(child, exited),
   };
 }
 

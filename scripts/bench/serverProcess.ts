@@ -98,14 +98,17 @@ export async function startServerProcess(spec: ServerSpec): Promise<BenchServer>
     jobs: async () => (await ask('jobs')).jobs ?? [],
     stopJobs: async () => void (await ask('stopJobs')),
     startJobs: async () => void (await ask('startJobs')),
-    async close() {
-      if (child.exitCode !== null) return;
-      child.send({ type: 'stop' } satisfies ToChild);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      await exited;
-      clearTimeout(killer);
-    },
+    close: () => stopChild(child, exited),
   };
+}
+
+/** Asks a bench child (this file's or scale.ts's) to stop, and kills it if it has not exited within a minute. */
+export async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.send({ type: 'stop' });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  await exited;
+  clearTimeout(killer);
 }
 
 /** A server's configuration: free loopback ports, its data folder, the given secrets, quiet logs. */

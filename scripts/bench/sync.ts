@@ -29,6 +29,7 @@ import { startTerminalPull, terminalSyncOptions, terminalTokenSource } from '../
 import type { Pairing } from '../../desktop/renderer/data/terminalSync';
 import { CATALOG_DB, hqStoreDbName, RELAY_STORE_DB, REPORTS_DB } from '../../shared/model/names';
 import { rollupFeedCheckpointId } from '../../server-kit/rollupJob';
+import { seqNumber } from '../../hq/services/dbSeqs';
 import { generateCatalog } from '../seed';
 import { price as priceFixture, sale as saleFixture } from '../seed/documents';
 import type { BenchLine, Suite } from './index';
@@ -66,9 +67,6 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 const pct = (values: number[], p: number) => round1(percentile(values, p));
 /** A target of several bounds that must all hold: "<= the smallest" (rounded to hundredths). */
 const atMost = (...bounds: number[]) => `<= ${Math.round(Math.min(...bounds) * 100) / 100}`;
-
-/** The number a CouchDB sequence starts with (the embedded server's are plain numbers). */
-const seqNumber = (seq: string | number) => Number.parseInt(String(seq), 10);
 
 /** Loads documents; `existing` tolerates conflicts (HQ seeds its default roles itself). */
 async function bulkLoad(db: PouchDB.Database, docs: readonly object[], page = 1000, existing = false): Promise<void> {
