@@ -4,6 +4,13 @@
 // `transfer:` …), so a job picks the few ids it cares about and fetches just those. A selector feed would
 // make the server read every changed document — during a store's catch-up, tens of thousands of sales a
 // second time. Where the position is kept is the caller's business (onBatch saves it).
+//
+// These jobs give way to replication: a feed that wakes on a change waits `settleMs` before it reads any
+// document, so a sale's own hop (its write answered, the relay's upstream job reading it and sending it to HQ)
+// goes first instead of queueing behind four background readers of the same sale in the same event loop.
+// Measured with `caja bench sync --quick`: sale_to_hq p50 116-140 ms against a 53-100 ms baseline before, level
+// with it after. A feed that is behind (a full page) does not wait.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CouchHandle } from './couch';
 import type { Logger } from './log';
 
@@ -23,7 +30,12 @@ export interface FollowOptions {
   log: Logger;
   pollTimeoutMs?: number;
   limit?: number;
+  /** Milliseconds to wait after waking on a change before handling it (see the top of this file). */
+  settleMs?: number;
 }
+
+/** The default wait of a woken feed: well inside the reports' 5 s freshness bound, longer than a sale's hop. */
+export const FOLLOWER_SETTLE_MS = 250;
 
 export class ChangesFollower {
   private stopped = false;
@@ -54,17 +66,20 @@ export class ChangesFollower {
   private async run(): Promise<void> {
     const { couch, db } = this.opts;
     const opts = this.opts;
+    const limit = opts.limit ?? 1000;
     let since = await opts.since().catch(() => 0);
     let backoff = 250;
     while (!this.stopped) {
       try {
         const res = await fetch(
-          `${couch.url}/${encodeURIComponent(db)}/_changes?feed=longpoll&limit=${opts.limit ?? 1000}&timeout=${opts.pollTimeoutMs ?? 25_000}&since=${encodeURIComponent(String(since))}`,
+          `${couch.url}/${encodeURIComponent(db)}/_changes?feed=longpoll&limit=${limit}&timeout=${opts.pollTimeoutMs ?? 25_000}&since=${encodeURIComponent(String(since))}`,
           { headers: { Authorization: couch.authHeader() }, signal: this.controller.signal },
         );
         if (!res.ok) throw new Error(`_changes ${res.status}: ${await res.text()}`);
         const body = (await res.json()) as { results: Array<{ id: string; deleted?: boolean }>; last_seq: string | number };
         if (String(body.last_seq) !== String(since)) {
+          if (body.results.length < limit) await this.settle(opts.settleMs ?? FOLLOWER_SETTLE_MS);
+          if (this.stopped) return;
           await opts.onBatch(
             body.results.map((r) => ({ id: r.id, deleted: Boolean(r.deleted) })),
             body.last_seq,
@@ -80,6 +95,11 @@ export class ChangesFollower {
         backoff = Math.min(backoff * 2, 10_000);
       }
     }
+  }
+
+  /** Waits `ms`, or less if the follower is stopped meanwhile. */
+  private async settle(ms: number): Promise<void> {
+    if (ms > 0) await sleep(ms, undefined, { signal: this.controller.signal }).catch(() => undefined);
   }
 
   async stop(): Promise<void> {

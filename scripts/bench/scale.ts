@@ -65,7 +65,7 @@ import { StoreActivity } from '../../store-relay/services/activity';
 import { generateCatalog } from '../seed';
 import { sale as saleFixture } from '../seed/documents';
 import type { BenchLine, Suite } from './index';
-import { stopChild } from './serverProcess';
+import { exitWithParent, stopChild } from './serverProcess';
 import { percentile } from './index';
 
 export interface ScaleSizes {
@@ -296,6 +296,7 @@ async function startHqProcess(opts: ChildOptions): Promise<HqProcess> {
 /** The child's side: starts HQ with its catalog and answers the parent until told to stop. */
 async function hqProcessMain(opts: ChildOptions): Promise<void> {
   const send = (m: FromChild) => process.send?.(m);
+  exitWithParent();
   try {
     const cfg = loadConfig(
       {

@@ -102,6 +102,15 @@ export async function startServerProcess(spec: ServerSpec): Promise<BenchServer>
   };
 }
 
+/**
+ * In a bench child (this file's or scale.ts's): exits when the parent goes, however it went (a crash, Ctrl-C, a
+ * `timeout` kill). Without it a server left behind keeps its jobs running and loads the next run's cores. The exit
+ * is a normal one, so `--cpu-prof` still writes its profile.
+ */
+export function exitWithParent(): void {
+  process.once('disconnect', () => process.exit(0));
+}
+
 /** Asks a bench child (this file's or scale.ts's) to stop, and kills it if it has not exited within a minute. */
 export async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null) return;
@@ -162,6 +171,7 @@ export async function startServerHere(spec: ServerSpec): Promise<BenchServer> {
 /** The child's side: starts the server and answers the parent until told to stop. */
 async function serverProcessMain(spec: ServerSpec): Promise<void> {
   const send = (m: FromChild) => process.send?.(m);
+  exitWithParent();
   try {
     const here = await startHere(spec, createLogger(spec.role, 'warn', (line) => process.stderr.write(line + '\n')));
     process.on('message', (m: ToChild) => {
