@@ -649,6 +649,9 @@ async function ringSales(context: BrowserContext, page: Page, barcodes: string[]
     await exact.waitFor();
     const strictBefore = (await probe(page)).strict.length;
     await exact.click();
+    // The write first, waited for lightly: Playwright's role queries run on the page's main thread (seen in a
+    // trace of the commit), and polling for the receipt dialog while the write is in flight held up its callbacks.
+    await until(page, `b.strict.length > ${strictBefore}`);
     const receipt = page.getByRole('dialog', { name: 'Sale complete' });
     await receipt.waitFor();
     const p = await probe(page);
