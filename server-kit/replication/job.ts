@@ -8,6 +8,7 @@
 //    first sync of a 100k-product catalog copies pages of `_all_docs` instead of walking the history.
 import { randomUUID } from 'node:crypto';
 import { bootstrapSnapshot, confirmLive } from '../../shared/sync/bootstrap';
+import { forgetCheckpoints } from '../../shared/sync/checkpointCache';
 import type { Seq } from '../../shared/sync/bootstrap';
 import type { PouchDB } from './pouch';
 
@@ -294,6 +295,9 @@ export class ReplicationJob {
       ...(this.spec.selector ? { selector: this.spec.selector } : {}),
       ...(since !== undefined ? { since } : {}),
     };
+    // A start compares both ends' checkpoints as the servers hold them, never a copy (checkpointCache.ts).
+    forgetCheckpoints(this.spec.source);
+    forgetCheckpoints(this.spec.target);
     const emitter = this.spec.source.replicate.to(this.spec.target, opts) as unknown as ReplicationEmitter;
     this.emitter = emitter;
     emitter.on('change', (info) => {

@@ -4,6 +4,7 @@
 import PouchDB from 'pouchdb';
 import PouchFind from 'pouchdb-find';
 import PouchMemory from 'pouchdb-adapter-memory';
+import { checkpointFetch, keepCheckpointsOf } from '../../shared/sync/checkpointCache';
 
 PouchDB.plugin(PouchFind);
 PouchDB.plugin(PouchMemory);
@@ -19,13 +20,14 @@ export function remoteDb(url: string, token: TokenSource, opts: { timeoutMs?: nu
 
 /** A remote database whose requests carry `authorization()` as is (a process's own CouchDB: Bearer or Basic). */
 export function authorizedDb(url: string, authorization: () => string | Promise<string>, opts: { timeoutMs?: number } = {}): PouchDB.Database {
-  return new PouchDB(url, {
-    skip_setup: true,
-    fetch: async (input: string | Request, init?: RequestInit) => {
-      const headers = new Headers(init?.headers);
-      headers.set('Authorization', await authorization());
-      const signal = opts.timeoutMs && !init?.signal ? AbortSignal.timeout(opts.timeoutMs) : init?.signal;
-      return PouchDB.fetch(input, { ...init, headers, ...(signal ? { signal } : {}) });
-    },
+  // Checkpoints read back from memory between a replication's batches (shared/sync/checkpointCache.ts).
+  const checkpoints = checkpointFetch(async (input: string | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    headers.set('Authorization', await authorization());
+    const signal = opts.timeoutMs && !init?.signal ? AbortSignal.timeout(opts.timeoutMs) : init?.signal;
+    return PouchDB.fetch(input, { ...init, headers, ...(signal ? { signal } : {}) });
   });
+  const db = new PouchDB(url, { skip_setup: true, fetch: checkpoints.fetch });
+  keepCheckpointsOf(db, checkpoints.forget);
+  return db;
 }

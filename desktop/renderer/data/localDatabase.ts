@@ -4,6 +4,7 @@ import PouchDB from 'pouchdb-browser';
 import IndexedDbAdapter from 'pouchdb-adapter-indexeddb';
 import type { Pairing } from './terminalSync';
 import { terminalReplicaDbName } from '../../../shared/model/names';
+import { checkpointFetch, keepCheckpointsOf } from '../../../shared/sync/checkpointCache';
 
 PouchDB.plugin(IndexedDbAdapter);
 
@@ -25,14 +26,15 @@ export function openLocalDb(pairing: Pick<Pairing, 'storeCode' | 'terminalId'>):
 
 /** The relay's store database, every request carrying a current terminal token (refreshed before expiry). */
 export function openRemoteDb(pairing: Pairing, token: () => Promise<string>): PouchDB.Database {
-  return new PouchDB(`${pairing.couchdbUrl}/${pairing.db}`, {
-    skip_setup: true,
-    fetch: async (input: string | Request, init?: RequestInit) => {
-      const headers = new Headers(init?.headers);
-      headers.set('Authorization', `Bearer ${await token()}`);
-      return PouchDB.fetch(input, { ...init, headers });
-    },
+  // Checkpoints read back from memory between a replication's batches (shared/sync/checkpointCache.ts).
+  const checkpoints = checkpointFetch(async (input: string | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    headers.set('Authorization', `Bearer ${await token()}`);
+    return PouchDB.fetch(input, { ...init, headers });
   });
+  const db = new PouchDB(`${pairing.couchdbUrl}/${pairing.db}`, { skip_setup: true, fetch: checkpoints.fetch });
+  keepCheckpointsOf(db, checkpoints.forget);
+  return db;
 }
 
 let strictDepth = 0;

@@ -7,6 +7,7 @@ import { businessDate } from '../../../shared/pos/clock';
 import { reportHealth } from './health';
 import { refusalCause, type RefusalCode } from './refusals';
 import { openRemoteDb } from './localDatabase';
+import { forgetCheckpoints } from '../../../shared/sync/checkpointCache';
 import { bootstrapTerminal, startTerminalPull, terminalSyncOptions, terminalTokens, type Pairing } from './terminalSync';
 import { CONFIG_ID, splitId } from '../../../shared/model/ids';
 
@@ -201,6 +202,7 @@ export class TerminalSync {
    */
   private async startPush(options: PouchDB.Replication.ReplicateOptions): Promise<void> {
     const start = (await this.local.get(PUSH_START_ID).catch(() => null)) as { _id: string; _rev: string; since: number | string } | null;
+    forgetCheckpoints(this.remote); // a start reads the relay's checkpoint, never a copy (checkpointCache.ts)
     const push = this.local.replicate.to(this.remote, start ? { ...options, since: start.since } : options);
     this.push = push;
     this.follow(push, 'push');
@@ -213,6 +215,7 @@ export class TerminalSync {
           if (this.abort.signal.aborted || this.push !== push) return;
           push.cancel();
           this.active.push = false;
+          forgetCheckpoints(this.remote);
           this.push = this.local.replicate.to(this.remote, options);
           this.follow(this.push, 'push');
         },

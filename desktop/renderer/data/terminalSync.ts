@@ -6,6 +6,7 @@ import { terminalPullSelector } from '../../../shared/sync/selectors';
 import type { MangoSelector } from '../../../shared/sync/selectors';
 import { TERMINAL_TYPES } from '../../../shared/model/types';
 import { bootstrapSnapshot, confirmLive } from '../../../shared/sync/bootstrap';
+import { forgetCheckpoints } from '../../../shared/sync/checkpointCache';
 import type { BootstrapResult } from '../../../shared/sync/bootstrap';
 
 export interface Pairing {
@@ -113,6 +114,7 @@ export async function startTerminalPull(
   opts: { signal?: AbortSignal } = {},
 ): Promise<{ replication: PouchDB.Replication.Replication<object>; bootstrap: BootstrapResult }> {
   const boot = await bootstrapTerminal(local, remote, pullOptions.selector, opts);
+  forgetCheckpoints(remote); // a start reads the relay's checkpoint, never a copy (checkpointCache.ts)
   const replication = local.replicate.from(remote, { ...pullOptions, ...(boot.since !== undefined ? { since: boot.since } : {}) });
   if (boot.since !== undefined) {
     const onPaused = (err: unknown) => {
