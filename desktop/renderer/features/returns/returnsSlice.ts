@@ -82,22 +82,37 @@ export const returnsSlice = createSlice({
 
 export const { returnsBusy, returnsFailed, saleFound, returnQtyChosen, restockChosen, refundMethodChosen, returnCompleted, voidCompleted, returnsReset } = returnsSlice.actions;
 
+/**
+ * Each lookup, return and void takes a new number; a lookup that answers after a newer one began is dropped.
+ * Without it, Find pressed twice answered twice, and the late answer, landing after the refund, cleared the
+ * finished return and its receipt from the screen (seen in the till e2e under CI load).
+ */
+const operations = new WeakMap<object, number>();
+const nextOperation = (services: object): number => {
+  const n = (operations.get(services) ?? 0) + 1;
+  operations.set(services, n);
+  return n;
+};
+
 /** Finds the sale a receipt number (or scanned receipt barcode) names, with what was already returned. */
 export const findReceipt =
   (receipt: string): AppThunk<Promise<void>> =>
   async (dispatch, _getState, services) => {
+    const mine = nextOperation(services);
+    const current = () => operations.get(services) === mine;
     dispatch(returnsBusy());
     try {
       const db = requireDb(services);
       const found = await findSale(db, receipt);
+      if (!current()) return;
       if (!found.ok) {
         dispatch(returnsFailed(uiError(found.error)));
         return;
       }
       const [previous, v] = await Promise.all([returnsOf(db, found.value), getOrNull<Void>(db, voidId(found.value._id))]);
-      dispatch(saleFound({ receipt: receipt.trim(), sale: found.value, previous, voided: v !== null }));
+      if (current()) dispatch(saleFound({ receipt: receipt.trim(), sale: found.value, previous, voided: v !== null }));
     } catch (err) {
-      dispatch(returnsFailed(unexpected(err)));
+      if (current()) dispatch(returnsFailed(unexpected(err)));
     }
   };
 
@@ -112,6 +127,7 @@ export const submitReturn =
       return;
     }
     const requests = returns.lines.filter((l) => l.qty > 0).map((l) => ({ lineNo: l.lineNo, qty: l.qty, restock: l.restock }));
+    nextOperation(services);
     dispatch(returnsBusy());
     try {
       const db = requireDb(services);
@@ -146,6 +162,7 @@ export const submitVoid =
       dispatch(returnsFailed({ code: 'no_open_shift' }));
       return;
     }
+    nextOperation(services);
     dispatch(returnsBusy());
     try {
       const receipt = returns.sale._id;
