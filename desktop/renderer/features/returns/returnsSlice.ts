@@ -43,6 +43,10 @@ export const returnsSlice = createSlice({
       state.busy = true;
       state.error = null;
     },
+    /** A new lookup takes the last sale off the screen: its lines must not stay there to be refunded by mistake. */
+    lookupStarted(state) {
+      Object.assign(state, { sale: null, previous: [], voided: false, lines: [], done: null, error: null, busy: true });
+    },
     returnsFailed(state, action: PayloadAction<UiError>) {
       state.busy = false;
       state.error = action.payload;
@@ -80,12 +84,13 @@ export const returnsSlice = createSlice({
   },
 });
 
+const { lookupStarted } = returnsSlice.actions;
 export const { returnsBusy, returnsFailed, saleFound, returnQtyChosen, restockChosen, refundMethodChosen, returnCompleted, voidCompleted, returnsReset } = returnsSlice.actions;
 
 /**
  * Each lookup, return and void takes a new number; a lookup that answers after a newer one began is dropped.
- * Without it, Find pressed twice answered twice, and the late answer, landing after the refund, cleared the
- * finished return and its receipt from the screen (seen in the till e2e under CI load).
+ * Without it, Find pressed twice answered twice, and a late answer landing after the refund cleared the finished
+ * return from the screen.
  */
 const operations = new WeakMap<object, number>();
 const nextOperation = (services: object): number => {
@@ -100,7 +105,7 @@ export const findReceipt =
   async (dispatch, _getState, services) => {
     const mine = nextOperation(services);
     const current = () => operations.get(services) === mine;
-    dispatch(returnsBusy());
+    dispatch(lookupStarted());
     try {
       const db = requireDb(services);
       const found = await findSale(db, receipt);
