@@ -90,12 +90,16 @@ describe('sync monitoring, resync, routing and live propagation (issue #4)', fun
 
   it('shows each store connected with per-entity counts, and a store that misses 3 heartbeats as disconnected', async () => {
     await waitFor(async () => (await dashboard()).every((r) => r.connected), { what: 'both stores connected' });
+    // The last sale's time is the relay's own reading of its feed (a background follower that lets a sale's
+    // hop go first), sent with the next heartbeat: it may trail the sale on HQ's dashboard by a beat.
+    await waitFor(async () => {
+      const r = await row('S001');
+      return typeof r?.lastSaleAt === 'string' && (r.entities.sale?.pushed ?? 0) > 0;
+    }, { what: 'the last sale in a heartbeat' });
     const s1 = await row('S001');
     expect(s1?.jobs.map((j) => j.id).sort()).to.deep.equal(['catalog-down', 'store-down', 'transactions-up']);
     expect(s1?.entities.product?.pulled).to.be.greaterThan(0);
     expect(s1?.entities.user?.pulled).to.be.at.least(2);
-    expect(s1?.entities.sale?.pushed).to.be.greaterThan(0);
-    expect(s1?.lastSaleAt).to.be.a('string');
     // An open register is counted until its close arrives.
     const relay1 = chain.relays.get('S001');
     const shift = shiftFixture(1, 'S001', 'T9');
