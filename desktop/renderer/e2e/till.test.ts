@@ -326,8 +326,6 @@ describe('terminal app in Chromium (issue #11)', function () {
       return ids.map(String);
     })()`);
     expect(await journaled()).to.deep.equal([]);
-    // The last sale was on disk in the journal first (the worker marks that moment for the bench).
-    expect(await page.evaluate(() => performance.getEntriesByName('caja:commit:durable').length)).to.equal(1);
     // A power cut between the journal and the replica: the next sale is in the journal only (copied here from
     // the last one, as the till would have written it). The start puts it into the replica before anyone sells.
     const seq = salesRung + 1;

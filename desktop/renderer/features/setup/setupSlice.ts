@@ -4,8 +4,7 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { loadPairing, pairWithRelay, savePairing, type PairError, type PairWith, type StoredPairing } from '../../data/pairing';
 import { openLocalDb, withStrictDurability } from '../../data/localDatabase';
-import { journalOnPage, openSaleJournal, replayJournal } from '../../data/saleJournal';
-import { journalDbName } from '../../data/saleJournalStore';
+import { openSaleJournal, replayJournal } from '../../data/saleJournal';
 import { catalogSnapshotStore } from '../../data/catalogSnapshot';
 import { TerminalSync } from '../../data/syncService';
 import type { AppThunk } from '../../app/store';
@@ -78,11 +77,10 @@ const openTerminal =
     const db = openLocalDb(pairing);
     services.db = db;
     // Sales a power cut left in the journal go into the replica before anyone can log in and sell.
-    const journalName = journalDbName(db.name);
-    services.journal = openSaleJournal(journalName);
-    const onPage = journalOnPage(journalName);
-    const replayed = onPage
-      ? replayJournal(db, onPage, (doc) => withStrictDurability(() => db.put(doc))).then(
+    const journal = openSaleJournal(db.name);
+    services.journal = journal;
+    const replayed = journal
+      ? replayJournal(db, journal, (doc) => withStrictDurability(() => db.put(doc))).then(
           (n) => n > 0 && console.info(`caja: ${n} sale(s) kept in the journal put into the replica`),
           (err: unknown) => console.error('caja: the sale journal could not be read; its sales stay there for the next start', err),
         )
@@ -109,8 +107,7 @@ const openTerminal =
             }, 250);
           });
           dispatch(catalogOpened());
-          // The journal's worker starts once the PIN screen is up, off the way of the start.
-          void replayed.then(() => dispatch(loadUsers())).then(() => services.journal?.start());
+          void replayed.then(() => dispatch(loadUsers()));
         });
       },
     });
