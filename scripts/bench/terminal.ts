@@ -595,8 +595,8 @@ async function kitSession(profile: string, kitJs: string, relayUrl: string, pair
     const putMs = await page.evaluate((docs) => (window as unknown as { __benchKit: Kit }).__benchKit.puts(docs), putDocs);
     await page.evaluate(() => (window as unknown as { __benchKit: Kit }).__benchKit.input());
     const inputMs: number[] = [];
+    const code = '7501234567893';
     for (let i = 0; i < samples.scans; i++) {
-      const code = '7501234567893';
       await scan(context, page, code);
       await page.waitForFunction((n) => (window as unknown as { __benchInput: unknown[] }).__benchInput.length >= n, i + 1, { polling: 50 });
       const input = (await page.evaluate((n) => (window as unknown as { __benchInput: Array<{ enter: number; frame: number }> }).__benchInput[n], i)) ?? { enter: NaN, frame: NaN };
@@ -683,13 +683,14 @@ async function ringSales(context: BrowserContext, page: Page, barcodes: string[]
       const enter = p.enters[p.enters.length - 1];
       if (!line || !enter) throw new Error('scan not observed');
       const { from, lateMs } = await scanStart(page, enter.at, code.length);
-      scanMs.push(line.frame - from + lateMs);
+      const ms = line.frame - from + lateMs;
+      scanMs.push(ms);
       lateScans += lateMs > 0 ? 1 : 0;
       const took = markAfter(p, 'caja:scan', enter.first);
       parts.scanTaken.push(took - from);
       parts.scanToFrame.push(line.frame - took);
-      if (TRACE_DIR && line.frame - from + lateMs > 50) {
-        process.stderr.write(`bench terminal: slow scan ${(line.frame - from + lateMs).toFixed(1)} ms (took ${(took - from).toFixed(1)}, frame ${(line.frame - took).toFixed(1)}), from the first key:\n${describeActivity(await activity(page), enter.first, line.frame)}\n`);
+      if (TRACE_DIR && ms > 50) {
+        process.stderr.write(`bench terminal: slow scan ${ms.toFixed(1)} ms (took ${(took - from).toFixed(1)}, frame ${(line.frame - took).toFixed(1)}), from the first key:\n${describeActivity(await activity(page), enter.first, line.frame)}\n`);
       }
     }
     await page.keyboard.press('F10');
