@@ -2,6 +2,7 @@
 // sync and the Electron preload API. None of it is serializable, so it is never put in the store: it is the thunk
 // middleware's `extraArgument` (conventions: "Services stay out of state").
 import type { StoredPairing } from '../data/pairing';
+import type { SaleJournal } from '../data/saleJournal';
 import type { TerminalSync } from '../data/syncService';
 import type { LocalCatalog } from '../features/checkout/localCatalog';
 import type { Till } from '../features/checkout/commit';
@@ -11,13 +12,15 @@ import { preload, type CajaPreload } from '../platform';
 export interface Services {
   pairing: StoredPairing | null;
   db: PouchDB.Database | null;
+  /** The sale journal of `db` (data/saleJournal.ts); null where the runtime has no workers. */
+  journal: SaleJournal | null;
   index: LocalCatalog | null;
   sync: TerminalSync | null;
   preload: CajaPreload | null;
 }
 
 export function createServices(): Services {
-  return { pairing: null, db: null, index: null, sync: null, preload: preload() };
+  return { pairing: null, db: null, journal: null, index: null, sync: null, preload: preload() };
 }
 
 /** Thrown when a screen acts before the terminal is open: a programming error, not a cashier's. */

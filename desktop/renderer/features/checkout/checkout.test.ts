@@ -16,7 +16,8 @@ import { CARD, CASH, GROUPS, MANAGER, RATES, RED, STD, USD, must, product, store
 import { commitShiftClose, commitCashMovement, currentShift, commitShiftOpen, xReportOf } from '../register/register';
 import { LocalCatalog, type IndexSnapshot } from './localCatalog';
 import { bootstrapSnapshot } from '../../../../shared/sync/bootstrap';
-import { commitExchange, commitReturn, commitSale, commitVoid, findSale, holdShift } from './commit';
+import { commitExchange, commitReturn, commitSale, commitVoid, findSale, holdShift, type SaleInput } from './commit';
+import { JOURNAL_DEADLINE_MS, openSaleJournal, replayJournal, type JournalWorker } from '../../data/saleJournal';
 import type { LocalDb } from './localDb';
 import { listParked, parkSale, recallParked } from './parked';
 import { forgetSeq } from './seq';
@@ -460,6 +461,144 @@ describe('checkout data layer (issue #5)', function () {
       expect(await currentShift(db, till())).to.equal(null);
       const twice = await commitShiftClose(db, { ...till(), shiftId: shift._id, counted: {}, user: CASHIER, now: LATER });
       expect(twice.ok ? null : twice.error.code).to.equal('already_closed');
+    });
+  });
+
+  describe('the sale journal (a sale on disk before the replica has it)', () => {
+    type Doc = { _id: string } & Record<string, unknown>;
+    /** The journal's contract in memory (the till's is an IndexedDB database written by a worker, data/saleJournal.ts). */
+    const memoryJournal = (db: LocalDb, opts: { failPut?: boolean } = {}) => {
+      const entries = new Map<string, Doc>();
+      const inReplicaWhenJournaled: boolean[] = [];
+      return {
+        entries,
+        inReplicaWhenJournaled,
+        async put(doc: Doc) {
+          if (opts.failPut) throw new Error('QuotaExceededError');
+          inReplicaWhenJournaled.push(await db.get(doc._id).then(() => true, () => false));
+          entries.set(doc._id, structuredClone(doc));
+          return 1;
+        },
+        async remove(id: string) {
+          entries.delete(id);
+        },
+        async list() {
+          return [...entries.values()];
+        },
+      };
+    };
+    const input = (shiftId: string, journal: SaleInput['journal']): SaleInput => ({ ...till(), shiftId, cashierId: CASHIER.userId, cart: cartOf([[A, 1]]), catalog: CATALOG, tenders: [{ tender: CASH, tendered: money(100000) }], now: NOW, journal });
+
+    it('journals a sale before its put, and takes it out once the replica has it', async () => {
+      const db = await fresh();
+      const shift = await openShift(db);
+      const journal = memoryJournal(db);
+      const sale = must(await commitSale(db, input(shift._id, journal)));
+      expect(journal.inReplicaWhenJournaled).to.deep.equal([false]);
+      expect((await db.get(sale._id))._rev).to.equal(sale._rev);
+      await waitFor(() => journal.entries.size === 0, { what: 'the journal emptied' });
+    });
+
+    it('leaves nothing in the journal when the replica refuses the sale, and still sells when the journal fails', async () => {
+      const db = await fresh();
+      const shift = await openShift(db);
+      const journal = memoryJournal(db);
+      const refusing = new Proxy(db, {
+        get: (target, prop, receiver) => (prop === 'put' ? () => Promise.reject(Object.assign(new Error('disk full'), { status: 500 })) : Reflect.get(target, prop, receiver)),
+      });
+      let thrown: unknown = null;
+      await commitSale(refusing, input(shift._id, journal)).catch((err: unknown) => (thrown = err));
+      expect(String(thrown)).to.include('disk full');
+      expect(journal.inReplicaWhenJournaled).to.have.length(1);
+      expect(journal.entries.size).to.equal(0);
+      const sale = must(await commitSale(db, input(shift._id, memoryJournal(db, { failPut: true }))));
+      expect((await db.get(sale._id))._id).to.equal(sale._id);
+    });
+
+    it('replays what a power cut left in the journal into the replica, once', async () => {
+      const db = await fresh();
+      const shift = await openShift(db);
+      // Sale 1 reached the replica before the cut (its journal entry not yet removed); sale 2 did not.
+      const { _rev: keptRev, ...kept } = must(await commitSale(db, input(shift._id, null)));
+      const lost = must(buildSale({ ...input(shift._id, null), seq: kept.seq + 1, now: NOW }));
+      const journal = memoryJournal(db);
+      journal.entries.set(kept._id, kept);
+      journal.entries.set(lost._id, lost as unknown as Doc);
+      const puts: string[] = [];
+      const put = (doc: Doc) => {
+        puts.push(doc._id);
+        return db.put(doc);
+      };
+      expect(await replayJournal(db, journal, put)).to.equal(1);
+      expect(puts).to.deep.equal([lost._id]);
+      expect((await db.get(kept._id))._rev).to.equal(keptRev);
+      expect((await db.get(lost._id))._rev).to.match(/^1-/);
+      expect(journal.entries.size).to.equal(0);
+      expect(await replayJournal(db, journal, put)).to.equal(0);
+    });
+
+    it('keeps the journal when the replica cannot be read', async () => {
+      const db = await fresh();
+      const journal = memoryJournal(db);
+      journal.entries.set('sale:S001-T1-000009', { _id: 'sale:S001-T1-000009' });
+      const broken = new Proxy(db, {
+        get: (target, prop, receiver) => (prop === 'get' ? () => Promise.reject(Object.assign(new Error('IndexedDB closed'), { status: 500 })) : Reflect.get(target, prop, receiver)),
+      });
+      let thrown: unknown = null;
+      await replayJournal(broken, journal, (doc) => db.put(doc)).catch((err: unknown) => (thrown = err));
+      expect(String(thrown)).to.include('IndexedDB closed');
+      expect(journal.entries.size).to.equal(1);
+    });
+
+    /** A worker as the browser gives one, but that never answers (hung) or whose script failed to load. */
+    const deadWorker = () => {
+      const w = { posted: 0, terminated: 0, onmessage: null, onerror: null, onmessageerror: null } as JournalWorker & { posted: number; terminated: number };
+      w.postMessage = () => void (w.posted += 1);
+      w.terminate = () => void (w.terminated += 1);
+      return w;
+    };
+    const quietly = async <T>(fn: () => Promise<T>): Promise<T> => {
+      const error = console.error;
+      console.error = () => undefined;
+      try {
+        return await fn();
+      } finally {
+        console.error = error;
+      }
+    };
+
+    it("sells through the replica when the journal's worker never answers: one sale waits out the deadline, the next ones do not ask", async () => {
+      const db = await fresh();
+      const shift = await openShift(db);
+      const worker = deadWorker();
+      const journal = openSaleJournal(db.name, () => worker);
+      const first = await quietly(async () => {
+        const t0 = performance.now();
+        const sale = must(await commitSale(db, input(shift._id, journal)));
+        return { sale, ms: performance.now() - t0 };
+      });
+      expect(first.ms).to.be.at.least(JOURNAL_DEADLINE_MS.put - 50);
+      expect((await db.get(first.sale._id))._rev).to.equal(first.sale._rev);
+      expect(worker.terminated).to.equal(1);
+      const posted = worker.posted;
+      const second = must(await commitSale(db, input(shift._id, journal)));
+      expect(second.seq).to.equal(first.sale.seq + 1);
+      expect(worker.posted).to.equal(posted);
+      let listed: unknown = null;
+      await journal!.list().catch((err: unknown) => (listed = err));
+      expect(String(listed)).to.include('no answer to put');
+    });
+
+    it('refuses at once, without waiting, once the worker reports an error (its script did not load)', async () => {
+      const worker = deadWorker();
+      const journal = openSaleJournal('replica', () => worker)!;
+      await quietly(async () => worker.onerror!({ message: 'Failed to fetch a worker script' } as ErrorEvent));
+      const t0 = performance.now();
+      let thrown: unknown = null;
+      await journal.put({ _id: 'sale:S001:T1:00000001' }).catch((err: unknown) => (thrown = err));
+      expect(performance.now() - t0).to.be.below(100);
+      expect(String(thrown)).to.include('Failed to fetch a worker script');
+      expect(worker.posted).to.equal(0);
     });
   });
 });

@@ -1,7 +1,9 @@
 // Committing checkout documents to the terminal's local database: sales, voids, returns and exchanges.
 // Each document is built complete by shared/pos and written with ONE put under its deterministic id, so the
 // write is atomic and a retry is a conflict, never a duplicate. Nothing here needs the network: the document
-// replicates to the relay when it can (desktop/renderer/data/terminalSync.ts).
+// replicates to the relay when it can (desktop/renderer/data/terminalSync.ts). In the till a sale is on disk in the
+// sale journal first (data/saleJournal.ts: written by a worker, so Pay is not kept waiting for the page's next
+// frame), and out of it once the replica has it.
 //
 // Store credit and gift cards: the balance is read from the credit ledger in this database (never taken from
 // the caller), and the credit entries a document implies are written right after it, under ids derived from
@@ -21,6 +23,7 @@ import type { TenderError, TenderInput } from '../../../../shared/pos/tenders';
 import { docsWithPrefix, getOrNull, statusOf, type LocalDb, type StoredDoc } from './localDb';
 import { lastUsedSeq, nextSeq, withNextSeq, type SeqError } from './seq';
 import { tillMark } from './marks';
+import type { JournalWriter } from '../../data/saleJournal';
 
 export type ShiftError =
   | { code: 'no_open_shift'; shiftId: string; reason: 'missing' | 'closed' | 'other_terminal' };
@@ -141,6 +144,8 @@ export interface SaleInput extends Till {
   catalog: PricingCatalog;
   tenders: TenderInput[];
   now?: Date | string;
+  /** Where the sale is on disk first, before the replica has it (data/saleJournal.ts); none in Node. */
+  journal?: JournalWriter | null;
 }
 
 /**
@@ -163,12 +168,38 @@ export async function commitSale(db: LocalDb, input: SaleInput, held?: HeldShift
     if (!built.ok) return built;
     // Marks for `caja bench terminal` (what comes before the write, and the write itself).
     tillMark('caja:commit:put');
-    const res = await db.put(built.value as Sale & Record<string, unknown>);
+    const doc = built.value as Sale & Record<string, unknown>;
+    const journal = await journaled(input.journal, doc);
+    let res: { rev: string };
+    try {
+      res = await db.put(doc);
+    } catch (err) {
+      // Not this sale (its number was taken: the next one is tried), or not kept: out of the journal too. Not waited
+      // for: the next number's sale has an id of its own.
+      journal?.remove(doc._id).catch(() => undefined);
+      throw err;
+    }
     tillMark('caja:commit:written');
+    // In the replica for good (strict): the journal's copy has done its work. Lost, it is dropped at the next start.
+    journal?.remove(doc._id).catch(() => undefined);
     return { ok: true, value: { ...built.value, _rev: res.rev }, used: seq };
   });
   if (done.ok) await commitCreditEntries(db, input, saleCreditEntries(done.value));
   return done;
+}
+
+/**
+ * Writes a sale to the journal; returns the journal once the sale is on disk there. A journal that fails leaves the
+ * replica's strict put as the commit, as where there is none (null).
+ */
+async function journaled(journal: JournalWriter | null | undefined, doc: Sale & Record<string, unknown>): Promise<JournalWriter | null> {
+  if (!journal) return null;
+  try {
+    tillMark('caja:commit:durable', await journal.put(doc));
+    return journal;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -363,7 +363,7 @@ export const completeSale =
       }
       const held = (await heldShifts.get(services)) ?? undefined;
       const res = await withStrictDurability(() =>
-        commitSale(db, { ...till, shiftId: shift._id, cashierId: user.userId, cart: state.sale.cart, catalog: index.pricing(), tenders }, held),
+        commitSale(db, { ...till, shiftId: shift._id, cashierId: user.userId, cart: state.sale.cart, catalog: index.pricing(), tenders, journal: services.journal }, held),
       );
       if (!res.ok) {
         fail(uiError(res.error));

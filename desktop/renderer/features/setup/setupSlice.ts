@@ -3,7 +3,8 @@
 // in-memory catalog index and shows the PIN login.
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { loadPairing, pairWithRelay, savePairing, type PairError, type PairWith, type StoredPairing } from '../../data/pairing';
-import { openLocalDb } from '../../data/localDatabase';
+import { openLocalDb, withStrictDurability } from '../../data/localDatabase';
+import { openSaleJournal, replayJournal } from '../../data/saleJournal';
 import { catalogSnapshotStore } from '../../data/catalogSnapshot';
 import { TerminalSync } from '../../data/syncService';
 import type { AppThunk } from '../../app/store';
@@ -75,6 +76,15 @@ const openTerminal =
     services.pairing = pairing;
     const db = openLocalDb(pairing);
     services.db = db;
+    // Sales a power cut left in the journal go into the replica before anyone can log in and sell.
+    const journal = openSaleJournal(db.name);
+    services.journal = journal;
+    const replayed = journal
+      ? replayJournal(db, journal, (doc) => withStrictDurability(() => db.put(doc))).then(
+          (n) => n > 0 && console.info(`caja: ${n} sale(s) kept in the journal put into the replica`),
+          (err: unknown) => console.error('caja: the sale journal could not be read; its sales stay there for the next start', err),
+        )
+      : Promise.resolve();
     dispatch(terminalOpened({ storeCode: pairing.storeCode, terminalId: pairing.terminalId, name: pairing.name, relayUrl: pairing.relayUrl }));
     let opened = false;
     const sync = new TerminalSync(db, pairing, {
@@ -97,7 +107,7 @@ const openTerminal =
             }, 250);
           });
           dispatch(catalogOpened());
-          void dispatch(loadUsers());
+          void replayed.then(() => dispatch(loadUsers()));
         });
       },
     });
