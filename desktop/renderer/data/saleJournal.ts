@@ -90,26 +90,43 @@ export function openSaleJournal(replicaName: string, startWorker?: () => Journal
   };
 }
 
+/** What the start's replay did: sales written into the replica, and sales kept in the journal (see below). */
+export interface Replayed {
+  written: number;
+  kept: number;
+}
+
+/** The same sale: one commit writes one document to both, so when it was made, by whom and for how much agree. */
+function sameSale(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return a.createdAt === b.createdAt && a.cashierId === b.cashierId && JSON.stringify(a.total) === JSON.stringify(b.total);
+}
+
 /**
  * Puts every sale left in the journal into the replica (unless it is there already) and empties the journal.
- * Runs when the terminal opens, before anyone can sell. Returns the sales it wrote.
+ * Runs when the terminal opens, before anyone can sell. A journaled sale whose receipt number the replica holds
+ * for another sale (a start whose replay failed let the till sell that number again) is never dropped: it stays in
+ * the journal, and is reported as kept.
  */
-export async function replayJournal(db: PouchDB.Database, journal: Pick<SaleJournal, 'list' | 'remove'>, put: (doc: Doc) => Promise<unknown>): Promise<number> {
-  let written = 0;
+export async function replayJournal(db: PouchDB.Database, journal: Pick<SaleJournal, 'list' | 'remove'>, put: (doc: Doc) => Promise<unknown>): Promise<Replayed> {
+  const done: Replayed = { written: 0, kept: 0 };
   for (const doc of await journal.list()) {
-    const there = await db.get(doc._id).then(
-      () => true,
+    const there = await db.get<Record<string, unknown>>(doc._id).then(
+      (stored) => stored as Record<string, unknown>,
       (err: { status?: number }) => {
-        if (err.status === 404) return false;
+        if (err.status === 404) return null;
         throw err;
       },
     );
+    if (there && !sameSale(there, doc)) {
+      done.kept += 1;
+      continue;
+    }
     if (!there) {
       const { _rev: _ignored, ...fresh } = doc;
       await put(fresh);
-      written += 1;
+      done.written += 1;
     }
     await journal.remove(doc._id);
   }
-  return written;
+  return done;
 }

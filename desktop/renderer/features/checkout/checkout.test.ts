@@ -529,12 +529,26 @@ describe('checkout data layer (issue #5)', function () {
         puts.push(doc._id);
         return db.put(doc);
       };
-      expect(await replayJournal(db, journal, put)).to.equal(1);
+      expect(await replayJournal(db, journal, put)).to.deep.equal({ written: 1, kept: 0 });
       expect(puts).to.deep.equal([lost._id]);
       expect((await db.get(kept._id))._rev).to.equal(keptRev);
       expect((await db.get(lost._id))._rev).to.match(/^1-/);
       expect(journal.entries.size).to.equal(0);
-      expect(await replayJournal(db, journal, put)).to.equal(0);
+      expect(await replayJournal(db, journal, put)).to.deep.equal({ written: 0, kept: 0 });
+    });
+
+    it('never drops a journaled sale whose receipt number the replica holds for another sale', async () => {
+      const db = await fresh();
+      const shift = await openShift(db);
+      // A start whose replay failed let the till sell number 1 again: the replica's sale 1 is not the journal's.
+      const journaledFirst = must(buildSale({ ...input(shift._id, null), seq: 1, now: '2026-03-14T09:00:00.000Z' }));
+      const soldAgain = must(await commitSale(db, { ...input(shift._id, null), now: '2026-03-14T10:30:00.000Z' }));
+      expect(soldAgain._id).to.equal(journaledFirst._id);
+      const journal = memoryJournal(db);
+      journal.entries.set(journaledFirst._id, journaledFirst as unknown as Doc);
+      expect(await replayJournal(db, journal, (doc) => db.put(doc))).to.deep.equal({ written: 0, kept: 1 });
+      expect(journal.entries.get(journaledFirst._id)?.createdAt).to.equal('2026-03-14T09:00:00.000Z');
+      expect((await db.get<Sale>(soldAgain._id)).createdAt).to.equal('2026-03-14T10:30:00.000Z');
     });
 
     it('keeps the journal when the replica cannot be read', async () => {
