@@ -344,7 +344,10 @@ describe('terminal app in Chromium (issue #11)', function () {
       journal.close();
     })()`);
     salesRung = seq;
+    // The catalog index comes back from its snapshot (Blobs in an IndexedDB database of its own, read from the start).
+    const indexOpened = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('caja: catalog index of'), timeout: 30_000 });
     await page.reload();
+    expect((await indexOpened).text()).to.match(/^caja: catalog index of [1-9]\d* products from the snapshot in \d+ ms/);
     await page.getByRole('heading', { name: 'Who is at the till?' }).waitFor();
     await login('cash.s001', '1234');
     await syncStatus().filter({ hasText: 'Offline' }).waitFor();
