@@ -546,6 +546,8 @@ async function pairAndFirstSync(profile: string, relayUrl: string, log: Log): Pr
     await page.goto(relayUrl);
     await page.getByLabel('Manager username').fill(MANAGER.username);
     await page.getByRole('textbox', { name: 'Manager PIN' }).fill(MANAGER.pin);
+    const snapshotWritten = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('caja: catalog snapshot of'), timeout: 300_000 });
+    snapshotWritten.catch(() => undefined); // awaited below, unless the first sync fails first
     await profiled(context, page, 'first-sync', async () => {
       await page.getByRole('button', { name: 'Pair this terminal' }).click();
       await until(page, 'b.readyAt !== null', 1_800_000);
@@ -555,7 +557,9 @@ async function pairAndFirstSync(profile: string, relayUrl: string, log: Log): Pr
     log(`first sync: ${seconds.toFixed(2)} s`);
     const pairing = (await page.evaluate(() => JSON.parse(localStorage.getItem('caja.pairing.v1') ?? 'null'))) as Pairing | null;
     if (!pairing?.terminalId) throw new Error('the app kept no pairing');
-    // Let the live pull settle before the browser closes (as a device left on would).
+    // Let the live pull settle and the catalog index's snapshot be written before the browser closes (as a device
+    // left on would).
+    await snapshotWritten;
     await page.getByRole('status', { name: 'Sync status' }).getByText('Connected').waitFor({ timeout: 300_000 }).catch(() => undefined);
     return { seconds, pairing };
   } finally {
