@@ -4,14 +4,10 @@
 // one by one from the replica does, and writing it never holds up a ledger write: it is another database, so
 // its transactions never share an object store with the replica's.
 //
-// The stored snapshot is read by a worker (catalogSnapshot.worker.ts says why) from the moment the terminal
-// opens, so the reading overlaps the app's own start; the page only parses the text.
-//
 // It is only a cache: the replica stays the truth. A snapshot that is missing, damaged, of another format or of
 // another incarnation of the replica (LocalCatalog checks the instance id and the sequence) is not used, and the
 // index reads the replica instead and writes a new one.
 import type { IndexSnapshot, IndexSnapshotStore } from '../features/checkout/localCatalog';
-import type { SnapshotReadReply, SnapshotReadRequest } from './catalogSnapshot.worker';
 
 const FORMAT = 1;
 const STORE = 'snapshot';
@@ -48,38 +44,8 @@ function isHeader(v: unknown): v is Header {
   return !!h && h.format === FORMAT && typeof h.dbId === 'string' && (typeof h.seq === 'number' || typeof h.seq === 'string') && typeof h.chunks === 'number';
 }
 
-/** How long the worker may take before the page reads the snapshot itself. */
-const WORKER_DEADLINE_MS = 10_000;
-
-/** The header and chunk texts, read by a worker; null where there are no workers or the worker failed. */
-function readInWorker(db: string): Promise<{ header: unknown; texts: Array<string | null> } | null> {
-  if (typeof Worker === 'undefined') return Promise.resolve(null);
-  return new Promise((resolve) => {
-    let worker: Worker;
-    try {
-      worker = new Worker(new URL('./catalogSnapshot.worker.ts', import.meta.url), { type: 'module', name: 'caja-catalog-snapshot' });
-    } catch {
-      return resolve(null);
-    }
-    const done = (reply: { header: unknown; texts: Array<string | null> } | null, why?: string) => {
-      clearTimeout(timer);
-      worker.terminate();
-      if (why) console.warn(`caja: the catalog snapshot is read by the page (${why})`);
-      resolve(reply);
-    };
-    const timer = setTimeout(() => done(null, `no answer from its worker within ${WORKER_DEADLINE_MS} ms`), WORKER_DEADLINE_MS);
-    worker.onmessage = (e: MessageEvent<SnapshotReadReply>) => (e.data.ok ? done(e.data) : done(null, e.data.error));
-    worker.onerror = (e) => done(null, e.message || 'its worker failed');
-    worker.onmessageerror = () => done(null, 'its answer could not be read');
-    worker.postMessage({ db, store: STORE, headerKey: HEADER_KEY } satisfies SnapshotReadRequest);
-  });
-}
-
-/**
- * The snapshot store of the replica named `replicaName` (its own IndexedDB database, `<name>.catalog-index`).
- * With `readNow`, the stored snapshot starts being read at once, and the first `read()` answers with it.
- */
-export function catalogSnapshotStore(replicaName: string, opts: { readNow?: boolean } = {}): IndexSnapshotStore {
+/** The snapshot store of the replica named `replicaName` (its own IndexedDB database, `<name>.catalog-index`). */
+export function catalogSnapshotStore(replicaName: string): IndexSnapshotStore {
   let opening: Promise<IDBDatabase> | null = null;
   const open = () =>
     (opening ??= new Promise<IDBDatabase>((resolve, reject) => {
@@ -88,32 +54,21 @@ export function catalogSnapshotStore(replicaName: string, opts: { readNow?: bool
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
     }));
-  const readHere = async (): Promise<{ header: unknown; texts: Array<string | null> }> => {
-    const db = await open();
-    const store = db.transaction(STORE, 'readonly').objectStore(STORE);
-    const [header, chunks] = await Promise.all([request(store.get(HEADER_KEY)), request(store.getAll(IDBKeyRange.bound(0, Number.MAX_SAFE_INTEGER)))]);
-    return { header, texts: chunks.map((c) => (typeof c === 'string' ? c : null)) };
-  };
-  const readStored = async (): Promise<IndexSnapshot | null> => {
-    const { header, texts } = (await readInWorker(`${replicaName}.catalog-index`)) ?? (await readHere());
-    if (!isHeader(header) || texts.length !== header.chunks) return null;
-    const docs: unknown[] = [];
-    for (const text of texts) {
-      if (text === null) return null;
-      const parsed: unknown = JSON.parse(text);
-      if (!Array.isArray(parsed)) return null;
-      for (const d of parsed) docs.push(d);
-    }
-    return { dbId: header.dbId, seq: header.seq, docs };
-  };
-  let early: Promise<IndexSnapshot | null> | null = opts.readNow ? readStored() : null;
-  // Not waited for until the index asks: a failure here is the index's to handle (it reads the replica instead).
-  early?.catch(() => undefined);
   return {
-    read(): Promise<IndexSnapshot | null> {
-      const stored = early ?? readStored();
-      early = null;
-      return stored;
+    async read(): Promise<IndexSnapshot | null> {
+      const db = await open();
+      const tx = db.transaction(STORE, 'readonly');
+      const store = tx.objectStore(STORE);
+      const [header, chunks] = await Promise.all([request(store.get(HEADER_KEY)), request(store.getAll(IDBKeyRange.bound(0, Number.MAX_SAFE_INTEGER)))]);
+      if (!isHeader(header) || chunks.length !== header.chunks) return null;
+      const docs: unknown[] = [];
+      for (const chunk of chunks) {
+        if (typeof chunk !== 'string') return null;
+        const parsed: unknown = JSON.parse(chunk);
+        if (!Array.isArray(parsed)) return null;
+        for (const d of parsed) docs.push(d);
+      }
+      return { dbId: header.dbId, seq: header.seq, docs };
     },
     async write(snapshot: IndexSnapshot): Promise<void> {
       const t0 = performance.now();

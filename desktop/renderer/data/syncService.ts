@@ -47,9 +47,11 @@ export interface SyncEvents {
   /**
    * The catalog is in the local database: the till can open (called on every start, at once after the first).
    * After a first sync, `copied` is every document it wrote (each page's winning revisions first) and the local
-   * sequence just after: what the catalog index needs, without reading 100k documents back.
+   * sequence just after: what the catalog index needs, without reading 100k documents back. Replication and the
+   * count of what waits start once the promise it returns settles (the index opened: they would compete with it
+   * for the till's main thread while the PIN screen is on its way), or after CATALOG_FIRST_MS.
    */
-  catalogReady(copied: CopiedDocs | null): void;
+  catalogReady(copied: CopiedDocs | null): Promise<unknown> | void;
   status(s: SyncStatus): void;
   refused(r: Refusal): void;
 }
@@ -60,6 +62,8 @@ const PENDING_PAGE = 2000;
 /** Counting stops here: a backlog this large is shown as at least this many. */
 const PENDING_MAX = 10_000;
 const HEALTH_INTERVAL_MS = 60_000;
+/** The longest a start's replication waits for the catalog index to open (SyncEvents.catalogReady). */
+const CATALOG_FIRST_MS = 5_000;
 /** Where the push starts after a first sync (a `_local` document: per replica, never replicated). */
 const PUSH_START_ID = '_local/caja-push-start';
 const RETRY_MS = [1000, 2000, 5000, 10000];
@@ -178,8 +182,10 @@ export class TerminalSync {
         }
         // Only now: during the first sync a feed of local changes would read every copied document a second time,
         // and each count of what waits would scan the whole growing replica (quadratic in the catalog's size).
+        const opened = this.events.catalogReady(copied);
+        if (opened) await Promise.race([opened.catch(() => undefined), new Promise((r) => setTimeout(r, CATALOG_FIRST_MS))]);
+        if (signal.aborted) return;
         this.watchLocal();
-        this.events.catalogReady(copied);
         const { replication } = await startTerminalPull(this.local, this.remote, options.pull, { signal });
         this.pull = replication;
         this.follow(replication, 'pull');

@@ -76,8 +76,6 @@ const openTerminal =
     services.pairing = pairing;
     const db = openLocalDb(pairing);
     services.db = db;
-    // The catalog index's snapshot is read from now on, while the app and the sync start (data/catalogSnapshot.ts).
-    const snapshots = catalogSnapshotStore(db.name, { readNow: true });
     // Sales a power cut left in the journal go into the replica before anyone can log in and sell.
     const journal = openSaleJournal(db.name);
     services.journal = journal;
@@ -99,7 +97,7 @@ const openTerminal =
       catalogReady: (copied) => {
         if (opened) return;
         opened = true;
-        void LocalCatalog.open(db, { snapshots, ...(copied ? { seed: copied } : {}) }).then((index) => {
+        return LocalCatalog.open(db, { snapshots: catalogSnapshotStore(db.name), ...(copied ? { seed: copied } : {}) }).then((index) => {
           console.info(`caja: catalog index of ${index.size} products from the ${index.opening.from} in ${index.opening.ms} ms (${index.opening.caughtUp} changes caught up)`);
           services.index = index;
           dispatch(catalogLoaded(snapshot(index)));
@@ -112,7 +110,8 @@ const openTerminal =
             }, 250);
           });
           dispatch(catalogOpened());
-          void replayed.then(() => dispatch(loadUsers()));
+          // Settled once the PIN screen has its users: replication waits for it (SyncEvents.catalogReady).
+          return replayed.then(() => dispatch(loadUsers()));
         });
       },
     });
