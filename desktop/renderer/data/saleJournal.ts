@@ -5,6 +5,7 @@
 // replica before the till can sell (replayJournal): its id is the receipt number, so a sale already in the replica
 // is never written twice, and the next receipt number is read after the replay.
 import type { JournalReply, JournalRequest } from './saleJournal.worker';
+import { getOrNull } from '../features/checkout/localDb';
 
 type Doc = { _id: string } & Record<string, unknown>;
 /** A request as the caller writes it (each kind of request without the id and database the journal adds). */
@@ -98,7 +99,7 @@ export interface Replayed {
 
 /** The same sale: one commit writes one document to both, so when it was made, by whom and for how much agree. */
 function sameSale(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  return a.createdAt === b.createdAt && a.cashierId === b.cashierId && JSON.stringify(a.total) === JSON.stringify(b.total);
+  return a.createdAt === b.createdAt && a.cashierId === b.cashierId && a.total === b.total;
 }
 
 /**
@@ -110,13 +111,7 @@ function sameSale(a: Record<string, unknown>, b: Record<string, unknown>): boole
 export async function replayJournal(db: PouchDB.Database, journal: Pick<SaleJournal, 'list' | 'remove'>, put: (doc: Doc) => Promise<unknown>): Promise<Replayed> {
   const done: Replayed = { written: 0, kept: 0 };
   for (const doc of await journal.list()) {
-    const there = await db.get<Record<string, unknown>>(doc._id).then(
-      (stored) => stored as Record<string, unknown>,
-      (err: { status?: number }) => {
-        if (err.status === 404) return null;
-        throw err;
-      },
-    );
+    const there = await getOrNull<Record<string, unknown>>(db, doc._id);
     if (there && !sameSale(there, doc)) {
       done.kept += 1;
       continue;
