@@ -71,8 +71,16 @@ describe('replication checkpoints read back from memory (issue #14)', function (
       // Someone else writes the checkpoint (another tab of the same till): the next PUT is refused (409), the copy
       // goes, the checkpointer reads the server and writes over it; the sale still arrives, with no error.
       const cpPath = seen.find((s) => s.startsWith(`PUT /${db}/_local/`))?.slice('PUT '.length) ?? '';
-      const current = (await (await fetch(`${couch.url}${cpPath}`, { headers: auth() })).json()) as Record<string, unknown>;
-      expect(await fetch(`${couch.url}${cpPath}`, { method: 'PUT', headers: auth(), body: JSON.stringify({ ...current, note: 'other writer' }) }).then((r) => r.status)).to.equal(201);
+      const readCheckpoint = async () => (await (await fetch(`${couch.url}${cpPath}`, { headers: auth() })).json()) as Record<string, unknown>;
+      // The replication's own last write (sale 6's checkpoint) settles first: the other writer's PUT must not race it.
+      const sixSeq = (await source.info()).update_seq;
+      await waitFor(async () => (await readCheckpoint()).last_seq === sixSeq || null, { what: 'the checkpoint at sale 6', timeoutMs: 15_000, intervalMs: 20 });
+      // Read and write again if the replication still wrote between the two (a loaded machine can retry a batch).
+      await waitFor(async () => {
+        const status = await fetch(`${couch.url}${cpPath}`, { method: 'PUT', headers: auth(), body: JSON.stringify({ ...(await readCheckpoint()), note: 'other writer' }) }).then((r) => r.status);
+        expect([201, 409]).to.include(status);
+        return status === 201 || null;
+      }, { what: 'the other writer\'s checkpoint written', timeoutMs: 15_000, intervalMs: 20 });
       await source.put({ _id: 'sale:7', type: 'sale' });
       await waitFor(async () => (await docCount(db)) === 7, { what: 'sale 7 at the target', timeoutMs: 15_000, intervalMs: 20 });
       await waitFor(async () => {
