@@ -1,10 +1,11 @@
 // The sale journal: a sale is on disk the moment Pay is pressed, before the replica has it. Each sale is written
-// first, whole, to a small IndexedDB database of its own (`<replica>-journal`) by a worker with strict durability
-// (saleJournal.worker.ts says why a worker), then put into the replica as before (strict too), and then taken out
-// of the journal. A power cut between the two leaves it in the journal, and the next start puts it into the
+// first, whole, by a worker to a file of its own in the origin private file system (`<replica>-journal.log`),
+// flushed to disk (saleJournal.worker.ts says why a worker and why a file; where there is no such file it is an
+// IndexedDB database of that name, with strict durability), then put into the replica as before (strict too), and
+// then taken out of the journal. A power cut between the two leaves it in the journal, and the next start puts it into the
 // replica before the till can sell (replayJournal): its id is the receipt number, so a sale already in the replica
 // is never written twice, and the next receipt number is read after the replay.
-import type { JournalReply, JournalRequest } from './saleJournal.worker';
+import type { JournalKind, JournalReply, JournalRequest } from './saleJournal.worker';
 import { getOrNull } from '../features/checkout/localDb';
 
 type Doc = { _id: string } & Record<string, unknown>;
@@ -20,6 +21,8 @@ export interface JournalWriter {
 
 export interface SaleJournal extends JournalWriter {
   list(): Promise<Doc[]>;
+  /** Where sales are written: known once the journal has been listed. */
+  readonly kind: JournalKind | undefined;
   close(): void;
 }
 
@@ -42,6 +45,7 @@ export function openSaleJournal(replicaName: string, startWorker?: () => Journal
   const db = `${replicaName}-journal`;
   const waiting = new Map<number, { resolve: (r: JournalReply & { ok: true }) => void; reject: (e: Error) => void }>();
   let next = 1;
+  let kind: JournalKind | undefined;
   // Once the worker fails (its script not loaded, an error it did not catch, an answer too late), every request is
   // refused at once: a commit then goes straight to the replica, and nothing waits on a worker that will not answer.
   let failed: Error | null = null;
@@ -83,7 +87,12 @@ export function openSaleJournal(replicaName: string, startWorker?: () => Journal
       await ask({ op: 'delete', docId });
     },
     async list() {
-      return (await ask({ op: 'list' })).docs ?? [];
+      const r = await ask({ op: 'list' });
+      kind = r.where;
+      return r.docs ?? [];
+    },
+    get kind() {
+      return kind;
     },
     close() {
       worker.terminate();

@@ -11,7 +11,7 @@ import { waitFor } from '../../../tests/support/testing';
 import { startChain, type Chain, type Terminal } from '../../../tests/support/chain';
 import { generateCatalog } from '../../../scripts/seed';
 import { money } from '../../../shared/money';
-import { customerId, ean13CheckDigit, receiptNumber, saleId } from '../../../shared/model/ids';
+import { customerId, ean13CheckDigit } from '../../../shared/model/ids';
 import { hqStoreDbName, terminalReplicaDbName } from '../../../shared/model/names';
 import type { Customer, Product, Sale, StoreUser } from '../../../shared/model/types';
 import { addItem, emptyCart } from '../../../shared/pos/cart';
@@ -314,40 +314,38 @@ describe('terminal app in Chromium (issue #11)', function () {
   });
 
   it('reloads with the relay unreachable: the app starts from its service worker, logs in offline, everything is there (a sale a power cut left in the sale journal too) and it sells', async () => {
-    // Every sale went through the sale journal (a worker's IndexedDB database) and left it once in the replica.
+    // A power cut between the sale journal and the replica. The replica's documents are held by a read-only
+    // transaction of the test's, kept open with one read after another: reads go on beside it, a write waits for
+    // its end. So the next sale reaches the journal, a file the till's worker flushes (data/saleJournal.worker.ts),
+    // and not the replica; then the page goes, as in a cut. The start puts the sale into the replica before anyone
+    // sells.
     const replica = terminalReplicaDbName('S001', terminalId);
-    // In the page as text: tsx's helpers for named functions do not exist there.
-    const idb = `const open = (name) => new Promise((resolve, reject) => { const req = indexedDB.open(name); req.onsuccess = () => resolve(req.result); req.onerror = () => reject(req.error); });
-      const read = (db, store, act) => new Promise((resolve, reject) => { const req = act(db.transaction(store).objectStore(store)); req.onsuccess = () => resolve(req.result); req.onerror = () => reject(req.error); });`;
-    const journaled = () => page.evaluate<string[]>(`(async () => { ${idb}
-      const db = await open(${JSON.stringify(`${replica}-journal`)});
-      const ids = await read(db, 'sales', (s) => s.getAllKeys());
-      db.close();
-      return ids.map(String);
-    })()`);
-    expect(await journaled()).to.deep.equal([]);
-    // A power cut between the journal and the replica: the next sale is in the journal only (copied here from
-    // the last one, as the till would have written it). The start puts it into the replica before anyone sells.
-    const seq = salesRung + 1;
-    const next = { _id: saleId('S001', terminalId, seq), seq, receiptNumber: receiptNumber('S001', terminalId, seq) };
-    await page.evaluate(`(async () => { ${idb}
-      const pouch = await open(${JSON.stringify(`_pouch_${replica}`)});
-      const stored = await read(pouch, 'docs', (s) => s.get(${JSON.stringify(saleId('S001', terminalId, salesRung))}));
-      pouch.close();
-      const journal = await open(${JSON.stringify(`${replica}-journal`)});
-      await new Promise((resolve, reject) => {
-        const tx = journal.transaction('sales', 'readwrite');
-        tx.objectStore('sales').put({ ...stored.revs[stored.rev].data, ...${JSON.stringify(next)} });
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-      });
-      journal.close();
-    })()`);
-    salesRung = seq;
+    const durableMark = () => page.evaluate<number>(`performance.getEntriesByName('caja:commit:durable').at(-1)?.startTime ?? -1`);
+    const before = await durableMark();
+    await page.evaluate(`new Promise((resolve, reject) => {
+      const req = indexedDB.open(${JSON.stringify(`_pouch_${replica}`)});
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const store = req.result.transaction('docs', 'readonly').objectStore('docs');
+        const hold = () => { store.count().onsuccess = hold; };
+        hold();
+        resolve();
+      };
+    })`);
+    await scan(barcode);
+    await page.getByRole('option', { name: new RegExp(escapeRe(product.name.en)) }).waitFor();
+    await page.keyboard.press('F10');
+    await dialog('Payment').getByRole('button', { name: 'Exact' }).click();
+    await page.waitForFunction(`(performance.getEntriesByName('caja:commit:durable').at(-1)?.startTime ?? -1) > ${before}`, undefined, { timeout: 10_000 });
+    // On disk in the journal, and shown as not yet complete: the replica has not got it.
+    expect(await dialog('Sale complete').isVisible()).to.equal(false);
+    salesRung += 1;
     // The catalog index comes back from its snapshot (data/catalogSnapshot.ts).
     const indexOpened = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('caja: catalog index of'), timeout: 30_000 });
+    const replayed = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('caja: the sale journal'), timeout: 30_000 });
     await page.reload();
     expect((await indexOpened).text()).to.match(/^caja: catalog index of [1-9]\d* products from the snapshot in \d+ ms/);
+    expect((await replayed).text()).to.equal('caja: the sale journal is a file; 1 sale(s) kept in it put into the replica');
     await page.getByRole('heading', { name: 'Who is at the till?' }).waitFor();
     await login('cash.s001', '1234');
     await syncStatus().filter({ hasText: 'Offline' }).waitFor();
@@ -356,7 +354,6 @@ describe('terminal app in Chromium (issue #11)', function () {
     await rows.filter({ hasText: `S001-${terminalId}-${salesRung}` }).waitFor();
     expect(await rows.count()).to.equal(salesRung + 1); // + the header row
     await shot('08-journal-en');
-    expect(await journaled()).to.deep.equal([]);
     await page.keyboard.press('F1');
     await ringCashSale();
     await syncStatus().filter({ hasText: `${OFFLINE_SALES + 2} to send` }).waitFor();
