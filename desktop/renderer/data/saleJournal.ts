@@ -2,9 +2,9 @@
 // first, whole, by a worker to a file of its own in the origin private file system (`<replica>-journal.log`),
 // flushed to disk (saleJournal.worker.ts says why a worker and why a file; where there is no such file it is an
 // IndexedDB database of that name, with strict durability), then put into the replica as before (strict too), and
-// then taken out of the journal. A power cut between the two leaves it in the journal, and the next start puts it into the
-// replica before the till can sell (replayJournal): its id is the receipt number, so a sale already in the replica
-// is never written twice, and the next receipt number is read after the replay.
+// then taken out of the journal. A power cut between the two leaves it in the journal, and the next start puts it
+// into the replica before the till can sell (replayJournal): its id is the receipt number, so a sale already in the
+// replica is never written twice, and the next receipt number is read after the replay.
 import type { JournalKind, JournalReply, JournalRequest } from './saleJournal.worker';
 import { getOrNull } from '../features/checkout/localDb';
 
@@ -88,7 +88,7 @@ export function openSaleJournal(replicaName: string, startWorker?: () => Journal
     },
     async list() {
       const r = await ask({ op: 'list' });
-      kind = r.where;
+      kind = r.kind;
       return r.docs ?? [];
     },
     get kind() {

@@ -18,7 +18,7 @@ export type JournalRequest =
   | { id: number; op: 'put'; db: string; doc: Doc }
   | { id: number; op: 'delete'; db: string; docId: string }
   | { id: number; op: 'list'; db: string };
-export type JournalReply = { id: number; ok: true; at?: number; docs?: Doc[]; where?: JournalKind } | { id: number; ok: false; error: string };
+export type JournalReply = { id: number; ok: true; at?: number; docs?: Doc[]; kind?: JournalKind } | { id: number; ok: false; error: string };
 export type JournalKind = 'file' | 'indexeddb';
 
 interface Store {
@@ -139,7 +139,7 @@ async function handle(req: JournalRequest): Promise<JournalReply> {
     case 'list': {
       // A journal written before the file (or by a tab that could not have it) is read too.
       const docs = main === idb ? await idb.list() : [...(await main.list()), ...(await idb.list())];
-      return { id: req.id, ok: true, docs, where: main.kind };
+      return { id: req.id, ok: true, docs, kind: main.kind };
     }
   }
 }
