@@ -100,8 +100,9 @@ export function openSaleJournal(replicaName: string, startWorker?: () => Journal
   };
 }
 
-/** What the start's replay did: sales written into the replica, and sales kept in the journal (see below). */
+/** What the start's replay did: sales found in the journal, written into the replica, and kept in the journal (see below). */
 export interface Replayed {
+  listed: number;
   written: number;
   kept: number;
 }
@@ -118,8 +119,9 @@ function sameSale(a: Record<string, unknown>, b: Record<string, unknown>): boole
  * the journal, and is reported as kept.
  */
 export async function replayJournal(db: PouchDB.Database, journal: Pick<SaleJournal, 'list' | 'remove'>, put: (doc: Doc) => Promise<unknown>): Promise<Replayed> {
-  const done: Replayed = { written: 0, kept: 0 };
-  for (const doc of await journal.list()) {
+  const docs = await journal.list();
+  const done: Replayed = { listed: docs.length, written: 0, kept: 0 };
+  for (const doc of docs) {
     const there = await getOrNull<Record<string, unknown>>(db, doc._id);
     if (there && !sameSale(there, doc)) {
       done.kept += 1;

@@ -529,12 +529,12 @@ describe('checkout data layer (issue #5)', function () {
         puts.push(doc._id);
         return db.put(doc);
       };
-      expect(await replayJournal(db, journal, put)).to.deep.equal({ written: 1, kept: 0 });
+      expect(await replayJournal(db, journal, put)).to.deep.equal({ listed: 2, written: 1, kept: 0 });
       expect(puts).to.deep.equal([lost._id]);
       expect((await db.get(kept._id))._rev).to.equal(keptRev);
       expect((await db.get(lost._id))._rev).to.match(/^1-/);
       expect(journal.entries.size).to.equal(0);
-      expect(await replayJournal(db, journal, put)).to.deep.equal({ written: 0, kept: 0 });
+      expect(await replayJournal(db, journal, put)).to.deep.equal({ listed: 0, written: 0, kept: 0 });
     });
 
     it('never drops a journaled sale whose receipt number the replica holds for another sale', async () => {
@@ -546,7 +546,7 @@ describe('checkout data layer (issue #5)', function () {
       expect(soldAgain._id).to.equal(journaledFirst._id);
       const journal = memoryJournal(db);
       journal.entries.set(journaledFirst._id, journaledFirst as unknown as Doc);
-      expect(await replayJournal(db, journal, (doc) => db.put(doc))).to.deep.equal({ written: 0, kept: 1 });
+      expect(await replayJournal(db, journal, (doc) => db.put(doc))).to.deep.equal({ listed: 1, written: 0, kept: 1 });
       expect(journal.entries.get(journaledFirst._id)?.createdAt).to.equal('2026-03-14T09:00:00.000Z');
       expect((await db.get<Sale>(soldAgain._id)).createdAt).to.equal('2026-03-14T10:30:00.000Z');
     });

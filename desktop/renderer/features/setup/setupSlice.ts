@@ -81,8 +81,8 @@ const openTerminal =
     services.journal = journal;
     const replayed = journal
       ? replayJournal(db, journal, (doc) => withStrictDurability(() => db.put(doc))).then(
-          ({ written, kept }) => {
-            console.info(`caja: the sale journal is ${journal.kind === 'file' ? 'a file' : 'an IndexedDB database'}; ${written} sale(s) kept in it put into the replica`);
+          ({ listed, written, kept }) => {
+            console.info(`caja: the sale journal is ${journal.kind === 'file' ? 'a file' : 'an IndexedDB database'} with ${listed} sale(s) in it; ${written} put into the replica`);
             if (kept > 0) console.error(`caja: ${kept} sale(s) in the journal have the receipt number of another sale in the replica; they stay in the journal`);
           },
           (err: unknown) => console.error('caja: the sale journal could not be read; its sales stay there for the next start', err),
