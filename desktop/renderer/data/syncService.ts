@@ -183,7 +183,11 @@ export class TerminalSync {
         // Only now: during the first sync a feed of local changes would read every copied document a second time,
         // and each count of what waits would scan the whole growing replica (quadratic in the catalog's size).
         const opened = this.events.catalogReady(copied);
-        if (opened) await Promise.race([opened.catch(() => undefined), new Promise((r) => setTimeout(r, CATALOG_FIRST_MS))]);
+        if (opened) {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([opened.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, CATALOG_FIRST_MS)))]);
+          clearTimeout(timer);
+        }
         if (signal.aborted) return;
         this.watchLocal();
         const { replication } = await startTerminalPull(this.local, this.remote, options.pull, { signal });
