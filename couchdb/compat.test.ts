@@ -10,6 +10,7 @@ import jwt from 'jsonwebtoken';
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
 import { adminToken, startEmbeddedCouch, type EmbeddedCouch } from './index';
+import { countLevelGets } from '../tests/support/levelReads';
 
 PouchDB.plugin(memoryAdapter);
 
@@ -311,6 +312,34 @@ describe('embedded CouchDB compatibility', function () {
         found = (next.body.results as Array<{ id: string }>).map((r) => r.id);
       }
       expect(found).to.deep.equal(['zz-sale']);
+    });
+
+    it("passes over the ids a selector's `_id` condition refuses, without reading them", async () => {
+      const big = await freshDb();
+      const products = (from: number) => Array.from({ length: 1000 }, (_, i) => ({ _id: `product:${from + i}`, type: 'product' }));
+      const sales = Array.from({ length: 10 }, (_, i) => ({ _id: `sale:${i}`, type: 'sale' }));
+      expect((await call('POST', `/${big}/_bulk_docs`, { body: { docs: [...products(0), ...sales, ...products(1000)] } })).status).to.equal(201);
+      const all = (await call('GET', `/${big}/_changes`)).body;
+      const expected = (all.results as Array<{ id: string }>).filter((r) => r.id.startsWith('sale:'));
+      const read = async (query: string, selector: object) => {
+        const gets = countLevelGets(big);
+        try {
+          const res = await call('POST', `/${big}/_changes?filter=_selector${query}`, { body: { selector } });
+          expect(res.status).to.equal(200);
+          return { body: res.body, gets: gets.count() };
+        } finally {
+          gets.stop();
+        }
+      };
+      for (const query of ['', '&feed=longpoll&since=0']) {
+        const byId = await read(query, { _id: { $regex: '^sale:' }, type: 'sale' });
+        expect(byId.body.results, query).to.deep.equal(expected);
+        expect(byId.body.last_seq, query).to.equal(all.last_seq); // past the products it passed over
+        expect(byId.gets, query).to.be.at.most(20); // the sales' metadata; none of the 2000 products'
+        const byType = await read(query, { type: 'sale' });
+        expect(byType.body.results, query).to.deep.equal(expected);
+        expect(byType.gets, query).to.be.at.least(2000);
+      }
     });
 
     it('streams a continuous feed', async () => {

@@ -10,11 +10,22 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
 import { tempDir } from '../tests/support/testing';
+import { countLevelGets } from '../tests/support/levelReads';
 
 const require = createRequire(import.meta.url);
 const QUADRATIC = 'this._batch = this._batch.concat(batch)';
 
 describe('PouchDB as installed (patches/)', function () {
+  it('pouchdb: `_changes` takes an id test, and a live feed starts each pass where the last one read to', function () {
+    const lib = path.dirname(require.resolve('pouchdb'));
+    for (const file of ['index.js', 'index.es.js']) {
+      const source = readFileSync(path.join(lib, file), 'utf8');
+      expect(source, `pouchdb/lib/${file}: run npm install`).to.include('opts.caja_id_filter && !opts.caja_id_filter(doc._id)');
+      expect(source).to.include("'caja_id_filter' // Caja patch");
+      expect(source).to.include('opts.since = resp.last_seq;');
+    }
+  });
+
   for (const pkg of ['pouchdb', 'pouchdb-adapter-leveldb-core']) {
     it(`${pkg}: the LevelDB transaction appends in place in every build Node loads`, function () {
       const lib = path.dirname(require.resolve(pkg));
@@ -46,5 +57,102 @@ describe('PouchDB as installed (patches/)', function () {
       await db.destroy();
       await dir.cleanup();
     }
+  });
+
+  describe('`caja_id_filter` in changes()', function () {
+    this.timeout(60_000);
+    let dir: Awaited<ReturnType<typeof tempDir>>;
+    let db: PouchDB.Database<{ type: string; n?: number }>;
+    const name = 'ids';
+    const isSale = (id: string) => id.startsWith('sale:');
+
+    before(async () => {
+      dir = await tempDir('pouch-ids-');
+      db = new PouchDB(path.join(dir.dir, name));
+      const products = (from: number) => Array.from({ length: 1000 }, (_, i) => ({ _id: `product:${from + i}`, type: 'product' }));
+      const sales = (from: number) => Array.from({ length: 10 }, (_, i) => ({ _id: `sale:${from + i}`, type: 'sale' }));
+      await db.bulkDocs([...products(0), ...sales(0), ...products(1000)]);
+      const s1 = await db.get('sale:1');
+      await db.put({ ...s1, n: 2 }); // a sale changed: listed once, at its new sequence
+      await db.remove(await db.get('sale:2'));
+      await db.bulkDocs(sales(10));
+    });
+    after(async () => {
+      await db.destroy();
+      await dir.cleanup();
+    });
+
+    it('lists exactly the changes a plain feed lists for those ids, reads none of the others, and moves past them', async () => {
+      const plain = await db.changes({ since: 0 });
+      const gets = countLevelGets(name);
+      let filtered;
+      try {
+        filtered = await db.changes({ since: 0, caja_id_filter: isSale } as PouchDB.Core.ChangesOptions);
+      } finally {
+        gets.stop();
+      }
+      expect(filtered.results).to.deep.equal(plain.results.filter((r) => isSale(r.id)));
+      expect(filtered.results.map((r) => r.id)).to.include('sale:2').and.not.include('product:5');
+      expect(filtered.results.find((r) => r.id === 'sale:2')?.deleted).to.equal(true);
+      // One metadata read per listed change (21 sale entries, one of them superseded), none for 2000 products.
+      expect(gets.count()).to.be.at.most(25);
+      expect(filtered.last_seq).to.equal(plain.last_seq);
+      // A page ends at its last change; a scan that lists nothing still ends past what it read.
+      const page = await db.changes({ since: 1500, limit: 1, caja_id_filter: (id: string) => id === 'product:1999' } as PouchDB.Core.ChangesOptions);
+      expect(page.results.map((r) => r.id)).to.deep.equal(['product:1999']);
+      expect(page.last_seq).to.equal(plain.results.find((r) => r.id === 'product:1999')?.seq);
+      const none = await db.changes({ since: 1500, caja_id_filter: () => false } as PouchDB.Core.ChangesOptions);
+      expect(none.results).to.deep.equal([]);
+      expect(none.last_seq).to.equal(plain.last_seq);
+    });
+
+    /** Follows `db` live from now with `opts` while 20 writes of 100 products and one sale land; the ids seen and the reads. */
+    async function followWrites(tag: string, opts: object): Promise<{ seen: string[]; gets: number }> {
+      const since = (await db.changes({ since: 0 })).last_seq;
+      const seen: string[] = [];
+      const gets = countLevelGets(name);
+      const feed = db.changes({ since, live: true, return_docs: false, ...opts });
+      feed.on('change', (c) => seen.push(c.id));
+      try {
+        for (let k = 0; k < 20; k++) await db.bulkDocs(Array.from({ length: 100 }, (_, i) => ({ _id: `product:${tag}${k}-${i}`, type: 'product' })));
+        await db.put({ _id: `sale:${tag}`, type: 'sale' });
+        const deadline = Date.now() + 10_000;
+        while (!seen.includes(`sale:${tag}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      } finally {
+        feed.cancel();
+        gets.stop();
+      }
+      return { seen, gets: gets.count() };
+    }
+
+    it('a live feed passes over refused ids', async () => {
+      const { seen, gets } = await followWrites('a', { caja_id_filter: isSale });
+      expect(seen).to.deep.equal(['sale:a']);
+      expect(gets).to.be.below(2100); // the writes' own reads: one per new document
+    });
+
+    it('each pass of a live filtered feed starts where the last one read to', async () => {
+      const since = (await db.changes({ since: 0 })).last_seq;
+      const evaluated = new Map<string, number>();
+      const feed = db.changes({ since, live: true, return_docs: false, filter: (doc: { _id: string; type?: string }) => {
+        evaluated.set(doc._id, (evaluated.get(doc._id) ?? 0) + 1);
+        return doc.type === 'sale';
+      } });
+      try {
+        for (let k = 0; k < 20; k++) {
+          const ids = Array.from({ length: 100 }, (_, i) => `product:b${k}-${i}`);
+          await db.bulkDocs(ids.map((_id) => ({ _id, type: 'product' })));
+          // Each write's pass has run before the next write (the feed has looked at its last document).
+          const deadline = Date.now() + 10_000;
+          while (!evaluated.has(ids[99]!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        }
+      } finally {
+        feed.cancel();
+      }
+      expect(evaluated.size).to.equal(2000);
+      // Every product looked at once; a feed that re-read everything since its start on every write looked at the
+      // first write's products 20 times.
+      expect(Math.max(...evaluated.values())).to.equal(1);
+    });
   });
 });

@@ -1,9 +1,11 @@
 // Following a database's changes for background jobs (HQ's transfer router, the relay's store activity):
 // long-polls in a loop, hands each batch of changed ids to `onBatch` with the sequence to resume from, and
 // backs off on errors. No document bodies travel with the feed: Caja ids carry their type (`sale:`,
-// `transfer:` …), so a job picks the few ids it cares about and fetches just those. A selector feed would
-// make the server read every changed document — during a store's catch-up, tens of thousands of sales a
-// second time. Where the position is kept is the caller's business (onBatch saves it).
+// `transfer:` …), so a job picks the few ids it cares about and fetches just those. A follower that names its
+// `types` asks for those ids only, with a selector on `_id` alone: the embedded server passes over every other
+// change without reading it (couchdb/changes.ts), so a relay's followers no longer read the 100k catalog
+// documents it received, nor HQ's transfer router the sales of a catch-up. Where the position is kept is the
+// caller's business (onBatch saves it).
 //
 // These jobs give way to replication: a feed that wakes on a change waits `settleMs` before it reads any
 // document, so a sale's own hop (its write answered, the relay's upstream job reading it and sending it to HQ)
@@ -12,6 +14,7 @@
 // with it after. A feed that is behind (a full page) does not wait.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CouchHandle } from './couch';
+import { idOfType } from '../shared/sync/selectors';
 import type { Logger } from './log';
 
 export interface ChangedId {
@@ -23,6 +26,8 @@ export interface FollowOptions {
   couch: CouchHandle;
   db: string;
   name: string;
+  /** The document types wanted (ids start with their type); every change when absent. */
+  types?: readonly string[];
   /** Where to start: the saved position. */
   since(): Promise<string | number>;
   /** Handles one batch; must be idempotent (a crash before the position is saved replays the batch). */
@@ -69,11 +74,15 @@ export class ChangesFollower {
     const limit = opts.limit ?? 1000;
     let since = await opts.since().catch(() => 0);
     let backoff = 250;
+    const filter = opts.types ? '&filter=_selector' : '';
+    const selector = opts.types ? JSON.stringify({ selector: { _id: idOfType(opts.types) } }) : null;
     while (!this.stopped) {
       try {
         const res = await fetch(
-          `${couch.url}/${encodeURIComponent(db)}/_changes?feed=longpoll&limit=${limit}&timeout=${opts.pollTimeoutMs ?? 25_000}&since=${encodeURIComponent(String(since))}`,
-          { headers: { Authorization: couch.authHeader() }, signal: this.controller.signal },
+          `${couch.url}/${encodeURIComponent(db)}/_changes?feed=longpoll&limit=${limit}&timeout=${opts.pollTimeoutMs ?? 25_000}&since=${encodeURIComponent(String(since))}${filter}`,
+          selector
+            ? { method: 'POST', body: selector, headers: { Authorization: couch.authHeader(), 'Content-Type': 'application/json' }, signal: this.controller.signal }
+            : { headers: { Authorization: couch.authHeader() }, signal: this.controller.signal },
         );
         if (!res.ok) throw new Error(`_changes ${res.status}: ${await res.text()}`);
         const body = (await res.json()) as { results: Array<{ id: string; deleted?: boolean }>; last_seq: string | number };

@@ -58,7 +58,8 @@ const CHAIN_DIRTY_ID = '_local/rollup-chain-dirty';
 const CHAIN_BLOCKS_ID = '_local/rollup-chain-blocks';
 const CHAIN_BLOCKS_VERSION = 2;
 const LEDGER_VIEW = '_design/ledger_by_date/_view/ledger_by_date';
-const WANTED = ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'move', 'transfer', 'receipt', 'zreport'].map(typePrefix);
+const WANTED_TYPES = ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'move', 'transfer', 'receipt', 'zreport'];
+const WANTED = WANTED_TYPES.map(typePrefix);
 /** Stores recomputed at once. */
 const PARALLEL = 4;
 /** Days of one store read and recomputed together. */
@@ -133,6 +134,7 @@ export class RollupJob {
       db: store.db,
       name: JOB,
       log,
+      types: WANTED_TYPES,
       since: async () => (await getDoc<Checkpoint>(couch, REPORTS_DB, cpId))?.seq ?? 0,
       onBatch: async (changes: ChangedId[], lastSeq, fetchDocs) => {
         const ids = changes.filter((c) => !c.deleted && WANTED.some((p) => c.id.startsWith(p))).map((c) => c.id);

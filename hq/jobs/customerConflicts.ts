@@ -7,13 +7,11 @@
 import type { ChangesFollower } from '../../server-kit/changesFeed';
 import type { CouchHandle } from '../../server-kit/couch';
 import type { Logger } from '../../server-kit/log';
-import { typePrefix } from '../../shared/model/ids';
 import { hqStoreDbName } from '../../shared/model/names';
 import { backfillStore, mergeFromStore } from '../services/customers';
 import type { FeedJob } from './feed';
 import { feedRunner } from './feed';
 
-const CUSTOMER_PREFIX = typePrefix('customer');
 /** Who the audit log names for what the job does on its own. */
 const JOB_ACTOR = { id: 'system', from: 'customer-conflicts' };
 
@@ -21,7 +19,7 @@ const JOB_ACTOR = { id: 'system', from: 'customer-conflicts' };
 export function customerConflictJob(couch: CouchHandle): FeedJob {
   return {
     name: 'customer-conflicts',
-    wants: (id) => id.startsWith(CUSTOMER_PREFIX),
+    types: ['customer'],
     async onMatch(doc, db) {
       await mergeFromStore(couch, db, String(doc._id), JOB_ACTOR);
     },

@@ -7,11 +7,12 @@ import type { CouchHandle } from '../../server-kit/couch';
 import { getDoc, updateDoc } from '../../server-kit/docs';
 import type { Logger } from '../../server-kit/log';
 import { feedCheckpointId, HQ_DB } from '../../shared/model/names';
+import { typePrefix } from '../../shared/model/ids';
 
 export interface FeedJob {
   name: string;
-  /** Which changed ids the job wants (ids carry their type). */
-  wants(id: string): boolean;
+  /** The document types the job wants (ids carry their type). */
+  types: readonly string[];
   onMatch(doc: Record<string, unknown>, db: string): Promise<void>;
 }
 
@@ -25,9 +26,10 @@ export function feedRunner(couch: CouchHandle, job: FeedJob, db: string, log: Lo
     db,
     name: job.name,
     log,
+    types: job.types,
     since: async () => (await getDoc<Checkpoint>(couch, HQ_DB, cpId))?.seq ?? 0,
     async onBatch(changes, lastSeq, fetchDocs) {
-      const ids = changes.filter((c) => !c.deleted && job.wants(c.id)).map((c) => c.id);
+      const ids = changes.filter((c) => !c.deleted && job.types.some((t) => c.id.startsWith(typePrefix(t)))).map((c) => c.id);
       for (const doc of await fetchDocs(ids)) await job.onMatch(doc, db);
       // Saved after each batch with matches, and at least every few thousand changes otherwise.
       if (ids.length || changes.length >= 1000) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));

@@ -5,7 +5,6 @@
 // a no-op. Copying twice is harmless: the same revision is already there.
 import type { CouchHandle } from '../../server-kit/couch';
 import type { Logger } from '../../server-kit/log';
-import { typePrefix } from '../../shared/model/ids';
 import { hqStoreDbName } from '../../shared/model/names';
 import type { FeedJob } from './feed';
 import { feedRunner } from './feed';
@@ -16,14 +15,12 @@ async function copyWithHistory(couch: CouchHandle, fromDb: string, toDb: string,
   await couch.request(`/${encodeURIComponent(toDb)}/_bulk_docs`, { method: 'POST', body: { docs: [doc], new_edits: false } });
 }
 
-const TRANSFER_PREFIX = typePrefix('transfer');
-const TRANSFER_RECEIPT_PREFIX = typePrefix('receipt');
 
 /** The routing job for one store's database. */
 export function transferRoutingJob(couch: CouchHandle): FeedJob {
   return {
     name: 'transfer-router',
-    wants: (id) => id.startsWith(TRANSFER_PREFIX) || id.startsWith(TRANSFER_RECEIPT_PREFIX),
+    types: ['transfer', 'receipt'],
     async onMatch(doc, db) {
       if (doc.type === 'transfer') {
         const to = String(doc.toStoreId ?? '');

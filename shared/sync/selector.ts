@@ -12,3 +12,30 @@ export function compileSelector(selector: unknown): (doc: unknown) => boolean {
   const request = { selector: massaged };
   return (doc) => filterInMemoryFields([{ doc }], request, fields).length === 1;
 }
+
+type IdTest = (id: string) => boolean;
+
+/**
+ * What a selector asks of `_id` alone, as a test a document must pass to match (null when it asks nothing of
+ * `_id`): its top-level `_id` condition, its `$and` parts' and — when every branch has one — its `$or`
+ * branches'. A server can pass over an id that fails it without reading the document (couchdb/changes.ts).
+ */
+export function idPrefilter(selector: unknown): IdTest | null {
+  if (typeof selector !== 'object' || selector === null || Array.isArray(selector)) return null;
+  const s = selector as Record<string, unknown>;
+  const parts: IdTest[] = [];
+  if ('_id' in s) {
+    const matches = compileSelector({ _id: s._id });
+    parts.push((id) => matches({ _id: id }));
+  }
+  if (Array.isArray(s.$and)) for (const sub of s.$and) {
+    const test = idPrefilter(sub);
+    if (test) parts.push(test);
+  }
+  if (Array.isArray(s.$or) && s.$or.length) {
+    const branches = s.$or.map(idPrefilter);
+    if (branches.every((b): b is IdTest => b !== null)) parts.push((id) => branches.some((b) => b(id)));
+  }
+  if (!parts.length) return null;
+  return parts.length === 1 ? parts[0]! : (id) => parts.every((p) => p(id));
+}

@@ -39,6 +39,7 @@ export class StoreActivity {
       db,
       name: 'store-activity',
       log,
+      types: ['shift', 'shiftclose', 'sale'],
       since: async () => {
         const saved = await getDoc<ActivityState>(couch, db, STATE_DOC);
         if (saved) this.state = saved;
