@@ -23,6 +23,40 @@ describe('PouchDB as installed (patches/)', function () {
       expect(source, `pouchdb/lib/${file}: run npm install`).to.include('opts.caja_id_filter && !opts.caja_id_filter(doc._id)');
       expect(source).to.include("'caja_id_filter' // Caja patch");
       expect(source).to.include('opts.since = resp.last_seq;');
+      expect(source).to.include('rowReads.push(');
+    }
+  });
+
+  it('allDocs with include_docs (documents read in parallel) gives each row its document, in order, whatever the options', async function () {
+    this.timeout(60_000);
+    const dir = await tempDir('pouch-alldocs-');
+    const db = new PouchDB<{ v: number }>(path.join(dir.dir, 'db'));
+    try {
+      await db.bulkDocs(Array.from({ length: 500 }, (_, i) => ({ _id: `d${String(i).padStart(3, '0')}`, v: i })));
+      await db.remove(await db.get('d010'));
+      await db.put({ ...(await db.get('d020')), v: -20 });
+      // A conflict: a second leaf of d030 written as replicated.
+      await db.bulkDocs([{ _id: 'd030', _rev: '1-ffffffffffffffffffffffffffffffff', v: 30 }], { new_edits: false });
+      await db.putAttachment('d040', 'a.txt', (await db.get('d040'))._rev, Buffer.from('hello'), 'text/plain');
+      const variants: Array<PouchDB.Core.AllDocsOptions & { startkey?: string; endkey?: string; inclusive_end?: boolean }> = [
+        {}, { limit: 7 }, { skip: 5, limit: 50 }, { descending: true, limit: 30 }, { startkey: 'd005', endkey: 'd045', inclusive_end: false },
+        { conflicts: true, startkey: 'd025', limit: 10 }, { attachments: true, startkey: 'd035', limit: 10 },
+      ];
+      for (const options of variants) {
+        const keysOnly = await db.allDocs(options);
+        const withDocs = await db.allDocs({ ...options, include_docs: true });
+        const label = JSON.stringify(options);
+        expect(withDocs.rows.map((r) => [r.id, r.value.rev]), label).to.deep.equal(keysOnly.rows.map((r) => [r.id, r.value.rev]));
+        for (const row of withDocs.rows) {
+          const one = await db.get(row.id, { conflicts: options.conflicts === true, attachments: options.attachments === true });
+          expect(row.doc, `${label} ${row.id}`).to.deep.equal(one);
+        }
+      }
+      expect((await db.allDocs({ include_docs: true })).rows.map((r) => r.id)).to.not.include('d010');
+      expect((await db.allDocs({ include_docs: true, key: 'd020' })).rows[0]?.doc?.v).to.equal(-20);
+    } finally {
+      await db.destroy();
+      await dir.cleanup();
     }
   });
 
