@@ -21,6 +21,7 @@ type Checkpoint = { _id: string; _rev?: string; seq: string | number };
 /** Follows one database for one job. */
 export function feedRunner(couch: CouchHandle, job: FeedJob, db: string, log: Logger): ChangesFollower {
   const cpId = feedCheckpointId(job.name, db);
+  const prefixes = job.types.map(typePrefix);
   return new ChangesFollower({
     couch,
     db,
@@ -29,7 +30,7 @@ export function feedRunner(couch: CouchHandle, job: FeedJob, db: string, log: Lo
     types: job.types,
     since: async () => (await getDoc<Checkpoint>(couch, HQ_DB, cpId))?.seq ?? 0,
     async onBatch(changes, lastSeq, fetchDocs) {
-      const ids = changes.filter((c) => !c.deleted && job.types.some((t) => c.id.startsWith(typePrefix(t)))).map((c) => c.id);
+      const ids = changes.filter((c) => !c.deleted && prefixes.some((p) => c.id.startsWith(p))).map((c) => c.id);
       for (const doc of await fetchDocs(ids)) await job.onMatch(doc, db);
       // Saved after each batch with matches, and at least every few thousand changes otherwise.
       if (ids.length || changes.length >= 1000) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));

@@ -9,6 +9,8 @@
 //    the pages. A document changed mid-snapshot is therefore copied once or twice, with the same revision:
 //  - documents are written with `new_edits: false` and their own `_rev`, so writing the same revision twice
 //    is a no-op (no new revision, no conflict), and a resumed or repeated bootstrap cannot duplicate anything;
+//  - pages are read ahead (the page after next with `skip`), and such a page is used only if its first row is the
+//    last row of the page before it: consecutive pages then share a key, so no key range falls between them;
 //  - progress is kept in `_local/caja-bootstrap:<id>` on the target and advanced only after a whole page is
 //    written (the first-batch-drop pitfall of medic/cht-core#7528: a checkpoint ahead of the data loses it,
 //    a checkpoint behind it only re-copies a page);
@@ -120,6 +122,8 @@ interface Page {
   scanned: number;
   lastKey: string | null;
   done: boolean;
+  /** A page read ahead: the id of its first row, read again from the page before it (null for the others). */
+  overlap: string | null;
 }
 
 /**
@@ -143,17 +147,23 @@ export async function bootstrapSnapshot(source: PouchDB.Database, target: PouchD
     marker = await writeMarker(target, { _id: bootstrapMarkerId(opts.id), state: 'copying', since, lastKey: null, written: 0, startedAt: now, updatedAt: now });
   }
 
-  const readPage = async (after: string | null): Promise<Page> => {
+  /**
+   * Reads the page after `after`, or (`ahead`) the page after that one: `skip` passes over the page between but
+   * one row, so the answer starts with that page's last row again (`overlap`), which the loop below checks.
+   */
+  const readPage = async (after: string | null, ahead: boolean): Promise<Page> => {
     // startkey = the last key written, dropped below by id rather than with skip=1: if that document was
     // deleted meanwhile, skip=1 would silently pass over the next one.
     const res = await source.allDocs({
       include_docs: true,
       conflicts: true,
       attachments: true,
-      limit: after === null ? pageSize : pageSize + 1,
+      limit: after === null && !ahead ? pageSize : pageSize + 1,
       ...(after === null ? {} : { startkey: after }),
+      ...(ahead ? { skip: after === null ? pageSize - 1 : pageSize } : {}),
     });
-    const rows = res.rows.filter((r) => r.id !== after);
+    const overlap = ahead ? (res.rows[0]?.id ?? null) : null;
+    const rows = ahead ? res.rows.slice(1) : res.rows.filter((r) => r.id !== after);
     const docs: Doc[] = [];
     const conflicted: Array<{ id: string; rev: string }> = [];
     for (const row of rows) {
@@ -170,16 +180,32 @@ export async function bootstrapSnapshot(source: PouchDB.Database, target: PouchD
       for (const r of losers.results) for (const d of r.docs) if ('ok' in d) docs.push(d.ok as unknown as Doc);
     }
     const last = rows[rows.length - 1];
-    return { docs, scanned: rows.length, lastKey: last ? last.id : after, done: rows.length < pageSize };
+    return { docs, scanned: rows.length, lastKey: last ? last.id : ahead ? overlap : after, done: rows.length < pageSize, overlap };
   };
 
-  let pending: Promise<Page> | null = readPage(marker.lastKey);
-  while (pending) {
-    const page: Page = await pending;
+  // Two reads in flight, the next page and the one after it, while this side writes: with one, the source
+  // answered a page while this side waited, and this side wrote one while the source waited (the terminal's
+  // 100k-product copy read for 11.5 of its 12.6 s). The page after next is asked for before the next one has
+  // arrived, so it is read with `skip` from the last key known then. It is used only if it starts where the page
+  // before it ended (its overlap row is that page's last key): then no key lies between the two. Documents
+  // written or deleted between the two reads shift it; then it is read again after the last key written, with
+  // no skip (a read that always moves on).
+  const ask = (after: string | null, ahead: boolean) => {
+    const page = readPage(after, ahead);
+    page.catch(() => undefined); // awaited later, or dropped; never an unhandled rejection meanwhile
+    return { page, ahead };
+  };
+  let lastKey = marker.lastKey;
+  let queue = [ask(lastKey, false), ask(lastKey, true)];
+  for (;;) {
+    const next = queue.shift() as ReturnType<typeof ask>;
+    const page: Page = await next.page;
     if (signal?.aborted) throw abortError(signal);
-    // Read the next page while this one is written: reads and writes hit different servers (or disks).
-    pending = page.done ? null : readPage(page.lastKey);
-    pending?.catch(() => undefined); // awaited next turn; never an unhandled rejection meanwhile
+    if (next.ahead && page.overlap !== lastKey) {
+      queue = [ask(lastKey, false), ask(lastKey, true)];
+      continue;
+    }
+    if (!page.done) queue.push(ask(page.lastKey, true));
     if (page.docs.length) {
       await writeDocs(target, page.docs, result.refused);
       opts.onDocs?.(page.docs);
@@ -188,7 +214,9 @@ export async function bootstrapSnapshot(source: PouchDB.Database, target: PouchD
     result.scanned += page.scanned;
     // Advanced only after the whole page is written (see the header).
     marker = await writeMarker(target, { ...marker, lastKey: page.lastKey, written: marker.written + page.docs.length });
-    if (signal?.aborted && pending) throw abortError(signal);
+    lastKey = page.lastKey;
+    if (page.done) break;
+    if (signal?.aborted) throw abortError(signal);
   }
   marker = await writeMarker(target, { ...marker, state: 'copied', lastKey: null });
   return { ...result, since: marker.since };

@@ -191,4 +191,43 @@ describe('snapshot bootstrap (issue #4 part 3)', function () {
       await target.destroy();
     }
   });
+
+  it('reads the page after next ahead, and reads it again when a write or a deletion between the reads shifts it', async () => {
+    const docs = Array.from({ length: 95 }, (_, i) => ({ _id: `product:P${String(i).padStart(3, '0')}`, type: 'product', n: i }));
+    /** Bootstraps a fresh copy of a fresh source in pages of 10; `during(k)` runs before the source answers its k-th `_all_docs`. */
+    const copy = async (during: (k: number, src: PouchDB.Database) => Promise<void>) => {
+      const src = await newDb(`ahead-src${n++}`);
+      await src.bulkDocs(docs);
+      const target = await newDb(`ahead${n++}`);
+      const reads: Array<{ startkey?: string; skip?: number }> = [];
+      const allDocs = src.allDocs.bind(src) as (o: object) => Promise<unknown>;
+      (src as unknown as { allDocs: typeof allDocs }).allDocs = async (o: { startkey?: string; skip?: number }) => {
+        reads.push({ startkey: o.startkey, skip: o.skip });
+        await during(reads.length, src);
+        return allDocs(o);
+      };
+      const res = await bootstrapSnapshot(src, target, { id: 'ahead', pageSize: 10 });
+      (src as unknown as { allDocs: typeof allDocs }).allDocs = allDocs;
+      await src.replicate.to(target, { since: res.since }); // the live replication's part, here one-shot
+      expect(await revsOf(target)).to.deep.equal(await revsOf(src));
+      return { res, reads };
+    };
+
+    const quiet = await copy(async () => undefined);
+    expect(quiet.res.written).to.equal(95);
+    // One plain read; every later page came from a read ahead (`skip`), and each met the page before it.
+    expect(quiet.reads.filter((r) => r.skip === undefined)).to.have.length(1);
+    expect(quiet.reads.filter((r) => r.skip !== undefined).length).to.be.at.least(9);
+
+    // Page 2 holds P010..P019. Before the 3rd read (page 3, asked with skip from P009) a document lands inside page
+    // 2's range and, later, one is deleted further on: the pages read ahead no longer meet, and are read again.
+    const shifted = await copy(async (k, src) => {
+      if (k === 3) await src.put({ _id: 'product:P015a', type: 'product', n: 15.5 });
+      if (k === 6) await src.remove(await src.get('product:P070'));
+    });
+    expect(shifted.reads.filter((r) => r.skip === undefined).length).to.be.at.least(2);
+    // The copy holds exactly the source's documents and revisions: P015a came with the replication from `since`.
+    expect(shifted.res.written).to.be.within(93, 95);
+  });
 });
+
