@@ -604,6 +604,40 @@ describe('embedded CouchDB security', function () {
       expect(await exists(db, 'orphan')).to.equal(false);
     });
 
+    it('tells missing, deleted and live ids of a batch apart, with the range read and past its limit', async () => {
+      const notes = Array.from({ length: 20 }, (_, i) => ({ _id: `range-${String(i).padStart(2, '0')}`, type: 'note' }));
+      const made = await raw('POST', `/${db}/_bulk_docs`, { token: S001, body: { docs: notes } });
+      expect(made.status).to.equal(201);
+      const live19 = (await raw('GET', `/${db}/range-19`)).json._rev;
+      const gone = (await raw('GET', `/${db}/range-05`)).json._rev as string;
+      expect((await raw('DELETE', `/${db}/range-05?rev=${gone}`, { token: S001 })).status).to.be.oneOf([200, 201]);
+      // Four ids span 18 live documents: the range read stops at its limit (8) before range-19, read on its own.
+      const res = await raw('POST', `/${db}/_bulk_docs`, {
+        token: S001,
+        body: {
+          new_edits: false,
+          docs: [
+            { _id: 'range-05', _rev: '1-ffff', type: 'note' }, // a new root on a tombstone
+            { _id: 'range-19', _rev: '1-eeee', type: 'note' }, // a new root on a live document
+            { _id: 'range-07a', _rev: '1-aaaa', type: 'note' }, // new
+            { _id: 'range-000', _rev: '1-bbbb', type: 'note' }, // new
+          ],
+        },
+      });
+      expect((res.body as Array<{ id: string; error?: string }>).map((r) => `${r.id} ${r.error}`)).to.deep.equal(['range-05 forbidden', 'range-19 forbidden']);
+      expect((await raw('GET', `/${db}/range-07a`)).json._rev).to.equal('1-aaaa');
+      expect((await raw('GET', `/${db}/range-000`)).json._rev).to.equal('1-bbbb');
+      expect((await raw('GET', `/${db}/range-19`)).json._rev).to.equal(live19);
+      expect((await raw('GET', `/${db}/range-05`)).status).to.equal(404);
+      // Ids outside printable ASCII are read one by one (their byte order need not be their string order).
+      const wide = await raw('POST', `/${db}/_bulk_docs`, {
+        token: S001,
+        body: { new_edits: false, docs: [{ _id: 'range-06', _rev: '1-cccc', type: 'note' }, { _id: 'rangé-new', _rev: '1-dddd', type: 'note' }] },
+      });
+      expect((wide.body as Array<{ id: string; error?: string }>).map((r) => `${r.id} ${r.error}`)).to.deep.equal(['range-06 forbidden']);
+      expect((await raw('GET', `/${db}/${encodeURIComponent('rangé-new')}`)).json._rev).to.equal('1-dddd');
+    });
+
     it('lets two parallel requests create at most one root of a new id', async () => {
       for (let i = 0; i < 6; i++) {
         const id = `race-${i}`;
