@@ -157,7 +157,8 @@ export class RollupJob {
           }
           await this.mark(store.storeId, days);
         }
-        if (ids.length || changes.length >= 1000) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+        // Also when the feed moved past only unwanted changes (an empty batch: its selector passed over them).
+        if (ids.length || changes.length >= 1000 || changes.length === 0) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
       },
     });
     this.followers.set(store.storeId, follower);

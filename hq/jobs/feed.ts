@@ -32,8 +32,9 @@ export function feedRunner(couch: CouchHandle, job: FeedJob, db: string, log: Lo
     async onBatch(changes, lastSeq, fetchDocs) {
       const ids = changes.filter((c) => !c.deleted && prefixes.some((p) => c.id.startsWith(p))).map((c) => c.id);
       for (const doc of await fetchDocs(ids)) await job.onMatch(doc, db);
-      // Saved after each batch with matches, and at least every few thousand changes otherwise.
-      if (ids.length || changes.length >= 1000) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+      // Saved after each batch with matches, at least every thousand changes otherwise, and when the feed moved
+      // past only changes its selector passed over (an empty batch).
+      if (ids.length || changes.length >= 1000 || changes.length === 0) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
     },
   });
 }
