@@ -465,7 +465,7 @@ describe('embedded CouchDB compatibility', function () {
       expect((await call('GET', '/_uuids?count=3')).body.uuids).to.have.lengthOf(3);
     });
 
-    it('answers _all_docs with plain keys (point reads) exactly as PouchDB does: live, deleted, design, attachment, missing', async () => {
+    it('answers _all_docs with plain keys (a range read, then point reads) exactly as PouchDB does: live, deleted, design, attachment, missing', async () => {
       const fresh = await freshDb();
       const put = await call('PUT', `/${fresh}/gone`, { body: { type: 'x' } });
       expect((await call('DELETE', `/${fresh}/gone?rev=${String(put.body.rev)}`)).status).to.be.oneOf([200, 201]);
@@ -485,8 +485,37 @@ describe('embedded CouchDB compatibility', function () {
         expect(fast.body).to.deep.equal(pouch.body);
         expect((fast.body.rows as Array<{ value?: { deleted?: boolean } }>)[1]?.value?.deleted).to.equal(true);
       }
+      // Keys spread over more stored documents than one range read lists (ids + 16): the rest by point reads.
+      await call('POST', `/${fresh}/_bulk_docs`, { body: { docs: Array.from({ length: 30 }, (_, i) => ({ _id: `k${String(i).padStart(2, '0')}`, n: i })) } });
+      const spread = ['k00', 'k29', 'knope', 'gone', 'k15'];
+      for (const includeDocs of [false, true]) {
+        const fast = await call('POST', `/${fresh}/_all_docs`, { body: { keys: spread, include_docs: includeDocs } });
+        const pouch = await call('POST', `/${fresh}/_all_docs`, { body: { keys: spread, include_docs: includeDocs, descending: false } });
+        expect(fast.body).to.deep.equal(pouch.body);
+        expect((fast.body.rows as Array<{ id?: string; error?: string }>).map((r) => r.id ?? r.error)).to.deep.equal(['k00', 'k29', 'not_found', 'gone', 'k15']);
+      }
       const viaQuery = await call('POST', `/${fresh}/_all_docs?include_docs=true`, { body: { keys: ['live'] } });
       expect((viaQuery.body.rows as Array<{ doc?: { n?: number } }>)[0]?.doc?.n).to.equal(1);
+    });
+
+    it('answers _revs_diff of many ids (missing ones by one range read) as PouchDB answers each id alone', async () => {
+      const fresh = await freshDb();
+      const live = await call('PUT', `/${fresh}/r-live`, { body: { n: 1 } });
+      const gone = await call('PUT', `/${fresh}/r-gone`, { body: { n: 1 } });
+      expect((await call('DELETE', `/${fresh}/r-gone?rev=${String(gone.body.rev)}`)).status).to.be.oneOf([200, 201]);
+      const ask: Record<string, string[]> = {
+        'r-live': [String(live.body.rev), '2-abc'],
+        'r-gone': [String(gone.body.rev), '3-def'],
+        'r-new1': ['1-aaa'],
+        'r-new2': ['1-bbb', '2-ccc'],
+      };
+      const together = await call('POST', `/${fresh}/_revs_diff`, { body: ask });
+      expect(together.status).to.equal(200);
+      const alone: Record<string, unknown> = {};
+      for (const [id, revs] of Object.entries(ask)) Object.assign(alone, (await call('POST', `/${fresh}/_revs_diff`, { body: { [id]: revs } })).body);
+      expect(together.body).to.deep.equal(alone);
+      expect(together.body['r-new2']).to.deep.equal({ missing: ['1-bbb', '2-ccc'] });
+      expect(together.body['r-live']).to.deep.include({ missing: ['2-abc'] });
     });
 
     it('stores and serves an attachment through validation', async () => {

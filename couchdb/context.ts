@@ -8,7 +8,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import PouchDB from 'pouchdb';
-import { installKeyedAllDocs } from './keyedReads';
+import { installKeyedAllDocs, installRangedRevsDiff } from './keyedReads';
 import { parseJsonBody, readBody, sendError, sendJson } from './http';
 import { toCouchError } from './errors';
 import { SecurityStore } from './security';
@@ -189,8 +189,10 @@ export function getDb(ctx: ServerContext, name: string): PouchDB.Database {
     ctx.dbCache.set(name, db);
   }
   guardWrites(db, onUnvalidatedWrite(ctx.log, name), designWriteAllowed(ctx));
-  // Document fetches by id (`_all_docs` with keys, a view's include_docs) by point reads.
+  // Document fetches by id (`_all_docs` with keys, a view's include_docs) and `_revs_diff` of new ids without a
+  // point read per id where one range read answers.
   installKeyedAllDocs(db);
+  installRangedRevsDiff(db);
   return db;
 }
 

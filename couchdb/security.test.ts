@@ -605,29 +605,29 @@ describe('embedded CouchDB security', function () {
     });
 
     it('tells missing, deleted and live ids of a batch apart, with the range read and past its limit', async () => {
-      const notes = Array.from({ length: 20 }, (_, i) => ({ _id: `range-${String(i).padStart(2, '0')}`, type: 'note' }));
+      const notes = Array.from({ length: 40 }, (_, i) => ({ _id: `range-${String(i).padStart(2, '0')}`, type: 'note' }));
       const made = await raw('POST', `/${db}/_bulk_docs`, { token: S001, body: { docs: notes } });
       expect(made.status).to.equal(201);
-      const live19 = (await raw('GET', `/${db}/range-19`)).json._rev;
+      const live39 = (await raw('GET', `/${db}/range-39`)).json._rev;
       const gone = (await raw('GET', `/${db}/range-05`)).json._rev as string;
       expect((await raw('DELETE', `/${db}/range-05?rev=${gone}`, { token: S001 })).status).to.be.oneOf([200, 201]);
-      // Four ids span 18 live documents: the range read stops at its limit (8) before range-19, read on its own.
+      // Four ids span 38 live documents: the range read stops at its limit (4 + 16) before range-39, read on its own.
       const res = await raw('POST', `/${db}/_bulk_docs`, {
         token: S001,
         body: {
           new_edits: false,
           docs: [
             { _id: 'range-05', _rev: '1-ffff', type: 'note' }, // a new root on a tombstone
-            { _id: 'range-19', _rev: '1-eeee', type: 'note' }, // a new root on a live document
+            { _id: 'range-39', _rev: '1-eeee', type: 'note' }, // a new root on a live document
             { _id: 'range-07a', _rev: '1-aaaa', type: 'note' }, // new
             { _id: 'range-000', _rev: '1-bbbb', type: 'note' }, // new
           ],
         },
       });
-      expect((res.body as Array<{ id: string; error?: string }>).map((r) => `${r.id} ${r.error}`)).to.deep.equal(['range-05 forbidden', 'range-19 forbidden']);
+      expect((res.body as Array<{ id: string; error?: string }>).map((r) => `${r.id} ${r.error}`)).to.deep.equal(['range-05 forbidden', 'range-39 forbidden']);
       expect((await raw('GET', `/${db}/range-07a`)).json._rev).to.equal('1-aaaa');
       expect((await raw('GET', `/${db}/range-000`)).json._rev).to.equal('1-bbbb');
-      expect((await raw('GET', `/${db}/range-19`)).json._rev).to.equal(live19);
+      expect((await raw('GET', `/${db}/range-39`)).json._rev).to.equal(live39);
       expect((await raw('GET', `/${db}/range-05`)).status).to.equal(404);
       // Ids outside printable ASCII are read one by one (their byte order need not be their string order).
       const wide = await raw('POST', `/${db}/_bulk_docs`, {

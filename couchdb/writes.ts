@@ -11,6 +11,7 @@
 // its validate_doc_update decides what every member may write (see writeDocs). Replicated writes
 // (`new_edits:false`) of members must extend the stored revision history of an existing document; they may
 // never graft a new root onto it (see inspectReplicated).
+import { rangeStates } from './keyedReads';
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { UserCtx } from './jwt';
@@ -176,35 +177,20 @@ async function currentState(db: PouchDB.Database, id: string): Promise<Current> 
   }
 }
 
-/** Ids whose UTF-8 byte order (LevelDB's, PouchDB's `_all_docs` range) is their JavaScript string order. */
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-
 /**
- * currentState of each id. A replicated batch is mostly new documents in id order (a snapshot page, a
- * terminal's sales), so one `_all_docs` range over the batch's ids (with tombstones: PouchDB's `deleted: 'ok'`)
- * first tells which exist: a missing id then costs no point read. Only ids the range covered are decided by it
- * (it stops after `limit` live rows); the rest, and every live one, are read one by one. The batch's id locks
- * (checkAndWrite) keep the answer true until the write.
+ * currentState of each id: missing and deleted ids from one range read over the batch when it applies (a
+ * replicated batch is mostly new documents in id order; keyedReads.ts rangeStates), live ones and the rest by a
+ * point read each. The batch's id locks (checkAndWrite) keep the answer true until the write.
  */
 async function currentStates(db: PouchDB.Database, ids: string[]): Promise<Map<string, Current>> {
   const out = new Map<string, Current>();
-  let unread = ids;
-  if (ids.length > 1 && ids.every((id) => PRINTABLE_ASCII.test(id))) {
-    const sorted = [...ids].sort();
-    const limit = ids.length * 2;
-    const first = sorted[0] as string;
-    const last = sorted[sorted.length - 1] as string;
-    const range = await db.allDocs({ startkey: first, endkey: last, limit, deleted: 'ok' } as PouchDB.Core.AllDocsWithinRangeOptions);
-    const live = range.rows.filter((r) => !(r.value as { deleted?: boolean }).deleted);
-    // Everything up to `coveredTo` was listed: the whole range unless the read stopped at its limit.
-    const coveredTo = live.length >= limit ? (live[live.length - 1] as { id: string }).id : last;
-    const deleted = new Set(range.rows.filter((r) => (r.value as { deleted?: boolean }).deleted).map((r) => r.id));
-    const listed = new Set(range.rows.map((r) => r.id));
-    unread = [];
-    for (const id of ids) {
-      if (id > coveredTo || (listed.has(id) && !deleted.has(id))) unread.push(id);
-      else out.set(id, { state: deleted.has(id) ? 'deleted' : 'missing', doc: null });
-    }
+  const ranged = await rangeStates(db, ids);
+  const unread: string[] = [];
+  for (const id of ids) {
+    const known = ranged?.get(id);
+    if (known && !known.row) out.set(id, { state: 'missing', doc: null });
+    else if (known?.row?.value.deleted) out.set(id, { state: 'deleted', doc: null });
+    else unread.push(id);
   }
   await Promise.all(unread.map(async (id) => out.set(id, await currentState(db, id))));
   return out;
