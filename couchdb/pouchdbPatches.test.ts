@@ -15,12 +15,16 @@ import { countLevelGets } from '../tests/support/levelReads';
 const require = createRequire(import.meta.url);
 const QUADRATIC = 'this._batch = this._batch.concat(batch)';
 
+/** Each build of `pkg` Node may load (lib/index.js and lib/index.es.js), with its file name. */
+function builds(pkg: string): Array<{ file: string; source: string }> {
+  const lib = path.dirname(require.resolve(pkg));
+  return ['index.js', 'index.es.js'].map((file) => ({ file: `${pkg}/lib/${file}`, source: readFileSync(path.join(lib, file), 'utf8') }));
+}
+
 describe('PouchDB as installed (patches/)', function () {
   it('pouchdb: `_changes` takes an id test, and a live feed starts each pass where the last one read to', function () {
-    const lib = path.dirname(require.resolve('pouchdb'));
-    for (const file of ['index.js', 'index.es.js']) {
-      const source = readFileSync(path.join(lib, file), 'utf8');
-      expect(source, `pouchdb/lib/${file}: run npm install`).to.include('opts.caja_id_filter && !opts.caja_id_filter(doc._id)');
+    for (const { file, source } of builds('pouchdb')) {
+      expect(source, `${file}: run npm install`).to.include('opts.caja_id_filter && !opts.caja_id_filter(doc._id)');
       expect(source).to.include("'caja_id_filter' // Caja patch");
       expect(source).to.include('opts.since = resp.last_seq;');
       expect(source).to.include('rowReads.push(');
@@ -62,10 +66,8 @@ describe('PouchDB as installed (patches/)', function () {
 
   for (const pkg of ['pouchdb', 'pouchdb-adapter-leveldb-core']) {
     it(`${pkg}: the LevelDB transaction appends in place in every build Node loads`, function () {
-      const lib = path.dirname(require.resolve(pkg));
-      for (const file of ['index.js', 'index.es.js']) {
-        const source = readFileSync(path.join(lib, file), 'utf8');
-        expect(source, `${pkg}/lib/${file}: run npm install (postinstall applies patches/)`).to.not.include(QUADRATIC);
+      for (const { file, source } of builds(pkg)) {
+        expect(source, `${file}: run npm install (postinstall applies patches/)`).to.not.include(QUADRATIC);
         expect(source).to.include('Caja patch: appended in place');
       }
     });
