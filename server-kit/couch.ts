@@ -5,6 +5,7 @@
 // (couchdb/jwt.ts for the embedded server, which also owns the claim's name).
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
+import { hmacKey } from './tokens';
 import nano from 'nano';
 import { ROLES_CLAIM } from '../couchdb/jwt';
 import { COUCH_ROLE } from '../shared/model/names';
@@ -18,7 +19,7 @@ const ADMIN_TOKEN_TTL_S = 15 * 60;
  * or an admin subject and `roles` CouchDB roles, as built in shared/model/names.ts.
  */
 export function signCouchToken(secret: string, sub: string, roles: string[], ttlSeconds: number): string {
-  return jwt.sign({ sub, [ROLES_CLAIM]: roles }, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
+  return jwt.sign({ sub, [ROLES_CLAIM]: roles }, hmacKey(secret), { algorithm: 'HS256', expiresIn: ttlSeconds });
 }
 
 export interface CouchHandle {
