@@ -30,8 +30,11 @@ export interface FollowOptions {
   types?: readonly string[];
   /** Where to start: the saved position. */
   since(): Promise<string | number>;
-  /** Handles one batch; must be idempotent (a crash before the position is saved replays the batch). */
-  onBatch(changes: ChangedId[], lastSeq: string | number, fetchDocs: (ids: string[]) => Promise<Array<Record<string, unknown>>>): Promise<void>;
+  /**
+   * Handles one batch; must be idempotent (a crash before the position is saved replays the batch). `behind`: the
+   * page was full, so more changes are waiting.
+   */
+  onBatch(changes: ChangedId[], lastSeq: string | number, fetchDocs: (ids: string[]) => Promise<Array<Record<string, unknown>>>, behind: boolean): Promise<void>;
   log: Logger;
   pollTimeoutMs?: number;
   limit?: number;
@@ -87,12 +90,14 @@ export class ChangesFollower {
         if (!res.ok) throw new Error(`_changes ${res.status}: ${await res.text()}`);
         const body = (await res.json()) as { results: Array<{ id: string; deleted?: boolean }>; last_seq: string | number };
         if (String(body.last_seq) !== String(since)) {
-          if (body.results.length < limit) await this.settle(opts.settleMs ?? FOLLOWER_SETTLE_MS);
+          const behind = body.results.length >= limit;
+          if (!behind) await this.settle(opts.settleMs ?? FOLLOWER_SETTLE_MS);
           if (this.stopped) return;
           await opts.onBatch(
             body.results.map((r) => ({ id: r.id, deleted: Boolean(r.deleted) })),
             body.last_seq,
             this.fetchDocs,
+            behind,
           );
           since = body.last_seq;
         }

@@ -11,9 +11,9 @@
 // start over roll-ups written before blocks existed adds them for every chain day (`addChainBlocks`).
 //
 // Restart safety: a feed's position (`_local/feed:rollups:<db>` in caja-reports) is saved only after the days
-// its batch touched are written, and the chain days still to sum are kept in `_local/rollup-chain-dirty`
-// before that; so a crash replays at most one batch (recomputing is idempotent), and a restart resumes from
-// the positions, never recomputing history.
+// its batches touched are written, and the chain days still to sum are kept in `_local/rollup-chain-dirty`
+// before that; so a crash replays at most one batch, or what a feed behind held back (HOLD_CHANGES; recomputing
+// is idempotent), and a restart resumes from the positions, never recomputing history.
 import type { ChangedId } from './changesFeed';
 import { ChangesFollower } from './changesFeed';
 import type { CouchHandle } from './couch';
@@ -60,6 +60,13 @@ const CHAIN_BLOCKS_VERSION = 2;
 const LEDGER_VIEW = '_design/ledger_by_date/_view/ledger_by_date';
 const WANTED_TYPES = ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'move', 'transfer', 'receipt', 'zreport'];
 const WANTED = WANTED_TYPES.map(typePrefix);
+/** A feed behind holds its days back at most this long, and over at most this many changes (see `follow`). */
+const HOLD_MS = 10_000;
+const HOLD_CHANGES = 20_000;
+/** What a feed has read but not yet marked. */
+const newHold = (): { days: Set<string>; changes: number; ids: number; since: number | null } => ({ days: new Set(), changes: 0, ids: 0, since: null });
+/** The longest wait between two passes over store days (see `schedule`). */
+const RUN_SPACING_MS = 2000;
 /** Stores recomputed at once. */
 const PARALLEL = 4;
 /** Days of one store read and recomputed together. */
@@ -114,6 +121,8 @@ export class RollupJob {
   private chainRunning: Promise<void> | null = null;
   private moving: Promise<void> | null = null;
   private lastChainMs = 0;
+  /** How long the last pass over store days took. */
+  private lastRunMs = 0;
   private stopped = false;
   /** Store days written since start (tests and the log read it). */
   written = 0;
@@ -129,6 +138,8 @@ export class RollupJob {
     this.stores.set(store.storeId, store);
     const { couch, log } = this.opts;
     const cpId = rollupFeedCheckpointId(store.db);
+    // Kept when marking fails: the feed retries its last page, and the days held before it are marked with it.
+    let held = newHold();
     const follower = new ChangesFollower({
       couch,
       db: store.db,
@@ -136,12 +147,15 @@ export class RollupJob {
       log,
       types: WANTED_TYPES,
       since: async () => (await getDoc<Checkpoint>(couch, REPORTS_DB, cpId))?.seq ?? 0,
-      onBatch: async (changes: ChangedId[], lastSeq, fetchDocs) => {
+      onBatch: async (changes: ChangedId[], lastSeq, fetchDocs, behind) => {
         const ids = changes.filter((c) => !c.deleted && WANTED.some((p) => c.id.startsWith(p))).map((c) => c.id);
+        held.since ??= Date.now();
+        held.changes += changes.length;
+        held.ids += ids.length;
         if (ids.length) {
           const zone = await store.timeZone();
           const docs = (await fetchDocs(ids)) as Doc[];
-          const days = new Set<string>();
+          const days = held.days;
           for (const d of docs) {
             const day = dayOf(d, zone);
             if (day) days.add(day);
@@ -155,10 +169,18 @@ export class RollupJob {
             const sh = typeof d.shiftId === 'string' ? shifts.get(d.shiftId) : undefined;
             if (sh && typeof sh.businessDate === 'string') days.add(sh.businessDate);
           }
-          await this.mark(store.storeId, days);
         }
+        // A feed that is behind (a store back online after days, a restart) holds its days back while it reads on,
+        // so each of them is recomputed once for the whole backlog instead of once per page (a day's sales
+        // arrive over many pages), and the backlog's own replication is not slowed by reports of a half-arrived
+        // day. Bounded: at most HOLD_MS of staleness and HOLD_CHANGES replayed after a crash (the position is
+        // saved only once the held days are written).
+        if (behind && held.changes < HOLD_CHANGES && Date.now() - held.since < HOLD_MS) return;
+        if (held.days.size) await this.mark(store.storeId, held.days);
+        const marked = held.ids;
+        held = newHold();
         // Also when the feed moved past only unwanted changes (an empty batch: its selector passed over them).
-        if (ids.length || changes.length >= 1000 || changes.length === 0) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+        if (marked || behind || changes.length === 0) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
       },
     });
     this.followers.set(store.storeId, follower);
@@ -262,15 +284,22 @@ export class RollupJob {
     return done;
   }
 
+  /**
+   * The next pass starts a debounce after the first mark, or twice as long as the last pass took if that is longer
+   * (at most RUN_SPACING_MS): a till selling keeps the debounce, while a store catching up, whose every pass
+   * reads its growing days again, gives the arriving sales at least two thirds of the time.
+   */
   private schedule(): void {
     if (this.timer || this.running || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = null;
+      const started = Date.now();
       this.running = this.run().finally(() => {
         this.running = null;
+        this.lastRunMs = Date.now() - started;
         if (this.dirty.size) this.schedule();
       });
-    }, this.debounceMs);
+    }, Math.max(this.debounceMs, Math.min(RUN_SPACING_MS, 2 * this.lastRunMs)));
   }
 
   private async run(): Promise<void> {

@@ -1,0 +1,67 @@
+// The roll-up job over a store database that is behind (a store back online after days, a relay restarted):
+// its feed holds the days back while it reads on, so each day is recomputed once for the whole backlog, with the
+// same figures as the raw documents, and the feed's position is saved only once they are written.
+import { expect } from 'chai';
+import { startEmbeddedCouch, type EmbeddedCouch } from '../couchdb';
+import { deployDesignDocs } from '../design-docs/deploy';
+import { sale } from '../scripts/seed/documents';
+import { RELAY_STORE_DB, REPORTS_DB } from '../shared/model/names';
+import { rollupId } from '../shared/reports/rollup';
+import { sameSections } from '../shared/reports/sections';
+import { memoryRollups, rawOf } from '../tests/support/reportMemory';
+import { tempDir, TEST_SECRET, testLogger, waitFor } from '../tests/support/testing';
+import { connectCouch, ensureDb, type CouchHandle } from './couch';
+import { rollupFeedCheckpointId, RollupJob } from './rollupJob';
+
+const STORE = 'S001';
+const DAYS = ['2024-05-01', '2024-05-02', '2024-05-03'];
+
+describe('roll-up job: a feed behind holds its days back', function () {
+  this.timeout(60_000);
+  let embedded: EmbeddedCouch;
+  let couch: CouchHandle;
+  let cleanup: () => Promise<void>;
+
+  before(async () => {
+    const tmp = await tempDir();
+    cleanup = tmp.cleanup;
+    embedded = await startEmbeddedCouch({ port: 0, dataDir: tmp.dir, jwtSecret: TEST_SECRET });
+    couch = connectCouch(embedded.url, TEST_SECRET, 'rollup-test');
+    for (const db of [RELAY_STORE_DB, REPORTS_DB]) await ensureDb(couch, db);
+    await deployDesignDocs(couch.url, RELAY_STORE_DB, 'relay-store', couch.authHeader);
+  });
+
+  after(async () => {
+    await embedded.close();
+    await cleanup();
+  });
+
+  it('2,400 sales over three days, every page touching each day: each day recomputed once, as the raw documents give it', async () => {
+    // Three days interleaved, so each page of the feed (1,000 changes) has sales of every day: a job recomputing
+    // per page would recompute each day three times.
+    const docs = Array.from({ length: 2400 }, (_, i) => ({ ...sale(i + 1, STORE, 'T1'), businessDate: DAYS[i % DAYS.length] as string }));
+    for (let i = 0; i < docs.length; i += 800) await couch.request(`/${RELAY_STORE_DB}/_bulk_docs`, { method: 'POST', body: { docs: docs.slice(i, i + 800) } });
+    const { update_seq: loaded } = await couch.request<{ update_seq: string | number }>(`/${RELAY_STORE_DB}`);
+
+    const log = testLogger();
+    const job = new RollupJob({ couch, log, catalogDb: RELAY_STORE_DB, chain: false, debounceMs: 0 });
+    job.follow({ storeId: STORE, db: RELAY_STORE_DB, timeZone: () => 'UTC' });
+    try {
+      const position = () => couch.request<{ seq: string | number }>(`/${REPORTS_DB}/${rollupFeedCheckpointId(RELAY_STORE_DB)}`).then((d) => String(d.seq), () => null);
+      await waitFor(async () => (await position()) === String(loaded), { what: 'the feed position saved at the end of the backlog', timeoutMs: 30_000 });
+      // Each pass logs the store days it recomputed.
+      const recomputed = log.lines.filter((l) => l.event === 'rollups.written').reduce((n, l) => n + Number(l.days), 0);
+      expect(recomputed, 'store days recomputed').to.equal(DAYS.length);
+      expect(job.written, 'store days written').to.equal(DAYS.length);
+
+      const expected = memoryRollups(rawOf({ docs, timeZones: { [STORE]: 'UTC' }, catalog: { products: [], departments: [], taxRates: [], salesReps: [] } }));
+      for (const day of DAYS) {
+        const id = rollupId(STORE, day);
+        const stored = await couch.request<{ s: Parameters<typeof sameSections>[0] }>(`/${REPORTS_DB}/${encodeURIComponent(id)}`);
+        expect(sameSections(stored.s, expected.get(id)?.s ?? {}), `${day} as the raw documents give it`).to.equal(true);
+      }
+    } finally {
+      await job.stop();
+    }
+  });
+});
