@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import fc from 'fast-check';
 import PouchDB from 'pouchdb';
 import { tempDir } from '../tests/support/testing';
 import { countLevelGets } from '../tests/support/levelReads';
@@ -28,6 +29,7 @@ describe('PouchDB as installed (patches/)', function () {
       expect(source).to.include("'caja_id_filter' // Caja patch");
       expect(source).to.include('opts.since = resp.last_seq;');
       expect(source).to.include('rowReads.push(');
+      expect(source).to.include('var cajaId = cajaTrailingId(doc);');
     }
   });
 
@@ -140,6 +142,63 @@ describe('PouchDB as installed (patches/)', function () {
       const none = await db.changes({ since: 1500, caja_id_filter: () => false } as PouchDB.Core.ChangesOptions);
       expect(none.results).to.deep.equal([]);
       expect(none.last_seq).to.equal(plain.last_seq);
+    });
+
+    it('parses none of the entries it passes over (their ids read from the end of the stored text)', async () => {
+      // LevelDB values are decoded by level-codec's `json` encoding (PouchDB's by-sequence store), and with the
+      // patch by the feed itself for the entries it keeps.
+      const json = (require(require.resolve('level-codec/lib/encodings', { paths: [path.dirname(require.resolve('pouchdb'))] })) as { json: { decode: (t: string) => unknown } }).json;
+      const [decode, parse] = [json.decode, JSON.parse];
+      let productsParsed = 0;
+      const counting = <F extends (text: string, ...rest: never[]) => unknown>(f: F) => ((text: string, ...rest: never[]) => {
+        if (typeof text === 'string' && text.includes('"type":"product"')) productsParsed++;
+        return f(text, ...rest);
+      }) as F;
+      json.decode = counting(decode);
+      JSON.parse = counting(parse);
+      let filtered;
+      try {
+        filtered = await db.changes({ since: 0, caja_id_filter: isSale } as PouchDB.Core.ChangesOptions);
+      } finally {
+        json.decode = decode;
+        JSON.parse = parse;
+      }
+      expect(filtered.results.length).to.be.greaterThan(0);
+      expect(productsParsed).to.equal(0);
+    });
+
+    it('any ids and bodies (nested `_id`s, quotes, deletions, edits, conflicts): the same changes as a plain feed, filtered', async function () {
+      this.timeout(120_000);
+      const idChars = fc.constantFrom('a', 'b', '"', '\\', ':', 'é', '_', '}', ',');
+      const arbDoc = fc.record({
+        id: fc.array(idChars, { minLength: 1, maxLength: 6 }).map((cs) => `d${cs.join('')}`),
+        body: fc.dictionary(fc.constantFrom('id', 'x', 'n', 'a"b'), fc.oneof(fc.string(), fc.record({ _id: fc.string(), _rev: fc.string() }), fc.integer())),
+        op: fc.constantFrom('put', 'put', 'put', 'remove', 'conflict'),
+      });
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(arbDoc, { minLength: 1, maxLength: 25 }), fc.func(fc.boolean()), async (ops, keep) => {
+          const pdb = new PouchDB<Record<string, unknown>>(path.join(dir.dir, `prop${run++}`));
+          try {
+            for (const { id, body, op } of ops) {
+              const current = await pdb.get(id).catch(() => null);
+              if (op === 'remove' && current) await pdb.remove(current);
+              else if (op === 'conflict') await pdb.bulkDocs([{ ...body, _id: id, _rev: '1-0123456789abcdef0123456789abcdef' }], { new_edits: false });
+              else await pdb.put({ ...body, _id: id, ...(current ? { _rev: current._rev } : {}) });
+            }
+            const test = (id: string) => keep(id);
+            for (const extra of [{}, { include_docs: true, conflicts: true, style: 'all_docs' }] as PouchDB.Core.ChangesOptions[]) {
+              const plain = await pdb.changes({ since: 0, ...extra });
+              const filtered = await pdb.changes({ since: 0, ...extra, caja_id_filter: test } as PouchDB.Core.ChangesOptions);
+              expect(filtered.results).to.deep.equal(plain.results.filter((r) => test(r.id)));
+              expect(filtered.last_seq).to.equal(plain.last_seq);
+            }
+          } finally {
+            await pdb.destroy();
+          }
+        }),
+        { numRuns: 100 },
+      );
     });
 
     /** Follows `db` live from now with `opts` while 20 writes of 100 products and one sale land; the ids seen and the reads. */
