@@ -33,6 +33,13 @@ describe('PouchDB as installed (patches/)', function () {
     }
   });
 
+  it('pouchdb-abstract-mapreduce: the indexer hands its mapper\'s id filter to the changes feed, and keeps the position it read to', function () {
+    for (const { file, source } of builds('pouchdb-abstract-mapreduce')) {
+      expect(source, `${file}: run npm install`).to.include('caja_id_filter: cajaIdFilter');
+      expect(source).to.include('currentSeq = response.last_seq; // Caja patch');
+    }
+  });
+
   it('allDocs with include_docs (documents read in parallel) gives each row its document, in order, whatever the options', async function () {
     this.timeout(60_000);
     const dir = await tempDir('pouch-alldocs-');

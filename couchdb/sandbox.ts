@@ -50,7 +50,10 @@ export interface SandboxLimits {
 }
 
 /** A host map function standing in for a view's map of identical source. */
-export type TrustedMap = (doc: Record<string, unknown>, emit: (key: unknown, value: unknown) => void) => void;
+export type TrustedMap = ((doc: Record<string, unknown>, emit: (key: unknown, value: unknown) => void) => void) & {
+  /** The only document types the map emits for (ids start with their type); absent: any. */
+  types?: readonly string[];
+};
 
 /** A host function standing in for a design-document function of identical source (see SandboxLimits.trusted). */
 export type TrustedFunction = (...args: unknown[]) => unknown;

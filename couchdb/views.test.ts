@@ -9,6 +9,7 @@ import { trustedMaps } from '../design-docs/trusted';
 import { generateChainDocs } from '../tests/support/reportFixtures';
 import { memoryRollups, rawOf } from '../tests/support/reportMemory';
 import { tempDir, TEST_SECRET } from '../tests/support/testing';
+import { countLevelGets } from '../tests/support/levelReads';
 
 /** Signed per request, not when mocha loads the file. */
 const admin = () => ({ Authorization: `Bearer ${adminToken(TEST_SECRET)}`, 'Content-Type': 'application/json' });
@@ -102,5 +103,38 @@ describe('embedded CouchDB: views', function () {
     }
     expect((answers[0] as { rows: unknown[] }).rows.length).to.be.greaterThan(1000);
     expect(answers[0]).to.deep.equal(answers[1]);
+  });
+
+  it('indexes a store view natively over its own types only: the catalog beside the sales is passed over unread, with the rows a full read gives', async function () {
+    this.timeout(120_000);
+    const ddoc = (await compileDesignDocs('relay-store')).find((d) => d._id === '_design/ledger_by_date')!;
+    const { _rev: _ignored, ...fresh } = ddoc as typeof ddoc & { _rev?: string };
+    const stores = [{ storeId: 'S001', timeZone: 'America/Mexico_City', taxMode: 'exclusive' as const, terminals: ['T1', 'T2'] }];
+    const gen = generateChainDocs({ seed: 11, stores, from: '2025-05-25', days: 8 });
+    const products = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ _id: `product:P${from + i}`, type: 'product', sku: `P${from + i}`, businessDate: '2025-05-26' }));
+    const answers: unknown[] = [];
+    const reads: number[] = [];
+    for (const couch of [await start(true), await start(false)]) {
+      await call(couch, 'PUT', '/s');
+      // The catalog first, the ledger among it, and more catalog after the last ledger document.
+      await call(couch, 'POST', '/s/_bulk_docs', { docs: products(0, 3000) });
+      await call(couch, 'POST', '/s/_bulk_docs', { docs: gen.docs.filter((d) => String((d as { _id: string })._id).split(':')[0] !== 'product') });
+      await call(couch, 'POST', '/s/_bulk_docs', { docs: products(3000, 2000) });
+      await call(couch, 'PUT', '/s/_design/ledger_by_date', fresh);
+      const rows = await call<Rows>(couch, 'GET', '/s/_design/ledger_by_date/_view/ledger_by_date');
+      // More catalog, then the same query: a view whose position stopped at its last row would read these again.
+      await call(couch, 'POST', '/s/_bulk_docs', { docs: products(5000, 2000) });
+      const gets = countLevelGets(`s`);
+      const again = await call<Rows & { update_seq?: unknown }>(couch, 'GET', '/s/_design/ledger_by_date/_view/ledger_by_date?update_seq=true').finally(() => gets.stop());
+      expect(again.rows).to.deep.equal(rows.rows);
+      // The index is at the database's last change, not at its last row's.
+      expect(again.update_seq).to.equal((await call<{ update_seq: unknown }>(couch, 'GET', '/s')).update_seq);
+      reads.push(gets.count());
+      answers.push(rows.rows);
+    }
+    expect((answers[0] as unknown[]).length).to.be.greaterThan(100);
+    expect(answers[0], 'the same rows as the sandbox reading every document').to.deep.equal(answers[1]);
+    expect(reads[0], 'new catalog documents read by the filtered index').to.be.below(20);
+    expect(reads[1], 'and by the full read').to.be.at.least(2000);
   });
 });

@@ -86,7 +86,13 @@ export function viewEngine(sandbox: Sandbox, log: Log): AbstractMapReduce {
     if (typeof mapFun === 'function' && mapFun.length === 2) return (doc: Record<string, unknown>) => (mapFun as (d: unknown, e: Emit) => void)(doc, emit);
     const source = String(mapFun);
     const native = sandbox.trustedMap(source);
-    if (native) return (doc: Record<string, unknown>) => native(doc, emit);
+    if (native) {
+      const run: ((doc: Record<string, unknown>) => void) & { cajaIdFilter?: (id: string) => boolean } = (doc) => native(doc, emit);
+      // The indexer's changes feed passes over the ids of other types unread (patches/pouchdb-abstract-mapreduce).
+      const prefixes = native.types?.map((t) => `${t}:`);
+      if (prefixes) run.cajaIdFilter = (id) => prefixes.some((p) => id.startsWith(p));
+      return run;
+    }
     const ddoc = holder(source);
     return (doc: Record<string, unknown>) => {
       let emitted: Array<[unknown, unknown]>;

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import vm from 'node:vm';
 import { compileDesignDocs, functionSource, KIND_FOLDERS } from './deploy';
+import { MAP_TYPES } from './trusted';
 import type { DbKind, DesignDoc } from './deploy';
 import { terminalPullSelector, upstreamSelector, catalogPullSelector, storePullSelector } from '../shared/sync/selectors';
 import { matchesSelector } from 'pouchdb-selector-core';
@@ -359,5 +360,32 @@ describe('design-docs: validate_doc_update', () => {
     expect(decide(v, { ...fx.cash(), amount: 12.5 }, null, terminal('S001', 'T1'))).to.deep.equal({
       forbidden: 'invalid cash cash:S001:T1:c-1: amount: must be an integer amount of minor units',
     });
+  });
+});
+
+describe('MAP_TYPES: the types each map emits for (the embedded indexer reads no other ids)', () => {
+  it('names maps this build deploys and types that exist, and every map emits for no document of another type', async () => {
+    const maps = new Map<string, string>();
+    for (const kind of Object.keys(KIND_FOLDERS) as DbKind[]) {
+      for (const ddoc of await ddocsOf(kind)) {
+        for (const [name, view] of Object.entries((ddoc.views ?? {}) as Record<string, { map?: string }>)) if (view.map) maps.set(name, view.map);
+      }
+    }
+    // Every valid document of every type, each also with the fields any map tests filled in.
+    const docs = fx.allValid().flatMap((d) => [d, { ...d, businessDate: '2024-05-01', createdAt: '2024-05-01T12:00:00Z', closedAt: '2024-05-01T20:00:00Z', shiftId: 'shift:S001:T1:1', receiptNumber: 'R-1', amount: 100, customerId: 'customer:C1', barcodes: ['750'], lines: [{ productId: 'product:A1', qty: 1 }] }]);
+    const types = new Set(docs.map((d) => d.type));
+    for (const [name, listed] of Object.entries(MAP_TYPES)) {
+      const source = maps.get(name);
+      expect(source, `${name} is deployed`).to.be.a('string');
+      for (const t of listed) expect(types.has(t as CajaDoc['type']), `${name}: ${t} is a document type`).to.equal(true);
+      const emitting = new Set<string>();
+      for (const doc of docs) {
+        const rows: Row[] = [];
+        load(source as string, rows)(structuredClone(doc));
+        if (rows.length) emitting.add(doc.type);
+      }
+      expect([...emitting].filter((t) => !listed.includes(t)), `${name} emits for unlisted types`).to.deep.equal([]);
+      expect(emitting.size, `${name} emits for some listed type`).to.be.greaterThan(0);
+    }
   });
 });
