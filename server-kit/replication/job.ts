@@ -8,7 +8,7 @@
 //    first sync of a 100k-product catalog copies pages of `_all_docs` instead of walking the history.
 import { randomUUID } from 'node:crypto';
 import { bootstrapSnapshot, confirmLive } from '../../shared/sync/bootstrap';
-import { forgetCheckpoints } from '../../shared/sync/checkpointCache';
+import { BACKGROUND_CHECKPOINTS, forgetCheckpoints } from '../../shared/sync/checkpointCache';
 import type { Seq } from '../../shared/sync/bootstrap';
 import type { PouchDB } from './pouch';
 
@@ -290,6 +290,7 @@ export class ReplicationJob {
       batch_size: this.status.batchSize,
       batches_limit: this.spec.batchesLimit ?? 5,
       heartbeat: false,
+      ...BACKGROUND_CHECKPOINTS,
       timeout: this.spec.pollTimeoutMs ?? 25_000,
       back_off_function: (delay: number) => (delay === 0 ? 250 : Math.min(delay * 2, maxBackoff)),
       ...(this.spec.selector ? { selector: this.spec.selector } : {}),

@@ -66,3 +66,11 @@ export function keepCheckpointsOf(db: object, forget: () => void): void {
 export function forgetCheckpoints(db: object): void {
   forgetters.get(db)?.();
 }
+
+/**
+ * A live replication's option (patches/pouchdb+9.0.0.patch, Node builds): its checkpoint is written in the
+ * background, in order and after its batch, while the next batch starts, instead of holding that batch for two
+ * checkpoint writes through the gateways. Opt-in, so plain PouchDB replication (the benches' baseline) keeps
+ * PouchDB's own behaviour; the browser's PouchDB ignores it.
+ */
+export const BACKGROUND_CHECKPOINTS = { caja_background_checkpoints: true } as const;

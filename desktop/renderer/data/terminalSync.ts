@@ -6,7 +6,7 @@ import { terminalPullSelector } from '../../../shared/sync/selectors';
 import type { MangoSelector } from '../../../shared/sync/selectors';
 import { TERMINAL_TYPES } from '../../../shared/model/types';
 import { bootstrapSnapshot, confirmLive } from '../../../shared/sync/bootstrap';
-import { forgetCheckpoints } from '../../../shared/sync/checkpointCache';
+import { BACKGROUND_CHECKPOINTS, forgetCheckpoints } from '../../../shared/sync/checkpointCache';
 import type { BootstrapResult } from '../../../shared/sync/bootstrap';
 
 export interface Pairing {
@@ -70,7 +70,7 @@ export function historySince(today: string, days = HISTORY_DAYS): string {
 
 /** The PouchDB options of the terminal's two live replications. */
 export function terminalSyncOptions(storeCode: string, today: string, days = HISTORY_DAYS) {
-  const common = { live: true, retry: true, back_off_function: (d: number) => (d === 0 ? 250 : Math.min(d * 2, 5000)) };
+  const common = { live: true, retry: true, ...BACKGROUND_CHECKPOINTS, back_off_function: (d: number) => (d === 0 ? 250 : Math.min(d * 2, 5000)) };
   return {
     pull: { ...common, batch_size: 1000, batches_limit: 4, selector: terminalPullSelector(storeCode, historySince(today, days)) },
     // Only transaction types go up: what the terminal received from the relay needs no revs_diff round trips.
