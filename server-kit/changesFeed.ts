@@ -36,7 +36,10 @@ export interface FollowOptions {
    */
   onBatch(changes: ChangedId[], lastSeq: string | number, fetchDocs: (ids: string[]) => Promise<Array<Record<string, unknown>>>, behind: boolean): Promise<void>;
   log: Logger;
-  pollTimeoutMs?: number;
+  /** The long poll's timeout (default 25 s); a function is asked before every poll, undefined meaning the default. */
+  pollTimeoutMs?: number | (() => number | undefined);
+  /** Called when a poll ends with nothing new (its timeout passed). */
+  onIdle?(): Promise<void>;
   limit?: number;
   /** Milliseconds to wait after waking on a change before handling it (see the top of this file). */
   settleMs?: number;
@@ -81,8 +84,9 @@ export class ChangesFollower {
     const selector = opts.types ? JSON.stringify({ selector: { _id: idOfType(opts.types) } }) : null;
     while (!this.stopped) {
       try {
+        const timeout = (typeof opts.pollTimeoutMs === 'function' ? opts.pollTimeoutMs() : opts.pollTimeoutMs) ?? 25_000;
         const res = await fetch(
-          `${couch.url}/${encodeURIComponent(db)}/_changes?feed=longpoll&limit=${limit}&timeout=${opts.pollTimeoutMs ?? 25_000}&since=${encodeURIComponent(String(since))}${filter}`,
+          `${couch.url}/${encodeURIComponent(db)}/_changes?feed=longpoll&limit=${limit}&timeout=${timeout}&since=${encodeURIComponent(String(since))}${filter}`,
           selector
             ? { method: 'POST', body: selector, headers: { Authorization: couch.authHeader(), 'Content-Type': 'application/json' }, signal: this.controller.signal }
             : { headers: { Authorization: couch.authHeader() }, signal: this.controller.signal },
@@ -100,6 +104,8 @@ export class ChangesFollower {
             behind,
           );
           since = body.last_seq;
+        } else {
+          await opts.onIdle?.();
         }
         backoff = 250;
       } catch (err) {

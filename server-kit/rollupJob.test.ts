@@ -16,6 +16,9 @@ import { rollupFeedCheckpointId, RollupJob } from './rollupJob';
 const STORE = 'S001';
 const DAYS = ['2024-05-01', '2024-05-02', '2024-05-03'];
 
+/** Store days recomputed so far: each pass logs how many. */
+const recomputedDays = (log: ReturnType<typeof testLogger>) => log.lines.filter((l) => l.event === 'rollups.written').reduce((n, l) => n + Number(l.days), 0);
+
 describe('roll-up job: a feed behind holds its days back', function () {
   this.timeout(60_000);
   let embedded: EmbeddedCouch;
@@ -36,10 +39,20 @@ describe('roll-up job: a feed behind holds its days back', function () {
     await cleanup();
   });
 
+  /** Each day's roll-up in the reports database has the figures the raw documents give. */
+  async function expectRawFigures(docs: readonly object[]): Promise<void> {
+    const expected = memoryRollups(rawOf({ docs, timeZones: { [STORE]: 'UTC' }, catalog: { products: [], departments: [], taxRates: [], salesReps: [] } }));
+    for (const day of DAYS) {
+      const id = rollupId(STORE, day);
+      const stored = await couch.request<{ s: Parameters<typeof sameSections>[0] }>(`/${REPORTS_DB}/${encodeURIComponent(id)}`);
+      expect(sameSections(stored.s, expected.get(id)?.s ?? {}), `${day} as the raw documents give it`).to.equal(true);
+    }
+  }
+
   it('2,400 sales over three days, every page touching each day: each day recomputed once, as the raw documents give it', async () => {
     // Three days interleaved, so each page of the feed (1,000 changes) has sales of every day: a job recomputing
     // per page would recompute each day three times.
-    const docs = Array.from({ length: 2400 }, (_, i) => ({ ...sale(i + 1, STORE, 'T1'), businessDate: DAYS[i % DAYS.length] as string }));
+    const docs = firstDocs;
     for (let i = 0; i < docs.length; i += 800) await couch.request(`/${RELAY_STORE_DB}/_bulk_docs`, { method: 'POST', body: { docs: docs.slice(i, i + 800) } });
     const { update_seq: loaded } = await couch.request<{ update_seq: string | number }>(`/${RELAY_STORE_DB}`);
 
@@ -49,19 +62,38 @@ describe('roll-up job: a feed behind holds its days back', function () {
     try {
       const position = () => couch.request<{ seq: string | number }>(`/${REPORTS_DB}/${rollupFeedCheckpointId(RELAY_STORE_DB)}`).then((d) => String(d.seq), () => null);
       await waitFor(async () => (await position()) === String(loaded), { what: 'the feed position saved at the end of the backlog', timeoutMs: 30_000 });
-      // Each pass logs the store days it recomputed.
-      const recomputed = log.lines.filter((l) => l.event === 'rollups.written').reduce((n, l) => n + Number(l.days), 0);
+      const recomputed = recomputedDays(log);
       expect(recomputed, 'store days recomputed').to.equal(DAYS.length);
       expect(job.written, 'store days written').to.equal(DAYS.length);
 
-      const expected = memoryRollups(rawOf({ docs, timeZones: { [STORE]: 'UTC' }, catalog: { products: [], departments: [], taxRates: [], salesReps: [] } }));
-      for (const day of DAYS) {
-        const id = rollupId(STORE, day);
-        const stored = await couch.request<{ s: Parameters<typeof sameSections>[0] }>(`/${REPORTS_DB}/${encodeURIComponent(id)}`);
-        expect(sameSections(stored.s, expected.get(id)?.s ?? {}), `${day} as the raw documents give it`).to.equal(true);
-      }
+      await expectRawFigures(docs);
+    } finally {
+      await job.stop();
+    }
+  });
+
+  it('a burst of replicated pages (a store catching up) while the job follows: the days recomputed once it ends, not once a page', async () => {
+    const log = testLogger();
+    const job = new RollupJob({ couch, log, catalogDb: RELAY_STORE_DB, chain: false, debounceMs: 0 });
+    job.follow({ storeId: STORE, db: RELAY_STORE_DB, timeZone: () => 'UTC' });
+    try {
+      const before = await couch.request<{ update_seq: string | number }>(`/${RELAY_STORE_DB}`);
+      const position = () => couch.request<{ seq: string | number }>(`/${REPORTS_DB}/${rollupFeedCheckpointId(RELAY_STORE_DB)}`).then((d) => String(d.seq), () => null);
+      await waitFor(async () => (await position()) === String(before.update_seq), { what: 'the job caught up with the first test', timeoutMs: 30_000 });
+      const start = recomputedDays(log);
+      // Six pages of 400 sales, each over the three days, one after another as a replication writes them.
+      const docs = Array.from({ length: 2400 }, (_, i) => ({ ...sale(10_000 + i, STORE, 'T2'), businessDate: DAYS[i % DAYS.length] as string }));
+      for (let i = 0; i < docs.length; i += 400) await couch.request(`/${RELAY_STORE_DB}/_bulk_docs`, { method: 'POST', body: { docs: docs.slice(i, i + 400) } });
+      const { update_seq: loaded } = await couch.request<{ update_seq: string | number }>(`/${RELAY_STORE_DB}`);
+      await waitFor(async () => (await position()) === String(loaded), { what: 'the position saved after the burst', timeoutMs: 30_000 });
+      // Once per page would be 18; a pause of a second mid-burst (a loaded machine) may split it in two.
+      expect(recomputedDays(log) - start, 'store days recomputed for the burst').to.be.within(DAYS.length, 2 * DAYS.length);
+      await expectRawFigures([...firstDocs, ...docs]);
     } finally {
       await job.stop();
     }
   });
 });
+
+/** The sales of the first test, which the second's days hold too. */
+const firstDocs = Array.from({ length: 2400 }, (_, i) => ({ ...sale(i + 1, STORE, 'T1'), businessDate: DAYS[i % DAYS.length] as string }));

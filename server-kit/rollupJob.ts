@@ -63,8 +63,12 @@ const WANTED = WANTED_TYPES.map(typePrefix);
 /** A feed behind holds its days back at most this long, and over at most this many changes (see `follow`). */
 const HOLD_MS = 10_000;
 const HOLD_CHANGES = 20_000;
-/** What a feed has read but not yet marked. */
-const newHold = (): { days: Set<string>; changes: number; ids: number; since: number | null } => ({ days: new Set(), changes: 0, ids: 0, since: null });
+/** A page at least this long is a burst (a replication batch), not a till selling. */
+const BURST_PAGE = 200;
+/** The poll timeout of a feed holding days. */
+const HOLD_POLL_MS = 1000;
+/** What a feed has read but not yet marked, up to `lastSeq`. */
+const newHold = (): { days: Set<string>; changes: number; ids: number; since: number | null; lastSeq: string | number | null } => ({ days: new Set(), changes: 0, ids: 0, since: null, lastSeq: null });
 /** The longest wait between two passes over store days (see `schedule`). */
 const RUN_SPACING_MS = 2000;
 /** Stores recomputed at once. */
@@ -140,6 +144,14 @@ export class RollupJob {
     const cpId = rollupFeedCheckpointId(store.db);
     // Kept when marking fails: the feed retries its last page, and the days held before it are marked with it.
     let held = newHold();
+    /** Marks the held days, then saves the position of the last page read (also when the feed moved past only
+     * unwanted changes, `moved`: an empty page its selector passed over, or a full one). */
+    const release = async (moved: boolean) => {
+      if (held.days.size) await this.mark(store.storeId, held.days);
+      const { ids: marked, lastSeq } = held;
+      held = newHold();
+      if ((marked || moved) && lastSeq !== null) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+    };
     const follower = new ChangesFollower({
       couch,
       db: store.db,
@@ -170,18 +182,21 @@ export class RollupJob {
             if (sh && typeof sh.businessDate === 'string') days.add(sh.businessDate);
           }
         }
-        // A feed that is behind (a store back online after days, a restart) holds its days back while it reads on,
-        // so each of them is recomputed once for the whole backlog instead of once per page (a day's sales
-        // arrive over many pages), and the backlog's own replication is not slowed by reports of a half-arrived
-        // day. Bounded: at most HOLD_MS of staleness and HOLD_CHANGES replayed after a crash (the position is
-        // saved only once the held days are written).
-        if (behind && held.changes < HOLD_CHANGES && Date.now() - held.since < HOLD_MS) return;
-        if (held.days.size) await this.mark(store.storeId, held.days);
-        const marked = held.ids;
-        held = newHold();
-        // Also when the feed moved past only unwanted changes (an empty batch: its selector passed over them).
-        if (marked || behind || changes.length === 0) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+        // A feed that is behind (a store back online after days, a restart), or reading a burst (a relay's
+        // replication batch of a catch-up lands as one page of hundreds; a till selling makes pages of a few),
+        // holds its days back while it reads on, so each of them is recomputed once for the whole backlog instead
+        // of once per page (a day's sales arrive over many pages), and the backlog's own replication is not
+        // slowed by reports of a half-arrived day. The days are marked at the first small page, or when a short
+        // poll finds nothing new (onIdle). Bounded: at most HOLD_MS of staleness and HOLD_CHANGES replayed after a
+        // crash (the position is saved only once the held days are written).
+        held.lastSeq = lastSeq;
+        const burst = behind || changes.length >= BURST_PAGE;
+        if (burst && held.changes < HOLD_CHANGES && Date.now() - (held.since ?? 0) < HOLD_MS) return;
+        await release(changes.length === 0 || behind);
       },
+      // While days are held, polls are short, so the end of a burst is noticed within a second.
+      pollTimeoutMs: () => (held.since === null ? undefined : HOLD_POLL_MS),
+      onIdle: () => (held.since === null ? Promise.resolve() : release(false)),
     });
     this.followers.set(store.storeId, follower);
     follower.start();
