@@ -12,7 +12,7 @@
 //
 // Restart safety: a feed's position (`_local/feed:rollups:<db>` in caja-reports) is saved only after the days
 // its batches touched are written, and the chain days still to sum are kept in `_local/rollup-chain-dirty`
-// before that; so a crash replays at most one batch, or what a feed behind held back (HOLD_CHANGES; recomputing
+// before that; so a crash replays at most one batch, or what a feed held back (HOLD_CHANGES; recomputing
 // is idempotent), and a restart resumes from the positions, never recomputing history.
 import type { ChangedId } from './changesFeed';
 import { ChangesFollower } from './changesFeed';
@@ -60,7 +60,7 @@ const CHAIN_BLOCKS_VERSION = 2;
 const LEDGER_VIEW = '_design/ledger_by_date/_view/ledger_by_date';
 const WANTED_TYPES = ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'move', 'transfer', 'receipt', 'zreport'];
 const WANTED = WANTED_TYPES.map(typePrefix);
-/** A feed behind holds its days back at most this long, and over at most this many changes (see `follow`). */
+/** A feed holds its days back (behind, or reading a burst) at most this long, and over at most this many changes (see `follow`). */
 const HOLD_MS = 10_000;
 const HOLD_CHANGES = 20_000;
 /** A page at least this long is a burst (a replication batch), not a till selling. */
