@@ -188,6 +188,13 @@ async function countIds(db: PouchDB.Database, prefixes: string[]): Promise<numbe
   return total;
 }
 
+/** Resolves once a server's roll-up job has saved its position in `db` at or past that database's last change now. */
+async function rollupsCaughtUp(couch: BenchServer['couch'], db: string, what: string, timeoutMs: number): Promise<void> {
+  const loaded = seqNumber((await couch.request<{ update_seq: string | number }>(`/${db}`)).update_seq);
+  const position = async () => seqNumber((await couch.request<{ seq: string | number }>(`/${REPORTS_DB}/${rollupFeedCheckpointId(db)}`).catch(() => ({ seq: 0 }))).seq);
+  await waitFor(async () => (await position()) >= loaded, { what, timeoutMs, intervalMs: 250 });
+}
+
 async function createDb(url: string, token: string): Promise<void> {
   const res = await fetch(url, { method: 'PUT', headers: { Authorization: `Bearer ${token}` } });
   if (res.status !== 201 && res.status !== 412) throw new Error(`PUT ${url}: ${res.status}`);
@@ -367,9 +374,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     // A store selling for days rolls its reports up as it sells (the relay's roll-up job follows its database);
     // the load above wrote those days in seconds, so the link comes back once that work is done, as it would be.
     t = performance.now();
-    const loadedSeq = seqNumber((await relay.couch.request<{ update_seq: string | number }>(`/${RELAY_STORE_DB}`)).update_seq);
-    const rolledUp = async () => seqNumber((await relay.couch.request<{ seq: string | number }>(`/${REPORTS_DB}/${rollupFeedCheckpointId(RELAY_STORE_DB)}`).catch(() => ({ seq: 0 }))).seq);
-    await waitFor(async () => (await rolledUp()) >= loadedSeq, { what: "the relay's own roll-ups of the offline days", timeoutMs: 600_000, intervalMs: 250 });
+    await rollupsCaughtUp(relay.couch, RELAY_STORE_DB, "the relay's own roll-ups of the offline days", 600_000);
     log(`the relay rolled its reports up in a further ${seconds(performance.now() - t)} s`);
     t = performance.now();
     await profiled('offline_catchup', async () => {
@@ -381,10 +386,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     const audit = await auditSales(hqStore, sales, sizes.terminals);
     // HQ's roll-ups hold a burst's days until it has landed (server-kit/rollupJob.ts), so its reports of those
     // days are computed now: logged, and the baseline below runs on an HQ done with them, as the catch-up did.
-    const hqDb = hqStoreDbName(STORE);
-    const hqLoadedSeq = seqNumber((await hq.couch.request<{ update_seq: string | number }>(`/${hqDb}`)).update_seq);
-    const hqRolledUp = async () => seqNumber((await hq.couch.request<{ seq: string | number }>(`/${REPORTS_DB}/${rollupFeedCheckpointId(hqDb)}`).catch(() => ({ seq: 0 }))).seq);
-    await waitFor(async () => (await hqRolledUp()) >= hqLoadedSeq, { what: "HQ's roll-ups of the caught-up days", timeoutMs: 300_000, intervalMs: 250 }).then(
+    await rollupsCaughtUp(hq.couch, hqStoreDbName(STORE), "HQ's roll-ups of the caught-up days", 300_000).then(
       () => log(`HQ rolled the caught-up days up in a further ${seconds(performance.now() - t - catchupMs)} s`),
       (err: unknown) => log(`HQ's roll-ups not caught up: ${String(err)}`),
     );
