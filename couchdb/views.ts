@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Log } from './context';
 import { SandboxError, type DesignDoc, type Sandbox } from './sandbox';
+import { typePrefix } from '../shared/model/ids';
 
 type Emit = (key: unknown, value: unknown) => void;
 type Reduce = (keys: unknown, values: unknown[], rereduce: boolean) => unknown;
@@ -89,7 +90,7 @@ export function viewEngine(sandbox: Sandbox, log: Log): AbstractMapReduce {
     if (native) {
       const run: ((doc: Record<string, unknown>) => void) & { cajaIdFilter?: (id: string) => boolean } = (doc) => native(doc, emit);
       // The indexer's changes feed passes over the ids of other types unread (patches/pouchdb-abstract-mapreduce).
-      const prefixes = native.types?.map((t) => `${t}:`);
+      const prefixes = native.types?.map(typePrefix);
       if (prefixes) run.cajaIdFilter = (id) => prefixes.some((p) => id.startsWith(p));
       return run;
     }

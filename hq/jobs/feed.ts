@@ -29,12 +29,12 @@ export function feedRunner(couch: CouchHandle, job: FeedJob, db: string, log: Lo
     log,
     types: job.types,
     since: async () => (await getDoc<Checkpoint>(couch, HQ_DB, cpId))?.seq ?? 0,
-    async onBatch(changes, lastSeq, fetchDocs) {
+    async onBatch(changes, lastSeq, fetchDocs, behind) {
       const ids = changes.filter((c) => !c.deleted && prefixes.some((p) => c.id.startsWith(p))).map((c) => c.id);
       for (const doc of await fetchDocs(ids)) await job.onMatch(doc, db);
-      // Saved after each batch with matches, at least every thousand changes otherwise, and when the feed moved
-      // past only changes its selector passed over (an empty batch).
-      if (ids.length || changes.length >= 1000 || changes.length === 0) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+      // Saved after each batch with matches, after a full page otherwise, and when the feed moved past only
+      // changes its selector passed over (an empty batch): as the roll-ups save theirs.
+      if (ids.length || behind || changes.length === 0) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
     },
   });
 }
