@@ -39,6 +39,37 @@ describe('PouchDB as installed (patches/)', function () {
     for (const { file, source } of builds('pouchdb-abstract-mapreduce')) {
       expect(source, `${file}: run npm install`).to.include('caja_id_filter: cajaIdFilter');
       expect(source).to.include('currentSeq = response.last_seq; // Caja patch');
+      expect(source).to.include('cajaUntil = info.update_seq;');
+    }
+  });
+
+  it('pouchdb-abstract-mapreduce: a query brings the index up to the update_seq the database had when it started, not past what lands meanwhile (as CouchDB)', async function () {
+    this.timeout(30_000);
+    const createAbstractMapReduce = require('pouchdb-abstract-mapreduce') as (
+      name: string,
+      mapper: (fn: unknown, emit: (k: unknown) => void) => (doc: { _id: string }) => void,
+      reducer: () => () => unknown,
+      validator: () => void,
+    ) => { query(this: PouchDB.Database, fun: unknown, opts: object): Promise<{ rows: unknown[] }> };
+    const engine = createAbstractMapReduce('mrviews', (fn, emit) => (doc) => (fn as (d: unknown, e: unknown) => void)(doc, emit), () => () => null, () => undefined);
+    const dir = await tempDir('pouch-view-');
+    const db = new PouchDB<{ n: number }>(path.join(dir.dir, 'db'));
+    try {
+      await db.bulkDocs(Array.from({ length: 2000 }, (_, i) => ({ _id: `a${String(i).padStart(5, '0')}`, n: i })));
+      // A replication lands 500 more while the first batches are indexed (writes queue before the indexer's next read).
+      const landing: Array<Promise<unknown>> = [];
+      db.on('indexing', () => {
+        if (!landing.length) landing.push(db.bulkDocs(Array.from({ length: 500 }, (_, i) => ({ _id: `b${String(i).padStart(5, '0')}`, n: i }))));
+      });
+      const first = await engine.query.call(db, { map: (doc: { _id: string }, emit: (k: unknown) => void) => emit(doc._id) }, {});
+      expect(landing, 'documents landed while the index was built').to.have.length(1);
+      await landing[0];
+      expect(first.rows, 'rows of the first query: the documents there when it started').to.have.length(2000);
+      const again = await engine.query.call(db, { map: (doc: { _id: string }, emit: (k: unknown) => void) => emit(doc._id) }, {});
+      expect(again.rows, 'a later query has the rest').to.have.length(2500);
+    } finally {
+      await db.destroy();
+      await dir.cleanup();
     }
   });
 

@@ -122,7 +122,9 @@ export function viewEngine(sandbox: Sandbox, log: Log): AbstractMapReduce {
     const view = ddoc.views?.[viewName];
     if (typeof view?.map !== 'string') throw new NotFoundError(`ddoc ${ddoc._id} has no string view named ${viewName}, instead found object of type: ${typeof view?.map}`);
   };
-  // The local document name PouchDB's own map/reduce uses: indexes built before stay in use.
+  // The local document name PouchDB's own map/reduce uses: indexes built before stay in use. As CouchDB, a query
+  // indexes up to the database's update_seq when it started (patches/pouchdb-abstract-mapreduce): a report read
+  // while a store's catch-up lands does not chase it to its end.
   const abstract = createAbstractMapReduce('mrviews', mapper, reducer, ddocValidator);
   return {
     query(fun, opts, callback) {

@@ -49,25 +49,37 @@ describe('roll-up job: a feed behind holds its days back', function () {
     }
   }
 
-  it('2,400 sales over three days, every page touching each day: each day recomputed once, as the raw documents give it', async () => {
+  it('2,400 sales over three days, every page touching each day: no document read until the backlog is read, then each day recomputed once, as the raw documents give it', async () => {
     // Three days interleaved, so each page of the feed (1,000 changes) has sales of every day: a job recomputing
     // per page would recompute each day three times.
     const docs = firstDocs;
     for (let i = 0; i < docs.length; i += 800) await couch.request(`/${RELAY_STORE_DB}/_bulk_docs`, { method: 'POST', body: { docs: docs.slice(i, i + 800) } });
     const { update_seq: loaded } = await couch.request<{ update_seq: string | number }>(`/${RELAY_STORE_DB}`);
 
+    // What the job asks of the store database, in order: its feed's pages, and reads of its documents.
+    const asked: Array<'page' | 'read'> = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes(`/${RELAY_STORE_DB}/_changes`)) asked.push('page');
+      if (url.includes(`/${RELAY_STORE_DB}/_all_docs?include_docs=true`)) asked.push('read');
+      return realFetch(input, init);
+    });
     const log = testLogger();
     const job = new RollupJob({ couch, log, catalogDb: RELAY_STORE_DB, chain: false, debounceMs: 0 });
     job.follow({ storeId: STORE, db: RELAY_STORE_DB, timeZone: () => 'UTC' });
     try {
       const position = () => couch.request<{ seq: string | number }>(`/${REPORTS_DB}/${rollupFeedCheckpointId(RELAY_STORE_DB)}`).then((d) => String(d.seq), () => null);
       await waitFor(async () => (await position()) === String(loaded), { what: 'the feed position saved at the end of the backlog', timeoutMs: 30_000 });
+      // Three pages hold the backlog (1,000, 1,000, 400); the first read comes only after the feed asked past them.
+      expect(asked.indexOf('read'), `first document read, in ${asked.join(' ')}`).to.be.greaterThan(3);
       const recomputed = recomputedDays(log);
       expect(recomputed, 'store days recomputed').to.equal(DAYS.length);
       expect(job.written, 'store days written').to.equal(DAYS.length);
 
       await expectRawFigures(docs);
     } finally {
+      globalThis.fetch = realFetch;
       await job.stop();
     }
   });

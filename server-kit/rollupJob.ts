@@ -61,14 +61,14 @@ const LEDGER_VIEW = '_design/ledger_by_date/_view/ledger_by_date';
 const WANTED_TYPES = ['sale', 'void', 'return', 'shift', 'shiftclose', 'cash', 'move', 'transfer', 'receipt', 'zreport'];
 const WANTED = WANTED_TYPES.map(typePrefix);
 /** A feed holds its days back (behind, or reading a burst) at most this long, and over at most this many changes (see `follow`). */
-const HOLD_MS = 10_000;
-const HOLD_CHANGES = 20_000;
+const HOLD_MS = 60_000;
+const HOLD_CHANGES = 100_000;
 /** A page at least this long is a burst (a replication batch), not a till selling. */
 const BURST_PAGE = 200;
 /** The poll timeout of a feed holding days. */
 const HOLD_POLL_MS = 1000;
-/** What a feed has read but not yet marked, up to `lastSeq`. */
-const newHold = (): { days: Set<string>; changes: number; ids: number; since: number | null; lastSeq: string | number | null } => ({ days: new Set(), changes: 0, ids: 0, since: null, lastSeq: null });
+/** What a feed has read but not yet marked, up to `lastSeq`: the ids of the ledger documents among those changes. */
+const newHold = (): { pending: Set<string>; changes: number; ids: number; since: number | null; lastSeq: string | number | null } => ({ pending: new Set(), changes: 0, ids: 0, since: null, lastSeq: null });
 /** The longest wait between two passes over store days (see `schedule`). */
 const RUN_SPACING_MS = 2000;
 /** Stores recomputed at once. */
@@ -144,10 +144,11 @@ export class RollupJob {
     const cpId = rollupFeedCheckpointId(store.db);
     // Kept when marking fails: the feed retries its last page, and the days held before it are marked with it.
     let held = newHold();
-    /** Marks the held days, then saves the position of the last page read (also when the feed moved past only
+    /** Marks the days of the held ids, then saves the position of the last page read (also when the feed moved past only
      * unwanted changes, `moved`: an empty page its selector passed over, or a full one). */
     const release = async (moved: boolean) => {
-      if (held.days.size) await this.mark(store.storeId, held.days);
+      const days = await this.daysOf(store, held.pending);
+      if (days.size) await this.mark(store.storeId, days);
       const { ids: marked, lastSeq } = held;
       held = newHold();
       if ((marked || moved) && lastSeq !== null) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
@@ -159,42 +160,26 @@ export class RollupJob {
       log,
       types: WANTED_TYPES,
       since: async () => (await getDoc<Checkpoint>(couch, REPORTS_DB, cpId))?.seq ?? 0,
-      onBatch: async (changes: ChangedId[], lastSeq, fetchDocs, behind) => {
+      onBatch: async (changes: ChangedId[], lastSeq, _fetchDocs, behind) => {
         const ids = changes.filter((c) => !c.deleted && WANTED.some((p) => c.id.startsWith(p))).map((c) => c.id);
         held.since ??= Date.now();
         held.changes += changes.length;
         held.ids += ids.length;
-        if (ids.length) {
-          const zone = await store.timeZone();
-          const docs = (await fetchDocs(ids)) as Doc[];
-          const days = held.days;
-          for (const d of docs) {
-            const day = dayOf(d, zone);
-            if (day) days.add(day);
-          }
-          // A document rung in a register opened another day (after midnight, or reaching the store after
-          // that day's Z) also changes what that day's Z would show now: that day is recomputed too.
-          const shifts = new Map(docs.filter((d) => d.type === 'shift').map((d) => [d._id, d]));
-          const named = docs.map((d) => d.shiftId).filter((id): id is string => typeof id === 'string' && !shifts.has(id));
-          for (const sh of await this.byIds<Doc>(store.db, named)) shifts.set(sh._id, sh);
-          for (const d of docs) {
-            const sh = typeof d.shiftId === 'string' ? shifts.get(d.shiftId) : undefined;
-            if (sh && typeof sh.businessDate === 'string') days.add(sh.businessDate);
-          }
-        }
+        held.lastSeq = lastSeq;
         // A feed that is behind (a store back online after days, a restart), or reading a burst (a relay's
         // replication batch of a catch-up lands as one page of hundreds; a till selling makes pages of a few),
-        // holds its days back while it reads on, so each of them is recomputed once for the whole backlog instead
-        // of once per page (a day's sales arrive over many pages), and the backlog's own replication is not
-        // slowed by reports of a half-arrived day. The days are marked at the first small page, or when a short
-        // poll finds nothing new (onIdle). Bounded: at most HOLD_MS of staleness and HOLD_CHANGES replayed after a
-        // crash (the position is saved only once the held days are written).
-        held.lastSeq = lastSeq;
+        // holds the ids it reads while it reads on; their days are read and marked at the first small page, or
+        // when a short poll finds nothing new (onIdle). So each day is recomputed once for the whole backlog
+        // instead of once per page (a day's sales arrive over many pages), and neither the documents nor their
+        // reports are read while the backlog's own replication is landing. Bounded: at most HOLD_MS of staleness,
+        // HOLD_CHANGES replayed after a crash (the position is saved only once the held days are written) and as
+        // many ids in memory.
+        for (const id of ids) held.pending.add(id);
         const burst = behind || changes.length >= BURST_PAGE;
         if (burst && held.changes < HOLD_CHANGES && Date.now() - (held.since ?? 0) < HOLD_MS) return;
         await release(changes.length === 0 || behind);
       },
-      // While days are held, polls are short, so the end of a burst is noticed within a second.
+      // While ids are held, polls are short, so the end of a burst is noticed within a second.
       pollTimeoutMs: () => (held.since === null ? undefined : HOLD_POLL_MS),
       onIdle: () => (held.since === null ? Promise.resolve() : release(false)),
     });
@@ -369,6 +354,34 @@ export class RollupJob {
       body: { keys },
     });
     return res.rows.flatMap((r) => (r.doc ? [{ key: r.key, doc: r.doc }] : []));
+  }
+
+  /**
+   * The business days `ids` touch: each document's own day and, for one rung in a register opened another day
+   * (after midnight, or reaching the store after that day's Z), that register's day too, since what that day's
+   * Z would show now changed as well.
+   */
+  private async daysOf(store: RollupStore, ids: ReadonlySet<string>): Promise<Set<string>> {
+    const days = new Set<string>();
+    if (!ids.size) return days;
+    const zone = await store.timeZone();
+    const all = [...ids];
+    // A page at a time: a catch-up's held ids are tens of thousands, their documents are not kept together.
+    for (let i = 0; i < all.length; i += 1000) {
+      const docs = await this.byIds<Doc>(store.db, all.slice(i, i + 1000));
+      for (const d of docs) {
+        const day = dayOf(d, zone);
+        if (day) days.add(day);
+      }
+      const shifts = new Map(docs.filter((d) => d.type === 'shift').map((d) => [d._id, d]));
+      const named = docs.map((d) => d.shiftId).filter((id): id is string => typeof id === 'string' && !shifts.has(id));
+      for (const sh of await this.byIds<Doc>(store.db, named)) shifts.set(sh._id, sh);
+      for (const d of docs) {
+        const sh = typeof d.shiftId === 'string' ? shifts.get(d.shiftId) : undefined;
+        if (sh && typeof sh.businessDate === 'string') days.add(sh.businessDate);
+      }
+    }
+    return days;
   }
 
   private async byIds<T>(db: string, ids: readonly string[]): Promise<T[]> {
