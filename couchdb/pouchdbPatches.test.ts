@@ -32,6 +32,7 @@ describe('PouchDB as installed (patches/)', function () {
       expect(source).to.include('rowReads.push(');
       expect(source).to.include('var cajaId = cajaTrailingId(doc);');
       expect(source).to.include('cajaCheckpointInBackground(currentBatch.seq);');
+      expect(source).to.include('if (opts.caja_skip_revs_diff) {');
     }
   });
 
@@ -122,6 +123,40 @@ describe('PouchDB as installed (patches/)', function () {
     // PouchDB's own behaviour (the benches' baseline): each document after the first waits for a checkpoint.
     const plain = await throughSlowCheckpoints(SLOW, {});
     expect(Math.min(...plain.arrivals.slice(1)), `arrivals ${plain.arrivals.join(', ')} ms`).to.be.at.least(SLOW - 500);
+  });
+
+  it('a replication with `caja_skip_revs_diff` sends every revision without asking the target, and one it had is written again as a no-op; without it, as PouchDB does', async function () {
+    this.timeout(30_000);
+    const dir = await tempDir('pouch-revsdiff-');
+    try {
+      const run = async (name: string, options: object) => {
+        const source = new PouchDB<{ n: number }>(path.join(dir.dir, `${name}-source`));
+        const target = new PouchDB<{ n: number }>(path.join(dir.dir, `${name}-target`));
+        await source.bulkDocs(Array.from({ length: 50 }, (_, i) => ({ _id: `sale:${String(i).padStart(3, '0')}`, n: i })));
+        // The target already has the first ten (a batch replayed after a crash).
+        await source.replicate.to(target, { doc_ids: Array.from({ length: 10 }, (_, i) => `sale:${String(i).padStart(3, '0')}`) });
+        let asked = 0;
+        const revsDiff = target.revsDiff.bind(target);
+        (target as unknown as { revsDiff: typeof revsDiff }).revsDiff = ((...a: Parameters<typeof revsDiff>) => {
+          asked += 1;
+          return revsDiff(...a);
+        });
+        const result = await source.replicate.to(target, { batch_size: 20, ...options });
+        const rows = (await target.allDocs({ include_docs: true, conflicts: true })).rows;
+        return { asked, written: result.docs_written, rows };
+      };
+      const skipped = await run('skip', { caja_skip_revs_diff: true });
+      expect(skipped.asked, '_revs_diff requests').to.equal(0);
+      expect(skipped.written, 'documents written (the ten it had again)').to.equal(50);
+      expect(skipped.rows).to.have.length(50);
+      for (const r of skipped.rows) expect(r.doc, r.id).to.include({ n: Number(r.id.slice(5)) }).and.not.have.property('_conflicts');
+      for (const r of skipped.rows) expect(r.value.rev, r.id).to.match(/^1-/);
+      const plain = await run('plain', {});
+      expect(plain.asked, '_revs_diff requests').to.be.at.least(3);
+      expect(plain.written, 'documents written').to.equal(40);
+    } finally {
+      await dir.cleanup();
+    }
   });
 
   it('allDocs with include_docs (documents read in parallel) gives each row its document, in order, whatever the options', async function () {

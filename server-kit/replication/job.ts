@@ -23,6 +23,9 @@ export interface SyncErrorEntry {
   docId?: string;
 }
 
+/** The option of Caja's PouchDB patch behind JobSpec.skipRevsDiff. */
+const SKIP_REVS_DIFF = { caja_skip_revs_diff: true } as const;
+
 export interface JobSpec {
   id: string;
   direction: Direction;
@@ -50,6 +53,12 @@ export interface JobSpec {
    * replicate live from the sequence taken before the snapshot. Skipped once done (marker on the target).
    */
   bootstrap?: { pageSize?: number };
+  /**
+   * A push of documents written at its source (a relay's sales up to HQ): every revision in a batch is sent
+   * without asking the target which it lacks first (`_revs_diff`). Such a target lacks nearly all of them; the
+   * few it has (a batch replayed after a crash) are written again as no-ops, or dropped by HQ's gateway.
+   */
+  skipRevsDiff?: boolean;
 }
 
 export interface JobStatus {
@@ -291,6 +300,7 @@ export class ReplicationJob {
       batches_limit: this.spec.batchesLimit ?? 5,
       heartbeat: false,
       ...BACKGROUND_CHECKPOINTS,
+      ...(this.spec.skipRevsDiff ? SKIP_REVS_DIFF : {}),
       timeout: this.spec.pollTimeoutMs ?? 25_000,
       back_off_function: (delay: number) => (delay === 0 ? 250 : Math.min(delay * 2, maxBackoff)),
       ...(this.spec.selector ? { selector: this.spec.selector } : {}),
