@@ -52,18 +52,11 @@ export interface BenchServer {
 }
 
 /** Forks a server process and resolves once it listens. */
-/**
- * As HQ and relays are deployed (README, "Running"): V8's young generation at 64 MB instead of its default (16-32
- * MB), so the short-lived JSON of every replicated batch dies there instead of being copied. Measured with
- * scripts/bench/sync.ts, 20k offline sales, two runs each: caught up in 7.57 / 7.68 s with it, 8.67 / 9.52 s without.
- */
-const SERVER_V8_FLAG = '--max-semi-space-size=64';
-
 export async function startServerProcess(spec: ServerSpec): Promise<BenchServer> {
   const child: ChildProcess = fork(SELF, [], {
     cwd: repoRoot,
     // CAJA_BENCH_SERVER_PROFILE=<folder>: each server writes a V8 CPU profile there when it stops.
-    execArgv: ['--import', 'tsx', SERVER_V8_FLAG, ...(process.env.CAJA_BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CAJA_BENCH_SERVER_PROFILE}`] : [])],
+    execArgv: ['--import', 'tsx', ...(process.env.CAJA_BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CAJA_BENCH_SERVER_PROFILE}`] : [])],
     env: { ...process.env, [CHILD_ENV]: JSON.stringify(spec) },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
