@@ -142,7 +142,7 @@ export class RollupJob {
     this.stores.set(store.storeId, store);
     const { couch, log } = this.opts;
     const cpId = rollupFeedCheckpointId(store.db);
-    // Kept when marking fails: the feed retries its last page, and the days held before it are marked with it.
+    // Kept when marking fails: the feed retries its last page, and the ids held before it are marked with it.
     let held = newHold();
     /** Marks the days of the held ids, then saves the position of the last page read (also when the feed moved past only
      * unwanted changes, `moved`: an empty page its selector passed over, or a full one). */
