@@ -132,8 +132,6 @@ export function createHqJobs(opts: HqLinkOptions, tokens: StoreTokenSource): Rep
       // Selectors name document types, so HQ's design documents never land in the relay's database.
       selector: catalogPullSelector(),
       batchSize: opts.batchSize ?? 1000,
-      // The store's own transactions, written here or by its tills: HQ lacks them (its gateway drops a replay).
-      skipRevsDiff: true,
       batchesLimit: 5,
       onDocs: newerSchema('catalog-down'),
       pollTimeoutMs,
