@@ -68,7 +68,7 @@ const BURST_PAGE = 200;
 /** The poll timeout of a feed holding days. */
 const HOLD_POLL_MS = 1000;
 /** What a feed has read but not yet marked, up to `lastSeq`: the ids of the ledger documents among those changes. */
-const newHold = (): { pending: Set<string>; changes: number; ids: number; since: number | null; lastSeq: string | number | null } => ({ pending: new Set(), changes: 0, ids: 0, since: null, lastSeq: null });
+const newHold = (): { pending: Set<string>; changes: number; since: number | null; lastSeq: string | number | null } => ({ pending: new Set(), changes: 0, since: null, lastSeq: null });
 /** The longest wait between two passes over store days (see `schedule`). */
 const RUN_SPACING_MS = 2000;
 /** Stores recomputed at once. */
@@ -149,9 +149,9 @@ export class RollupJob {
     const release = async (moved: boolean) => {
       const days = await this.daysOf(store, held.pending);
       if (days.size) await this.mark(store.storeId, days);
-      const { ids: marked, lastSeq } = held;
+      const { pending, lastSeq } = held;
       held = newHold();
-      if ((marked || moved) && lastSeq !== null) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+      if ((pending.size || moved) && lastSeq !== null) await updateDoc<Checkpoint>(couch, REPORTS_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
     };
     const follower = new ChangesFollower({
       couch,
@@ -164,7 +164,6 @@ export class RollupJob {
         const ids = changes.filter((c) => !c.deleted && WANTED.some((p) => c.id.startsWith(p))).map((c) => c.id);
         held.since ??= Date.now();
         held.changes += changes.length;
-        held.ids += ids.length;
         held.lastSeq = lastSeq;
         // A feed that is behind (a store back online after days, a restart), or reading a burst (a relay's
         // replication batch of a catch-up lands as one page of hundreds; a till selling makes pages of a few),
