@@ -160,7 +160,7 @@ export class ReplicationJob {
    */
   private startSince: Seq | undefined;
 
-  constructor(private readonly spec: JobSpec) {
+  constructor(readonly spec: JobSpec) {
     const now = new Date().toISOString();
     this.defaultBatch = spec.batchSize ?? 500;
     this.status = {
