@@ -33,6 +33,8 @@ describe('PouchDB as installed (patches/)', function () {
       expect(source).to.include('var cajaId = cajaTrailingId(doc);');
       expect(source).to.include('cajaCheckpointInBackground(currentBatch.seq);');
       expect(source).to.include('if (opts.caja_skip_revs_diff) {');
+      expect(source).to.include('process.nextTick(cajaFlush, raw);');
+      expect(source).to.include('cajaStep(entries[i++], null, step);');
     }
   });
 
@@ -190,6 +192,87 @@ describe('PouchDB as installed (patches/)', function () {
       await db.destroy();
       await dir.cleanup();
     }
+  });
+
+  describe('point reads by getMany (PouchDB read LevelDB one key at a time: a native call and a thread-pool trip each)', function () {
+    this.timeout(60_000);
+    type Read = (...args: unknown[]) => unknown;
+    const proto = (require('leveldown') as { prototype: { _get: Read; _getMany: Read } }).prototype;
+    /** Counts leveldown's `get` calls and `getMany` calls (and their keys) while `run` runs. */
+    async function counted<T>(run: () => Promise<T>): Promise<{ value: T; gets: number; many: number; manyKeys: number }> {
+      const { _get: get, _getMany: getMany } = proto;
+      const n = { gets: 0, many: 0, manyKeys: 0 };
+      proto._get = function (this: unknown, ...args: unknown[]) {
+        n.gets += 1;
+        return get.apply(this, args);
+      };
+      proto._getMany = function (this: unknown, ...args: unknown[]) {
+        n.many += 1;
+        n.manyKeys += (args[0] as unknown[]).length;
+        return getMany.apply(this, args);
+      };
+      try {
+        return { value: await run(), ...n };
+      } finally {
+        proto._get = get;
+        proto._getMany = getMany;
+      }
+    }
+    const id = (i: number) => `d${String(i).padStart(4, '0')}`;
+
+    it('reads asked in one tick are answered by one getMany each step, with the documents and the 404s single gets give', async () => {
+      const dir = await tempDir('pouch-getmany-');
+      const db = new PouchDB<{ v: number }>(path.join(dir.dir, 'db'));
+      try {
+        await db.bulkDocs(Array.from({ length: 500 }, (_, i) => ({ _id: id(i), v: i })));
+        await db.remove(await db.get(id(7)));
+        const ids = [...Array.from({ length: 500 }, (_, i) => id(i)), 'nope-1', 'nope-2'];
+        const { value, gets, many, manyKeys } = await counted(() => Promise.all(ids.map((i) => db.get(i).then((d) => d.v, (e: { status: number; reason: string }) => `${e.status} ${e.reason}`))));
+        expect(value.slice(0, 7)).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
+        expect(value[7]).to.equal('404 deleted');
+        expect(value[499]).to.equal(499);
+        expect(value.slice(500)).to.deep.equal(['404 missing', '404 missing']);
+        // Metadata of all 502 ids in one getMany, then the 499 live documents in a second.
+        expect(gets).to.equal(0);
+        expect(many).to.equal(2);
+        expect(manyKeys).to.equal(502 + 499);
+      } finally {
+        await db.destroy();
+        await dir.cleanup();
+      }
+    });
+
+    it("changes() reads its documents' metadata a chunk at a time, with the changes a one-at-a-time read lists (superseded entries, limits, doc_ids, descending)", async () => {
+      const dir = await tempDir('pouch-changes-chunks-');
+      const db = new PouchDB<{ v: number }>(path.join(dir.dir, 'db'));
+      try {
+        await db.bulkDocs(Array.from({ length: 1000 }, (_, i) => ({ _id: id(i), v: i })));
+        // Edits and deletions supersede earlier entries: each document is listed once, at its last change.
+        const edited = [3, 130, 131, 500, 999].map(id);
+        for (const e of edited) await db.put({ ...(await db.get(e)), v: -1 });
+        await db.remove(await db.get(id(640)));
+        const expected = [...Array.from({ length: 1000 }, (_, i) => id(i)).filter((i) => !edited.includes(i) && i !== id(640)), ...edited, id(640)];
+        const all = await counted(() => db.changes({ since: 0 }));
+        expect(all.value.results.map((r) => r.id)).to.deep.equal(expected);
+        expect(all.value.results.map((r) => r.seq)).to.deep.equal(expected.map((_, k) => (k < 994 ? Number(expected[k]!.slice(1)) + 1 : 1001 + k - 994)));
+        expect(all.value.results.find((r) => r.id === id(640))?.deleted).to.equal(true);
+        expect(all.value.last_seq).to.equal(1006);
+        expect(all.gets, 'single gets').to.equal(0);
+        expect(all.many, 'getMany calls: one per chunk of 128 entries').to.be.at.most(Math.ceil(1006 / 128) + 1);
+        expect(all.manyKeys).to.be.at.least(1000);
+        // A limit ends the read inside a chunk; the next read starts after the last change listed.
+        const page = await db.changes({ since: 0, limit: 300, include_docs: true });
+        expect(page.results.map((r) => r.id)).to.deep.equal(expected.slice(0, 300));
+        expect(page.results[299]?.doc?.v).to.equal(Number(expected[299]!.slice(1)));
+        const rest = await db.changes({ since: page.last_seq });
+        expect([...page.results, ...rest.results].map((r) => r.id)).to.deep.equal(expected);
+        expect((await db.changes({ since: 0, doc_ids: [id(3), id(640), id(9)] })).results.map((r) => r.id)).to.deep.equal([id(9), id(3), id(640)]);
+        expect((await db.changes({ descending: true, limit: 3 })).results.map((r) => r.id)).to.deep.equal([id(640), id(999), id(500)]);
+      } finally {
+        await db.destroy();
+        await dir.cleanup();
+      }
+    });
   });
 
   for (const pkg of ['pouchdb', 'pouchdb-adapter-leveldb-core']) {

@@ -1,17 +1,28 @@
-// Counts LevelDB point reads (leveldown `get`) per database folder, to show that a read was or was not made.
+// Counts LevelDB point reads per database folder, to show that a read was or was not made: each key of a leveldown
+// `get`, and each key of a `getMany` (Caja's PouchDB patch answers the reads asked in one tick with one getMany).
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-type Get = (this: { location: string }, ...args: unknown[]) => unknown;
-const proto = (require('leveldown') as { prototype: { _get: Get } }).prototype;
+type Read = (this: { location: string }, ...args: unknown[]) => unknown;
+const proto = (require('leveldown') as { prototype: { _get: Read; _getMany: Read } }).prototype;
 
-/** Counts `get`s of LevelDB folders whose path ends with `/<name>` until stop() (which restores leveldown). */
+/** Counts the keys read from LevelDB folders whose path ends with `/<name>` until stop() (which restores leveldown). */
 export function countLevelGets(name: string): { count: () => number; stop: () => void } {
-  const original = proto._get;
+  const { _get: get, _getMany: getMany } = proto;
   let n = 0;
   proto._get = function (this: { location: string }, ...args: unknown[]) {
     if (this.location.endsWith(`/${name}`)) n += 1;
-    return original.apply(this, args);
+    return get.apply(this, args);
   };
-  return { count: () => n, stop: () => void (proto._get = original) };
+  proto._getMany = function (this: { location: string }, ...args: unknown[]) {
+    if (this.location.endsWith(`/${name}`)) n += (args[0] as unknown[]).length;
+    return getMany.apply(this, args);
+  };
+  return {
+    count: () => n,
+    stop: () => {
+      proto._get = get;
+      proto._getMany = getMany;
+    },
+  };
 }
