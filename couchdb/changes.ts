@@ -126,6 +126,12 @@ interface BuiltFilter {
    * sales, not the 100k catalog documents it received: they skip those almost for free.
    */
   idFilter?: (id: string) => boolean;
+  /**
+   * The selector tests `_id` alone, so `idFilter` decides: a change it lets through matches, and without
+   * include_docs PouchDB (patched) takes the id and rev from the entry's text instead of parsing the document
+   * (HQ's roll-up feed read every sale of a catch-up that way).
+   */
+  idOnly?: boolean;
   /** The error a filter threw during this request, if any: the answer becomes that 500. */
   failure: () => CouchError | undefined;
 }
@@ -199,6 +205,9 @@ async function buildFilter(
       // Compiled once per request, not per change (PouchDB's own matcher, see common/replication/selector.ts).
       const matches = compileSelector(body.selector);
       const idFilter = idPrefilter(body.selector);
+      if (idFilter && Object.keys(body.selector as object).length === 1 && '_id' in (body.selector as object)) {
+        return { filter: () => true, idFilter, idOnly: true, failure: failed };
+      }
       return { filter: guard((doc) => matches(doc), '_selector'), ...(idFilter ? { idFilter } : {}), failure: failed };
     }
     case '_design':
@@ -258,7 +267,7 @@ export async function handleChanges(
   const limit = positiveInt(query.limit, 'limit');
   const heartbeat = query.heartbeat === 'true' ? DEFAULT_HEARTBEAT_MS : positiveInt(query.heartbeat, 'heartbeat');
   const timeout = positiveInt(query.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS;
-  const { filter, docIds, idFilter, failure } = await buildFilter(deps, req, query, body);
+  const { filter, docIds, idFilter, idOnly, failure } = await buildFilter(deps, req, query, body);
   // PouchDB turns a throwing filter into its own 400 "Filter function threw"; answer the filter's 500.
   const orFilterFailure = (err: unknown): never => {
     throw failure() ?? err;
@@ -276,6 +285,7 @@ export async function handleChanges(
   if (filter) base.filter = filter;
   if (docIds) base.doc_ids = docIds;
   if (idFilter) base.caja_id_filter = idFilter;
+  if (idOnly && !base.include_docs) base.caja_stub_docs = true;
 
   if (feed === 'normal') {
     const result = await deps.db.changes({ ...base, since }).catch(orFilterFailure);

@@ -336,6 +336,13 @@ describe('embedded CouchDB compatibility', function () {
         expect(byId.body.results, query).to.deep.equal(expected);
         expect(byId.body.last_seq, query).to.equal(all.last_seq); // past the products it passed over
         expect(byId.gets, query).to.be.at.most(20); // the sales' metadata; none of the 2000 products'
+        // A selector of `_id` alone: its id test decides, and the documents it keeps are not parsed (patches/).
+        const idOnly = await read(query, { _id: { $regex: '^sale:' } });
+        expect(idOnly.body.results, query).to.deep.equal(expected);
+        expect(idOnly.body.last_seq, query).to.equal(all.last_seq);
+        expect(idOnly.gets, query).to.be.at.most(20);
+        const withDocs = await read(`${query}&include_docs=true`, { _id: { $regex: '^sale:' } });
+        expect((withDocs.body.results as Array<{ doc: { _id: string; type: string } }>).map((r) => [r.doc._id, r.doc.type]), query).to.deep.equal(expected.map((r) => [r.id, 'sale']));
         const byType = await read(query, { type: 'sale' });
         expect(byType.body.results, query).to.deep.equal(expected);
         expect(byType.gets, query).to.be.at.least(2000);

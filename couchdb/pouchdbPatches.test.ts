@@ -27,7 +27,8 @@ describe('PouchDB as installed (patches/)', function () {
   it('pouchdb: `_changes` takes an id test, and a live feed starts each pass where the last one read to', function () {
     for (const { file, source } of builds('pouchdb')) {
       expect(source, `${file}: run npm install`).to.include('opts.caja_id_filter && !opts.caja_id_filter(doc._id)');
-      expect(source).to.include("'caja_id_filter' // Caja patch");
+      expect(source).to.include("'caja_id_filter', 'caja_stub_docs' // Caja patch");
+      expect(source).to.include('doc = (opts.caja_stub_docs && cajaStubDoc(doc)) || JSON.parse(doc);');
       expect(source).to.include('opts.since = resp.last_seq;');
       expect(source).to.include('rowReads.push(');
       expect(source).to.include('var cajaId = cajaTrailingId(doc);');
@@ -374,6 +375,39 @@ describe('PouchDB as installed (patches/)', function () {
       }
       expect(filtered.results.length).to.be.greaterThan(0);
       expect(productsParsed).to.equal(0);
+    });
+
+    it('with `caja_stub_docs` (no documents sent, a filter of `_id` alone), parses none of the entries it keeps either, and lists the same changes', async () => {
+      const json = (require(require.resolve('level-codec/lib/encodings', { paths: [path.dirname(require.resolve('pouchdb'))] })) as { json: { decode: (t: string) => unknown } }).json;
+      const [decode, parse] = [json.decode, JSON.parse];
+      let salesParsed = 0;
+      const counting = <F extends (text: string, ...rest: never[]) => unknown>(f: F) => ((text: string, ...rest: never[]) => {
+        if (typeof text === 'string' && text.includes('"type":"sale"')) salesParsed++;
+        return f(text, ...rest);
+      }) as F;
+      const expected = (await db.changes({ since: 0 })).results.filter((r) => isSale(r.id));
+      json.decode = counting(decode);
+      JSON.parse = counting(parse);
+      let stubbed, page;
+      try {
+        stubbed = await db.changes({ since: 0, caja_id_filter: isSale, caja_stub_docs: true } as PouchDB.Core.ChangesOptions);
+        page = await db.changes({ since: 0, limit: 5, caja_id_filter: isSale, caja_stub_docs: true } as PouchDB.Core.ChangesOptions);
+      } finally {
+        json.decode = decode;
+        JSON.parse = parse;
+      }
+      expect(salesParsed).to.equal(0);
+      expect(stubbed.results).to.deep.equal(expected);
+      expect(stubbed.results.find((r) => r.id === 'sale:2')?.deleted).to.equal(true);
+      expect(page.results).to.deep.equal(expected.slice(0, 5));
+      // Without the option the sales it keeps are parsed, as before.
+      JSON.parse = counting(parse);
+      try {
+        await db.changes({ since: 0, caja_id_filter: isSale } as PouchDB.Core.ChangesOptions);
+      } finally {
+        JSON.parse = parse;
+      }
+      expect(salesParsed).to.be.at.least(expected.length);
     });
 
     it('any ids and bodies (nested `_id`s, quotes, deletions, edits, conflicts): the same changes as a plain feed, filtered', async function () {
