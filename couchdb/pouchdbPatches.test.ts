@@ -39,6 +39,14 @@ describe('PouchDB as installed (patches/)', function () {
     }
   });
 
+  it('pouchdb-browser (the till\'s PouchDB in the browser and Electron): replication writes checkpoints in the background and can skip `_revs_diff`, as Node\'s pouchdb', function () {
+    // The same replication code as pouchdb's, so the till's push behaves as the bench's Node terminal measures it.
+    for (const { file, source } of builds('pouchdb-browser')) {
+      expect(source, `${file}: run npm install`).to.include('cajaCheckpointInBackground(currentBatch.seq);');
+      expect(source).to.include('if (opts.caja_skip_revs_diff) {');
+    }
+  });
+
   it('pouchdb-abstract-mapreduce: the indexer hands its mapper\'s id filter to the changes feed, and keeps the position it read to', function () {
     for (const { file, source } of builds('pouchdb-abstract-mapreduce')) {
       expect(source, `${file}: run npm install`).to.include('caja_id_filter: cajaIdFilter');
