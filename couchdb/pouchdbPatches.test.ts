@@ -35,6 +35,7 @@ describe('PouchDB as installed (patches/)', function () {
       expect(source).to.include('cajaCheckpointInBackground(currentBatch.seq);');
       expect(source).to.include('if (opts.caja_skip_revs_diff) {');
       expect(source).to.include('process.nextTick(cajaFlush, raw);');
+      expect(source).to.include('var read = currentBatch.cajaDocs || getDocs(');
       expect(source).to.include('cajaStep(entries[i++], null, step);');
     }
   });
@@ -44,6 +45,7 @@ describe('PouchDB as installed (patches/)', function () {
     for (const { file, source } of builds('pouchdb-browser')) {
       expect(source, `${file}: run npm install`).to.include('cajaCheckpointInBackground(currentBatch.seq);');
       expect(source).to.include('if (opts.caja_skip_revs_diff) {');
+      expect(source).to.include('cajaPrefetchNext();');
     }
   });
 
@@ -165,6 +167,49 @@ describe('PouchDB as installed (patches/)', function () {
       const plain = await run('plain', {});
       expect(plain.asked, '_revs_diff requests').to.be.at.least(3);
       expect(plain.written, 'documents written').to.equal(40);
+    } finally {
+      await dir.cleanup();
+    }
+  });
+
+  it('with `caja_skip_revs_diff` the next batch is read from the source while the current one is written; without it, one step at a time', async function () {
+    this.timeout(30_000);
+    const dir = await tempDir('pouch-readahead-');
+    try {
+      const run = async (name: string, options: object) => {
+        const source = new PouchDB<{ n: number }>(path.join(dir.dir, `${name}-source`));
+        const target = new PouchDB<{ n: number }>(path.join(dir.dir, `${name}-target`));
+        await source.bulkDocs(Array.from({ length: 100 }, (_, i) => ({ _id: `sale:${String(i).padStart(3, '0')}`, n: i })));
+        // The target takes 200 ms per write (a busy HQ); count the source reads that start while a write is under way.
+        let writing = 0;
+        let readsDuringWrites = 0;
+        const bulkGet = source.bulkGet.bind(source);
+        (source as unknown as { bulkGet: typeof bulkGet }).bulkGet = ((...a: Parameters<typeof bulkGet>) => {
+          if (writing > 0) readsDuringWrites += 1;
+          return bulkGet(...a);
+        });
+        const bulkDocs = target.bulkDocs.bind(target);
+        (target as unknown as { bulkDocs: typeof bulkDocs }).bulkDocs = (async (...a: Parameters<typeof bulkDocs>) => {
+          writing += 1;
+          try {
+            await new Promise((r) => setTimeout(r, 200));
+            return await bulkDocs(...a);
+          } finally {
+            writing -= 1;
+          }
+        }) as typeof bulkDocs;
+        const result = await source.replicate.to(target, { batch_size: 20, ...options });
+        const rows = (await target.allDocs({ include_docs: true })).rows;
+        return { readsDuringWrites, result, rows };
+      };
+      const ahead = await run('ahead', { caja_skip_revs_diff: true });
+      // Five batches: the reads of batches 2-5 each start while the batch before is written.
+      expect(ahead.readsDuringWrites).to.equal(4);
+      expect(ahead.result).to.include({ ok: true, docs_read: 100, docs_written: 100, doc_write_failures: 0 });
+      expect(ahead.rows.map((r) => r.doc?.n)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i));
+      const plain = await run('plain', {});
+      expect(plain.readsDuringWrites).to.equal(0);
+      expect(plain.result).to.include({ docs_written: 100 });
     } finally {
       await dir.cleanup();
     }
