@@ -138,14 +138,20 @@ describe('PouchDB as installed (patches/)', function () {
     expect(Math.min(...plain.arrivals.slice(1)), `arrivals ${plain.arrivals.join(', ')} ms`).to.be.at.least(SLOW - 500);
   });
 
+  /** A LevelDB source holding `count` sales (`sale:000`…, `n` their number) and an empty target, in `dir`. */
+  async function salesToCopy(dir: string, name: string, count: number): Promise<{ source: PouchDB.Database<{ n: number }>; target: PouchDB.Database<{ n: number }> }> {
+    const source = new PouchDB<{ n: number }>(path.join(dir, `${name}-source`));
+    const target = new PouchDB<{ n: number }>(path.join(dir, `${name}-target`));
+    await source.bulkDocs(Array.from({ length: count }, (_, i) => ({ _id: `sale:${String(i).padStart(3, '0')}`, n: i })));
+    return { source, target };
+  }
+
   it('a replication with `caja_skip_revs_diff` sends every revision without asking the target, and one it had is written again as a no-op; without it, as PouchDB does', async function () {
     this.timeout(30_000);
     const dir = await tempDir('pouch-revsdiff-');
     try {
       const run = async (name: string, options: object) => {
-        const source = new PouchDB<{ n: number }>(path.join(dir.dir, `${name}-source`));
-        const target = new PouchDB<{ n: number }>(path.join(dir.dir, `${name}-target`));
-        await source.bulkDocs(Array.from({ length: 50 }, (_, i) => ({ _id: `sale:${String(i).padStart(3, '0')}`, n: i })));
+        const { source, target } = await salesToCopy(dir.dir, name, 50);
         // The target already has the first ten (a batch replayed after a crash).
         await source.replicate.to(target, { doc_ids: Array.from({ length: 10 }, (_, i) => `sale:${String(i).padStart(3, '0')}`) });
         let asked = 0;
@@ -177,9 +183,7 @@ describe('PouchDB as installed (patches/)', function () {
     const dir = await tempDir('pouch-readahead-');
     try {
       const run = async (name: string, options: object) => {
-        const source = new PouchDB<{ n: number }>(path.join(dir.dir, `${name}-source`));
-        const target = new PouchDB<{ n: number }>(path.join(dir.dir, `${name}-target`));
-        await source.bulkDocs(Array.from({ length: 100 }, (_, i) => ({ _id: `sale:${String(i).padStart(3, '0')}`, n: i })));
+        const { source, target } = await salesToCopy(dir.dir, name, 100);
         // The target takes 200 ms per write (a busy HQ); count the source reads that start while a write is under way.
         let writing = 0;
         let readsDuringWrites = 0;
