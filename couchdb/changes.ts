@@ -202,12 +202,12 @@ async function buildFilter(
       if (req.method !== 'POST') throw badRequest('Selector must be specified in POST payload');
       const problem = checkSelector(body.selector);
       if (problem) throw badRequest(problem);
-      // Compiled once per request, not per change (PouchDB's own matcher, see common/replication/selector.ts).
-      const matches = compileSelector(body.selector);
       const idFilter = idPrefilter(body.selector);
       if (idFilter && Object.keys(body.selector as object).length === 1 && '_id' in (body.selector as object)) {
         return { filter: () => true, idFilter, idOnly: true, failure: failed };
       }
+      // Compiled once per request, not per change (PouchDB's own matcher, see common/replication/selector.ts).
+      const matches = compileSelector(body.selector);
       return { filter: guard((doc) => matches(doc), '_selector'), ...(idFilter ? { idFilter } : {}), failure: failed };
     }
     case '_design':
