@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import PouchDB from 'pouchdb';
 import { installKeyedAllDocs, installRangedRevsDiff } from './keyedReads';
 import { parseJsonBody, readBody, sendError, sendJson } from './http';
+import { parsedBodyOf, type InProcessAnswer, type InProcessCall } from './inProcess';
 import { toCouchError } from './errors';
 import { SecurityStore } from './security';
 import { Sandbox, type SandboxLimits } from './sandbox';
@@ -56,6 +57,14 @@ export interface EmbeddedCouch {
   port: number;
   close(): Promise<void>;
   tasks: TaskRegistry;
+  /**
+   * The server's own PouchDB handle on an existing database, for reading it in this process (a replication
+   * whose source is this server): no HTTP hop, no JSON written and parsed again. Writing through it is refused
+   * except `_local` documents (a replication's checkpoints): every other write goes through the server.
+   */
+  reader(dbName: string): PouchDB.Database;
+  /** Asks this server a `_bulk_docs` from this process, its body already parsed (inProcess.ts). */
+  request(call: InProcessCall): Promise<InProcessAnswer>;
 }
 
 export type Log = NonNullable<EmbeddedCouchOptions['log']>;
@@ -215,6 +224,9 @@ export function delegate(ctx: ServerContext, req: http.IncomingMessage, res: htt
 
 /** The request body as JSON (undefined when empty), refused beyond the size limit. */
 export async function jsonBody(ctx: ServerContext, req: http.IncomingMessage): Promise<unknown> {
+  // Handed over parsed by this process's own gateway (inProcess.ts); its size was checked as Content-Length.
+  const parsed = parsedBodyOf(req);
+  if (parsed) return parsed.body;
   return parseJsonBody(await readBody(req, ctx.limit));
 }
 

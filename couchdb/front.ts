@@ -99,13 +99,18 @@ function answerFailure(ctx: ServerContext, req: http.IncomingMessage, res: http.
   sendError(res, couchErr);
 }
 
-/** The HTTP server (not yet listening) answering every request from `ctx`. */
-export function createCouchServer(ctx: ServerContext): http.Server {
-  const server = http.createServer((req, res) => {
+/** Answers one request from `ctx`: the HTTP server's listener, and what in-process requests go through (inProcess.ts). */
+export function requestListener(ctx: ServerContext): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  return (req, res) => {
     // A write's answer leaves only once the write is on disk (durable.ts).
     answerWhenDurable(ctx.commit, req, res, (err) => ctx.log('error', 'couchdb.fsync_failed', { method: req.method, url: req.url, error: String(err) }));
     handle(ctx, req, res).catch((err: unknown) => answerFailure(ctx, req, res, err));
-  });
+  };
+}
+
+/** The HTTP server (not yet listening) answering every request from `ctx`. */
+export function createCouchServer(ctx: ServerContext): http.Server {
+  const server = http.createServer(requestListener(ctx));
   server.on('clientError', (err, socket) => {
     ctx.log('debug', 'couchdb.client_error', { error: err.message });
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

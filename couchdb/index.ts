@@ -20,8 +20,9 @@
 // waits for an fsync of the LevelDB logs it wrote, shared by concurrent requests (group commit, durable.ts);
 // durability.test.ts checks the path and survival of SIGKILL. CAJA_COUCH_FSYNC=off is for measuring only.
 import type { AddressInfo } from 'node:net';
-import { createContext, type EmbeddedCouch, type EmbeddedCouchOptions } from './context';
-import { createCouchServer } from './front';
+import { createContext, getDb, type EmbeddedCouch, type EmbeddedCouchOptions } from './context';
+import { createCouchServer, requestListener } from './front';
+import { requestInProcess } from './inProcess';
 import { listen, logUnhandledRejections, shutdown } from './lifecycle';
 
 export { adminToken } from './jwt';
@@ -31,6 +32,7 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
   const host = opts.host ?? '127.0.0.1';
   const ctx = await createContext(opts);
   const server = createCouchServer(ctx);
+  const inProcess = requestListener(ctx);
   const stopGuard = logUnhandledRejections(ctx.log);
   await listen(server, opts.port, host);
   const port = (server.address() as AddressInfo).port;
@@ -41,6 +43,11 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
     url: `http://${urlHost}:${port}`,
     port,
     tasks: ctx.tasks,
+    reader: (dbName) => {
+      if (!ctx.dbNames.has(dbName)) throw new Error(`no database ${dbName} on this server`);
+      return getDb(ctx, dbName);
+    },
+    request: (call) => requestInProcess(inProcess, call),
     close: () => (closing ??= shutdown(ctx, server, port, stopGuard)),
   };
 }

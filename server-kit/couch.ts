@@ -11,6 +11,7 @@ import { ROLES_CLAIM } from '../couchdb/jwt';
 import { COUCH_ROLE } from '../shared/model/names';
 import type { CajaConfig } from './config';
 import type { Logger } from './log';
+import type { EmbeddedCouch } from '../couchdb/context';
 
 const ADMIN_TOKEN_TTL_S = 15 * 60;
 
@@ -31,6 +32,12 @@ export interface CouchHandle {
   /** fetch against the server as admin; `path` starts with '/'. Throws CouchRequestError on non-2xx. */
   request<T = unknown>(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Only when the server is the embedded one, running in this process: its doors that need no HTTP hop
+   * (couchdb/context.ts EmbeddedCouch). `reader` is its own handle on a database, to read it (writes through it
+   * are refused, `_local` documents excepted); `request` asks it a `_bulk_docs` with the body already parsed.
+   */
+  inProcess?: Pick<EmbeddedCouch, 'reader' | 'request'>;
 }
 
 export class CouchRequestError extends Error {
@@ -83,7 +90,7 @@ export function splitCouchUrl(raw: string): { url: string; basic: string | null 
 }
 
 /** Wraps an already running CouchDB (embedded or real) at `url`. */
-export function connectCouch(rawUrl: string, secret: string, sub: string, close: () => Promise<void> = async () => {}): CouchHandle {
+export function connectCouch(rawUrl: string, secret: string, sub: string, close: () => Promise<void> = async () => {}, inProcess?: CouchHandle['inProcess']): CouchHandle {
   const { url, basic } = splitCouchUrl(rawUrl);
   const session = adminSession(url, secret, sub, basic);
   return {
@@ -114,6 +121,7 @@ export function connectCouch(rawUrl: string, secret: string, sub: string, close:
       return json as T;
     },
     close,
+    ...(inProcess ? { inProcess } : {}),
   };
 }
 
@@ -142,7 +150,7 @@ export async function openCouch(cfg: CajaConfig, couchSecret: string, component:
     log: (level, event, fields) => couchLog[level](event, fields),
   });
   log.info('couchdb.embedded', { url: server.url });
-  return connectCouch(server.url, couchSecret, component, () => server.close());
+  return connectCouch(server.url, couchSecret, component, () => server.close(), server);
 }
 
 /** Creates a database if missing (412 from CouchDB means it exists). */

@@ -9,7 +9,7 @@ import { adminToken, startEmbeddedCouch } from '../couchdb/index';
 import { deployDesignDocs } from '../design-docs/deploy';
 import { product, sale } from '../scripts/seed/documents';
 import { couchGateway, LEDGER_IMMUTABLE, namespacedLocalId, parseGatewayPath, principalKey } from './gateway';
-import type { GatewayHandler, GatewayPrincipal, TamperEvent } from './gateway';
+import type { GatewayHandler, GatewayOptions, GatewayPrincipal, TamperEvent } from './gateway';
 import { unauthorized } from './errors';
 import { listen } from './http';
 import { signCouchToken } from './couch';
@@ -26,26 +26,33 @@ interface Upstream {
   url: string;
   adminAuth: string;
   stop(): Promise<void>;
+  /** The embedded server's in-process door (couchdb/inProcess.ts), when the gateway is to use it; counts its calls. */
+  inProcess?: NonNullable<GatewayOptions['inProcess']> & { calls: number };
+}
+
+async function startEmbedded(inProcess: boolean): Promise<Upstream> {
+  const tmp = await tempDir('caja-gateway-');
+  const couch = await startEmbeddedCouch({ port: 0, dataDir: tmp.dir, jwtSecret: TEST_SECRET });
+  const door = Object.assign((call: Parameters<typeof couch.request>[0]) => {
+    door.calls += 1;
+    return couch.request(call);
+  }, { calls: 0 });
+  return {
+    url: couch.url,
+    adminAuth: `Bearer ${adminToken(TEST_SECRET)}`,
+    stop: async () => {
+      await couch.close();
+      await tmp.cleanup();
+    },
+    ...(inProcess ? { inProcess: door } : {}),
+  };
 }
 
 // `real`: Apache CouchDB itself, where the attacks the gateway stops are known to work directly.
 const SERVERS: Array<{ name: string; real: boolean; start(): Promise<Upstream> }> = [
-  {
-    name: 'the embedded server',
-    real: false,
-    async start() {
-      const tmp = await tempDir('caja-gateway-');
-      const couch = await startEmbeddedCouch({ port: 0, dataDir: tmp.dir, jwtSecret: TEST_SECRET });
-      return {
-        url: couch.url,
-        adminAuth: `Bearer ${adminToken(TEST_SECRET)}`,
-        stop: async () => {
-          await couch.close();
-          await tmp.cleanup();
-        },
-      };
-    },
-  },
+  { name: 'the embedded server', real: false, start: () => startEmbedded(false) },
+  // As HQ and the relay run it: in their own process, `_bulk_docs` handed over parsed.
+  { name: 'the embedded server in this process', real: false, start: () => startEmbedded(true) },
 ];
 if (realCouchAvailable) SERVERS.push({ name: 'Apache CouchDB 3.5', real: true, start: () => startRealCouch(TEST_SECRET) });
 
@@ -207,8 +214,9 @@ for (const server of SERVERS) {
         isLedger: isLedgerDoc,
         log,
         onTamper: (e) => tampers.push(e),
+        ...(upstream.inProcess ? { inProcess: upstream.inProcess } : {}),
       });
-      const small = couchGateway({ upstreamUrl: upstream.url, upstreamAuth: () => '', authenticate: () => PRINCIPALS['token-T1'] as GatewayPrincipal, isLedger: isLedgerDoc, log, maxBodyBytes: 4096 });
+      const small = couchGateway({ upstreamUrl: upstream.url, upstreamAuth: () => '', authenticate: () => PRINCIPALS['token-T1'] as GatewayPrincipal, isLedger: isLedgerDoc, log, maxBodyBytes: 4096, ...(upstream.inProcess ? { inProcess: upstream.inProcess } : {}) });
       const app = express();
       app.use('/couch', gw);
       app.use('/small', small);
@@ -245,6 +253,7 @@ for (const server of SERVERS) {
       const seen: string[] = [];
       const remote = gatewayDb(`${base}/${DB}`, 'token-T1', seen);
       await local.bulkDocs([1, 2, 3, 4, 5].map((n) => sale(n, 'S001', 'T1')));
+      const inProcessBefore = upstream.inProcess?.calls ?? 0;
       const problems: unknown[] = [];
       const sync = local.sync(remote, { live: true, retry: false });
       sync.on('error', (e) => problems.push(e));
@@ -263,6 +272,8 @@ for (const server of SERVERS) {
       expect(problems).to.deep.equal([]);
       const pushed = await adminReq('GET', `/${DB}/${encodeURIComponent(sale(3)._id)}`);
       expect(pushed.body.total).to.equal(1100);
+      // In this process, the pushed sales went through the server's in-process door; over HTTP otherwise.
+      if (upstream.inProcess) expect(upstream.inProcess.calls - inProcessBefore, 'in-process _bulk_docs').to.be.at.least(2);
 
       // Checkpoints went through the gateway, namespaced upstream and never under the plain id.
       const localIds = [...new Set(seen.map((u) => /\/_local\/([^?]+)/.exec(new URL(u).pathname)?.[1]).filter((x): x is string => !!x))].map(decodeURIComponent);

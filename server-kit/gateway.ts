@@ -28,6 +28,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from './log';
+import type { InProcessAnswer, InProcessCall } from '../couchdb/inProcess';
 
 export interface GatewayPrincipal {
   /** 'terminal:S001:T1' | 'store:S001'; names the `_local` namespace and the tamper reports. */
@@ -59,6 +60,11 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   log: Logger;
   onTamper?(e: TamperEvent): void;
+  /**
+   * The upstream CouchDB's in-process door, when it is the embedded server running in this process
+   * (couchdb/inProcess.ts): the documents a `_bulk_docs` forwards are handed over parsed, not sent as JSON.
+   */
+  inProcess?(call: InProcessCall): Promise<InProcessAnswer>;
 }
 
 export interface GatewayStats {
@@ -203,6 +209,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 /** Reads a request body up to `limit` bytes (413 beyond) and parses it as a JSON value. */
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  return (await readSizedJson(req, limit)).value;
+}
+
+/** readJson, and the size of the body as received. */
+async function readSizedJson(req: IncomingMessage, limit: number): Promise<{ value: unknown; bytes: number }> {
   const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   // Multipart (attachments), forms and compressed bodies are not part of what the gateway accepts.
   if (type !== 'application/json') throw new GatewayError(415, 'bad_content_type', 'Content-Type must be application/json');
@@ -224,7 +235,7 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     chunks.push(bytes);
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return { value: JSON.parse(Buffer.concat(chunks).toString('utf8')), bytes: size };
   } catch {
     throw bad('invalid UTF-8 JSON');
   }
@@ -338,7 +349,20 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
     return { response, abort: () => upReq.destroy() };
   }
 
-  async function upstreamJson(call: UpstreamCall): Promise<{ status: number; headers: IncomingHttpHeaders; body: unknown }> {
+  /**
+   * One upstream request and its JSON answer. With `bodyBytes` (the size of the request it forwards) and an
+   * in-process door, it goes through that door: `call.body` is handed over, not sent (see GatewayOptions).
+   */
+  async function upstreamJson(call: UpstreamCall, bodyBytes?: number): Promise<{ status: number; headers: IncomingHttpHeaders; body: unknown }> {
+    if (opts.inProcess && bodyBytes !== undefined && (call.method === 'POST' || call.method === 'PUT')) {
+      stats.inFlight++;
+      stats.upstreamRequests++;
+      try {
+        return await opts.inProcess({ method: call.method, path: call.path, authorization: call.auth, body: call.body, bodyBytes });
+      } finally {
+        stats.inFlight--;
+      }
+    }
     const { response } = upstream(call);
     const up = await response;
     const chunks: Uint8Array[] = [];
@@ -525,7 +549,8 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
   }
 
   async function bulkDocs(ctx: Ctx, db: string): Promise<void> {
-    const body = await readJsonObject(ctx.req, limit);
+    const { value: body, bytes } = await readSizedJson(ctx.req, limit);
+    if (!isObj(body)) throw bad('Request body must be a JSON object');
     const docs = boundedArray(body.docs, 'docs');
     docs.forEach((d) => {
       if (!isObj(d) || typeof d._id !== 'string' || d._id === '') throw bad('every document must be a JSON object with a string _id');
@@ -556,7 +581,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
         }
       });
       if (send.length) {
-        const up = await upstreamJson({ method: 'POST', path: `${dbPath(db)}/_bulk_docs`, auth: ctx.auth, body: newEdits ? { docs: send } : { docs: send, new_edits: false } });
+        const up = await upstreamJson({ method: 'POST', path: `${dbPath(db)}/_bulk_docs`, auth: ctx.auth, body: newEdits ? { docs: send } : { docs: send, new_edits: false } }, bytes);
         if (up.status < 200 || up.status > 299 || !Array.isArray(up.body)) relayStatus(ctx, up.status >= 300 ? up.status : 502, up.body);
         upstreamResults = up.body;
       }

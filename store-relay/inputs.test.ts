@@ -253,6 +253,13 @@ describe('relay inputs, sync errors and visible state (issue #10)', function () 
     await waitFor(async () => (await row('S001'))?.state === 'connected' || null, { what: 'dashboard connected again' });
   });
 
+  it('refuses a token for an id that is no terminal id (`/`, `..`, `T1/x`, `__proto__`) as for an unpaired terminal: 401, never 500', async () => {
+    for (const terminalId of ['/', '..', 'T1/x', '__proto__', '%2F']) {
+      const res = await http<{ error: string }>('POST', `${relay().url}/api/v1/terminals/token`, { terminalId, secret: '__proto__' });
+      expect([res.status, res.body.error], terminalId).to.deep.equal([401, 'terminal_credential_invalid']);
+    }
+  });
+
   it('answers random and malformed bodies to every relay write route with 2xx or 4xx {error, reason}, and a refused request leaves no document behind', async () => {
     const apiToken = await terminalTokens(terminal.pairing).api();
     const manager = (await http<{ token: string }>('POST', `${relay().url}/api/v1/auth/login`, { username: 'mgr.s001', pin: '9999' })).body.token;

@@ -124,7 +124,8 @@ export class Relay {
         .catch((err: unknown) => this.log.error('relay.reactivate_failed', { err: err instanceof Error ? err : String(err) }));
     };
     const local = authorizedDb(`${this.couch.url}/${RELAY_STORE_DB}`, () => this.couch.authHeader());
-    this.jobs = createHqJobs({ identity, local, localLabel: `${this.couch.url}/${RELAY_STORE_DB}`, log: this.log, onError: this.recordError }, this.tokens);
+    const localReader = this.couch.inProcess?.reader(RELAY_STORE_DB);
+    this.jobs = createHqJobs({ identity, local, ...(localReader ? { localReader } : {}), localLabel: `${this.couch.url}/${RELAY_STORE_DB}`, log: this.log, onError: this.recordError }, this.tokens);
     for (const job of this.jobs) job.start();
     this.log.info('relay.replication_started', { store: identity.storeCode, jobs: this.jobs.map((j) => j.id) });
     await this.heartbeat?.stop();
@@ -262,6 +263,8 @@ export function createRelayApp(relay: Relay): express.Express {
         isLedger: isLedgerDoc,
         log: log.child('gateway'),
         onTamper: (e) => log.error('gateway.tamper_refused', { ...e }),
+        // The embedded server in this process takes the documents parsed (couchdb/inProcess.ts).
+        ...(couch.inProcess ? { inProcess: couch.inProcess.request } : {}),
       }),
     );
   };

@@ -34,6 +34,11 @@ export interface JobSpec {
   sourceLabel: string;
   targetLabel: string;
   selector?: PouchDB.Find.Selector;
+  /**
+   * The selector compiled (shared/sync/selector.ts), for a source in this process: PouchDB's own `_selector`
+   * filter normalises the selector again for every document. Used in place of `selector` when given.
+   */
+  filter?: (doc: Record<string, unknown>) => boolean;
   batchSize?: number;
   batchesLimit?: number;
   /** Replay from this sequence (force resync uses 0); only for the next start. */
@@ -303,7 +308,7 @@ export class ReplicationJob {
       ...(this.spec.skipRevsDiff ? SKIP_REVS_DIFF : {}),
       timeout: this.spec.pollTimeoutMs ?? 25_000,
       back_off_function: (delay: number) => (delay === 0 ? 250 : Math.min(delay * 2, maxBackoff)),
-      ...(this.spec.selector ? { selector: this.spec.selector } : {}),
+      ...(this.spec.filter ? { filter: this.spec.filter } : this.spec.selector ? { selector: this.spec.selector } : {}),
       ...(since !== undefined ? { since } : {}),
     };
     // A start compares both ends' checkpoints as the servers hold them, never a copy (checkpointCache.ts).

@@ -68,9 +68,9 @@ export function forgetCheckpoints(db: object): void {
 }
 
 /**
- * A live replication's option (patches/pouchdb+9.0.0.patch, Node builds): its checkpoint is written in the
- * background, in order and after its batch, while the next batch starts, instead of holding that batch for two
- * checkpoint writes through the gateways. Opt-in, so plain PouchDB replication (the benches' baseline) keeps
- * PouchDB's own behaviour; the browser's PouchDB ignores it.
+ * A live replication's option (patches/pouchdb+9.0.0.patch and pouchdb-browser+9.0.0.patch, so Node and the
+ * till alike): its checkpoint is written in the background, in order and after its batch, while the next batch
+ * starts, instead of holding that batch for two checkpoint writes through the gateways. Opt-in, so plain PouchDB
+ * replication (the benches' baseline) keeps PouchDB's own behaviour.
  */
 export const BACKGROUND_CHECKPOINTS = { caja_background_checkpoints: true } as const;

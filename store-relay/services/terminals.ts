@@ -14,7 +14,7 @@ import { KeyedMutex } from '../../shared/auth/keyedMutex';
 import { hasPermission } from '../../shared/auth/permissions';
 import type { Permission } from '../../shared/auth/permissions';
 import type { StoreUser } from '../../shared/model/types';
-import { typePrefix } from '../../shared/model/ids';
+import { isTerminalId, typePrefix } from '../../shared/model/ids';
 import { LOCAL_ID, pairingCodeRecordId, PRIVATE_PREFIX, RELAY_PRIVATE_DB, relayTerminalRecordId } from '../../shared/model/names';
 import { AUDIENCE, bearer, signToken, verifyToken } from '../../server-kit/tokens';
 
@@ -197,7 +197,9 @@ export async function unpairTerminal(couch: CouchHandle, terminalId: string, by:
  */
 export async function terminalToken(couch: CouchHandle, secret: string, storeCode: string, terminalId: unknown, credential: unknown) {
   if (typeof terminalId !== 'string' || typeof credential !== 'string') throw badRequest('missing_credentials', 'Send terminalId and secret.');
-  const t = await getDoc<TerminalRecord>(couch, RELAY_PRIVATE_DB, relayTerminalRecordId(terminalId));
+  // Terminal ids are T1, T2, ...: anything else was never paired, and never reaches CouchDB as an odd id
+  // (`/` made one that CouchDB refuses, answered as a 500).
+  const t = isTerminalId(terminalId) ? await getDoc<TerminalRecord>(couch, RELAY_PRIVATE_DB, relayTerminalRecordId(terminalId)) : null;
   if (!t || !t.active || !matchesHash(credential, t.secretHash)) {
     throw unauthorized('terminal_credential_invalid', 'This terminal is not paired (or was unpaired).');
   }
