@@ -63,7 +63,9 @@ export interface EmbeddedCouch {
    * except `_local` documents (a replication's checkpoints): every other write goes through the server.
    */
   reader(dbName: string): PouchDB.Database;
-  /** Asks this server a `_bulk_docs` from this process, its body already parsed (inProcess.ts). */
+  /** True for a request this server answers in process (inProcess.ts `takes`). */
+  takes(call: Pick<InProcessCall, 'method' | 'path' | 'body'>): boolean;
+  /** Asks this server a request it `takes` from this process, its body handed over parsed (inProcess.ts). */
   request(call: InProcessCall): Promise<InProcessAnswer>;
 }
 

@@ -173,6 +173,8 @@ async function dbReadEndpoint(ctx: ServerContext, r: DbRequest, endpoint: string
     const plain = endpoint === '_all_docs' && Object.keys(r.query).every((k) => k === 'include_docs') ? plainKeys(withQueryFlag(body, r.query.include_docs)) : null;
     // PouchDB's class here answers plain keys queries by point reads (keyedReads.ts); express-pouchdb would add options.
     if (plain) return sendJson(r.res, 200, await r.write.db.allDocs({ keys: plain.keys, include_docs: plain.includeDocs }));
+    // What express-pouchdb does with it, without its layers (a replication asks this once per batch).
+    if (endpoint === '_revs_diff' && isPlainObject(body) && Object.keys(r.query).length === 0) return sendJson(r.res, 200, await r.write.db.revsDiff(body as PouchDB.Core.RevisionDiffOptions));
     return delegate(ctx, r.req, r.res, body);
   }
   throw MISSING();

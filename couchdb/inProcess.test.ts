@@ -25,8 +25,10 @@ describe('embedded CouchDB in-process requests (inProcess.ts)', function () {
     const res = await fetch(couch.url + urlPath, { method, headers: { Authorization: authorization, 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: res.status, body: (await res.json()) as unknown };
   }
-  const inProcess = (db: string, body: unknown, authorization = member(), bodyBytes = JSON.stringify(body).length) =>
-    couch.request({ method: 'POST', path: `/${db}/_bulk_docs`, authorization, body, bodyBytes });
+  const inProcess = async (db: string, body: unknown, authorization = member(), bodyBytes = JSON.stringify(body).length) => {
+    const answer = await couch.request({ method: 'POST', path: `/${db}/_bulk_docs`, authorization, body, bodyBytes });
+    return { status: answer.status, body: JSON.parse(answer.text) as unknown };
+  };
   const stored = async (db: string) => ((await http('POST', `/${db}/_all_docs`, { include_docs: true })).body as { rows: Array<{ id: string; doc: Record<string, unknown> }> }).rows;
 
   before(async () => {
@@ -92,10 +94,45 @@ describe('embedded CouchDB in-process requests (inProcess.ts)', function () {
     for (const db of ['in-process', 'other-store']) expect((await stored(db)).map((r) => r.id)).not.to.include('sale:refused');
   });
 
-  it('takes only _bulk_docs: routes answered by express-pouchdb or as a stream are refused before the server sees them', async () => {
-    for (const route of ['/in-process/_all_docs', '/in-process/_changes', '/in-process/sale:1', '/in-process/_bulk_docs/x', '/_replicate']) {
-      const err = await couch.request({ method: 'POST', path: route, authorization: admin(), body: {}, bodyBytes: 2 }).then(() => null, (e: unknown) => e);
-      expect(String(err), route).to.match(/cannot be asked in process/);
+  it('answers _revs_diff, _all_docs by keys, _bulk_get and _local documents as over HTTP', async () => {
+    // A `_local` document is written in process and over HTTP under two ids (the second PUT of one id would conflict).
+    const ask = async (method: string, urlPath: string, body?: unknown) => {
+      const local = await couch.request({ method, path: urlPath, authorization: member(), ...(body === undefined ? {} : { body }), bodyBytes: body === undefined ? 0 : JSON.stringify(body).length });
+      const remote = await http(method, urlPath.replace('/cp-1', '/cp-2'), body, member());
+      return { local: { status: local.status, body: JSON.parse(local.text) as unknown }, remote };
+    };
+    const cases: Array<[string, string, unknown?]> = [
+      ['POST', '/in-process/_revs_diff', { 'sale:1': ['1-abc', '9-zzz'], 'sale:none': ['1-x'] }],
+      ['POST', '/in-process/_all_docs', { keys: ['sale:1', 'sale:none', 'sale:4'] }],
+      ['POST', '/in-process/_bulk_get?revs=true', { docs: [{ id: 'sale:1' }, { id: 'sale:none' }] }],
+      ['PUT', '/in-process/_local/cp-1', { last_seq: 7 }],
+      ['GET', '/in-process/_local/cp-1'],
+      ['DELETE', '/in-process/_local/cp-1?rev=0-1'],
+      ['GET', '/in-process/_local/cp-1'],
+      ['GET', '/in-process/_local/none'],
+    ];
+    for (const [method, urlPath, body] of cases) {
+      const { local, remote } = await ask(method, urlPath, body);
+      expect(local.status, `${method} ${urlPath}`).to.equal(remote.status);
+      expect(JSON.stringify(local.body).replaceAll('cp-1', 'cp-2'), `${method} ${urlPath}`).to.equal(JSON.stringify(remote.body));
+    }
+  });
+
+  it('takes only what the server answers itself, whole: express-pouchdb\'s reads and streams are refused before the server sees them', async () => {
+    const taken: Array<[string, string, unknown?]> = [
+      ['POST', '/db/_bulk_docs', { docs: [] }], ['POST', '/db/_bulk_get?revs=true', { docs: [] }], ['POST', '/db/_revs_diff', {}],
+      ['POST', '/db/_all_docs', { keys: ['a'] }], ['GET', '/db/_local/x'], ['PUT', '/db/_local/x', {}], ['DELETE', '/db/_local/x?rev=0-1'],
+    ];
+    const refused: Array<[string, string, unknown?]> = [
+      ['POST', '/db/_all_docs', { keys: ['a'], startkey: 'a' }], ['POST', '/db/_all_docs?include_docs=true', { keys: ['a'] }], ['POST', '/db/_all_docs', {}],
+      ['POST', '/db/_revs_diff?x=1', {}], ['POST', '/db/_bulk_docs', []], ['POST', '/db/_changes', {}], ['GET', '/db/_changes'], ['POST', '/db/_find', { selector: {} }],
+      ['GET', '/db/sale:1'], ['PUT', '/db/sale:1', {}], ['POST', '/_replicate', {}], ['GET', '/db/_local/x/y'], ['PUT', '/db/_local/x'], ['GET', '/db/_local/x', {}],
+    ];
+    for (const [method, path, body] of taken) expect(couch.takes({ method, path, body }), `${method} ${path}`).to.equal(true);
+    for (const [method, path, body] of refused) {
+      expect(couch.takes({ method, path, body }), `${method} ${path}`).to.equal(false);
+      const err = await couch.request({ method, path, authorization: admin(), body, bodyBytes: 2 }).then(() => null, (e: unknown) => e);
+      expect(String(err), path).to.match(/cannot be asked in process/);
     }
   });
 

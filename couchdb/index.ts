@@ -22,7 +22,7 @@
 import type { AddressInfo } from 'node:net';
 import { createContext, getDb, type EmbeddedCouch, type EmbeddedCouchOptions } from './context';
 import { createCouchServer, requestListener } from './front';
-import { requestInProcess } from './inProcess';
+import { requestInProcess, takes } from './inProcess';
 import { listen, logUnhandledRejections, shutdown } from './lifecycle';
 
 export { adminToken } from './jwt';
@@ -47,6 +47,7 @@ export async function startEmbeddedCouch(opts: EmbeddedCouchOptions): Promise<Em
       if (!ctx.dbNames.has(dbName)) throw new Error(`no database ${dbName} on this server`);
       return getDb(ctx, dbName);
     },
+    takes,
     request: (call) => requestInProcess(inProcess, call),
     close: () => (closing ??= shutdown(ctx, server, port, stopGuard)),
   };

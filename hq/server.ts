@@ -121,7 +121,7 @@ export function createHqApp(ctx: HqContext, ready?: Promise<unknown>): express.E
         log: log.child('gateway'),
         onTamper: (e) => log.error('gateway.tamper_refused', { ...e }),
         // The embedded server in this process takes the documents parsed (couchdb/inProcess.ts).
-        ...(couch.inProcess ? { inProcess: couch.inProcess.request } : {}),
+        ...(couch.inProcess ? { inProcess: couch.inProcess } : {}),
       }),
     );
   };

@@ -35,9 +35,9 @@ export interface CouchHandle {
   /**
    * Only when the server is the embedded one, running in this process: its doors that need no HTTP hop
    * (couchdb/context.ts EmbeddedCouch). `reader` is its own handle on a database, to read it (writes through it
-   * are refused, `_local` documents excepted); `request` asks it a `_bulk_docs` with the body already parsed.
+   * are refused, `_local` documents excepted); `request` asks it what it `takes`, the body handed over parsed.
    */
-  inProcess?: Pick<EmbeddedCouch, 'reader' | 'request'>;
+  inProcess?: Pick<EmbeddedCouch, 'reader' | 'takes' | 'request'>;
 }
 
 export class CouchRequestError extends Error {

@@ -62,9 +62,11 @@ export interface GatewayOptions {
   onTamper?(e: TamperEvent): void;
   /**
    * The upstream CouchDB's in-process door, when it is the embedded server running in this process
-   * (couchdb/inProcess.ts): the documents a `_bulk_docs` forwards are handed over parsed, not sent as JSON.
+   * (couchdb/inProcess.ts): a request it `takes` goes through `request`, its parsed body handed over instead of
+   * sent as JSON and no socket in between; anything else (a `_changes` feed, reads it hands to express-pouchdb)
+   * goes over HTTP.
    */
-  inProcess?(call: InProcessCall): Promise<InProcessAnswer>;
+  inProcess?: { takes(call: { method: string; path: string; body?: unknown }): boolean; request(call: InProcessCall): Promise<InProcessAnswer> };
 }
 
 export interface GatewayStats {
@@ -207,13 +209,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-/** Reads a request body up to `limit` bytes (413 beyond) and parses it as a JSON value. */
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  return (await readSizedJson(req, limit)).value;
-}
-
-/** readJson, and the size of the body as received. */
-async function readSizedJson(req: IncomingMessage, limit: number): Promise<{ value: unknown; bytes: number }> {
+/** Reads a request body up to `limit` bytes (413 beyond) and parses it as a JSON value; with its size as received. */
+async function readJson(req: IncomingMessage, limit: number): Promise<{ value: unknown; bytes: number }> {
   const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   // Multipart (attachments), forms and compressed bodies are not part of what the gateway accepts.
   if (type !== 'application/json') throw new GatewayError(415, 'bad_content_type', 'Content-Type must be application/json');
@@ -241,11 +238,6 @@ async function readSizedJson(req: IncomingMessage, limit: number): Promise<{ val
   }
 }
 
-async function readJsonObject(req: IncomingMessage, limit: number): Promise<Json> {
-  const body = await readJson(req, limit);
-  if (!isObj(body)) throw bad('Request body must be a JSON object');
-  return body;
-}
 
 function isLocalId(id: unknown): boolean {
   return typeof id === 'string' && id.startsWith('_local/');
@@ -294,6 +286,8 @@ interface Ctx {
   res: ServerResponse;
   principal: GatewayPrincipal;
   auth: string;
+  /** The size of the request's body as received (0 until read): what anything built from it is at most. */
+  received: number;
 }
 
 interface UpstreamCall {
@@ -350,31 +344,38 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
   }
 
   /**
-   * One upstream request and its JSON answer. With `bodyBytes` (the size of the request it forwards) and an
-   * in-process door, it goes through that door: `call.body` is handed over, not sent (see GatewayOptions).
+   * The answer of the embedded server in this process when it takes `call` (GatewayOptions.inProcess): the body is
+   * handed over, not sent. Null when there is no such server or it does not take this request.
    */
-  async function upstreamJson(call: UpstreamCall, bodyBytes?: number): Promise<{ status: number; headers: IncomingHttpHeaders; body: unknown }> {
-    if (opts.inProcess && bodyBytes !== undefined && (call.method === 'POST' || call.method === 'PUT')) {
-      stats.inFlight++;
-      stats.upstreamRequests++;
-      try {
-        return await opts.inProcess({ method: call.method, path: call.path, authorization: call.auth, body: call.body, bodyBytes });
-      } finally {
-        stats.inFlight--;
-      }
+  async function inProcessAnswer(ctx: Ctx, call: UpstreamCall): Promise<InProcessAnswer | null> {
+    const door = opts.inProcess;
+    if (!door?.takes(call)) return null;
+    stats.inFlight++;
+    stats.upstreamRequests++;
+    try {
+      return await door.request({ method: call.method, path: call.path, authorization: call.auth, body: call.body, bodyBytes: ctx.received });
+    } finally {
+      stats.inFlight--;
     }
+  }
+
+  function parseAnswer(text: string): unknown {
+    try {
+      return text ? JSON.parse(text) : null;
+    } catch {
+      throw new GatewayError(502, 'bad_gateway', 'CouchDB answered with something other than JSON');
+    }
+  }
+
+  /** One upstream request and its JSON answer (in process when it can be). */
+  async function upstreamJson(ctx: Ctx, call: UpstreamCall): Promise<{ status: number; headers: IncomingHttpHeaders; body: unknown }> {
+    const local = await inProcessAnswer(ctx, call);
+    if (local) return { status: local.status, headers: local.headers, body: parseAnswer(local.text) };
     const { response } = upstream(call);
     const up = await response;
     const chunks: Uint8Array[] = [];
     for await (const chunk of up) chunks.push(chunk as Uint8Array);
-    const text = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      throw new GatewayError(502, 'bad_gateway', 'CouchDB answered with something other than JSON');
-    }
-    return { status: up.statusCode ?? 502, headers: up.headers, body };
+    return { status: up.statusCode ?? 502, headers: up.headers, body: parseAnswer(Buffer.concat(chunks).toString('utf8')) };
   }
 
   /** Sends an upstream error answer on as it is, except 401 (our minted credential failed: a gateway fault). */
@@ -390,6 +391,13 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
   /** Pipes an upstream answer to the client unchanged (reads, `_changes`); aborts upstream if the client goes. */
   async function pipe(ctx: Ctx, call: UpstreamCall, feed = false): Promise<void> {
     const { res } = ctx;
+    const local = feed ? null : await inProcessAnswer(ctx, call);
+    if (local) {
+      if (local.status === 401) relayStatus(ctx, 401, null);
+      res.writeHead(local.status, passHeaders(local.headers));
+      res.end(local.text);
+      return;
+    }
     const { response, abort } = upstream(call, feed);
     const onClientGone = () => {
       if (!res.writableFinished) abort();
@@ -413,6 +421,14 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
       });
       up.once('close', resolve);
     });
+  }
+
+  /** Reads the request's body as a JSON object, noting its size on `ctx`. */
+  async function readObject(ctx: Ctx): Promise<Json> {
+    const { value, bytes } = await readJson(ctx.req, limit);
+    ctx.received = bytes;
+    if (!isObj(value)) throw bad('Request body must be a JSON object');
+    return value;
   }
 
   const dbPath = (db: string) => '/' + enc(db);
@@ -441,7 +457,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
     if (method === 'GET') {
       call = { method, path, auth: ctx.auth };
     } else if (method === 'PUT') {
-      const body = await readJsonObject(req, limit);
+      const body = await readObject(ctx);
       if (body._id !== undefined && body._id !== visibleId) throw bad('Document id must match the URL');
       if (body._attachments !== undefined) throw forbidden('attachments are not accepted through the replication gateway');
       call = { method, path, auth: ctx.auth, body: { ...body, _id: upstreamId } };
@@ -451,7 +467,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
     } else {
       throw forbidden(`${method} is not available on _local documents through the replication gateway`);
     }
-    const { status, body, headers } = await upstreamJson(call);
+    const { status, body, headers } = await upstreamJson(ctx, call);
     if (status === 401) relayStatus(ctx, status, body);
     // Answers name the upstream id; the principal must only ever see its own, un-namespaced id.
     if (isObj(body)) {
@@ -510,7 +526,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
    */
   async function judgeLedger(ctx: Ctx, db: string, docs: Json[], indexes: number[], outcome: Array<'forward' | 'drop' | Refusal>): Promise<void> {
     const ids = [...new Set(indexes.map((i) => docs[i]?._id as string))];
-    const all = await upstreamJson({ method: 'POST', path: `${dbPath(db)}/_all_docs`, auth: ctx.auth, body: { keys: ids } });
+    const all = await upstreamJson(ctx, { method: 'POST', path: `${dbPath(db)}/_all_docs`, auth: ctx.auth, body: { keys: ids } });
     if (all.status !== 200 || !isObj(all.body) || !Array.isArray(all.body.rows)) relayStatus(ctx, all.status === 200 ? 502 : all.status, all.body);
     const existing = new Set<string>();
     for (const row of all.body.rows as unknown[]) {
@@ -524,7 +540,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
         if (existing.has(d._id as string) && typeof d._rev === 'string') (ask[d._id as string] ??= []).push(d._rev);
       }
       if (Object.keys(ask).length) {
-        const diff = await upstreamJson({ method: 'POST', path: `${dbPath(db)}/_revs_diff`, auth: ctx.auth, body: ask });
+        const diff = await upstreamJson(ctx, { method: 'POST', path: `${dbPath(db)}/_revs_diff`, auth: ctx.auth, body: ask });
         if (diff.status !== 200 || !isObj(diff.body)) relayStatus(ctx, diff.status === 200 ? 502 : diff.status, diff.body);
         for (const [id, entry] of Object.entries(diff.body)) {
           if (isObj(entry) && Array.isArray(entry.missing)) missing.set(id, new Set(entry.missing.filter((r): r is string => typeof r === 'string')));
@@ -549,8 +565,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
   }
 
   async function bulkDocs(ctx: Ctx, db: string): Promise<void> {
-    const { value: body, bytes } = await readSizedJson(ctx.req, limit);
-    if (!isObj(body)) throw bad('Request body must be a JSON object');
+    const body = await readObject(ctx);
     const docs = boundedArray(body.docs, 'docs');
     docs.forEach((d) => {
       if (!isObj(d) || typeof d._id !== 'string' || d._id === '') throw bad('every document must be a JSON object with a string _id');
@@ -581,7 +596,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
         }
       });
       if (send.length) {
-        const up = await upstreamJson({ method: 'POST', path: `${dbPath(db)}/_bulk_docs`, auth: ctx.auth, body: newEdits ? { docs: send } : { docs: send, new_edits: false } }, bytes);
+        const up = await upstreamJson(ctx, { method: 'POST', path: `${dbPath(db)}/_bulk_docs`, auth: ctx.auth, body: newEdits ? { docs: send } : { docs: send, new_edits: false } });
         if (up.status < 200 || up.status > 299 || !Array.isArray(up.body)) relayStatus(ctx, up.status >= 300 ? up.status : 502, up.body);
         upstreamResults = up.body;
       }
@@ -617,7 +632,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
   }
 
   async function putDoc(ctx: Ctx, db: string, id: string, query: string): Promise<void> {
-    const body = await readJsonObject(ctx.req, limit);
+    const body = await readObject(ctx);
     if (body._id !== undefined && body._id !== id) throw bad('Document id must match the URL');
     const doc: Json = { ...body, _id: id };
     delete doc._revisions;
@@ -629,7 +644,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
     const path = `${dbPath(db)}/${enc(id)}` + (rev ? `?rev=${enc(rev)}` : '');
     const release = opts.isLedger(id, doc.type) ? await locks.acquire([`${db}\0${id}`]) : () => undefined;
     try {
-      const up = await upstreamJson({ method: 'PUT', path, auth: ctx.auth, body: doc });
+      const up = await upstreamJson(ctx, { method: 'PUT', path, auth: ctx.auth, body: doc });
       if (up.status === 401) relayStatus(ctx, up.status, up.body);
       const h = passHeaders(up.headers);
       delete h['content-length'];
@@ -669,20 +684,20 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
           if (method === 'GET') return pipe(ctx, { method, path: withQuery(`${dbPath(db)}/_changes`, query), auth: ctx.auth }, true);
           if (method === 'POST') {
             // Parsed and re-serialised, so CouchDB reads exactly what was checked (no duplicate-key games).
-            const body = await readJsonObject(req, limit);
+            const body = await readObject(ctx);
             return pipe(ctx, { method, path: withQuery(`${dbPath(db)}/_changes`, query), auth: ctx.auth, body }, true);
           }
           throw denied();
         case '_revs_diff': {
           if (method !== 'POST') throw denied();
-          const body = await readJsonObject(req, limit);
+          const body = await readObject(ctx);
           if (Object.keys(body).length > MAX_DOCS_PER_REQUEST) throw new GatewayError(413, 'too_large', `too many ids in one request (at most ${MAX_DOCS_PER_REQUEST})`);
           refuseLocalIds(Object.keys(body));
           return pipe(ctx, { method, path: `${dbPath(db)}/_revs_diff`, auth: ctx.auth, body });
         }
         case '_bulk_get': {
           if (method !== 'POST') throw denied();
-          const body = await readJsonObject(req, limit);
+          const body = await readObject(ctx);
           const docs = boundedArray(body.docs, 'docs');
           refuseLocalIds(docs.map((d) => (isObj(d) ? d.id : undefined)));
           return pipe(ctx, { method, path: withQuery(`${dbPath(db)}/_bulk_get`, query), auth: ctx.auth, body, accept: req.headers.accept });
@@ -702,7 +717,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
           }
           if (method === 'GET') return pipe(ctx, { method, path: withQuery(`${dbPath(db)}/_all_docs`, query), auth: ctx.auth });
           if (method === 'POST') {
-            const body = await readJsonObject(req, limit);
+            const body = await readObject(ctx);
             if (body.keys !== undefined) refuseLocalIds(boundedArray(body.keys, 'keys'));
             return pipe(ctx, { method, path: withQuery(`${dbPath(db)}/_all_docs`, query), auth: ctx.auth, body });
           }
@@ -744,7 +759,7 @@ export function couchGateway(opts: GatewayOptions): GatewayHandler {
           throw err;
         }
         const auth = await opts.upstreamAuth(principal);
-        await route({ req, res, principal, auth }, path);
+        await route({ req, res, principal, auth, received: 0 }, path);
       } catch (err) {
         if (res.destroyed && !res.writableFinished) {
           // The client went away (a long poll given up, a terminal switched off): the upstream request was

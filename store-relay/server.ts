@@ -264,7 +264,7 @@ export function createRelayApp(relay: Relay): express.Express {
         log: log.child('gateway'),
         onTamper: (e) => log.error('gateway.tamper_refused', { ...e }),
         // The embedded server in this process takes the documents parsed (couchdb/inProcess.ts).
-        ...(couch.inProcess ? { inProcess: couch.inProcess.request } : {}),
+        ...(couch.inProcess ? { inProcess: couch.inProcess } : {}),
       }),
     );
   };
