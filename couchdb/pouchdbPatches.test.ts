@@ -37,6 +37,8 @@ describe('PouchDB as installed (patches/)', function () {
       expect(source).to.include('process.nextTick(cajaFlush, raw);');
       expect(source).to.include('var read = currentBatch.cajaDocs || getDocs(');
       expect(source).to.include('cajaStep(entries[i++], null, step);');
+      expect(source).to.include("args[1].caja_owned === true ? args.slice() : clone(args);");
+      expect(source).to.include('var cajaOwn = opts.caja_skip_revs_diff === true ? null : opts.caja_skip_revs_diff;');
     }
   });
 
@@ -46,6 +48,7 @@ describe('PouchDB as installed (patches/)', function () {
       expect(source, `${file}: run npm install`).to.include('cajaCheckpointInBackground(currentBatch.seq);');
       expect(source).to.include('if (opts.caja_skip_revs_diff) {');
       expect(source).to.include('cajaPrefetchNext();');
+      expect(source).to.include('var cajaOwn = opts.caja_skip_revs_diff === true ? null : opts.caja_skip_revs_diff;');
     }
   });
 
@@ -155,14 +158,16 @@ describe('PouchDB as installed (patches/)', function () {
         // The target already has the first ten (a batch replayed after a crash).
         await source.replicate.to(target, { doc_ids: Array.from({ length: 10 }, (_, i) => `sale:${String(i).padStart(3, '0')}`) });
         let asked = 0;
+        const askedIds: string[] = [];
         const revsDiff = target.revsDiff.bind(target);
         (target as unknown as { revsDiff: typeof revsDiff }).revsDiff = ((...a: Parameters<typeof revsDiff>) => {
           asked += 1;
+          askedIds.push(...Object.keys(a[0]));
           return revsDiff(...a);
         });
         const result = await source.replicate.to(target, { batch_size: 20, ...options });
         const rows = (await target.allDocs({ include_docs: true, conflicts: true })).rows;
-        return { asked, written: result.docs_written, rows };
+        return { asked, askedIds, written: result.docs_written, rows };
       };
       const skipped = await run('skip', { caja_skip_revs_diff: true });
       expect(skipped.asked, '_revs_diff requests').to.equal(0);
@@ -173,6 +178,14 @@ describe('PouchDB as installed (patches/)', function () {
       const plain = await run('plain', {});
       expect(plain.asked, '_revs_diff requests').to.be.at.least(3);
       expect(plain.written, 'documents written').to.equal(40);
+      // A function names the ids sent unasked (a till's own): the first batch (sale:000-019, "received") is asked
+      // about, and the ten the target had are not sent; the two batches of own ids ask nothing.
+      const own = await run('own', { caja_skip_revs_diff: (id: string) => id >= 'sale:020' });
+      expect(own.asked, '_revs_diff requests').to.equal(1);
+      expect(own.askedIds).to.deep.equal(Array.from({ length: 20 }, (_, i) => `sale:${String(i).padStart(3, '0')}`));
+      expect(own.written, 'documents written').to.equal(40);
+      expect(own.rows).to.have.length(50);
+      for (const r of own.rows) expect(r.value.rev, r.id).to.match(/^1-/);
     } finally {
       await dir.cleanup();
     }
@@ -341,6 +354,35 @@ describe('PouchDB as installed (patches/)', function () {
       }
     });
   }
+
+  it('bulkDocs with `caja_owned` works on the documents it is given (no deep copy) and stores what a copying call stores', async function () {
+    const dir = await tempDir('pouch-owned-');
+    const copied = new PouchDB(path.join(dir.dir, 'copied'));
+    const owned = new PouchDB(path.join(dir.dir, 'owned'));
+    try {
+      const docs = () => [
+        { _id: 'b', _rev: '1-bbb', lines: [{ sku: 'A1', qty: 2 }], total: 500 },
+        { _id: 'a', _rev: '2-aaa', _revisions: { start: 2, ids: ['aaa', 'zzz'] }, total: 300 },
+      ];
+      const given = docs();
+      const list = given.slice();
+      const plain = docs();
+      expect(await owned.bulkDocs(list, { new_edits: false, caja_owned: true } as PouchDB.Core.BulkDocsOptions)).to.deep.equal([]);
+      expect(await copied.bulkDocs(plain, { new_edits: false })).to.deep.equal([]);
+      // Owned: PouchDB worked on these very objects (parseDoc gives each its revision tree) and sorted this list.
+      expect(given.every((d) => '_rev_tree' in d)).to.equal(true);
+      expect(list.map((d) => d._id)).to.deep.equal(['a', 'b']);
+      // Copied: the caller's objects are untouched, as PouchDB always did.
+      expect(plain).to.deep.equal(docs());
+      const stored = async (db: PouchDB.Database) => (await db.allDocs({ include_docs: true })).rows.map((r) => r.doc);
+      expect(await stored(owned)).to.deep.equal(await stored(copied));
+      expect((await owned.get('a', { revs: true }))._revisions).to.deep.equal({ start: 2, ids: ['aaa', 'zzz'] });
+    } finally {
+      await copied.destroy();
+      await owned.destroy();
+      await dir.cleanup();
+    }
+  });
 
   it('a big bulkDocs still writes every document, once, with its update sequence', async function () {
     this.timeout(60_000);

@@ -405,7 +405,9 @@ async function checkAndWrite(ctx: WriteContext, docs: Doc[], failures: Map<numbe
   const passingIdx = docs.map((_, i) => i).filter((i) => !failures.has(i) && !skipped.has(i));
   const passing = passingIdx.map((i) => docs[i] as Doc);
   const bulkDocs = ctx.db.bulkDocs.bind(ctx.db) as unknown as BulkDocs;
-  const written = passing.length ? await bulkDocs(passing, { new_edits: newEdits, [VALIDATED]: true }) : [];
+  // The documents are this call's own copies (writeDocs above), so PouchDB is given them without its defensive deep
+  // copy (`caja_owned`, patches/pouchdb+9.0.0.patch); it sorts the list it is given, hence a copy of the list.
+  const written = passing.length ? await bulkDocs(passing.slice(), { new_edits: newEdits, caja_owned: true, [VALIDATED]: true }) : [];
 
   const fromPouch = (r: PouchResult, fallbackId: string): WriteResult =>
     r.ok

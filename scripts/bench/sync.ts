@@ -266,7 +266,7 @@ export async function runSyncBench(emit: (line: BenchLine) => void, sizes: SyncS
     if (paired.status !== 201) throw new Error(`pair: ${JSON.stringify(paired.body)}`);
     const pairing: Pairing = { ...paired.body, relayUrl: relay.url };
     const today = new Date().toISOString().slice(0, 10);
-    const termOpts = terminalSyncOptions(STORE, today);
+    const termOpts = terminalSyncOptions(STORE, today, pairing.terminalId);
     const terminal = new PouchDB(`${tmp.dir}/terminal`); // LevelDB, as in a Node process
     closers.push(() => terminal.close());
     const terminalRemote = remoteDb(`${pairing.couchdbUrl}/${pairing.db}`, terminalTokenSource(pairing));

@@ -126,7 +126,7 @@ class Terminal {
   /** Starts the live push and pull of the terminal app (retrying through any outage). */
   startSync(day = today()): void {
     if (this.push) return;
-    const opts = terminalSyncOptions(this.pairing.storeCode, day);
+    const opts = terminalSyncOptions(this.pairing.storeCode, day, this.pairing.terminalId);
     this.push = this.db.replicate.to(this.remote, opts.push);
     const pull = this.db.replicate.from(this.remote, opts.pull);
     pull.on('paused', (err: unknown) => {

@@ -90,7 +90,7 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
       pairing,
       local,
       startSync(today = new Date().toISOString().slice(0, 10)) {
-        const o = terminalSyncOptions(code, today);
+        const o = terminalSyncOptions(code, today, pairing.terminalId);
         const pull = local.replicate.from(remote, o.pull);
         const push = local.replicate.to(remote, o.push);
         return () => {

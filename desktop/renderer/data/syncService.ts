@@ -153,7 +153,7 @@ export class TerminalSync {
     const signal = this.abort.signal;
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
-        const options = terminalSyncOptions(this.pairing.storeCode, await this.today());
+        const options = terminalSyncOptions(this.pairing.storeCode, await this.today(), this.pairing.terminalId);
         let total: number | null = null;
         let written = 0;
         const copiedDocs: Array<Record<string, unknown>> = [];

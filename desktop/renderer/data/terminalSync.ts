@@ -5,6 +5,7 @@
 import { terminalPullSelector } from '../../../shared/sync/selectors';
 import type { MangoSelector } from '../../../shared/sync/selectors';
 import { TERMINAL_TYPES } from '../../../shared/model/types';
+import { ownerOf } from '../../../shared/model/ids';
 import { bootstrapSnapshot, confirmLive } from '../../../shared/sync/bootstrap';
 import { BACKGROUND_CHECKPOINTS, forgetCheckpoints } from '../../../shared/sync/checkpointCache';
 import type { BootstrapResult } from '../../../shared/sync/bootstrap';
@@ -68,14 +69,26 @@ export function historySince(today: string, days = HISTORY_DAYS): string {
   return new Date(t).toISOString().slice(0, 8) + '01';
 }
 
-/** The PouchDB options of the terminal's two live replications. */
-export function terminalSyncOptions(storeCode: string, today: string, days = HISTORY_DAYS) {
+/**
+ * The PouchDB options of the terminal's two live replications. With its `terminalId`, the push sends the
+ * documents this terminal wrote without asking the relay first whether it has them (`_revs_diff`): it cannot
+ * (a batch replayed after a crash is dropped by the relay's gateway, or written again as a no-op). What the
+ * terminal received and may send back (customers, transfers to this store) is still asked about.
+ */
+export function terminalSyncOptions(storeCode: string, today: string, terminalId?: string, days = HISTORY_DAYS) {
   const common = { live: true, retry: true, ...BACKGROUND_CHECKPOINTS, back_off_function: (d: number) => (d === 0 ? 250 : Math.min(d * 2, 5000)) };
+  const own = terminalId ? { caja_skip_revs_diff: (id: string) => isOwnDoc(id, storeCode, terminalId) } : {};
   return {
     pull: { ...common, batch_size: 1000, batches_limit: 4, selector: terminalPullSelector(storeCode, historySince(today, days)) },
     // Only transaction types go up: what the terminal received from the relay needs no revs_diff round trips.
-    push: { ...common, batch_size: 100, selector: { type: { $in: [...TERMINAL_TYPES] } } },
+    push: { ...common, ...own, batch_size: 100, selector: { type: { $in: [...TERMINAL_TYPES] } } },
   };
+}
+
+/** True for an id this terminal wrote (ids name their writer, shared/model/ids.ts ownerOf). */
+function isOwnDoc(id: string, storeCode: string, terminalId: string): boolean {
+  const owner = ownerOf(id);
+  return owner.storeId === storeCode && owner.terminalId === terminalId;
 }
 
 /** The bootstrap marker of the terminal's pull (`_local/caja-bootstrap:terminal-pull` in its database). */
