@@ -13,6 +13,7 @@ import PouchDB from 'pouchdb';
 import { tempDir, waitFor } from '../tests/support/testing';
 import { countLevelGets } from '../tests/support/levelReads';
 import { BACKGROUND_CHECKPOINTS } from '../shared/sync/checkpointCache';
+import { adminToken, startEmbeddedCouch } from './index';
 
 const require = createRequire(import.meta.url);
 const QUADRATIC = 'this._batch = this._batch.concat(batch)';
@@ -39,6 +40,7 @@ describe('PouchDB as installed (patches/)', function () {
       expect(source).to.include('cajaStep(entries[i++], null, step);');
       expect(source).to.include("args[1].caja_owned === true ? args.slice() : clone(args);");
       expect(source).to.include('var cajaOwn = opts.caja_skip_revs_diff === true ? null : opts.caja_skip_revs_diff;');
+      expect(source).to.include('bulkOpts.caja_owned = true;');
     }
   });
 
@@ -49,6 +51,7 @@ describe('PouchDB as installed (patches/)', function () {
       expect(source).to.include('if (opts.caja_skip_revs_diff) {');
       expect(source).to.include('cajaPrefetchNext();');
       expect(source).to.include('var cajaOwn = opts.caja_skip_revs_diff === true ? null : opts.caja_skip_revs_diff;');
+      expect(source).to.include('bulkOpts.caja_owned = true;');
     }
   });
 
@@ -380,6 +383,40 @@ describe('PouchDB as installed (patches/)', function () {
     } finally {
       await copied.destroy();
       await owned.destroy();
+      await dir.cleanup();
+    }
+  });
+
+  it('a replication hands its batch to a remote target without a deep copy (`caja_owned`), to a local one as PouchDB does; both get every document', async function () {
+    this.timeout(30_000);
+    const dir = await tempDir('pouch-owned-push-');
+    const couch = await startEmbeddedCouch({ port: 0, dataDir: path.join(dir.dir, 'couch'), jwtSecret: 'owned-push-secret' });
+    const auth = `Bearer ${adminToken('owned-push-secret')}`;
+    try {
+      await fetch(`${couch.url}/target`, { method: 'PUT', headers: { Authorization: auth } });
+      const remote = new PouchDB(`${couch.url}/target`, { fetch: (url, init) => PouchDB.fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), Authorization: auth } }) });
+      const { source, target: local } = await salesToCopy(dir.dir, 'owned-push', 30);
+      const optsOf = (db: PouchDB.Database) => {
+        const seen: unknown[] = [];
+        const bulkDocs = db.bulkDocs.bind(db);
+        (db as unknown as { bulkDocs: unknown }).bulkDocs = (req: unknown, opts: unknown) => {
+          seen.push(opts);
+          return bulkDocs(req as never, opts as never);
+        };
+        return seen;
+      };
+      const toRemote = optsOf(remote);
+      const toLocal = optsOf(local);
+      await source.replicate.to(remote, { batch_size: 10 });
+      await source.replicate.to(local, { batch_size: 10 });
+      expect(toRemote).to.have.length(3);
+      for (const o of toRemote) expect(o).to.include({ caja_owned: true });
+      expect(toLocal).to.have.length(3);
+      for (const o of toLocal) expect(o).not.to.have.property('caja_owned');
+      const stored = async (db: PouchDB.Database) => (await db.allDocs({ include_docs: true })).rows.map((r) => r.doc);
+      expect(await stored(remote)).to.deep.equal(await stored(source)).and.to.deep.equal(await stored(local));
+    } finally {
+      await couch.close();
       await dir.cleanup();
     }
   });
