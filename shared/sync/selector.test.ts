@@ -33,4 +33,14 @@ describe('idPrefilter', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('tests a `$regex` of `_id` as PouchDB\'s matcher does (compiled once instead of per id)', () => {
+    const patterns = ['^(sale|void):', '^(customer):', 'S00[12]', '^$', '.', 'a|b', '\\d+$'];
+    fc.assert(
+      fc.property(ids, fc.constantFrom(...patterns), (id, $regex) => {
+        expect(idPrefilter({ _id: { $regex } })!(id), `${id} ${$regex}`).to.equal(matchesSelector({ _id: id }, { _id: { $regex } }));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
