@@ -35,8 +35,10 @@ import type { FirstStartResult } from './services/firstStart';
 import { ensureAdmin, ensureDefaultRoles } from './services/firstStart';
 import { writeRuntime } from '../server-kit/runtime';
 import { HQ_ROUTES } from '../shared/api/routes';
-import { TransferRouter } from './jobs/transferRouter';
-import { CustomerSync } from './jobs/customerConflicts';
+import { transferRoutingJob } from './jobs/transferRouter';
+import { customerConflictJob } from './jobs/customerConflicts';
+import { StoreFeeds } from './jobs/feed';
+import { backfillStore } from './services/customers';
 import { listStores } from './services/stores';
 import { warmSalesSearch } from './services/sales';
 
@@ -159,8 +161,8 @@ export async function startHq(cfg: CajaConfig, log: Logger, hooks: HqStartHooks 
   let boot: FirstStartResult;
   let warming: ReturnType<typeof warmViews> | null = null;
   let publicUrl = cfg.hqUrl ?? '';
-  const router = new TransferRouter(couch, log.child('router'));
-  const customers = new CustomerSync(couch, log.child('customers'));
+  // Transfers routed between stores, customers merged from them: one follower per store database for both.
+  const feeds = new StoreFeeds(couch, [transferRoutingJob(couch), customerConflictJob(couch)], log.child('feeds'));
   const rollups = new HqRollups(couch, log.child('rollups'));
   const reportViews = new ReportViews(couch, log.child('reports'), hooks.beforeReportSwitch);
   // Requests that arrive between binding the port and creating the admin wait for the admin.
@@ -184,16 +186,16 @@ export async function startHq(cfg: CajaConfig, log: Logger, hooks: HqStartHooks 
       couchPublicUrl: () => `${publicUrl}/couch`,
       reportsReady: () => reportViews.isReady(),
       onStoreCreated: (code) => {
-        router.ensure([code]);
-        customers.storeCreated(code);
+        feeds.ensure([code]);
+        // A store created now gets every customer HQ knows.
+        backfillStore(couch, code, log).catch((err: unknown) => log.error('customers.backfill_failed', { store: code, err: err instanceof Error ? err : String(err) }));
         rollups.ensure([code]);
       },
     };
     const stores = await listStores(couch);
     // Older data gave HQ staff a CouchDB role on every store database; only the store's own role stays.
     for (const s of stores) await setSecurity(couch, hqStoreDbName(s.code), [storeCouchRole(s.code)]);
-    router.ensure(stores.map((s) => s.code));
-    customers.ensure(stores.map((s) => s.code));
+    feeds.ensure(stores.map((s) => s.code));
     rollups.ensure(stores.map((s) => s.code));
     // The chain's start-up work reads the report views: it waits for them (the stores' roll-ups go on meanwhile).
     rollups.start(reportViews.done);
@@ -207,8 +209,7 @@ export async function startHq(cfg: CajaConfig, log: Logger, hooks: HqStartHooks 
   } catch (err) {
     failed(err);
     await http?.close();
-    await router.stop();
-    await customers.stop();
+    await feeds.stop();
     await reportViews.stop();
     await rollups.stop();
     await couch.close();
@@ -228,8 +229,7 @@ export async function startHq(cfg: CajaConfig, log: Logger, hooks: HqStartHooks 
     async close() {
       warming?.stop();
       await warming?.done;
-      await router.stop();
-      await customers.stop();
+      await feeds.stop();
       await reportViews.stop();
       await rollups.stop();
       await listening.close();

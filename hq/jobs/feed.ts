@@ -1,13 +1,17 @@
-// HQ jobs over store databases (cht-core style: a job is `{ name, selector, onMatch }`, apart from the
-// feed plumbing in server-kit/changesFeed.ts). The position lives in CouchDB (`_local/feed:<job>:<db>` in
-// caja-hq), so a second HQ instance or a restart resumes where the last one stopped; onMatch must be
-// idempotent, since a crash between handling and checkpointing replays the last batch.
+// HQ jobs over store databases (cht-core style: a job is `{ name, types, onMatch }`, apart from the feed
+// plumbing in server-kit/changesFeed.ts). Every job of a store database shares one follower (StoreFeeds): each
+// follower passes over every change the database gets, a catch-up's tens of thousands of sales included, so one
+// per job was a pass per job. Each job keeps its own position in CouchDB (`_local/feed:<job>:<db>` in caja-hq),
+// so a second HQ instance or a restart resumes where the last one stopped; the shared follower starts from the
+// earliest of them. onMatch must be idempotent, since a crash between handling and checkpointing replays the
+// last batch (and a job ahead of the others sees again what it had seen).
 import { ChangesFollower } from '../../server-kit/changesFeed';
 import type { CouchHandle } from '../../server-kit/couch';
 import { getDoc, updateDoc } from '../../server-kit/docs';
 import type { Logger } from '../../server-kit/log';
-import { feedCheckpointId, HQ_DB } from '../../shared/model/names';
+import { feedCheckpointId, HQ_DB, hqStoreDbName } from '../../shared/model/names';
 import { typePrefix } from '../../shared/model/ids';
+import { seqNumber } from '../services/dbSeqs';
 
 export interface FeedJob {
   name: string;
@@ -18,23 +22,55 @@ export interface FeedJob {
 
 type Checkpoint = { _id: string; _rev?: string; seq: string | number };
 
-/** Follows one database for one job. */
-export function feedRunner(couch: CouchHandle, job: FeedJob, db: string, log: Logger): ChangesFollower {
-  const cpId = feedCheckpointId(job.name, db);
-  const prefixes = job.types.map(typePrefix);
+/** Follows one database for `jobs`, with one changes feed for all of them. */
+export function feedRunner(couch: CouchHandle, jobs: readonly FeedJob[], db: string, log: Logger): ChangesFollower {
+  const each = jobs.map((job) => ({ job, cpId: feedCheckpointId(job.name, db), prefixes: job.types.map(typePrefix) }));
   return new ChangesFollower({
     couch,
     db,
-    name: job.name,
+    name: jobs.map((j) => j.name).join('+'),
     log,
-    types: job.types,
-    since: async () => (await getDoc<Checkpoint>(couch, HQ_DB, cpId))?.seq ?? 0,
+    types: [...new Set(jobs.flatMap((j) => j.types))],
+    since: async () => {
+      const seqs = await Promise.all(each.map(async ({ cpId }) => (await getDoc<Checkpoint>(couch, HQ_DB, cpId))?.seq ?? 0));
+      return seqs.reduce((a, b) => (seqNumber(b) < seqNumber(a) ? b : a));
+    },
     async onBatch(changes, lastSeq, fetchDocs, behind) {
-      const ids = changes.filter((c) => !c.deleted && prefixes.some((p) => c.id.startsWith(p))).map((c) => c.id);
-      for (const doc of await fetchDocs(ids)) await job.onMatch(doc, db);
-      // Saved after each batch with matches, after a full page otherwise, and when the feed moved past only
-      // changes its selector passed over (an empty batch): as the roll-ups save theirs.
-      if (ids.length || behind || changes.length === 0) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+      const live = changes.filter((c) => !c.deleted).map((c) => c.id);
+      const docs = await fetchDocs(live.filter((id) => each.some(({ prefixes }) => prefixes.some((p) => id.startsWith(p)))));
+      for (const { job, cpId, prefixes } of each) {
+        const mine = docs.filter((doc) => prefixes.some((p) => String(doc._id).startsWith(p)));
+        for (const doc of mine) await job.onMatch(doc, db);
+        // Saved after each batch with matches, after a full page otherwise, and when the feed moved past only
+        // changes its selector passed over (an empty batch): as the roll-ups save theirs.
+        if (mine.length || behind || changes.length === 0) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+      }
     },
   });
+}
+
+/** Runs HQ's feed jobs over every store database, adding stores as they are created: one follower per database. */
+export class StoreFeeds {
+  private readonly runners = new Map<string, ChangesFollower>();
+  constructor(
+    private readonly couch: CouchHandle,
+    private readonly jobs: readonly FeedJob[],
+    private readonly log: Logger,
+  ) {}
+
+  /** Makes sure a follower runs the jobs over each of these stores' databases. */
+  ensure(storeCodes: string[]): void {
+    for (const code of storeCodes) {
+      const db = hqStoreDbName(code);
+      if (this.runners.has(db)) continue;
+      const runner = feedRunner(this.couch, this.jobs, db, this.log);
+      this.runners.set(db, runner);
+      runner.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    this.runners.clear();
+  }
 }

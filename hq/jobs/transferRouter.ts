@@ -4,11 +4,8 @@
 // document is byte-identical, replicates to B's relay like any downstream document, and comes back up as
 // a no-op. Copying twice is harmless: the same revision is already there.
 import type { CouchHandle } from '../../server-kit/couch';
-import type { Logger } from '../../server-kit/log';
 import { hqStoreDbName } from '../../shared/model/names';
 import type { FeedJob } from './feed';
-import { feedRunner } from './feed';
-import type { ChangesFollower } from '../../server-kit/changesFeed';
 
 async function copyWithHistory(couch: CouchHandle, fromDb: string, toDb: string, id: string): Promise<void> {
   const doc = await couch.request<Record<string, unknown>>(`/${encodeURIComponent(fromDb)}/${encodeURIComponent(id)}?revs=true`);
@@ -16,7 +13,7 @@ async function copyWithHistory(couch: CouchHandle, fromDb: string, toDb: string,
 }
 
 
-/** The routing job for one store's database. */
+/** The routing job for one store's database (run by StoreFeeds, feed.ts). */
 export function transferRoutingJob(couch: CouchHandle): FeedJob {
   return {
     name: 'transfer-router',
@@ -36,29 +33,4 @@ export function transferRoutingJob(couch: CouchHandle): FeedJob {
       }
     },
   };
-}
-
-/** Runs the router over every store database, adding stores as they are created. */
-export class TransferRouter {
-  private readonly runners = new Map<string, ChangesFollower>();
-  constructor(
-    private readonly couch: CouchHandle,
-    private readonly log: Logger,
-  ) {}
-
-  /** Makes sure a runner follows each of these stores' databases. */
-  ensure(storeCodes: string[]): void {
-    for (const code of storeCodes) {
-      const db = hqStoreDbName(code);
-      if (this.runners.has(db)) continue;
-      const runner = feedRunner(this.couch, transferRoutingJob(this.couch), db, this.log);
-      this.runners.set(db, runner);
-      runner.start();
-    }
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([...this.runners.values()].map((r) => r.stop()));
-    this.runners.clear();
-  }
 }
