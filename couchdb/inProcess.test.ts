@@ -127,6 +127,7 @@ describe('embedded CouchDB in-process requests (inProcess.ts)', function () {
       ['POST', '/db/_all_docs', { keys: ['a'], startkey: 'a' }], ['POST', '/db/_all_docs?include_docs=true', { keys: ['a'] }], ['POST', '/db/_all_docs', {}],
       ['POST', '/db/_revs_diff?x=1', {}], ['POST', '/db/_bulk_docs', []], ['POST', '/db/_changes', {}], ['GET', '/db/_changes'], ['POST', '/db/_find', { selector: {} }],
       ['GET', '/db/sale:1'], ['PUT', '/db/sale:1', {}], ['POST', '/_replicate', {}], ['GET', '/db/_local/x/y'], ['PUT', '/db/_local/x'], ['GET', '/db/_local/x', {}],
+      ['POST', '/_users/_bulk_docs', { docs: [] }], ['POST', '/_replicator/_all_docs', { keys: ['a'] }], ['GET', '/_users/_local/x'],
     ];
     for (const [method, path, body] of taken) expect(couch.takes({ method, path, body }), `${method} ${path}`).to.equal(true);
     for (const [method, path, body] of refused) {

@@ -43,9 +43,10 @@ export function parsedBodyOf(req: http.IncomingMessage): { body: unknown } | und
   return parsedBodies.get(req);
 }
 
-const BULK = /^\/[^/?]+\/(_bulk_docs|_bulk_get)(\?|$)/;
-const UNQUERIED = /^\/[^/?]+\/(_all_docs|_revs_diff)$/;
-const LOCAL_DOC = /^\/[^/?]+\/_local\/[^/?]+(\?|$)/;
+// A database's name never starts with `_` (`/_users/…`, `/_replicator/…` are server routes, some express-pouchdb's).
+const BULK = /^\/[^_/?][^/?]*\/(_bulk_docs|_bulk_get)(\?|$)/;
+const UNQUERIED = /^\/[^_/?][^/?]*\/(_all_docs|_revs_diff)$/;
+const LOCAL_DOC = /^\/[^_/?][^/?]*\/_local\/[^/?]+(\?|$)/;
 
 /**
  * True for a request the server answers itself, whole: `_bulk_docs`, `_bulk_get` and `_revs_diff`, `_all_docs` by

@@ -238,7 +238,6 @@ async function readJson(req: IncomingMessage, limit: number): Promise<{ value: u
   }
 }
 
-
 function isLocalId(id: unknown): boolean {
   return typeof id === 'string' && id.startsWith('_local/');
 }
