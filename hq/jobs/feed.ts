@@ -38,12 +38,15 @@ export function feedRunner(couch: CouchHandle, jobs: readonly FeedJob[], db: str
     async onBatch(changes, lastSeq, fetchDocs, behind) {
       const live = changes.filter((c) => !c.deleted).map((c) => c.id);
       const docs = await fetchDocs(live.filter((id) => each.some(({ prefixes }) => prefixes.some((p) => id.startsWith(p)))));
-      for (const { job, cpId, prefixes } of each) {
-        const mine = docs.filter((doc) => prefixes.some((p) => String(doc._id).startsWith(p)));
-        for (const doc of mine) await job.onMatch(doc, db);
-        // Saved after each batch with matches, after a full page otherwise, and when the feed moved past only
-        // changes its selector passed over (an empty batch): as the roll-ups save theirs.
-        if (mine.length || behind || changes.length === 0) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
+      for (const { job, prefixes } of each) {
+        for (const doc of docs) if (prefixes.some((p) => String(doc._id).startsWith(p))) await job.onMatch(doc, db);
+      }
+      // Every job has handled this batch: all positions move together (a job saved apart would lag, and a restart
+      // from the earliest would replay to the others). Saved after a batch with matches, after a full page
+      // otherwise, and when the feed moved past only changes its selector passed over (an empty batch): as the
+      // roll-ups save theirs.
+      if (docs.length || behind || changes.length === 0) {
+        for (const { cpId } of each) await updateDoc<Checkpoint>(couch, HQ_DB, cpId, () => ({ _id: cpId, seq: lastSeq }));
       }
     },
   });
