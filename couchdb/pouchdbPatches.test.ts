@@ -349,6 +349,31 @@ describe('PouchDB as installed (patches/)', function () {
     });
   });
 
+  it('pouchdb: an iterator brings up to 64 KB of entries per native read, so a pass over 2 MB of changes makes about 32 round trips to LevelDB\'s thread, not 130', async function () {
+    this.timeout(30_000);
+    for (const { file, source } of builds('pouchdb')) expect(source, `${file}: run npm install`).to.include('opts.highWaterMark = 64 * 1024;');
+    const dir = await tempDir('pouch-hwm-');
+    const db = new PouchDB<{ pad: string }>(path.join(dir.dir, 'db'));
+    const binding = require('leveldown/binding') as { iterator_next: (...args: unknown[]) => unknown };
+    const next = binding.iterator_next;
+    let reads = 0;
+    try {
+      await db.bulkDocs(Array.from({ length: 2000 }, (_, i) => ({ _id: `d${String(i).padStart(5, '0')}`, pad: 'x'.repeat(1000) })));
+      binding.iterator_next = function (this: unknown, ...args: unknown[]) {
+        reads += 1;
+        return next.apply(this, args);
+      };
+      const page = await db.changes({ since: 0, limit: 5000 });
+      expect(page.results).to.have.length(2000);
+      // leveldown's default of 16 KB would make 2000 entries of about 1 KB some 130 reads.
+      expect(reads, 'native iterator reads').to.be.within(25, 50);
+    } finally {
+      binding.iterator_next = next;
+      await db.destroy();
+      await dir.cleanup();
+    }
+  });
+
   for (const pkg of ['pouchdb', 'pouchdb-adapter-leveldb-core']) {
     it(`${pkg}: the LevelDB transaction appends in place in every build Node loads`, function () {
       for (const { file, source } of builds(pkg)) {
