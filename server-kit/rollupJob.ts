@@ -180,6 +180,8 @@ export class RollupJob {
       },
       // While ids are held, polls are short, so the end of a burst is noticed within a second.
       pollTimeoutMs: () => (held.since === null ? undefined : HOLD_POLL_MS),
+      // Nor are a burst's changes read while it lands: the feed reads them once it ends (within HOLD_MS, as above).
+      burst: { changes: BURST_PAGE, quietMs: HOLD_POLL_MS, maxWaitMs: HOLD_MS },
       onIdle: () => (held.since === null ? Promise.resolve() : release(false)),
     });
     this.followers.set(store.storeId, follower);
