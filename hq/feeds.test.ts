@@ -91,4 +91,26 @@ describe('HQ feed jobs: one follower per store database for all of them', functi
       await again.stop();
     }
   });
+
+  it('moves every job\'s position after a batch only one of them had documents in (a job saved apart would lag, and a restart replay to the others)', async () => {
+    const other = hqStoreDbName('S002');
+    await ensureDb(couch, other);
+    const positionIn = async (name: string) => (await getDoc<{ _id: string; seq: number }>(couch, HQ_DB, feedCheckpointId(name, other)))?.seq ?? 0;
+    const updateSeq = async () => Number((await couch.request<{ update_seq: number }>(`/${other}`)).update_seq);
+    const got: string[] = [];
+    const jobs: FeedJob[] = ['transfers', 'customers'].map((name) => ({ name, types: [name.slice(0, -1)], onMatch: async (doc) => void got.push(String(doc._id)) }));
+    const feeds = new StoreFeeds(couch, jobs, testLogger());
+    try {
+      feeds.ensure(['S002']);
+      for (const doc of [{ _id: 'transfer:S002:b1' }, { _id: 'customer:c2' }]) {
+        await couch.request(`/${other}/_bulk_docs`, { method: 'POST', body: { docs: [doc] } });
+        const last = await updateSeq();
+        await waitFor(async () => got.includes(doc._id) && (await positionIn('transfers')) === last && (await positionIn('customers')) === last, {
+          what: `both positions at ${last} after ${doc._id}`,
+        });
+      }
+    } finally {
+      await feeds.stop();
+    }
+  });
 });
