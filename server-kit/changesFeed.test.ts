@@ -47,7 +47,7 @@ describe('changes follower: a burst is read once it has landed', function () {
     return { pages, log, follower, read: () => pages.reduce((n, p) => n + p.n, 0) };
   }
 
-  it('while batches keep landing, reads at most three pages, then all of them once they stop (one without `burst` reads them as they land)', async () => {
+  it('while batches keep landing, reads at most four pages, then all of them once they stop (one without `burst` reads them as they land)', async () => {
     const db = 'burst';
     await ensureDb(couch, db);
     const waiting = follow(db, { changes: 200, quietMs: 1000, maxWaitMs: 30_000 });
@@ -59,9 +59,10 @@ describe('changes follower: a burst is read once it has landed', function () {
       await waitFor(async () => waiting.read() === 9000 && eager.read() === 9000, { what: 'both followers read the burst', timeoutMs: 60_000 });
       const during = (f: typeof waiting) => f.pages.filter((p) => p.at < landed).length;
       expect(during(eager), 'pages the eager follower read while the burst landed').to.be.at.least(3);
-      // The long poll's answer to the first batch holds the one change that woke it; the next page is the first
-      // full one, and the third finds more landed since: the follower waits from there.
-      expect(during(waiting), 'pages the waiting follower read while the burst landed').to.be.at.most(3);
+      // The long poll's answer to the first batch holds the one change that woke it, the next page the rest of it;
+      // the follower waits from the first look that finds a batch landed since the one before (the third page, or
+      // the fourth when the third was read before the next batch landed). 1, 299, 300 in runs on a loaded machine.
+      expect(during(waiting), 'pages the waiting follower read while the burst landed').to.be.at.most(4);
       expect(waiting.log.lines.some((l) => l.event === 'feed.burst_waited')).to.equal(true);
     } finally {
       await waiting.follower.stop();

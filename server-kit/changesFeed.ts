@@ -18,7 +18,8 @@
 // nothing more until fewer than that land in `burst.quietMs`, for at most `burst.maxWaitMs`. The burst's own
 // writes then have the event loop to themselves (a feed reading a burst as it lands passes over every change of it
 // while the writes queue behind it), and the feed reads the whole burst afterwards in full pages. A backlog read at
-// a standstill (a restart behind), or while a till sells on, costs a GET of the database per page and no wait.
+// a standstill (a restart behind), or while a till sells on, costs a GET of the database per full page and no wait;
+// a till's small pages, none.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CouchHandle } from './couch';
 import { idOfType } from '../shared/sync/selectors';
@@ -61,7 +62,7 @@ export class ChangesFollower {
   private stopped = false;
   private readonly controller = new AbortController();
   private loop: Promise<void> | null = null;
-  /** The database's update_seq number when the last burst-sized page was read (`burst`). */
+  /** The database's update_seq number at the last look while a burst is watched (`burst`); null when none is. */
   private burstCount: number | null = null;
 
   constructor(private readonly opts: FollowOptions) {}
@@ -115,7 +116,8 @@ export class ChangesFollower {
             behind,
           );
           since = body.last_seq;
-          if (opts.burst && body.results.length >= opts.burst.changes) await this.waitOutBurst(opts.burst);
+          const large = body.results.length >= (opts.burst?.changes ?? Infinity);
+          if (opts.burst && (large || this.burstCount !== null)) await this.waitOutBurst(opts.burst, large);
         } else {
           await opts.onIdle?.();
         }
@@ -139,10 +141,12 @@ export class ChangesFollower {
   }
 
   /**
-   * After a burst-sized page: if a burst's worth of changes landed since the last one, waits until fewer than that
-   * land in `quietMs` (a till selling on is no burst), at most `maxWaitMs`.
+   * After a burst-sized page, and after any page while one is being watched: if a burst's worth of changes landed
+   * since the last look, waits until fewer than that land in `quietMs` (a till selling on is no burst), at most
+   * `maxWaitMs`. A small page with nothing landing ends the watch. (A long poll that catches up with a burst answers
+   * with the one change that woke it, so a burst also comes as small pages between its large ones.)
    */
-  private async waitOutBurst({ changes, quietMs, maxWaitMs }: NonNullable<FollowOptions['burst']>): Promise<void> {
+  private async waitOutBurst({ changes, quietMs, maxWaitMs }: NonNullable<FollowOptions['burst']>, large: boolean): Promise<void> {
     const until = Date.now() + maxWaitMs;
     let seen = await this.updateCount();
     let landing = this.burstCount !== null && seen - this.burstCount >= changes;
@@ -156,7 +160,7 @@ export class ChangesFollower {
       seen = now;
     }
     if (waited) this.opts.log.info('feed.burst_waited', { feed: this.opts.name, db: this.opts.db, ms: Date.now() - from, update_seq: seen });
-    this.burstCount = seen;
+    this.burstCount = large || waited ? seen : null;
   }
 
   /** Waits `ms`, or less if the follower is stopped meanwhile. */
