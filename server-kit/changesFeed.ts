@@ -21,7 +21,7 @@
 // a standstill (a restart behind), or while a till sells on, costs a GET of the database per full page and no wait;
 // a till's small pages, none.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CouchHandle } from './couch';
+import { seqNumber, type CouchHandle } from './couch';
 import { idOfType } from '../shared/sync/selectors';
 import type { Logger } from './log';
 
@@ -136,8 +136,7 @@ export class ChangesFollower {
     const { couch, db } = this.opts;
     const res = await fetch(`${couch.url}/${encodeURIComponent(db)}`, { headers: { Authorization: couch.authHeader() }, signal: this.controller.signal });
     if (!res.ok) throw new Error(`GET /${db} ${res.status}: ${await res.text()}`);
-    const n = parseInt(String(((await res.json()) as { update_seq: unknown }).update_seq), 10);
-    return Number.isFinite(n) ? n : 0;
+    return seqNumber(((await res.json()) as { update_seq: unknown }).update_seq);
   }
 
   /**

@@ -154,6 +154,12 @@ export async function openCouch(cfg: CajaConfig, couchSecret: string, component:
 }
 
 /** Creates a database if missing (412 from CouchDB means it exists). */
+/** The leading number of a sequence (`123` of CouchDB's `123-g1AA…`, or the embedded server's integer). */
+export function seqNumber(seq: unknown): number {
+  const n = parseInt(String(seq), 10);
+  return Number.isFinite(n) ? n : 0;
+}
+
 export async function ensureDb(couch: CouchHandle, db: string): Promise<void> {
   try {
     await couch.request(`/${encodeURIComponent(db)}`, { method: 'PUT' });

@@ -6,12 +6,11 @@
 // earliest of them. onMatch must be idempotent, since a crash between handling and checkpointing replays the
 // last batch (and a job ahead of the others sees again what it had seen).
 import { ChangesFollower } from '../../server-kit/changesFeed';
-import type { CouchHandle } from '../../server-kit/couch';
+import { seqNumber, type CouchHandle } from '../../server-kit/couch';
 import { getDoc, updateDoc } from '../../server-kit/docs';
 import type { Logger } from '../../server-kit/log';
 import { feedCheckpointId, HQ_DB, hqStoreDbName } from '../../shared/model/names';
 import { typePrefix } from '../../shared/model/ids';
-import { seqNumber } from '../services/dbSeqs';
 
 export interface FeedJob {
   name: string;

@@ -19,9 +19,3 @@ export async function updateSeqs(couch: CouchHandle, dbs: readonly string[]): Pr
   for (const row of answers.flat()) seqs.set(row.key, row.info?.update_seq === undefined ? '' : String(row.info.update_seq));
   return seqs;
 }
-
-/** The leading number of a sequence (`123` of CouchDB's `123-g1AA…`, or the embedded server's integer). */
-export function seqNumber(seq: string | number): number {
-  const n = parseInt(String(seq), 10);
-  return Number.isFinite(n) ? n : 0;
-}

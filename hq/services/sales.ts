@@ -19,14 +19,14 @@
 //   is skipped: the cursor is a position in the merged order, not an offset.
 // - A sale's returns: `returned_qty_milli` keyed [originalSaleId, lineNo] (reduce=false gives the return ids);
 //   its void: `voidId(saleId)`, one read.
-import type { CouchHandle } from '../../server-kit/couch';
+import { seqNumber, type CouchHandle } from '../../server-kit/couch';
 import { getDoc } from '../../server-kit/docs';
 import { apiError } from '../../shared/api/errors';
 import type { SaleDetail, SalePage, SalesQueryInput, SaleSummary } from '../../shared/api/hqRecords';
 import { isBusinessDate, isStoreCode, parseReceiptNumber, parseSaleId, voidId } from '../../shared/model/ids';
 import { HQ_DB, PRIVATE_PREFIX, hqStoreDbName } from '../../shared/model/names';
 import type { Return, Sale, Void } from '../../shared/model/types';
-import { seqNumber, updateSeqs } from './dbSeqs';
+import { updateSeqs } from './dbSeqs';
 
 /** Rows read per request when a filter needs the documents (cashier, customer) or drops rows (amount). */
 const ROW_BUDGET = 2000;

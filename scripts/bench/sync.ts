@@ -29,7 +29,7 @@ import { startTerminalPull, terminalSyncOptions, terminalTokenSource } from '../
 import type { Pairing } from '../../desktop/renderer/data/terminalSync';
 import { CATALOG_DB, hqStoreDbName, RELAY_STORE_DB, REPORTS_DB } from '../../shared/model/names';
 import { rollupFeedCheckpointId } from '../../server-kit/rollupJob';
-import { seqNumber } from '../../hq/services/dbSeqs';
+import { seqNumber } from '../../server-kit/couch';
 import { generateCatalog } from '../seed';
 import { price as priceFixture, sale as saleFixture } from '../seed/documents';
 import type { BenchLine, Suite } from './index';
