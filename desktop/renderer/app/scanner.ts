@@ -82,8 +82,10 @@ export class ScanDetector {
       b.last = e.timeStamp;
       if (b.chars.length > HOLD_AFTER) {
         b.held += 1;
-        // A burst that stops here without an Enter was a person: its characters go into the field.
-        this.releaseTimer = setTimeout(() => this.end(), RELEASE_AFTER_MS);
+        // A burst that stops here without an Enter was a person: its characters go into the field. The burst
+        // itself goes on: this timer runs on the page's clock, and a busy page can run it before the next key of
+        // a scan, queued with its own time stamp a few milliseconds after this one, is handled.
+        this.releaseTimer = setTimeout(() => this.release(), RELEASE_AFTER_MS);
         return 'hold';
       }
       return 'pass';
@@ -96,9 +98,19 @@ export class ScanDetector {
   /** Ends the burst; characters held back from its field are typed into it after all. */
   private end(): void {
     this.clearTimer();
-    const b = this.burst;
+    this.release();
     this.burst = null;
-    if (b && b.held > 0 && b.field) this.typeInto(b.field, b.field.value + b.chars.slice(b.chars.length - b.held));
+  }
+
+  /**
+   * Types the burst's held characters into its field, and keeps the burst: if a next key comes within the gap
+   * after all, it still goes on, and a scan's Enter takes every character it typed back out of the field.
+   */
+  private release(): void {
+    const b = this.burst;
+    if (!b || b.held === 0) return;
+    if (b.field) this.typeInto(b.field, b.field.value + b.chars.slice(b.chars.length - b.held));
+    b.held = 0;
   }
 
   private clearTimer(): void {
