@@ -61,6 +61,7 @@ describe('terminal app in Chromium (issue #11)', function () {
   const barcode = product.barcodes.find((b) => /^[0-9]{13}$/.test(b)) ?? '';
   const weighed = pickWeighed();
   let salesRung = 0;
+  const recentConsole: string[] = [];
 
   const shot = async (name: string) => {
     await page.screenshot({ path: `${SHOTS}/${name}.png` });
@@ -151,13 +152,20 @@ describe('terminal app in Chromium (issue #11)', function () {
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('page error:', err));
     page.on('console', (m) => {
+      recentConsole.push(`${new Date().toISOString().slice(11, 23)} ${m.type()}: ${m.text().slice(0, 300)}`);
+      if (recentConsole.length > 40) recentConsole.shift();
       if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) console.log(`console ${m.type()}: ${m.text()}`);
     });
   });
 
   afterEach(async function () {
-    // What the cashier would have seen when a step failed.
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: `${SHOTS}/failed-step.png` }).catch(() => undefined);
+    if (this.currentTest?.state !== 'failed' || !page) return;
+    // What the cashier would have seen when a step failed, and what the app said before it (a CI log is all
+    // there is of a run on another machine).
+    await page.screenshot({ path: `${SHOTS}/failed-step.png` }).catch(() => undefined);
+    const screen = (await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '(unreadable)')).replace(/\s*\n\s*/g, ' | ');
+    console.log(`      failed at ${new Date().toISOString().slice(11, 23)}; the screen said: ${screen.slice(0, 1_500)}`);
+    console.log(`      the app's last console lines:\n${recentConsole.join('\n') || '(none)'}`);
   });
 
   after(async function () {
