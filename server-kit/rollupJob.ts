@@ -77,6 +77,8 @@ const PARALLEL = 4;
 const DAYS_PER_READ = 31;
 /** Sums (a chain day of every store, a month of days) read together. */
 const SUMS_PER_READ = 20;
+/** Store days a pass names in its log line (it counts them all). */
+const LOGGED_DAYS = 20;
 
 /** The `_local` document in `caja-reports` holding how far the job has rolled up a store database's changes. */
 export function rollupFeedCheckpointId(storeDb: string): string {
@@ -312,6 +314,7 @@ export class RollupJob {
     let count = 0;
     const chainDays = new Set<string>();
     const done: string[] = [];
+    const named: string[] = [];
     // Each store apart: a store whose days cannot be rolled up (CouchDB refusing, a document the code cannot
     // read) holds back its own feed, which retries, and no other store's.
     await inParallel([...batch.entries()], PARALLEL, async ([storeId, set]) => {
@@ -326,6 +329,7 @@ export class RollupJob {
         await this.writeSums(years.map((y) => ({ scope: storeId, period: y, children: childPeriods(y).map((c) => rollupId(storeId, c)) })));
         count += days.length;
         for (const d of days) chainDays.add(d);
+        for (const d of days.slice(0, LOGGED_DAYS - named.length)) named.push(`${storeId} ${d}`);
         done.push(storeId);
       } catch (err) {
         this.opts.log.warn('rollups.failed', { store: storeId, err: err instanceof Error ? err : String(err) });
@@ -340,7 +344,8 @@ export class RollupJob {
       for (const storeId of done) for (const w of waiters.get(storeId) ?? []) w.reject(err);
       return;
     }
-    this.opts.log.info('rollups.written', { days: count, ms: Date.now() - started });
+    // The first few store days by name: an operator (or a test) can tell a day's recomputation from history's.
+    this.opts.log.info('rollups.written', { days: count, storeDays: named, ms: Date.now() - started });
     // A few days (a till selling) are summed for the chain at once; a backlog waits for the chain pass to be
     // worth it, so a store catching up does not make the chain sum every day many times.
     if (this.opts.chain && chainDays.size) this.scheduleChain(chainDays.size <= 5 ? this.debounceMs : Math.max(this.debounceMs, Math.min(10_000, this.lastChainMs)));

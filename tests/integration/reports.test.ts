@@ -278,11 +278,20 @@ describe('reports (issue #13): every report at HQ and at the relay equals the br
     const q = { store: 'S001', from: FROM, to: day, group: 'month' };
     await settle(() => atHq('sales-summary', q), () => brute(io, 'sales-summary', q), 'HQ after restart', 120_000);
     // The job logs a pass once its documents are written, so the figures can be seen a moment before the line.
-    const written = () => log.lines.filter((l) => l.event === 'rollups.written').reduce((s, l) => s + Number(l.days ?? 0), 0);
-    await waitFor(() => written() > 0, { what: 'the roll-up pass after the restart logged', timeoutMs: 30_000 });
-    const recomputed = written();
-    console.log(`      after restart: ${recomputed} store days recomputed (history: ${STORES.length * DAYS})`);
-    expect(recomputed).to.be.greaterThan(0).and.at.most(3);
+    const passes = () => log.lines.filter((l) => l.event === 'rollups.written');
+    await waitFor(() => passes().some((l) => Number(l.days) > 0), { what: 'the roll-up pass after the restart logged', timeoutMs: 30_000 });
+    const recomputed = passes().reduce((n, l) => n + Number(l.days), 0);
+    const named = passes().flatMap((l) => l.storeDays as string[]);
+    const distinct = [...new Set(named)];
+    console.log(`      after restart: ${recomputed} store days recomputed in ${passes().length} passes (${named.join(', ')}; history: ${STORES.length * DAYS})`);
+    // No day of the history before the restart is read again. The new day may be recomputed by more than one
+    // pass, as its sales arrive; the freshness test's day (S003, today) may be too, if HQ stopped before its
+    // feed saved its place.
+    expect(named).to.have.length(recomputed);
+    expect(distinct.filter((d) => d.split(' ')[1]! <= TO), 'history recomputed').to.deep.equal([]);
+    expect(distinct).to.include(`S001 ${day}`);
+    expect(distinct.length).to.be.at.most(3);
+    expect(recomputed).to.be.at.most(2 * distinct.length);
     const asks = requests({ store: 'S001' }).slice(0, 12);
     const wants = [];
     for (const [name, rq] of asks) wants.push(await brute(io, name, rq));
