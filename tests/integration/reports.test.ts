@@ -284,14 +284,15 @@ describe('reports (issue #13): every report at HQ and at the relay equals the br
     const named = passes().flatMap((l) => l.storeDays as string[]);
     const distinct = [...new Set(named)];
     console.log(`      after restart: ${recomputed} store days recomputed in ${passes().length} passes (${named.join(', ')}; history: ${STORES.length * DAYS})`);
-    // No day of the history before the restart is read again. The new day may be recomputed by more than one
-    // pass, as its sales arrive; the freshness test's day (S003, today) may be too, if HQ stopped before its
+    // No day of the history before the restart is read again. The new day may be recomputed by a few passes
+    // (2 in the runs seen), as its sales arrive; the freshness test's day (S003, today) may be too, if HQ stopped before its
     // feed saved its place.
     expect(named).to.have.length(recomputed);
     expect(distinct.filter((d) => d.split(' ')[1]! <= TO), 'history recomputed').to.deep.equal([]);
     expect(distinct).to.include(`S001 ${day}`);
     expect(distinct.length).to.be.at.most(3);
-    expect(recomputed).to.be.at.most(2 * distinct.length);
+    const times = distinct.map((d) => named.filter((n) => n === d).length);
+    expect(Math.max(...times), 'passes over one day').to.be.at.most(3);
     const asks = requests({ store: 'S001' }).slice(0, 12);
     const wants = [];
     for (const [name, rq] of asks) wants.push(await brute(io, name, rq));
