@@ -153,13 +153,13 @@ export async function openCouch(cfg: CajaConfig, couchSecret: string, component:
   return connectCouch(server.url, couchSecret, component, () => server.close(), server);
 }
 
-/** Creates a database if missing (412 from CouchDB means it exists). */
 /** The leading number of a sequence (`123` of CouchDB's `123-g1AA…`, or the embedded server's integer). */
 export function seqNumber(seq: unknown): number {
   const n = parseInt(String(seq), 10);
   return Number.isFinite(n) ? n : 0;
 }
 
+/** Creates a database if missing (412 from CouchDB means it exists). */
 export async function ensureDb(couch: CouchHandle, db: string): Promise<void> {
   try {
     await couch.request(`/${encodeURIComponent(db)}`, { method: 'PUT' });
