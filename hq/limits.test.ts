@@ -4,62 +4,17 @@
 // X-Forwarded-For is believed only from proxies listed in TRUST_PROXY.
 // Clients connect from distinct loopback source addresses (127.0.0.x), so each test has its own
 // per-address budget and the address HQ sees is the real socket address, with no header involved.
-import type { IncomingHttpHeaders } from 'node:http';
-import { request } from 'node:http';
 import { expect } from 'chai';
+import { callFrom, countBy, median, timedPair, type Answer } from '../tests/support/limitsHttp';
 import { tempDir, testConfig, testLogger } from '../tests/support/testing';
 import { HQ_LOGIN_LIMITS } from '../shared/auth/lockout';
 import { startHq } from './server';
 import type { HqServer } from './server';
 
-interface Answer<T> {
-  status: number;
-  body: T;
-  headers: IncomingHttpHeaders;
-  /** Round-trip time seen by the client. */
-  ms: number;
-}
-
 type ErrorBody = { error?: string; accessToken?: string };
 
-/** JSON over HTTP from a chosen local address, on a connection of its own (a burst is truly parallel). */
-function call<T = ErrorBody>(url: string, method: string, body?: unknown, opts: { from?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const started = performance.now();
-    const req = request(
-      url,
-      {
-        method,
-        agent: false,
-        ...(opts.from ? { localAddress: opts.from } : {}),
-        headers: { ...(data ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}), ...opts.headers },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers, ms: performance.now() - started });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
-function countBy<T>(items: T[], key: (t: T) => string | number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) out[String(key(item))] = (out[String(key(item))] ?? 0) + 1;
-  return out;
+function call<T = ErrorBody>(...args: Parameters<typeof callFrom>): Promise<Answer<T>> {
+  return callFrom<T>(...args);
 }
 
 const PER_USER = HQ_LOGIN_LIMITS.perUser.capacity; // 10
@@ -122,13 +77,12 @@ describe('HQ login limits, timing and proxy trust (security review)', function (
     // PER_USER times; 10 samples a side once gave medians 30 % apart on a loaded machine (a leak such as skipping
     // the password hash for an unknown name is a gap of some 90 %).
     for (let i = 0; i < 2 * PER_USER; i++) {
-      // Which of the pair goes first alternates, so work the first request sets off weighs on both sides alike.
-      const knownLogin = () => login(i % 2 ? 'timing.user2' : 'timing.user', `wrong-guess-${i}`, '127.0.0.14');
-      const unknownLogin = () => login(`timing.nobody.${i}`, `wrong-guess-${i}`, '127.0.0.15');
-      const knownFirst = i % 4 < 2; // each known user goes first in half its pairs
-      const first = knownFirst ? await knownLogin() : await unknownLogin();
-      const second = knownFirst ? await unknownLogin() : await knownLogin();
-      const [k, u] = knownFirst ? [first, second] : [second, first];
+      // Which of the pair goes first alternates (timedPair), each known user first in half its pairs.
+      const [k, u] = await timedPair(
+        i % 4 < 2,
+        () => login(i % 2 ? 'timing.user2' : 'timing.user', `wrong-guess-${i}`, '127.0.0.14'),
+        () => login(`timing.nobody.${i}`, `wrong-guess-${i}`, '127.0.0.15'),
+      );
       expect([k.status, u.status]).to.deep.equal([401, 401]);
       expect(k.body.error).to.equal(u.body.error);
       known.push(k.ms);

@@ -4,63 +4,18 @@
 // address and per relay, the limits survive a relay restart, and a right code past the limit is refused.
 // Clients connect from distinct loopback source addresses (127.x.y.z), which the relay sees as the client
 // address (it trusts no X-Forwarded-For).
-import type { IncomingHttpHeaders } from 'node:http';
-import { request } from 'node:http';
 import { expect } from 'chai';
+import { callFrom, countBy, median, timedPair, type Answer } from '../tests/support/limitsHttp';
 import type { Chain } from '../tests/support/chain';
 import { startChain } from '../tests/support/chain';
 import { waitFor } from '../tests/support/testing';
 import { DEFAULT_LOCKOUT, PAIRING_LIMITS } from '../shared/auth/lockout';
 import type { RelayServer } from './server';
 
-interface Answer<T> {
-  status: number;
-  body: T;
-  headers: IncomingHttpHeaders;
-  /** Round-trip time seen by the client. */
-  ms: number;
-}
-
 type Body = { error?: string; token?: string; code?: string; terminalId?: string };
 
-/** JSON over HTTP from a chosen local address, on a connection of its own (a burst is truly parallel). */
-function call<T = Body>(url: string, method: string, body?: unknown, opts: { from?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const started = performance.now();
-    const req = request(
-      url,
-      {
-        method,
-        agent: false,
-        ...(opts.from ? { localAddress: opts.from } : {}),
-        headers: { ...(data ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}), ...opts.headers },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers, ms: performance.now() - started });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-function countBy<T>(items: T[], key: (t: T) => string | number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) out[String(key(item))] = (out[String(key(item))] ?? 0) + 1;
-  return out;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+function call<T = Body>(...args: Parameters<typeof callFrom>): Promise<Answer<T>> {
+  return callFrom<T>(...args);
 }
 
 /** Six-digit codes that are none of `issued`, distinct from each other. */
@@ -132,12 +87,12 @@ describe('relay PIN lockout and pairing-code limits (security review)', function
     // 20 samples each: a PIN check is short (100k iterations), so load noise weighs more than at HQ.
     for (let i = 0; i < 20; i++) {
       if (i > 0 && i % (PIN_LIMIT - 1) === 0) expect((await pinLogin('S002', 'cash.s002', '1234')).status).to.equal(403);
-      // Which of the pair goes first alternates: the second request of a pair can pay for work the first one
-      // set off (the lockout document it rewrote, and what that wakes), and that must not weigh on one side only.
-      const knownFirst = i % 2 === 0;
-      const first = await pinLogin('S002', knownFirst ? 'cash.s002' : `nobody.${i}`, String(6000 + i));
-      const second = await pinLogin('S002', knownFirst ? `nobody.${i}` : 'cash.s002', String(6000 + i));
-      const [k, u] = knownFirst ? [first, second] : [second, first];
+      // Which of the pair goes first alternates (timedPair).
+      const [k, u] = await timedPair(
+        i % 2 === 0,
+        () => pinLogin('S002', 'cash.s002', String(6000 + i)),
+        () => pinLogin('S002', `nobody.${i}`, String(6000 + i)),
+      );
       expect([k.status, u.status]).to.deep.equal([401, 401]);
       known.push(k.ms);
       unknown.push(u.ms);
