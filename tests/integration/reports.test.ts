@@ -282,17 +282,13 @@ describe('reports (issue #13): every report at HQ and at the relay equals the br
     await waitFor(() => passes().some((l) => Number(l.days) > 0), { what: 'the roll-up pass after the restart logged', timeoutMs: 30_000 });
     const recomputed = passes().reduce((n, l) => n + Number(l.days), 0);
     const named = passes().flatMap((l) => l.storeDays as string[]);
-    const distinct = [...new Set(named)];
     console.log(`      after restart: ${recomputed} store days recomputed in ${passes().length} passes (${named.join(', ')}; history: ${STORES.length * DAYS})`);
-    // No day of the history before the restart is read again. The new day may be recomputed by a few passes
-    // (2 in the runs seen), as its sales arrive; the freshness test's day (S003, today) may be too, if HQ stopped before its
-    // feed saved its place.
+    // No day of the history before the restart is read again. The new day is, by one pass or two as its sales
+    // arrive; the freshness test's day (S003, today) may be too, if HQ stopped before its feed saved its place.
+    expect(recomputed).to.be.at.most(3);
     expect(named).to.have.length(recomputed);
-    expect(distinct.filter((d) => d.split(' ')[1]! <= TO), 'history recomputed').to.deep.equal([]);
-    expect(distinct).to.include(`S001 ${day}`);
-    expect(distinct.length).to.be.at.most(3);
-    const times = distinct.map((d) => named.filter((n) => n === d).length);
-    expect(Math.max(...times), 'passes over one day').to.be.at.most(3);
+    expect(named.filter((d) => d.split(' ')[1]! <= TO), 'history recomputed').to.deep.equal([]);
+    expect(named).to.include(`S001 ${day}`);
     const asks = requests({ store: 'S001' }).slice(0, 12);
     const wants = [];
     for (const [name, rq] of asks) wants.push(await brute(io, name, rq));
